@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { VeraError } from './errors.ts';
+
+/**
+ * The environment, parsed once at start. Nothing else reads `process.env`; everything that needs
+ * a setting receives this object. Defaults here are the ones the README documents.
+ */
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  VERA_HOME: z.string().default('./.vera'),
+  VERA_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  VERA_HOST: z.string().default('127.0.0.1'),
+  VERA_EXECUTOR: z.enum(['local', 'slurm']).default('local'),
+  VERA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VERA_ANONYMOUS_READ: boolish.default(true),
+  VERA_URL: z.string().url().optional(),
+  VERA_TOKEN: z.string().optional(),
+  GITHUB_WEBHOOK_SECRET: z.string().optional(),
+  GITHUB_TOKEN: z.string().optional(),
+  GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+});
+
+export interface VeraConfig {
+  /** Postgres server URL; undefined means the embedded PGlite database under `home/db`. */
+  databaseUrl: string | undefined;
+  /** Absolute path of VERA_HOME. */
+  home: string;
+  port: number;
+  host: string;
+  executor: 'local' | 'slurm';
+  logLevel: z.infer<typeof EnvSchema>['VERA_LOG_LEVEL'];
+  /** Whether requests without a token may read (viewer rights). Writes always need a token. */
+  anonymousRead: boolean;
+  /** Where CLI commands send GraphQL; undefined: a local server if one answers, else in-process. */
+  url: string | undefined;
+  token: string | undefined;
+  github: { webhookSecret: string | undefined; token: string | undefined; apiUrl: string };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<VeraConfig> = {}): VeraConfig {
+  // Empty strings in the environment mean "unset", as in most shells' `VAR= cmd` habit.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new VeraError('CONFIG_INVALID', `invalid environment: ${issues}`, { issues: parsed.error.issues });
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    home: path.resolve(e.VERA_HOME),
+    port: e.VERA_PORT,
+    host: e.VERA_HOST,
+    executor: e.VERA_EXECUTOR,
+    logLevel: e.VERA_LOG_LEVEL,
+    anonymousRead: e.VERA_ANONYMOUS_READ,
+    url: e.VERA_URL,
+    token: e.VERA_TOKEN,
+    github: { webhookSecret: e.GITHUB_WEBHOOK_SECRET, token: e.GITHUB_TOKEN, apiUrl: e.GITHUB_API_URL },
+    ...overrides,
+  };
+}

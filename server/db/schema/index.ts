@@ -1,0 +1,3 @@
+export * from './auth.ts';
+export * from './dimensions.ts';
+export * from './registry.ts';

@@ -1,0 +1,167 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from './auth.ts';
+
+export type DataIdValue = string | number;
+export type DataIdJson = Record<string, DataIdValue>;
+
+export const datasetTypes = pgTable('dataset_types', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  /** Every dimension of the type, required and implied, in universe order. */
+  dimensions: jsonb('dimensions').$type<string[]>().notNull(),
+  /** The dimensions whose values identify a dataset (the data ID keys). */
+  requiredDimensions: jsonb('required_dimensions').$type<string[]>().notNull(),
+  storageClass: text('storage_class').notNull(),
+  isCalibration: boolean('is_calibration').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const collections = pgTable(
+  'collections',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull().unique(),
+    type: text('type').notNull(),
+    ownerId: integer('owner_id')
+      .notNull()
+      .references(() => users.id),
+    doc: text('doc').notNull().default(''),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('collections_type_check', sql`${t.type} IN ('RUN', 'TAGGED', 'CHAINED', 'CALIBRATION')`)],
+);
+
+/** Ordered children of CHAINED collections; the search order is `position` ascending. */
+export const collectionChain = pgTable(
+  'collection_chain',
+  {
+    parentId: integer('parent_id')
+      .notNull()
+      .references(() => collections.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    childId: integer('child_id')
+      .notNull()
+      .references(() => collections.id),
+  },
+  (t) => [primaryKey({ columns: [t.parentId, t.position] }), unique('collection_chain_child_once').on(t.parentId, t.childId)],
+);
+
+/** A quantum: one execution of one task on one data ID, the producer of its output datasets. */
+export const quanta = pgTable(
+  'quanta',
+  {
+    id: uuid('id').primaryKey(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => collections.id),
+    taskLabel: text('task_label').notNull(),
+    dataId: jsonb('data_id').$type<DataIdJson>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('quanta_run_idx').on(t.runId, t.taskLabel)],
+);
+
+export const datasets = pgTable(
+  'datasets',
+  {
+    id: uuid('id').primaryKey(),
+    datasetTypeId: integer('dataset_type_id')
+      .notNull()
+      .references(() => datasetTypes.id),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => collections.id),
+    /** Values of the type's required dimensions: the identity of the dataset within its run. */
+    dataId: jsonb('data_id').$type<DataIdJson>().notNull(),
+    /** Required plus implied dimension values (a visit's band, ...): what `where` filters on. */
+    dims: jsonb('dims').$type<DataIdJson>().notNull(),
+    /** Relative to the datastore root. */
+    path: text('path').notNull().unique(),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    /** `sha256:<hex>` of the file's bytes. */
+    checksum: text('checksum').notNull(),
+    quantumId: uuid('quantum_id').references(() => quanta.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('datasets_identity').on(t.datasetTypeId, t.runId, t.dataId),
+    index('datasets_run_type_idx').on(t.runId, t.datasetTypeId),
+    index('datasets_dims_gin').using('gin', sql`${t.dims} jsonb_path_ops`),
+  ],
+);
+
+/** Inputs each quantum read; outputs are the datasets whose quantum_id is the quantum. */
+export const quantumInputs = pgTable(
+  'quantum_inputs',
+  {
+    quantumId: uuid('quantum_id')
+      .notNull()
+      .references(() => quanta.id, { onDelete: 'cascade' }),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    connection: text('connection').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.quantumId, t.datasetId] }), index('quantum_inputs_dataset_idx').on(t.datasetId)],
+);
+
+/** Membership of TAGGED collections; at most one dataset per (type, data ID) in each. */
+export const datasetTags = pgTable(
+  'dataset_tags',
+  {
+    collectionId: integer('collection_id')
+      .notNull()
+      .references(() => collections.id, { onDelete: 'cascade' }),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id, { onDelete: 'cascade' }),
+    datasetTypeId: integer('dataset_type_id').notNull(),
+    dataId: jsonb('data_id').$type<DataIdJson>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.collectionId, t.datasetId] }),
+    unique('dataset_tags_identity').on(t.collectionId, t.datasetTypeId, t.dataId),
+    index('dataset_tags_dataset_idx').on(t.datasetId),
+  ],
+);
+
+/**
+ * Certifications in CALIBRATION collections: a dataset valid over [validFrom, validTo).
+ * A null bound is open. Overlaps for the same (type, data ID) are refused by server/repo.
+ */
+export const datasetCalibs = pgTable(
+  'dataset_calibs',
+  {
+    id: serial('id').primaryKey(),
+    collectionId: integer('collection_id')
+      .notNull()
+      .references(() => collections.id, { onDelete: 'cascade' }),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id, { onDelete: 'cascade' }),
+    datasetTypeId: integer('dataset_type_id').notNull(),
+    dataId: jsonb('data_id').$type<DataIdJson>().notNull(),
+    validFrom: timestamp('valid_from', { withTimezone: true }),
+    validTo: timestamp('valid_to', { withTimezone: true }),
+  },
+  (t) => [
+    index('dataset_calibs_lookup_idx').on(t.collectionId, t.datasetTypeId),
+    index('dataset_calibs_dataset_idx').on(t.datasetId),
+    check('dataset_calibs_range_check', sql`${t.validFrom} IS NULL OR ${t.validTo} IS NULL OR ${t.validFrom} < ${t.validTo}`),
+  ],
+);

@@ -1,0 +1,3 @@
+export type { Expr, Operand, Range, CompareOp } from './ast.ts';
+export { parseWhere } from './parser.ts';
+export { compileWhere, type CompileContext, type BindValue } from './compile.ts';

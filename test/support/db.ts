@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { openDatabase, queryRows, sql, type Database, type Db } from '../../server/db/client.ts';
+import { withAdmin, withDatabase } from './global-setup.ts';
+
+export interface TestDatabase {
+  readonly database: Database;
+  readonly db: Db;
+  /** Postgres URL of this file's database, or undefined on PGlite. */
+  readonly url: string | undefined;
+}
+
+/**
+ * Gives the calling test file its own database (a clone of the migrated template), emptied
+ * before each test. Runs on PostgreSQL when DATABASE_URL is set, else on in-memory PGlite.
+ */
+export function useTestDatabase(): TestDatabase {
+  let database: Database | undefined;
+  let url: string | undefined;
+  let dropName: string | undefined;
+
+  beforeAll(async () => {
+    const serverUrl = process.env.DATABASE_URL;
+    if (serverUrl) {
+      dropName = `vera_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+      const template = inject('pgTemplate');
+      await withAdmin(serverUrl, (c) => c.query(`CREATE DATABASE "${dropName}" TEMPLATE "${template}"`));
+      url = withDatabase(serverUrl, dropName);
+      database = await openDatabase({ url, migrate: false });
+    } else {
+      const dump = new Blob([fs.readFileSync(inject('pgliteDump'))]);
+      database = await openDatabase({ pgliteLoadDataDir: dump, migrate: false });
+    }
+  });
+
+  beforeEach(async () => {
+    await truncateAll(database!.db);
+  });
+
+  afterAll(async () => {
+    await database?.close();
+    const serverUrl = process.env.DATABASE_URL;
+    if (serverUrl && dropName) {
+      await withAdmin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${dropName}" WITH (FORCE)`));
+    }
+  });
+
+  return {
+    get database() {
+      if (!database) throw new Error('test database used outside a test');
+      return database;
+    },
+    get db() {
+      return this.database.db;
+    },
+    get url() {
+      return url;
+    },
+  };
+}
+
+export async function truncateAll(db: Db): Promise<void> {
+  const tables = await queryRows<{ tablename: string }>(db, sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+  if (tables.length === 0) return;
+  const list = sql.join(
+    tables.map((t) => sql.identifier(t.tablename)),
+    sql`, `,
+  );
+  await db.execute(sql`TRUNCATE ${list} RESTART IDENTITY CASCADE`);
+}
