@@ -32,7 +32,16 @@ export type ErrorCode =
   | 'WHERE_UNKNOWN_NAME'
   | 'PATH_ESCAPE'
   | 'CHECKSUM_MISMATCH'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'FITS_INVALID'
+  | 'PARQUET_INVALID'
+  | 'METRIC_YAML'
+  | 'SPEC_YAML'
+  | 'SPEC_UNRESOLVED'
+  | 'SPEC_CYCLE'
+  | 'JOB_JSON'
+  | 'UNIT_UNKNOWN'
+  | 'UNIT_INCOMPATIBLE';
 
 export class VeraError extends Error {
   readonly code: ErrorCode;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { VeraError } from '../errors.ts';
+import { isProcessAlive } from '../util/process.ts';
 
 export interface DirLock {
   release(): void;
@@ -28,7 +29,7 @@ export function acquireDirLock(lockPath: string, what: string): DirLock {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessAlive(holder)) {
         throw new VeraError(
           'DB_LOCKED',
           `the ${what} is in use by process ${holder} (lock ${lockPath}); stop it, or point the CLI at its server with VERA_URL`,
@@ -41,11 +42,3 @@ export function acquireDirLock(lockPath: string, what: string): DirLock {
   throw new VeraError('DB_LOCKED', `could not lock the ${what} (${lockPath})`, { lockPath });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

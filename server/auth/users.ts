@@ -1,0 +1,47 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { users } from '../db/schema/index.ts';
+import { VeraError } from '../errors.ts';
+import { isRole, requireRole, ROLES, type Actor, type Role } from './roles.ts';
+
+const USER_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+export interface User {
+  id: number;
+  name: string;
+  role: Role;
+  createdAt: Date;
+}
+
+function toUser(row: typeof users.$inferSelect): User {
+  if (!isRole(row.role)) throw new VeraError('INTERNAL', `user '${row.name}' has unknown role '${row.role}'`);
+  return { ...row, role: row.role };
+}
+
+/** Creates a user; `actor` must be an admin, except when bootstrapping (actor undefined). */
+export async function createUser(db: Db, name: string, role: string, actor?: Actor): Promise<User> {
+  if (actor) requireRole(actor, 'admin', 'creating users');
+  if (!USER_NAME.test(name)) {
+    throw new VeraError('BAD_INPUT', `invalid user name '${name}': letters, digits, '_', '.', '-', starting with a letter`, { name });
+  }
+  if (!isRole(role)) throw new VeraError('BAD_INPUT', `unknown role '${role}'; roles: ${ROLES.join(', ')}`, { role });
+  const existing = await db.select().from(users).where(eq(users.name, name));
+  if (existing.length > 0) throw new VeraError('BAD_INPUT', `user '${name}' already exists`, { name });
+  const [row] = await db.insert(users).values({ name, role }).returning();
+  return toUser(row!);
+}
+
+export async function getUser(db: Db, name: string): Promise<User> {
+  const [row] = await db.select().from(users).where(eq(users.name, name));
+  if (!row) throw new VeraError('NOT_FOUND', `no user named '${name}'`, { name });
+  return toUser(row);
+}
+
+export async function listUsers(db: Db): Promise<User[]> {
+  return (await db.select().from(users).orderBy(users.name)).map(toUser);
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return row?.n ?? 0;
+}

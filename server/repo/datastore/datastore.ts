@@ -1,0 +1,167 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { VeraError } from '../../errors.ts';
+import type { DataId } from '../types.ts';
+import { isProcessAlive } from '../../util/process.ts';
+
+/** Bytes to store: a whole buffer, or chunks as they are produced (large images, streams). */
+export type Content = Uint8Array | AsyncIterable<Uint8Array>;
+
+/** A file written under a temporary name, complete and fsynced, waiting to be renamed. */
+export interface StagedFile {
+  /** Final path, relative to the datastore root. */
+  path: string;
+  tempAbsPath: string;
+  sizeBytes: number;
+  checksum: string;
+}
+
+const TEMP_MARK = '.tmp-';
+const SAFE_SEGMENT = /^[A-Za-z0-9_+@=-][A-Za-z0-9_.+@=-]*$/;
+
+/**
+ * Files of datasets under `root`, laid out as `<run>/<datasetType>/<dim>=<value>/.../<dim>=<value>.<ext>`.
+ * Writes go to a temporary name in the final directory, are fsynced, then renamed: a reader (or a
+ * crash) sees either no file or the complete one under the final name, never half a file.
+ */
+export class Datastore {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  /** The relative path for a dataset; `dataId` holds the required values, in universe order. */
+  pathFor(run: string, datasetType: string, dataId: DataId, extension: string): string {
+    const dims = Object.entries(dataId).map(([k, v]) => `${k}=${encodeSegment(String(v))}`);
+    const leaf = dims.length > 0 ? dims.pop()! : datasetType;
+    return [run, datasetType, ...dims, `${leaf}.${extension}`].join('/');
+  }
+
+  /** Absolute path of a relative one; refuses anything that would leave the root. */
+  resolve(relPath: string): string {
+    const segments = relPath.split('/');
+    if (path.isAbsolute(relPath) || relPath.includes('\\') || segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\0'))) {
+      throw new VeraError('PATH_ESCAPE', `datastore path '${relPath}' is not a clean relative path`, { path: relPath });
+    }
+    const abs = path.resolve(this.root, relPath);
+    if (!abs.startsWith(this.root + path.sep)) {
+      throw new VeraError('PATH_ESCAPE', `datastore path '${relPath}' escapes the datastore root`, { path: relPath });
+    }
+    return abs;
+  }
+
+  /** Writes content under a temporary name next to its final path; nothing is visible yet. */
+  async stage(relPath: string, content: Content): Promise<StagedFile> {
+    const finalAbs = this.resolve(relPath);
+    await fsp.mkdir(path.dirname(finalAbs), { recursive: true });
+    const tempAbsPath = `${finalAbs}${TEMP_MARK}${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+    const hash = crypto.createHash('sha256');
+    let sizeBytes = 0;
+    const fh = await fsp.open(tempAbsPath, 'wx', 0o644);
+    try {
+      const chunks = content instanceof Uint8Array ? [content] : content;
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        sizeBytes += chunk.byteLength;
+        await fh.write(chunk);
+      }
+      await fh.sync();
+    } catch (e) {
+      await fh.close();
+      await fsp.rm(tempAbsPath, { force: true });
+      throw e;
+    }
+    await fh.close();
+    return { path: relPath, tempAbsPath, sizeBytes, checksum: `sha256:${hash.digest('hex')}` };
+  }
+
+  /**
+   * Moves a staged file to its final name. Callers publish only inside the transaction that
+   * registers the dataset, after its row (unique path) is inserted: so a file already at the
+   * final name is an orphan of a crash between publish and commit, and replacing it is right.
+   */
+  async publish(staged: StagedFile): Promise<void> {
+    const finalAbs = this.resolve(staged.path);
+    await fsp.rename(staged.tempAbsPath, finalAbs);
+    await syncDir(path.dirname(finalAbs));
+  }
+
+  async discard(staged: StagedFile): Promise<void> {
+    await fsp.rm(staged.tempAbsPath, { force: true });
+  }
+
+  /** Removes a published file (used to undo a publish whose registration failed). */
+  async remove(relPath: string): Promise<void> {
+    await fsp.rm(this.resolve(relPath), { force: true });
+  }
+
+  async read(relPath: string, expectedChecksum?: string): Promise<Buffer> {
+    const bytes = await fsp.readFile(this.resolve(relPath));
+    if (expectedChecksum) {
+      const actual = `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`;
+      if (actual !== expectedChecksum) {
+        throw new VeraError('CHECKSUM_MISMATCH', `datastore file '${relPath}' has checksum ${actual}, registry says ${expectedChecksum}`, {
+          path: relPath,
+        });
+      }
+    }
+    return bytes;
+  }
+
+  exists(relPath: string): boolean {
+    return fs.existsSync(this.resolve(relPath));
+  }
+
+  /**
+   * Deletes temporary files left by processes that no longer exist (killed mid-write).
+   * Returns the number removed.
+   */
+  async sweepStaleTemps(): Promise<number> {
+    let removed = 0;
+    const walk = async (dir: string): Promise<void> => {
+      let entries: fs.Dirent[];
+      try {
+        entries = await fsp.readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const abs = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          await walk(abs);
+          continue;
+        }
+        const idx = e.name.lastIndexOf(TEMP_MARK);
+        if (idx < 0) continue;
+        const pid = Number(e.name.slice(idx + TEMP_MARK.length).split('-')[0]);
+        if (Number.isInteger(pid) && pid !== process.pid && !isProcessAlive(pid)) {
+          await fsp.rm(abs, { force: true });
+          removed++;
+        }
+      }
+    };
+    await walk(this.root);
+    return removed;
+  }
+}
+
+function encodeSegment(value: string): string {
+  return SAFE_SEGMENT.test(value) ? value : encodeURIComponent(value).replace(/\./g, '%2E');
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await fsp.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+
+export async function* chunksOf(bytes: Uint8Array, chunkSize = 1 << 20): AsyncIterable<Uint8Array> {
+  for (let i = 0; i < bytes.byteLength; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
+}

@@ -1,0 +1,1 @@
+export { Datastore, chunksOf, type Content, type StagedFile } from './datastore.ts';

@@ -1,0 +1,225 @@
+import crypto from 'node:crypto';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { datasets, quanta, quantumInputs } from '../db/schema/index.ts';
+import { VeraError } from '../errors.ts';
+import { requireOwner, requireRole, type Actor } from '../auth/roles.ts';
+import { getCollection } from './collections.ts';
+import { getDatasetType, groupOf } from './dataset-types.ts';
+import { expandDataIds } from './dimensions.ts';
+import type { Datastore, Content, StagedFile } from './datastore/index.ts';
+import { pgErrorCode } from './pg-errors.ts';
+import { storageClass } from './storage-classes.ts';
+import type { Collection, DataId, DatasetRef, DatasetType } from './types.ts';
+
+export interface DatasetRecordSpec {
+  datasetType: string;
+  dataId: DataId;
+  /** Set to keep a known id (a re-ingest); a new random UUID otherwise. */
+  id?: string | undefined;
+  path: string;
+  sizeBytes: number;
+  checksum: string;
+}
+
+/** The quantum that produced the datasets being registered, and what it read. */
+export interface QuantumSpec {
+  id: string;
+  taskLabel: string;
+  dataId: DataId;
+  inputs: readonly { datasetId: string; connection: string }[];
+}
+
+export interface RegisterRequest {
+  run: string;
+  datasets: readonly DatasetRecordSpec[];
+  quantum?: QuantumSpec | undefined;
+}
+
+const INSERT_BATCH = 1000;
+
+/**
+ * Registers datasets whose files are already in the datastore, in a RUN collection, with their
+ * producing quantum, in one transaction. Data IDs are validated against the dimension records
+ * and expanded with implied values.
+ */
+export async function registerDatasets(db: Db, req: RegisterRequest, actor: Actor): Promise<DatasetRef[]> {
+  const run = await writableRun(db, req.run, actor);
+  const prepared = await prepareDatasets(db, run, req.datasets);
+  return commitDatasets(db, run, prepared, req.datasets, req.quantum);
+}
+
+/**
+ * Inserts the quantum and the dataset rows in one transaction. `beforeCommit` runs inside it
+ * after every row is in (the datastore publishes files there), so a failure anywhere, or a kill
+ * at any point, leaves nothing registered.
+ */
+async function commitDatasets(
+  db: Db,
+  run: Collection,
+  prepared: PreparedDataset[],
+  files: readonly FileFacts[],
+  quantum: QuantumSpec | undefined,
+  beforeCommit?: () => Promise<void>,
+): Promise<DatasetRef[]> {
+  const createdAt = new Date();
+  const quantumId = quantum?.id ?? null;
+  const refs: DatasetRef[] = prepared.map((p, i) => ({
+    id: p.id,
+    datasetType: p.type.name,
+    run: run.name,
+    dataId: p.dataId,
+    dims: p.dims,
+    path: files[i]!.path,
+    sizeBytes: files[i]!.sizeBytes,
+    checksum: files[i]!.checksum,
+    quantumId,
+    createdAt,
+  }));
+  try {
+    return await db.transaction(async (tx) => {
+      if (quantum) await insertQuantum(tx, run, quantum);
+      for (let i = 0; i < refs.length; i += INSERT_BATCH) {
+        const batch = refs.slice(i, i + INSERT_BATCH).map((r, j) => ({
+          id: r.id,
+          datasetTypeId: prepared[i + j]!.type.id,
+          runId: run.id,
+          dataId: r.dataId,
+          dims: r.dims,
+          path: r.path,
+          sizeBytes: r.sizeBytes,
+          checksum: r.checksum,
+          quantumId,
+          createdAt,
+        }));
+        await tx.insert(datasets).values(batch);
+      }
+      await beforeCommit?.();
+      return refs;
+    });
+  } catch (e) {
+    throw translateInsertError(e, run.name);
+  }
+}
+
+async function writableRun(db: Db, name: string, actor: Actor): Promise<Collection> {
+  requireRole(actor, 'developer', 'registering datasets');
+  const run = await getCollection(db, name);
+  if (run.type !== 'RUN') throw new VeraError('COLLECTION_TYPE', `datasets are written to RUN collections; '${name}' is ${run.type}`, { collection: name });
+  requireOwner(actor, run.ownerId, run.owner, `run '${name}'`);
+  return run;
+}
+
+interface FileFacts {
+  path: string;
+  sizeBytes: number;
+  checksum: string;
+}
+
+interface PreparedDataset {
+  id: string;
+  type: DatasetType;
+  dataId: DataId;
+  dims: DataId;
+}
+
+/** Resolves types, validates and expands data IDs, and refuses duplicates, before any write. */
+async function prepareDatasets(
+  db: Db,
+  run: Collection,
+  specs: readonly { datasetType: string; dataId: DataId; id?: string | undefined }[],
+): Promise<PreparedDataset[]> {
+  const byType = new Map<string, { type: DatasetType; indices: number[] }>();
+  for (const [i, s] of specs.entries()) {
+    if (!byType.has(s.datasetType)) byType.set(s.datasetType, { type: await getDatasetType(db, s.datasetType), indices: [] });
+    byType.get(s.datasetType)!.indices.push(i);
+  }
+  const out: PreparedDataset[] = new Array(specs.length);
+  for (const { type, indices } of byType.values()) {
+    const expanded = await expandDataIds(db, groupOf(type), indices.map((i) => specs[i]!.dataId), `${type.name} in run '${run.name}'`);
+    const seen = new Set<string>();
+    indices.forEach((specIndex, j) => {
+      const { dataId, dims } = expanded[j]!;
+      const key = JSON.stringify(dataId);
+      if (seen.has(key)) throw new VeraError('DATASET_CONFLICT', `${type.name} ${key} appears twice in one registration`, { dataId });
+      seen.add(key);
+      out[specIndex] = { id: specs[specIndex]!.id ?? crypto.randomUUID(), type, dataId, dims };
+    });
+    await assertNotRegistered(db, run, type, [...seen]);
+  }
+  return out;
+}
+
+async function assertNotRegistered(db: Db, run: Collection, type: DatasetType, dataIdJsons: string[]): Promise<void> {
+  for (let i = 0; i < dataIdJsons.length; i += INSERT_BATCH) {
+    const chunk = dataIdJsons.slice(i, i + INSERT_BATCH).map((j) => sql`${j}::jsonb`);
+    const [hit] = await db
+      .select({ id: datasets.id, dataId: datasets.dataId })
+      .from(datasets)
+      .where(and(eq(datasets.runId, run.id), eq(datasets.datasetTypeId, type.id), sql`${datasets.dataId} IN (${sql.join(chunk, sql`, `)})`))
+      .limit(1);
+    if (hit) {
+      throw new VeraError('DATASET_CONFLICT', `run '${run.name}' already has ${type.name} ${JSON.stringify(hit.dataId)} (dataset ${hit.id})`, {
+        run: run.name,
+        dataset: hit.id,
+      });
+    }
+  }
+}
+
+async function insertQuantum(tx: Db, run: Collection, q: QuantumSpec): Promise<void> {
+  await tx.insert(quanta).values({ id: q.id, runId: run.id, taskLabel: q.taskLabel, dataId: q.dataId });
+  if (q.inputs.length > 0) {
+    const ids = [...new Set(q.inputs.map((i) => i.datasetId))];
+    const found = await tx.select({ id: datasets.id }).from(datasets).where(inArray(datasets.id, ids));
+    const missing = ids.filter((id) => !found.some((f) => f.id === id));
+    if (missing.length > 0) throw new VeraError('UNKNOWN_DATASET', `quantum ${q.taskLabel}: unknown input dataset(s) ${missing.join(', ')}`, { ids: missing });
+    await tx.insert(quantumInputs).values(q.inputs.map((i) => ({ quantumId: q.id, datasetId: i.datasetId, connection: i.connection })));
+  }
+}
+
+function translateInsertError(e: unknown, run: string): unknown {
+  if (pgErrorCode(e) === '23505') {
+    return new VeraError('DATASET_CONFLICT', `a dataset being registered in run '${run}' is already registered (same data ID or path)`, { run }, { cause: e });
+  }
+  return e;
+}
+
+export interface PutItem {
+  datasetType: string;
+  dataId: DataId;
+  content: Content;
+}
+
+/**
+ * Writes dataset files and registers them atomically: files are staged under temporary names,
+ * rows inserted, files renamed to their final names, then the transaction commits. Whatever
+ * fails (or a kill at any point) leaves no registered dataset without its complete file.
+ */
+export async function putDatasets(
+  db: Db,
+  store: Datastore,
+  req: { run: string; items: readonly PutItem[]; quantum?: QuantumSpec | undefined },
+  actor: Actor,
+): Promise<DatasetRef[]> {
+  const run = await writableRun(db, req.run, actor);
+  const prepared = await prepareDatasets(db, run, req.items);
+  const staged: StagedFile[] = [];
+  const published: string[] = [];
+  try {
+    for (const [i, p] of prepared.entries()) {
+      const path = store.pathFor(run.name, p.type.name, p.dataId, storageClass(p.type.storageClass).extension);
+      staged.push(await store.stage(path, req.items[i]!.content));
+    }
+    return await commitDatasets(db, run, prepared, staged, req.quantum, async () => {
+      for (const s of staged) {
+        await store.publish(s);
+        published.push(s.path);
+      }
+    });
+  } catch (e) {
+    await Promise.all(staged.map((s) => store.discard(s)));
+    await Promise.all(published.map((p) => store.remove(p)));
+    throw e;
+  }
+}
