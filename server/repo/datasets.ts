@@ -6,7 +6,7 @@ import { getDatasetType, groupOf, describeDatasetType } from './dataset-types.ts
 import { expandDataIds } from './dimensions.ts';
 import type { CalibrationMatch, DataId, DatasetRef, DatasetType } from './types.ts';
 import { dimension } from './universe.ts';
-import { compileWhere, parseWhere, type BindValue } from './where/index.ts';
+import { compileWhere, parseWhere, pinnedDataId, type BindValue } from './where/index.ts';
 
 /** An instant, or a span [begin, end) such as a visit's exposure, to match calibration validity. */
 export type TimeSpec = Date | { begin: Date; end: Date };
@@ -37,13 +37,16 @@ export async function findDatasets(db: Db, q: DatasetQuery): Promise<Calibration
 
 function compileFilter(type: DatasetType, where: string, bind: Readonly<Record<string, BindValue>>): SQL {
   const expr = parseWhere(where);
-  return compileWhere(expr, {
+  const filter = compileWhere(expr, {
     source: where,
     dimensions: new Map(type.dimensions.map((d) => [d, dimension(d).keyType])),
     subject: `dataset type '${type.name}' {${type.dimensions.join(', ')}}`,
     bind,
     dimsColumn: sql`d.dims`,
   });
+  // Type checks above have passed, so a pinned data ID has the right value types.
+  const pinned = pinnedDataId(expr, type.requiredDimensions, bind);
+  return pinned ? sql`(d.data_id = ${JSON.stringify(pinned)}::jsonb AND ${filter})` : filter;
 }
 
 /**

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { queryRows, sql } from '../../server/db/client.ts';
 import { createCollection, findDatasets, registerDatasetType, registerDatasets } from '../../server/repo/index.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { countRows, useTestDatabase } from '../support/db.ts';
 import { makeActor, seedDimensions } from '../support/factories.ts';
 import { registerIn } from '../support/repo-fixtures.ts';
 
@@ -34,6 +33,9 @@ describe('dataset queries with where expressions', () => {
     expect(await visitsDetectors("(visit > 4 OR visit <= 1) AND detector = 2 AND physical_filter != 'TestCam-r'")).toEqual(['1.2', '5.2']);
     expect(await visitsDetectors('3 < visit AND visit < 5')).toEqual(['4.0', '4.1', '4.2']);
     expect(await visitsDetectors('day_obs = 20261101 AND visit NOT IN (1..5)')).toEqual(['6.0', '6.1', '6.2']);
+    // A fully pinned data ID (answered through the unique data ID index) still applies every term.
+    expect(await visitsDetectors("instrument = 'TestCam' AND visit = 2 AND detector = 1")).toEqual(['2.1']);
+    expect(await visitsDetectors("instrument = 'TestCam' AND visit = 2 AND detector = 1 AND band = 'g'")).toEqual([]);
   });
 
   it('takes bind values, by :name and by bare name, scalars and lists', async () => {
@@ -47,8 +49,7 @@ describe('dataset queries with where expressions', () => {
     const nasty = "g'; DROP TABLE datasets; --";
     expect(await visitsDetectors(`band = '${nasty.replace(/'/g, "''")}'`)).toEqual([]);
     expect(await visitsDetectors('band = :b', { b: nasty })).toEqual([]);
-    const [{ n }] = await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM datasets`);
-    expect(n).toBe(18);
+    expect(await countRows(t.db, 'datasets')).toBe(18);
   });
 
   it.each([
@@ -99,8 +100,7 @@ describe('dataset registration', () => {
     ).catch((e) => e);
     expect(err.code).toBe(code);
     expect(err.message).toContain(text);
-    const [{ n }] = await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM datasets`);
-    expect(n).toBe(0);
+    expect(await countRows(t.db, 'datasets')).toBe(0);
   });
 
   it('refuses registering the same data ID twice in a run', async () => {

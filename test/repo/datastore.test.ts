@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, queryRows, sql, type Db } from '../../server/db/client.ts';
+import { openDatabase, type Db } from '../../server/db/client.ts';
 import { createCollection, Datastore, findDatasets, putDatasets, registerDatasetType } from '../../server/repo/index.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { countRows, useTestDatabase } from '../support/db.ts';
 import { makeActor, seedDimensions } from '../support/factories.ts';
 
 const t = useTestDatabase();
@@ -107,8 +107,7 @@ describe('kill safety', () => {
     expect(fs.existsSync(path.join(root, finalPath))).toBe(false);
     const database = t.url ? t.database : await openDatabase({ dataDir: pgliteDir });
     try {
-      const [{ n }] = await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM datasets`);
-      expect(n).toBe(0);
+      expect(await countRows(database.db, 'datasets')).toBe(0);
       // The killed writer's temp file is swept, and the same dataset can then be written.
       expect(await new Datastore(root).sweepStaleTemps()).toBe(1);
       expect(listFiles(root)).toEqual([]);

@@ -68,3 +68,8 @@ export async function truncateAll(db: Db): Promise<void> {
   );
   await db.execute(sql`TRUNCATE ${list} RESTART IDENTITY CASCADE`);
 }
+
+export async function countRows(db: Db, table: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`);
+  return row!.n;
+}

@@ -59,3 +59,15 @@ describe('where parser', () => {
     expect(err.message.split('\n')[2]).toBe(`  ${' '.repeat(column - 1)}^`);
   });
 });
+
+describe('pinned data IDs', () => {
+  it('are found only when AND terms give every required dimension one value', async () => {
+    const { pinnedDataId } = await import('../../../server/repo/where/index.ts');
+    const req = ['instrument', 'visit', 'detector'];
+    expect(pinnedDataId(parseWhere("instrument = 'X' AND 3 = visit AND detector = :d"), req, { d: 1 })).toEqual({ instrument: 'X', visit: 3, detector: 1 });
+    expect(pinnedDataId(parseWhere("instrument = 'X' AND visit = 3"), req, {})).toBeUndefined();
+    expect(pinnedDataId(parseWhere("instrument = 'X' AND visit = 3 OR detector = 1"), req, {})).toBeUndefined();
+    expect(pinnedDataId(parseWhere("instrument = 'X' AND visit = 3 AND visit = 4 AND detector = 1"), req, {})).toBeUndefined();
+    expect(pinnedDataId(parseWhere("instrument = 'X' AND visit = 3 AND detector IN (1)"), req, {})).toBeUndefined();
+  });
+});

@@ -1,0 +1,85 @@
+import { readAdminToken } from '../server/auth/index.ts';
+import { openVera, type Vera } from '../server/app.ts';
+import type { VeraConfig } from '../server/config.ts';
+import { VeraError, type ErrorCode } from '../server/errors.ts';
+import { createGraphQL, type VeraYoga } from '../server/graphql/yoga.ts';
+import { createLogger } from '../server/log.ts';
+
+/**
+ * How CLI commands reach Vera: always through GraphQL, so the CLI acts as a user exactly as any
+ * other client does. The transport is HTTP to a running server (VERA_URL, or a local `vera serve`
+ * for the same VERA_HOME), or, when none is running, an in-process server on the same database.
+ */
+export interface VeraClient {
+  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** "http://..." or "in-process (<database>)", for messages. */
+  target: string;
+  close(): Promise<void>;
+}
+
+interface GraphQLResponse<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
+}
+
+function unwrap<T>(body: GraphQLResponse<T>): T {
+  const err = body.errors?.[0];
+  if (err) {
+    const { code, http: _http, ...details } = err.extensions ?? {};
+    throw new VeraError((code ?? 'INTERNAL') as ErrorCode, err.message, details);
+  }
+  if (!body.data) throw new VeraError('INTERNAL', 'GraphQL response had neither data nor errors');
+  return body.data;
+}
+
+async function post<T>(fetcher: (init: RequestInit) => Promise<Response>, token: string | undefined, query: string, variables?: Record<string, unknown>) {
+  const res = await fetcher({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await res.text();
+  let body: GraphQLResponse<T>;
+  try {
+    body = JSON.parse(text) as GraphQLResponse<T>;
+  } catch {
+    throw new VeraError('INTERNAL', `Vera answered HTTP ${res.status} with a non-JSON body: ${text.slice(0, 200)}`);
+  }
+  return unwrap(body);
+}
+
+export async function connect(config: VeraConfig): Promise<VeraClient> {
+  const token = config.token ?? readAdminToken(config.home);
+  const url = config.url ?? (await localServerFor(config));
+  if (url) {
+    const endpoint = new URL('/graphql', url).toString();
+    return {
+      target: url,
+      request: (query, variables) =>
+        post((init) => fetch(endpoint, init).catch((e: Error) => {
+          throw new VeraError('INTERNAL', `cannot reach Vera at ${url}: ${e.message}`);
+        }), token, query, variables),
+      close: async () => {},
+    };
+  }
+  const log = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const vera: Vera = await openVera(config, log);
+  const yoga: VeraYoga = createGraphQL(vera);
+  return {
+    target: `in-process (${vera.database.location})`,
+    request: (query, variables) => post((init) => Promise.resolve(yoga.fetch('http://in-process/graphql', init)), token, query, variables),
+    close: () => vera.close(),
+  };
+}
+
+/** A `vera serve` on this machine's port serving the same VERA_HOME, if one is up. */
+async function localServerFor(config: VeraConfig): Promise<string | undefined> {
+  const url = `http://127.0.0.1:${config.port}`;
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(500) });
+    const body = (await res.json()) as { home?: string };
+    return body.home === config.home ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { withClient } from '../context.ts';
+import { printJson, printTable } from '../output.ts';
+
+interface Row {
+  name: string;
+  dimensions: string[];
+  requiredDimensions: string[];
+  storageClass: string;
+  isCalibration: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('dataset-types')
+    .description('list registered dataset types')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const { datasetTypes } = await withClient((c) =>
+        c.request<{ datasetTypes: Row[] }>('{ datasetTypes { name dimensions requiredDimensions storageClass isCalibration } }'),
+      );
+      if (opts.json) return printJson(datasetTypes);
+      printTable(
+        ['NAME', 'DIMENSIONS', 'STORAGE CLASS', 'CALIBRATION'],
+        datasetTypes.map((t) => [t.name, `{${t.requiredDimensions.join(', ')}}`, t.storageClass, t.isCalibration ? 'yes' : '']),
+      );
+    });
+}

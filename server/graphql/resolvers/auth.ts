@@ -1,0 +1,25 @@
+import * as auth from '../../auth/index.ts';
+import { VeraError } from '../../errors.ts';
+import type { GraphQLContext } from '../context.ts';
+
+type Ctx = GraphQLContext;
+
+export const authQueries = {
+  me: (_: unknown, _a: unknown, { actor }: Ctx) => actor,
+  users: (_: unknown, _a: unknown, { vera, actor }: Ctx) => {
+    auth.requireRole(actor, 'admin', 'listing users');
+    return auth.listUsers(vera.database.db);
+  },
+};
+
+export const authMutations = {
+  createUser: (_: unknown, a: { name: string; role: string }, { vera, actor }: Ctx) => auth.createUser(vera.database.db, a.name, a.role, actor),
+  createToken: async (_: unknown, a: { name: string; user?: string | null }, { vera, actor }: Ctx) => {
+    auth.requireRole(actor, 'viewer', 'creating tokens');
+    if (actor.id === auth.ANONYMOUS.id) throw new VeraError('UNAUTHENTICATED', 'creating tokens needs an API token');
+    const target = a.user && a.user !== actor.name ? await auth.getUser(vera.database.db, a.user) : { id: actor.id, name: actor.name };
+    if (target.id !== actor.id) auth.requireRole(actor, 'admin', "creating tokens for other users");
+    const created = await auth.createToken(vera.database.db, target.id, a.name);
+    return { token: created.token, prefix: created.prefix, user: target.name };
+  },
+};

@@ -1,0 +1,44 @@
+import { createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { ANONYMOUS, authenticate, type Actor } from '../auth/index.ts';
+import type { Vera } from '../app.ts';
+import { VeraError } from '../errors.ts';
+import type { GraphQLContext } from './context.ts';
+import { maskError } from './errors.ts';
+import { authMutations, authQueries } from './resolvers/auth.ts';
+import { repoMutations, repoQueries, repoTypes } from './resolvers/repo.ts';
+import { DateTimeScalar, JSONScalar } from './scalars.ts';
+import { typeDefs } from './schema.ts';
+
+export type VeraYoga = YogaServerInstance<object, GraphQLContext>;
+
+/** The actor of a request, from `Authorization: Bearer <token>`. */
+export async function actorOf(vera: Vera, authorization: string | null): Promise<Actor> {
+  if (!authorization) {
+    if (vera.config.anonymousRead) return ANONYMOUS;
+    throw new VeraError('UNAUTHENTICATED', 'this Vera needs an API token: send Authorization: Bearer <token>');
+  }
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization);
+  if (!m) throw new VeraError('UNAUTHENTICATED', 'malformed Authorization header; expected "Bearer <token>"');
+  return authenticate(vera.database.db, m[1]!);
+}
+
+export function createGraphQL(vera: Vera): VeraYoga {
+  const schema = createSchema<GraphQLContext>({
+    typeDefs,
+    resolvers: {
+      JSON: JSONScalar,
+      DateTime: DateTimeScalar,
+      Query: { ...repoQueries, ...authQueries },
+      Mutation: { ...repoMutations, ...authMutations },
+      ...repoTypes,
+    },
+  });
+  return createYoga<object, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    logging: false,
+    maskedErrors: { maskError: maskError(vera.log) },
+    context: async ({ request }) => ({ vera, actor: await actorOf(vera, request.headers.get('authorization')) }),
+  });
+}

@@ -1,0 +1,83 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Vera } from '../app.ts';
+import { createGraphQL } from '../graphql/yoga.ts';
+import { createHttpMetrics } from './metrics.ts';
+import { landingPage } from './landing.ts';
+
+export const VERSION = '0.1.0';
+
+export interface VeraHttpServer {
+  server: http.Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Routes: POST/GET /graphql (GraphiQL on GET from a browser), GET /healthz, GET /metrics
+ * (Prometheus text), and the web app at /.
+ */
+export function createRequestHandler(vera: Vera): http.RequestListener {
+  const yoga = createGraphQL(vera);
+  const metrics = createHttpMetrics();
+  const database = vera.database.driver === 'pglite' ? 'embedded' : 'postgres';
+
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = url.pathname === '/graphql' ? 'graphql' : url.pathname === '/healthz' ? 'healthz' : url.pathname === '/metrics' ? 'metrics' : 'other';
+    res.on('finish', () => metrics.observe(route, req.method ?? 'GET', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+
+    if (route === 'graphql') {
+      void yoga(req, res);
+      return;
+    }
+    if (route === 'healthz') {
+      sendJson(res, 200, { status: 'ok', version: VERSION, database, home: vera.config.home });
+      return;
+    }
+    if (route === 'metrics') {
+      metrics.registry
+        .metrics()
+        .then((text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        })
+        .catch((e: Error) => sendJson(res, 500, { error: e.message }));
+      return;
+    }
+    if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(landingPage(VERSION));
+      return;
+    }
+    sendJson(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
+  };
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startHttpServer(vera: Vera, opts: { host: string; port: number }): Promise<VeraHttpServer> {
+  const server = http.createServer(createRequestHandler(vera));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    server,
+    url: `http://${host}:${addr.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,39 @@
+import { bootstrapAdmin } from './auth/index.ts';
+import { openVera, type Vera } from './app.ts';
+import type { VeraConfig } from './config.ts';
+import { startHttpServer, type VeraHttpServer } from './http/server.ts';
+import type { Logger } from './log.ts';
+
+export interface RunningVera {
+  vera: Vera;
+  http: VeraHttpServer;
+  /** Where the bootstrap admin token was written, when this start created it. */
+  adminTokenFile: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** Opens the database (migrating it), bootstraps the first admin, and serves HTTP. */
+export async function startVera(config: VeraConfig, log: Logger): Promise<RunningVera> {
+  const vera = await openVera(config, log);
+  try {
+    const adminTokenFile = await bootstrapAdmin(vera.database.db, config.home);
+    // Temp files of writers killed mid-write are garbage; sweeping them needs no one to wait.
+    void vera.datastore
+      .sweepStaleTemps()
+      .then((n) => n > 0 && log.info({ removed: n }, 'removed temporary files left by killed writers'))
+      .catch((e: Error) => log.warn({ err: e }, 'could not sweep datastore temporary files'));
+    const http = await startHttpServer(vera, { host: config.host, port: config.port });
+    return {
+      vera,
+      http,
+      adminTokenFile,
+      stop: async () => {
+        await http.close();
+        await vera.close();
+      },
+    };
+  } catch (e) {
+    await vera.close();
+    throw e;
+  }
+}
