@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,16 +10,9 @@ import { fileURLToPath } from 'node:url';
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/ensure-debian-packages.sh');
 
 function which(binary: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, binary);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
+  const r = spawnSync('bash', ['-c', 'command -v -- "$1"', 'which', binary], { encoding: 'utf8' });
+  const found = r.stdout.trim();
+  return r.status === 0 && found !== '' ? found : undefined;
 }
 
 export function ensureDebianBinary(binary: string, debianPackage: string): string {

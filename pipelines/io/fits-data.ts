@@ -1,0 +1,178 @@
+import { VeraError } from '../../server/errors.ts';
+import { headerNumber, headerValue } from './fits-header.ts';
+import type { FitsHeader } from './fits-header.ts';
+
+/**
+ * Pixel data encoding for FITS: big-endian two's-complement integers or IEEE floats, with the
+ * BZERO offsets of the unsigned-integer convention (FITS Standard 4.0, section 5.3) and BSCALE
+ * scaling. Data are padded with zeros to a multiple of 2880 bytes.
+ */
+
+export type FitsPixels =
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
+
+/** Float data stored as scaled integers: stored = round((physical - bzero) / bscale); NaN becomes BLANK. */
+export interface FitsQuantize {
+  bitpix: 16 | 32;
+  bscale: number;
+  bzero: number;
+}
+
+export const BLOCK_BYTES = 2880;
+
+export interface Storage {
+  bitpix: 8 | 16 | 32 | 64 | -32 | -64;
+  /** BZERO as the card value (bigint for 2^63), or undefined for none. */
+  bzero: number | bigint | undefined;
+  bscale: number | undefined;
+}
+
+export function storageOf(data: FitsPixels | null | undefined, quantize: FitsQuantize | undefined): Storage {
+  if (quantize) {
+    if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+      throw new VeraError('BAD_INPUT', 'FITS quantize applies to Float32Array or Float64Array data only');
+    }
+    if (!(quantize.bscale > 0) || !Number.isFinite(quantize.bzero)) {
+      throw new VeraError('BAD_INPUT', 'FITS quantize needs bscale > 0 and a finite bzero', { quantize });
+    }
+    return { bitpix: quantize.bitpix, bzero: quantize.bzero, bscale: quantize.bscale };
+  }
+  if (!data || data instanceof Float32Array) return { bitpix: -32, bzero: undefined, bscale: undefined };
+  if (data instanceof Float64Array) return { bitpix: -64, bzero: undefined, bscale: undefined };
+  if (data instanceof Uint8Array) return { bitpix: 8, bzero: undefined, bscale: undefined };
+  if (data instanceof Int8Array) return { bitpix: 8, bzero: -128, bscale: undefined };
+  if (data instanceof Int16Array) return { bitpix: 16, bzero: undefined, bscale: undefined };
+  if (data instanceof Uint16Array) return { bitpix: 16, bzero: 32768, bscale: undefined };
+  if (data instanceof Int32Array) return { bitpix: 32, bzero: undefined, bscale: undefined };
+  if (data instanceof Uint32Array) return { bitpix: 32, bzero: 2147483648, bscale: undefined };
+  if (data instanceof BigInt64Array) return { bitpix: 64, bzero: undefined, bscale: undefined };
+  return { bitpix: 64, bzero: 9223372036854775808n, bscale: undefined };
+}
+
+export function encodeData(data: FitsPixels, storage: Storage, quantize: FitsQuantize | undefined): Uint8Array {
+  const n = data.length;
+  const bytesPer = Math.abs(storage.bitpix) / 8;
+  const out = new Uint8Array(Math.ceil((n * bytesPer) / BLOCK_BYTES) * BLOCK_BYTES);
+  const view = new DataView(out.buffer);
+  if (quantize) {
+    const src = data as Float32Array | Float64Array;
+    const [lo, hi] = quantize.bitpix === 16 ? [-32768, 32767] : [-2147483648, 2147483647];
+    const inv = 1 / quantize.bscale;
+    for (let i = 0; i < n; i++) {
+      const v = src[i]!;
+      const q = Number.isNaN(v) ? lo : Math.min(hi, Math.max(lo + 1, Math.round((v - quantize.bzero) * inv)));
+      if (quantize.bitpix === 16) view.setInt16(i * 2, q, false);
+      else view.setInt32(i * 4, q, false);
+    }
+    return out;
+  }
+  if (data instanceof Float32Array) for (let i = 0; i < n; i++) view.setFloat32(i * 4, data[i]!, false);
+  else if (data instanceof Float64Array) for (let i = 0; i < n; i++) view.setFloat64(i * 8, data[i]!, false);
+  else if (data instanceof Uint8Array) out.set(data);
+  else if (data instanceof Int8Array) for (let i = 0; i < n; i++) out[i] = (data[i]! + 128) & 0xff;
+  else if (data instanceof Int16Array) for (let i = 0; i < n; i++) view.setInt16(i * 2, data[i]!, false);
+  else if (data instanceof Uint16Array) for (let i = 0; i < n; i++) view.setInt16(i * 2, data[i]! - 32768, false);
+  else if (data instanceof Int32Array) for (let i = 0; i < n; i++) view.setInt32(i * 4, data[i]!, false);
+  else if (data instanceof Uint32Array) for (let i = 0; i < n; i++) view.setInt32(i * 4, data[i]! - 2147483648, false);
+  else if (data instanceof BigInt64Array) for (let i = 0; i < n; i++) view.setBigInt64(i * 8, data[i]!, false);
+  else for (let i = 0; i < n; i++) view.setBigInt64(i * 8, BigInt.asIntN(64, data[i]! - 9223372036854775808n), false);
+  return out;
+}
+
+export function decodeData(bytes: Uint8Array, offset: number, count: number, header: FitsHeader, bitpix: number): FitsPixels {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, (count * Math.abs(bitpix)) / 8);
+  const bzeroRaw = headerValue(header, 'BZERO');
+  const bzero = typeof bzeroRaw === 'bigint' ? Number(bzeroRaw) : typeof bzeroRaw === 'number' ? bzeroRaw : 0;
+  const bscale = headerNumber(header, 'BSCALE') ?? 1;
+  const blank = headerNumber(header, 'BLANK');
+  const unscaled = bscale === 1 && bzero === 0;
+  switch (bitpix) {
+    case 8: {
+      const raw = new Uint8Array(view.buffer, view.byteOffset, count);
+      if (unscaled) return raw.slice();
+      if (bscale === 1 && bzero === -128) {
+        const out = new Int8Array(count);
+        for (let i = 0; i < count; i++) out[i] = raw[i]! - 128;
+        return out;
+      }
+      return scaled(count, (i) => raw[i]!, bscale, bzero, blank, Float32Array);
+    }
+    case 16: {
+      if (unscaled) {
+        const out = new Int16Array(count);
+        for (let i = 0; i < count; i++) out[i] = view.getInt16(i * 2, false);
+        return out;
+      }
+      if (bscale === 1 && bzero === 32768) {
+        const out = new Uint16Array(count);
+        for (let i = 0; i < count; i++) out[i] = view.getInt16(i * 2, false) + 32768;
+        return out;
+      }
+      return scaled(count, (i) => view.getInt16(i * 2, false), bscale, bzero, blank, Float32Array);
+    }
+    case 32: {
+      if (unscaled) {
+        const out = new Int32Array(count);
+        for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4, false);
+        return out;
+      }
+      if (bscale === 1 && bzero === 2147483648) {
+        const out = new Uint32Array(count);
+        for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4, false) + 2147483648;
+        return out;
+      }
+      return scaled(count, (i) => view.getInt32(i * 4, false), bscale, bzero, blank, Float64Array);
+    }
+    case 64: {
+      if (unscaled) {
+        const out = new BigInt64Array(count);
+        for (let i = 0; i < count; i++) out[i] = view.getBigInt64(i * 8, false);
+        return out;
+      }
+      if (bscale === 1 && bzeroRaw === 9223372036854775808n) {
+        const out = new BigUint64Array(count);
+        for (let i = 0; i < count; i++) out[i] = view.getBigUint64(i * 8, false) ^ (1n << 63n);
+        return out;
+      }
+      return scaled(count, (i) => Number(view.getBigInt64(i * 8, false)), bscale, bzero, blank, Float64Array);
+    }
+    case -32: {
+      const out = new Float32Array(count);
+      for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, false) * bscale + bzero;
+      return out;
+    }
+    case -64: {
+      const out = new Float64Array(count);
+      for (let i = 0; i < count; i++) out[i] = view.getFloat64(i * 8, false) * bscale + bzero;
+      return out;
+    }
+    default:
+      throw new VeraError('FITS_INVALID', 'unsupported FITS BITPIX', { bitpix });
+  }
+}
+
+function scaled<T extends Float32Array | Float64Array>(
+  count: number,
+  get: (i: number) => number,
+  bscale: number,
+  bzero: number,
+  blank: number | undefined,
+  Kind: { new (n: number): T },
+): T {
+  const out = new Kind(count);
+  for (let i = 0; i < count; i++) {
+    const v = get(i);
+    out[i] = v === blank ? Number.NaN : v * bscale + bzero;
+  }
+  return out;
+}
+
