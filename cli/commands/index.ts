@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { register as changepoints } from './changepoints.ts';
 import { register as collections } from './collections.ts';
 import { register as datasetTypes } from './dataset-types.ts';
 import { register as datasets } from './datasets.ts';
 import { register as serve } from './serve.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, changepoints];
