@@ -10,6 +10,7 @@ import { expandDataIds } from './dimensions.ts';
 import type { Datastore, Content, StagedFile } from './datastore/index.ts';
 import { pgErrorCode } from './pg-errors.ts';
 import { storageClass } from './storage-classes.ts';
+import type { SoftwareVersion } from '../db/schema/index.ts';
 import type { Collection, DataId, DatasetRef, DatasetType } from './types.ts';
 
 export interface DatasetRecordSpec {
@@ -22,12 +23,27 @@ export interface DatasetRecordSpec {
   checksum: string;
 }
 
+/** How a quantum ran: recorded with its outputs, in the same transaction. */
+export interface QuantumProvenance {
+  taskClass: string;
+  config: Record<string, unknown>;
+  configHash: string;
+  software: SoftwareVersion | null;
+  executor: string;
+  host: string;
+  startedAt: Date;
+  endedAt: Date;
+  peakMemoryBytes: number;
+  log: string;
+}
+
 /** The quantum that produced the datasets being registered, and what it read. */
 export interface QuantumSpec {
   id: string;
   taskLabel: string;
   dataId: DataId;
   inputs: readonly { datasetId: string; connection: string }[];
+  provenance?: QuantumProvenance | undefined;
 }
 
 export interface RegisterRequest {
@@ -167,14 +183,54 @@ async function assertNotRegistered(db: Db, run: Collection, type: DatasetType, d
   }
 }
 
+/**
+ * Records a quantum as succeeded, creating its row or completing the pending one a run planned.
+ * A quantum that already succeeded is refused: its outputs are never registered twice.
+ */
 async function insertQuantum(tx: Db, run: Collection, q: QuantumSpec): Promise<void> {
-  await tx.insert(quanta).values({ id: q.id, runId: run.id, taskLabel: q.taskLabel, dataId: q.dataId });
+  const p = q.provenance;
+  const values = {
+    id: q.id,
+    runId: run.id,
+    taskLabel: q.taskLabel,
+    dataId: q.dataId,
+    status: 'succeeded',
+    ...(p
+      ? {
+          taskClass: p.taskClass,
+          config: p.config,
+          configHash: p.configHash,
+          software: p.software,
+          executor: p.executor,
+          host: p.host,
+          startedAt: p.startedAt,
+          endedAt: p.endedAt,
+          peakMemoryBytes: p.peakMemoryBytes,
+          log: p.log,
+          error: null,
+        }
+      : {}),
+  };
+  const { id: _id, runId: _run, ...update } = values;
+  const done = await tx
+    .insert(quanta)
+    .values(values)
+    .onConflictDoUpdate({ target: quanta.id, set: update, setWhere: sql`${quanta.status} <> 'succeeded' AND ${quanta.runId} = ${run.id}` })
+    .returning({ id: quanta.id });
+  if (done.length === 0) {
+    throw new VeraError('DATASET_CONFLICT', `quantum ${q.id} (${q.taskLabel}) already succeeded in run '${run.name}'; its outputs are registered`, {
+      quantum: q.id,
+    });
+  }
   if (q.inputs.length > 0) {
     const ids = [...new Set(q.inputs.map((i) => i.datasetId))];
     const found = await tx.select({ id: datasets.id }).from(datasets).where(inArray(datasets.id, ids));
     const missing = ids.filter((id) => !found.some((f) => f.id === id));
     if (missing.length > 0) throw new VeraError('UNKNOWN_DATASET', `quantum ${q.taskLabel}: unknown input dataset(s) ${missing.join(', ')}`, { ids: missing });
-    await tx.insert(quantumInputs).values(q.inputs.map((i) => ({ quantumId: q.id, datasetId: i.datasetId, connection: i.connection })));
+    await tx
+      .insert(quantumInputs)
+      .values(q.inputs.map((i) => ({ quantumId: q.id, datasetId: i.datasetId, connection: i.connection })))
+      .onConflictDoNothing();
   }
 }
 

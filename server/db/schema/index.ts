@@ -1,3 +1,4 @@
 export * from './auth.ts';
 export * from './dimensions.ts';
 export * from './registry.ts';
+export * from './runs.ts';

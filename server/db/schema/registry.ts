@@ -61,7 +61,27 @@ export const collectionChain = pgTable(
   (t) => [primaryKey({ columns: [t.parentId, t.position] }), unique('collection_chain_child_once').on(t.parentId, t.childId)],
 );
 
-/** A quantum: one execution of one task on one data ID, the producer of its output datasets. */
+/** What a quantum was planned to read and write, kept so a run can resume and a dataset be rebuilt. */
+export interface QuantumPlan {
+  inputs: { connection: string; datasetType: string; dataId: DataIdJson; storageClass: string; existingId?: string; multiple: boolean }[];
+  outputs: { connection: string; datasetType: string; dataId: DataIdJson; storageClass: string; persist: boolean }[];
+}
+
+/** Software a quantum ran: the commit of the pipeline code, and whether the checkout was dirty. */
+export interface SoftwareVersion {
+  repo: string;
+  commit: string | null;
+  branch: string | null;
+  tag: string | null;
+  dirty: boolean;
+  /** SHA-256 of `git diff HEAD` when dirty, so two dirty runs can be told apart. */
+  diffHash: string | null;
+}
+
+/**
+ * A quantum: one execution of one task on one data ID, the producer of its output datasets,
+ * with its provenance (config, software, host, timings, memory, log).
+ */
 export const quanta = pgTable(
   'quanta',
   {
@@ -71,9 +91,25 @@ export const quanta = pgTable(
       .references(() => collections.id),
     taskLabel: text('task_label').notNull(),
     dataId: jsonb('data_id').$type<DataIdJson>().notNull(),
+    status: text('status').notNull().default('succeeded'),
+    taskClass: text('task_class'),
+    config: jsonb('config').$type<Record<string, unknown>>(),
+    configHash: text('config_hash'),
+    plan: jsonb('plan').$type<QuantumPlan>(),
+    software: jsonb('software').$type<SoftwareVersion>(),
+    executor: text('executor'),
+    host: text('host'),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    peakMemoryBytes: bigint('peak_memory_bytes', { mode: 'number' }),
+    log: text('log'),
+    error: text('error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('quanta_run_idx').on(t.runId, t.taskLabel)],
+  (t) => [
+    index('quanta_run_idx').on(t.runId, t.taskLabel),
+    check('quanta_status_check', sql`${t.status} IN ('pending', 'running', 'succeeded', 'failed', 'blocked')`),
+  ],
 );
 
 export const datasets = pgTable(
@@ -95,6 +131,8 @@ export const datasets = pgTable(
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     /** `sha256:<hex>` of the file's bytes. */
     checksum: text('checksum').notNull(),
+    /** False once an intermediate's file is deleted (persist: false); the row keeps its provenance. */
+    stored: boolean('stored').notNull().default(true),
     quantumId: uuid('quantum_id').references(() => quanta.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

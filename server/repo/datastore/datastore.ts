@@ -62,7 +62,8 @@ export class Datastore {
     let sizeBytes = 0;
     const fh = await fsp.open(tempAbsPath, 'wx', 0o644);
     try {
-      const chunks = content instanceof Uint8Array ? [content] : content;
+      // isView, not instanceof: buffers from worker threads may come from another realm.
+      const chunks = ArrayBuffer.isView(content) ? [content as Uint8Array] : (content as AsyncIterable<Uint8Array>);
       for await (const chunk of chunks) {
         hash.update(chunk);
         sizeBytes += chunk.byteLength;

@@ -1,0 +1,224 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseDocument } from 'yaml';
+import type { Task } from '../../pipelines/framework/task.ts';
+import { VeraError } from '../../server/errors.ts';
+import { dimensionGroup, storageClass, type DimensionGroup } from '../../server/repo/index.ts';
+import { canonicalJson, mergeConfig, type ConfigOverrides } from './config.ts';
+import { PipelineSchema, type ConnectionDef, type PipelineDef } from './schema.ts';
+
+export interface ResolvedConnection extends ConnectionDef {
+  name: string;
+  group: DimensionGroup;
+}
+
+export interface PipelineTask {
+  label: string;
+  /** As written in the YAML, and resolved to an absolute module path and export name. */
+  className: string;
+  modulePath: string;
+  exportName: string;
+  task: Task;
+  group: DimensionGroup;
+  config: Record<string, unknown>;
+  configHash: string;
+  connections: ResolvedConnection[];
+}
+
+export interface Pipeline {
+  /** Absolute path of the YAML file, and its text (recorded with each run). */
+  file: string;
+  text: string;
+  description: string;
+  /** In dependency order: producers before consumers. */
+  tasks: PipelineTask[];
+  /** Which task and connection produces each dataset type. */
+  producers: ReadonlyMap<string, { task: PipelineTask; connection: ResolvedConnection }>;
+}
+
+function invalid(file: string, problem: string, details: Record<string, unknown> = {}): VeraError {
+  return new VeraError('PIPELINE_INVALID', `${file}: ${problem}`, { file, ...details });
+}
+
+export function parsePipelineYaml(text: string, file: string): PipelineDef {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0];
+    throw invalid(file, `YAML error${line ? ` at line ${line.line}, column ${line.col}` : ''}: ${e.message.split('\n')[0]}`);
+  }
+  const parsed = PipelineSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalid(file, `${issue.path.join('.') || '(top level)'}: ${issue.message}`, { path: issue.path });
+  }
+  return parsed.data;
+}
+
+/**
+ * Loads and validates a pipeline: task classes import and look like tasks, dimensions exist and
+ * fit (inputs and outputs are determined by the quantum's data ID), each dataset type has one
+ * definition and at most one producer, there is no cycle, and configs (defaults, YAML, override
+ * files, `-c` options, in that order) pass each task's strict schema.
+ */
+export async function loadPipeline(file: string, overrides: ConfigOverrides = {}): Promise<Pipeline> {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch (e) {
+    throw new VeraError('NOT_FOUND', `cannot read pipeline ${abs}: ${(e as Error).message}`, { file: abs });
+  }
+  return loadPipelineText(text, abs, overrides);
+}
+
+export async function loadPipelineText(text: string, file: string, overrides: ConfigOverrides = {}): Promise<Pipeline> {
+  const def = parsePipelineYaml(text, file);
+  const unknownLabels = Object.keys(overrides).filter((l) => !(l in def.tasks));
+  if (unknownLabels.length > 0) {
+    throw new VeraError('CONFIG_INVALID', `config override for unknown task '${unknownLabels[0]}'; tasks: ${Object.keys(def.tasks).join(', ')}`, {
+      task: unknownLabels[0],
+    });
+  }
+  const tasks: PipelineTask[] = [];
+  for (const [label, t] of Object.entries(def.tasks)) {
+    const where = `task '${label}'`;
+    const group = groupFor(file, `${where} dimensions`, t.dimensions);
+    const [modSpec, exportName] = t.class.split('#') as [string, string];
+    const modulePath = modSpec.startsWith('.') || modSpec.startsWith('/') ? path.resolve(path.dirname(file), modSpec) : modSpec;
+    const task = await importTask(file, where, t.class, modulePath, exportName);
+    const connections = Object.entries(t.connections).map(([name, c]) => {
+      const cwhere = `${where} connection '${name}'`;
+      try {
+        storageClass(c.storageClass);
+      } catch (e) {
+        throw invalid(file, `${cwhere}: ${(e as Error).message}`);
+      }
+      const conn: ResolvedConnection = { ...c, name, group: groupFor(file, `${cwhere} dimensions`, c.dimensions) };
+      checkDimensionsFit(file, cwhere, conn, group);
+      return conn;
+    });
+    if (!connections.some((c) => c.kind === 'output')) throw invalid(file, `${where} has no output connection`);
+    const config = resolveConfig(file, label, task, t.config, overrides[label] ?? {});
+    tasks.push({ label, className: t.class, modulePath, exportName, task, group, config, configHash: hashConfig(config), connections });
+  }
+  const producers = checkDatasetTypes(file, tasks);
+  return { file, text, description: def.description, tasks: topoSort(file, tasks, producers), producers };
+}
+
+function groupFor(file: string, where: string, dims: readonly string[]): DimensionGroup {
+  try {
+    return dimensionGroup(dims);
+  } catch (e) {
+    throw invalid(file, `${where}: ${(e as Error).message}`);
+  }
+}
+
+function checkDimensionsFit(file: string, where: string, c: ResolvedConnection, quantum: DimensionGroup) {
+  if (c.kind === 'output' && c.multiple) throw invalid(file, `${where}: outputs cannot be 'multiple'`);
+  if (c.kind !== 'output' && !c.persist) throw invalid(file, `${where}: only outputs have 'persist'`);
+  if (c.multiple && c.kind !== 'input') throw invalid(file, `${where}: only inputs may be 'multiple'`);
+  if (c.multiple) return; // gathered through the data ID space, any dimensions
+  const outside = c.group.required.filter((d) => !quantum.names.includes(d));
+  if (outside.length > 0) {
+    throw invalid(
+      file,
+      `dimension mismatch: ${where} has dimensions {${c.group.required.join(', ')}} but the task's quanta are {${quantum.required.join(', ')}}; ` +
+        `${outside.join(', ')} would be undetermined${c.kind === 'input' ? " (mark the input 'multiple: true' to gather several)" : ''}`,
+      { dimensions: outside },
+    );
+  }
+}
+
+async function importTask(file: string, where: string, className: string, modulePath: string, exportName: string): Promise<Task> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(modulePath.startsWith('/') ? pathToFileURL(modulePath).href : modulePath)) as Record<string, unknown>;
+  } catch (e) {
+    throw invalid(file, `${where}: unknown task class '${className}': cannot import ${modulePath}: ${(e as Error).message.split('\n')[0]}`, {
+      class: className,
+    });
+  }
+  const task = mod[exportName] as Partial<Task> | undefined;
+  if (!task || typeof task.run !== 'function' || !task.config || typeof (task.config as { safeParse?: unknown }).safeParse !== 'function') {
+    const exported = Object.keys(mod).filter((k) => typeof (mod[k] as Partial<Task>)?.run === 'function');
+    throw invalid(file, `${where}: unknown task class '${className}': ${modulePath} exports no task named '${exportName}' (tasks there: ${exported.join(', ') || 'none'})`, {
+      class: className,
+    });
+  }
+  return task as Task;
+}
+
+function resolveConfig(file: string, label: string, task: Task, fromYaml: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const parsed = task.config.safeParse(mergeConfig(fromYaml, override));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const keys = (issue as { keys?: string[] }).keys;
+    const field = [...issue.path, ...(keys ?? [])].join('.');
+    throw new VeraError('CONFIG_INVALID', `${file}: task '${label}' config${field ? ` field '${field}'` : ''}: ${issue.message}`, {
+      file,
+      task: label,
+      field,
+    });
+  }
+  return parsed.data as Record<string, unknown>;
+}
+
+export function hashConfig(config: unknown): string {
+  return `sha256:${crypto.createHash('sha256').update(canonicalJson(config)).digest('hex')}`;
+}
+
+function checkDatasetTypes(file: string, tasks: PipelineTask[]) {
+  const defs = new Map<string, { where: string; c: ResolvedConnection }>();
+  const producers = new Map<string, { task: PipelineTask; connection: ResolvedConnection }>();
+  for (const t of tasks) {
+    for (const c of t.connections) {
+      const where = `task '${t.label}' connection '${c.name}'`;
+      const prev = defs.get(c.datasetType);
+      if (prev && (prev.c.group.names.join(',') !== c.group.names.join(',') || prev.c.storageClass !== c.storageClass)) {
+        throw invalid(
+          file,
+          `dimension mismatch: dataset type '${c.datasetType}' is {${prev.c.group.required.join(', ')}} ${prev.c.storageClass} in ${prev.where} but {${c.group.required.join(', ')}} ${c.storageClass} in ${where}`,
+          { datasetType: c.datasetType },
+        );
+      }
+      defs.set(c.datasetType, { where, c });
+      if (c.kind !== 'output') continue;
+      const other = producers.get(c.datasetType);
+      if (other) throw invalid(file, `dataset type '${c.datasetType}' is produced by both task '${other.task.label}' and task '${t.label}'`);
+      producers.set(c.datasetType, { task: t, connection: c });
+    }
+  }
+  for (const t of tasks) {
+    for (const c of t.connections) {
+      if ((c.kind === 'prerequisite' || c.kind === 'calibration') && producers.has(c.datasetType)) {
+        throw invalid(file, `task '${t.label}' connection '${c.name}': ${c.kind} '${c.datasetType}' is produced by task '${producers.get(c.datasetType)!.task.label}'; make it an input`);
+      }
+    }
+  }
+  return producers;
+}
+
+function topoSort(file: string, tasks: PipelineTask[], producers: Map<string, { task: PipelineTask }>): PipelineTask[] {
+  const out: PipelineTask[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (t: PipelineTask, trail: string[]) => {
+    if (state.get(t.label) === 'done') return;
+    if (state.get(t.label) === 'visiting') {
+      const cycle = [...trail.slice(trail.indexOf(t.label)), t.label];
+      throw invalid(file, `cycle between tasks: ${cycle.join(' -> ')}`, { cycle });
+    }
+    state.set(t.label, 'visiting');
+    for (const c of t.connections) {
+      if (c.kind !== 'input') continue;
+      const p = producers.get(c.datasetType);
+      if (p) visit(p.task as PipelineTask, [...trail, t.label]);
+    }
+    state.set(t.label, 'done');
+    out.push(t);
+  };
+  for (const t of tasks) visit(t, []);
+  return out;
+}

@@ -1,0 +1,26 @@
+/** The message a worker receives to execute one quantum, and what it sends back. */
+export interface QuantumJob {
+  quantumId: string;
+  taskLabel: string;
+  /** Absolute module path (or package specifier) and export name of the task. */
+  modulePath: string;
+  exportName: string;
+  config: Record<string, unknown>;
+  dataId: Record<string, string | number>;
+  seed: number;
+  inputs: {
+    connection: string;
+    multiple: boolean;
+    datasets: { absPath: string; storageClass: string; dataId: Record<string, string | number> }[];
+  }[];
+  outputs: { connection: string; storageClass: string; dataId: Record<string, string | number> }[];
+}
+
+export interface QuantumResult {
+  /** Encoded output files, by connection; their buffers are transferred, not copied. */
+  outputs: { connection: string; bytes: Uint8Array }[];
+  startedAt: number;
+  endedAt: number;
+  peakMemoryBytes: number;
+  log: string;
+}

@@ -1,0 +1,19 @@
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { executeQuantum } from './execute-quantum.ts';
+import type { QuantumJob, QuantumResult } from './worker-job.ts';
+
+/**
+ * Piscina task: runs a quantum and hands its encoded outputs back without copying them. Piscina
+ * only moves a top-level Transferable, so the result is wrapped in one listing every output
+ * buffer: ownership of the image bytes passes to the main thread.
+ */
+export default async function runQuantumInWorker(job: QuantumJob): Promise<QuantumResult> {
+  const result = await executeQuantum(job);
+  for (const o of result.outputs) {
+    // Only a buffer the bytes own alone may be transferred (a pooled Buffer shares its memory).
+    if (o.bytes.byteOffset !== 0 || o.bytes.byteLength !== o.bytes.buffer.byteLength) o.bytes = o.bytes.slice();
+  }
+  const buffers = [...new Set(result.outputs.map((o) => o.bytes.buffer as ArrayBuffer))];
+  const transferable = { [transferableSymbol]: buffers, [valueSymbol]: result };
+  return move(transferable as never) as unknown as QuantumResult;
+}

@@ -1,0 +1,22 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { datasets, datasetTypes, type QuantumPlan } from '../db/schema/index.ts';
+import type { Datastore } from '../repo/index.ts';
+
+/**
+ * Deletes the files of intermediates (`persist: false` outputs) once a run has succeeded. Their
+ * registry rows stay, marked `stored = false`, so provenance still walks through them; the row is
+ * updated before the file goes, so a crash in between leaves an orphan file, never a dangling row.
+ */
+export async function dropIntermediates(db: Db, store: Datastore, runCollectionId: number, rows: { plan: QuantumPlan | null }[]): Promise<number> {
+  const types = [...new Set(rows.flatMap((q) => q.plan!.outputs.filter((o) => !o.persist).map((o) => o.datasetType)))];
+  if (types.length === 0) return 0;
+  const typeIds = (await db.select({ id: datasetTypes.id }).from(datasetTypes).where(inArray(datasetTypes.name, types))).map((t) => t.id);
+  const dropped = await db
+    .update(datasets)
+    .set({ stored: false })
+    .where(and(eq(datasets.runId, runCollectionId), inArray(datasets.datasetTypeId, typeIds), eq(datasets.stored, true)))
+    .returning({ path: datasets.path });
+  for (const d of dropped) await store.remove(d.path);
+  return dropped.length;
+}

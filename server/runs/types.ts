@@ -1,0 +1,36 @@
+import type { SoftwareVersion } from '../db/schema/index.ts';
+
+export type RunPurpose = 'ci' | 'developer' | 'operator' | 'replay';
+export type RunStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'partial' | 'cancelled';
+export type QuantumStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'blocked';
+
+export interface RunProgress {
+  total: number;
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  blocked: number;
+}
+
+export interface RunInfo {
+  id: number;
+  name: string;
+  owner: string;
+  purpose: RunPurpose;
+  status: RunStatus;
+  pipelineFile: string;
+  inputs: string[];
+  where: string;
+  configOverrides: Record<string, Record<string, unknown>>;
+  software: SoftwareVersion | null;
+  executor: string;
+  seed: number;
+  saveIntermediates: boolean;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  expiresAt: Date | null;
+  progress: RunProgress;
+}

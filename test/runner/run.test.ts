@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalExecutor, type Executor } from '../../runner/executors/local.ts';
+import { queryRows, sql } from '../../server/db/client.ts';
+import { createLogger } from '../../server/log.ts';
+import { findDatasets } from '../../server/repo/index.ts';
+import { createRun } from '../../server/runs/create.ts';
+import { executeRun } from '../../server/runs/execute.ts';
+import { getRun } from '../../server/runs/queries.ts';
+import { useTestDatabase } from '../support/db.ts';
+import { makeActor } from '../support/factories.ts';
+import { seedToyRaw, TOY_PIPELINE, toyPipelineText } from '../support/runs.ts';
+import { useTestVera } from '../support/vera.ts';
+
+const t = useTestDatabase();
+const v = useTestVera(t);
+let executor: Executor;
+beforeAll(() => {
+  executor = createLocalExecutor({ threads: 2 });
+});
+afterAll(async () => {
+  await executor.close();
+});
+
+const log = createLogger({ logLevel: 'silent' });
+
+async function makeRun(output: string, extra: Partial<Parameters<typeof createRun>[1]> = {}) {
+  const alice = await makeActor(t.db);
+  await seedToyRaw(t.db, v.vera.datastore, alice);
+  return createRun(t.db, { pipelineFile: TOY_PIPELINE, pipelineYaml: toyPipelineText(), inputs: ['TestCam/raw'], output, executor: 'local', ...extra }, alice);
+}
+
+async function totals(run: string) {
+  const refs = await findDatasets(t.db, { datasetType: 'visitTotal', collections: [run] });
+  const out: Record<number, unknown> = {};
+  for (const r of refs) out[r.dataId.visit as number] = JSON.parse((await v.vera.datastore.read(r.path, r.checksum)).toString());
+  return out;
+}
+
+describe('runs on the local executor', () => {
+  it('builds the quantum graph, runs it in worker threads, and registers outputs with provenance', async () => {
+    const { run } = await makeRun('u/alice/toy', { where: 'visit IN (1, 2)' });
+    expect(run.progress).toMatchObject({ total: 6, pending: 6 }); // 2 visits x 2 detectors scale + 2 sums
+    const status = await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, 'u/alice/toy');
+    expect(status).toBe('succeeded');
+    expect(await totals('u/alice/toy')).toEqual({ 1: { value: 2 * (10 + 11), detectors: [0, 1] }, 2: { value: 2 * (20 + 21), detectors: [0, 1] } });
+
+    const info = await getRun(t.db, 'u/alice/toy');
+    expect(info.status).toBe('succeeded');
+    expect(info.progress).toMatchObject({ total: 6, succeeded: 6 });
+    const q = await queryRows<{ task_label: string; status: string; config_hash: string; executor: string; host: string; started_at: Date; ended_at: Date; peak_memory_bytes: string; log: string; software: { repo: string } }>(
+      t.db,
+      sql`SELECT * FROM quanta WHERE task_label = 'scale' ORDER BY data_id`,
+    );
+    expect(q).toHaveLength(4);
+    for (const row of q) {
+      expect(row.status).toBe('succeeded');
+      expect(row.executor).toBe('local');
+      expect(row.config_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(Number(row.peak_memory_bytes)).toBeGreaterThan(0);
+      expect(new Date(row.ended_at).getTime()).toBeGreaterThanOrEqual(new Date(row.started_at).getTime());
+      expect(row.log).toMatch(/^scaled \d+ by 2$/);
+      expect(row.software.repo).toBeTruthy();
+    }
+  });
+
+  it('drops intermediates after success but keeps their provenance rows; --save-intermediates keeps files', async () => {
+    await makeRun('u/alice/toy');
+    await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, 'u/alice/toy');
+    const scaled = await queryRows<{ path: string; stored: boolean }>(t.db, sql`SELECT path, stored FROM datasets d JOIN dataset_types t ON t.id = d.dataset_type_id WHERE t.name = 'scaled'`);
+    expect(scaled).toHaveLength(6);
+    expect(scaled.every((s) => !s.stored && !v.vera.datastore.exists(s.path))).toBe(true);
+  });
+
+  it('records the input runs a run reads from', async () => {
+    await makeRun('u/alice/toy');
+    const links = await queryRows<{ name: string }>(t.db, sql`SELECT c.name FROM run_input_runs l JOIN collections c ON c.id = l.input_collection_id`);
+    expect(links.map((l) => l.name)).toEqual(['TestCam/raw']);
+  });
+
+  it('a failing quantum blocks its dependants while the others go on; resume after fixing nothing reruns only what is left', async () => {
+    await makeRun('u/alice/toy', { configOverrides: { scale: { failOnVisit: 2 } } });
+    const status = await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, 'u/alice/toy');
+    expect(status).toBe('failed');
+    const info = await getRun(t.db, 'u/alice/toy');
+    expect(info.progress).toMatchObject({ total: 9, succeeded: 6, failed: 2, blocked: 1 });
+    expect(Object.keys(await totals('u/alice/toy')).sort()).toEqual(['1', '3']);
+    const [failed] = await queryRows<{ error: string }>(t.db, sql`SELECT error FROM quanta WHERE status = 'failed' LIMIT 1`);
+    expect(failed!.error).toContain('refusing visit 2 as configured');
+
+    // Resuming retries the failed quanta (which fail again: same config) and registers nothing twice.
+    expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, 'u/alice/toy')).toBe('failed');
+    const [{ n }] = (await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM datasets d JOIN collections c ON c.id = d.run_id WHERE c.name = 'u/alice/toy'`)) as [{ n: number }];
+    expect(n).toBe(6); // 4 scaled (visits 1 and 3) + 2 totals
+  });
+
+  it('refuses a where expression naming dimensions the pipeline does not have, and an empty graph', async () => {
+    const e1 = await makeRun('u/alice/toy', { where: 'tract = 1' }).catch((e) => e);
+    expect(e1.code).toBe('WHERE_UNKNOWN_NAME');
+    const alice = { id: 1, name: 'alice', role: 'developer' as const };
+    const e2 = await createRun(t.db, { pipelineFile: TOY_PIPELINE, pipelineYaml: toyPipelineText(), inputs: ['TestCam/raw'], output: 'x', where: 'visit = 99', executor: 'local' }, alice).catch((e) => e);
+    expect(e2.code).toBe('EMPTY_GRAPH');
+    expect((await queryRows(t.db, sql`SELECT * FROM runs`)).length).toBe(0);
+  });
+});
