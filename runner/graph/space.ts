@@ -29,11 +29,11 @@ export function spaceDimensions(pipeline: Pipeline): string[] {
 
 /** Dataset types read by some task and produced by none: they must come from the input collections. */
 export function overallInputs(pipeline: Pipeline) {
-  const seen = new Map<string, { datasetType: string; storageClass: string; dims: string[] }>();
+  const seen = new Map<string, { datasetType: string; storageClass: string; dims: string[]; readBy: string }>();
   for (const t of pipeline.tasks) {
     for (const c of t.connections) {
-      if (c.kind === 'input' && !pipeline.producers.has(c.datasetType)) {
-        seen.set(c.datasetType, { datasetType: c.datasetType, storageClass: c.storageClass, dims: c.group.names });
+      if (c.kind === 'input' && !pipeline.producers.has(c.datasetType) && !seen.has(c.datasetType)) {
+        seen.set(c.datasetType, { datasetType: c.datasetType, storageClass: c.storageClass, dims: c.group.names, readBy: `task '${t.label}' input '${c.name}'` });
       }
     }
   }
@@ -63,7 +63,16 @@ export async function buildDataIdSpace(
   const found = new Map<string, DatasetRef[]>();
   let rows: Row[] | undefined;
   for (const input of inputs) {
-    const refs = await findDatasets(db, { datasetType: input.datasetType, collections });
+    const missing = () =>
+      new VeraError(
+        'PIPELINE_INVALID',
+        `${input.readBy}: dataset type '${input.datasetType}' is produced by no task of the pipeline and found in none of the input collections (${collections.join(', ')})`,
+        { datasetType: input.datasetType },
+      );
+    const refs = await findDatasets(db, { datasetType: input.datasetType, collections }).catch((e: VeraError) => {
+      throw e.code === 'UNKNOWN_DATASET_TYPE' ? missing() : e;
+    });
+    if (refs.length === 0) throw missing();
     found.set(input.datasetType, refs);
     const next = refs.map((r) => ({ ...r.dims }) as Row);
     rows = rows === undefined ? next : joinRows(rows, next);

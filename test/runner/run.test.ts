@@ -102,3 +102,15 @@ describe('runs on the local executor', () => {
     expect((await queryRows(t.db, sql`SELECT * FROM runs`)).length).toBe(0);
   });
 });
+
+describe('graph building', () => {
+  it('names an input that no task produces and no input collection holds', async () => {
+    const alice = await makeActor(t.db);
+    await seedToyRaw(t.db, v.vera.datastore, alice);
+    const { createCollection } = await import('../../server/repo/index.ts');
+    await createCollection(t.db, { name: 'empty', type: 'RUN' }, alice);
+    const e = await createRun(t.db, { pipelineFile: TOY_PIPELINE, pipelineYaml: toyPipelineText(), inputs: ['empty'], output: 'x', executor: 'local' }, alice).catch((err) => err);
+    expect(e.code).toBe('PIPELINE_INVALID');
+    expect(e.message).toContain("task 'scale' input 'raw': dataset type 'raw' is produced by no task of the pipeline and found in none of the input collections (empty)");
+  });
+});
