@@ -3,12 +3,14 @@ import type { VeraConfig } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { Datastore } from './repo/datastore/index.ts';
 import type { Logger } from './log.ts';
+import { RunManager } from './runs/manager.ts';
 
 /** Everything a face (HTTP, GraphQL, CLI) needs to call the domain: opened once, passed down. */
 export interface Vera {
   config: VeraConfig;
   database: Database;
   datastore: Datastore;
+  runs: RunManager;
   log: Logger;
   close(): Promise<void>;
 }
@@ -20,13 +22,16 @@ export function embeddedDbDir(config: VeraConfig): string {
 export async function openVera(config: VeraConfig, log: Logger, opts: { database?: Database } = {}): Promise<Vera> {
   const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: embeddedDbDir(config) }));
   const datastore = new Datastore(path.join(config.home, 'datastore'));
+  const runs = new RunManager({ db: database.db, datastore, log, executorName: config.executor, threads: config.threads });
   return {
     config,
     database,
     datastore,
+    runs,
     log,
-    // A database handed in belongs to the caller, who closes it.
     close: async () => {
+      await runs.close();
+      // A database handed in belongs to the caller, who closes it.
       if (!opts.database) await database.close();
     },
   };

@@ -16,6 +16,7 @@ const EnvSchema = z.object({
   VERA_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   VERA_HOST: z.string().default('127.0.0.1'),
   VERA_EXECUTOR: z.enum(['local', 'slurm']).default('local'),
+  VERA_THREADS: z.coerce.number().int().min(1).optional(),
   VERA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VERA_ANONYMOUS_READ: boolish.default(true),
   VERA_URL: z.string().url().optional(),
@@ -33,6 +34,8 @@ export interface VeraConfig {
   port: number;
   host: string;
   executor: 'local' | 'slurm';
+  /** Worker threads of the local executor; undefined means one per core. */
+  threads: number | undefined;
   logLevel: z.infer<typeof EnvSchema>['VERA_LOG_LEVEL'];
   /** Whether requests without a token may read (viewer rights). Writes always need a token. */
   anonymousRead: boolean;
@@ -57,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: e.VERA_PORT,
     host: e.VERA_HOST,
     executor: e.VERA_EXECUTOR,
+    threads: e.VERA_THREADS,
     logLevel: e.VERA_LOG_LEVEL,
     anonymousRead: e.VERA_ANONYMOUS_READ,
     url: e.VERA_URL,

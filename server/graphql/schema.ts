@@ -79,10 +79,88 @@ export const typeDefs = /* GraphQL */ `
     sizeBytes: Float!
     checksum: String!
     quantumId: ID
+    "The quantum that produced it; null for ingested datasets."
+    producer: Quantum
     createdAt: DateTime!
     "Validity of the certification the dataset was found through (CALIBRATION collections)."
     validFrom: DateTime
     validTo: DateTime
+  }
+
+  enum RunPurpose {
+    ci
+    developer
+    operator
+    replay
+  }
+
+  type RunProgress {
+    total: Int!
+    pending: Int!
+    running: Int!
+    succeeded: Int!
+    failed: Int!
+    blocked: Int!
+  }
+
+  "A processing run: a pipeline executed on input collections into its own RUN collection."
+  type Run {
+    name: String!
+    owner: String!
+    purpose: RunPurpose!
+    status: String!
+    pipelineFile: String!
+    inputs: [String!]!
+    where: String!
+    configOverrides: JSON!
+    "Commit, branch, tag and dirty flag of the pipeline code."
+    software: JSON
+    executor: String!
+    seed: Int!
+    saveIntermediates: Boolean!
+    error: String
+    createdAt: DateTime!
+    startedAt: DateTime
+    endedAt: DateTime
+    expiresAt: DateTime
+    progress: RunProgress!
+    quanta(status: String, task: String, limit: Int): [Quantum!]!
+  }
+
+  "One execution of one task on one data ID, with its provenance."
+  type Quantum {
+    id: ID!
+    run: String!
+    taskLabel: String!
+    taskClass: String
+    dataId: JSON!
+    status: String!
+    config: JSON
+    configHash: String
+    software: JSON
+    executor: String
+    host: String
+    startedAt: DateTime
+    endedAt: DateTime
+    peakMemoryBytes: Float
+    log: String
+    error: String
+    inputs: [Dataset!]!
+    outputs: [Dataset!]!
+  }
+
+  type ProvenanceStep {
+    dataset: Dataset!
+    "False for intermediates whose file was not kept."
+    stored: Boolean!
+    quantum: Quantum
+    inputIds: [ID!]!
+  }
+
+  type RunSubmission {
+    run: Run!
+    "Quanta left out because their inputs cannot exist."
+    skipped: Int!
   }
 
   type CreatedToken {
@@ -119,6 +197,11 @@ export const typeDefs = /* GraphQL */ `
       limit: Int
     ): [Dataset!]!
     dataset(id: ID!): Dataset
+    run(name: String!): Run
+    runs(owner: String, status: String, limit: Int): [Run!]!
+    quantum(id: ID!): Quantum
+    "From a dataset back to raw data: each dataset with the quantum that produced it."
+    provenance(datasetId: ID!): [ProvenanceStep!]!
   }
 
   type Mutation {
@@ -133,5 +216,26 @@ export const typeDefs = /* GraphQL */ `
     createUser(name: String!, role: Role!): User!
     "A new API token for yourself, or (admins) for another user."
     createToken(name: String!, user: String): CreatedToken!
+    """
+    Creates a run of a pipeline (a YAML file on the server; its text may be sent instead) and
+    starts executing it; poll run(name) for progress. config: {task: {field: value}} overrides.
+    """
+    submitRun(
+      pipelineFile: String!
+      pipelineYaml: String
+      inputs: [String!]!
+      output: String!
+      where: String
+      bind: JSON
+      config: JSON
+      purpose: RunPurpose = developer
+      saveIntermediates: Boolean = false
+      seed: Int = 0
+      expiresAt: DateTime
+    ): RunSubmission!
+    "Resumes a run whose execution stopped: finished quanta are kept, the rest run."
+    resumeRun(name: String!): Run!
+    "Rebuilds the sub-pipeline that produced a dataset from its recorded inputs, as a new run."
+    rerun(datasetId: ID!, output: String!, saveIntermediates: Boolean = false, config: JSON): Run!
   }
 `;

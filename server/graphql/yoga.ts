@@ -6,6 +6,7 @@ import type { GraphQLContext } from './context.ts';
 import { maskError } from './errors.ts';
 import { authMutations, authQueries } from './resolvers/auth.ts';
 import { repoMutations, repoQueries, repoTypes } from './resolvers/repo.ts';
+import { runMutations, runQueries, runTypes } from './resolvers/runs.ts';
 import { DateTimeScalar, JSONScalar } from './scalars.ts';
 import { typeDefs } from './schema.ts';
 
@@ -28,9 +29,10 @@ export function createGraphQL(vera: Vera): VeraYoga {
     resolvers: {
       JSON: JSONScalar,
       DateTime: DateTimeScalar,
-      Query: { ...repoQueries, ...authQueries },
-      Mutation: { ...repoMutations, ...authMutations },
+      Query: { ...repoQueries, ...authQueries, ...runQueries },
+      Mutation: { ...repoMutations, ...authMutations, ...runMutations },
       ...repoTypes,
+      ...runTypes,
     },
   });
   return createYoga<object, GraphQLContext>({

@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { mergeConfig, parseOverrideFile, parseOverrideOptions } from '../../runner/pipeline/config.ts';
+import { VeraError } from '../../server/errors.ts';
+import { splitList, withClient } from '../context.ts';
+import { followRun } from '../follow.ts';
+import { printJson } from '../output.ts';
+import { parseBind } from './datasets.ts';
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+/** `-c` options and `--config-file`s merged: files first, in order, then `-c`. */
+export function configOverrides(files: string[], options: string[]) {
+  const layers = files.map((f) => parseOverrideFile(fs.readFileSync(f, 'utf8'), f));
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const layer of [...layers, parseOverrideOptions(options)]) {
+    for (const [label, fields] of Object.entries(layer)) merged[label] = mergeConfig(merged[label] ?? {}, fields);
+  }
+  return merged;
+}
+
+async function finish(name: string, opts: { json?: boolean; wait?: boolean }, follow: () => Promise<{ status: string; error: string | null }>) {
+  if (opts.wait === false) {
+    process.stderr.write(`run '${name}' submitted\n`);
+    return;
+  }
+  const final = await follow();
+  if (opts.json) printJson(final);
+  else process.stderr.write(`run '${name}' ${final.status}${final.error ? `: ${final.error}` : ''}\n`);
+  if (final.status !== 'succeeded') throw new VeraError('RUN_FAILED', `run '${name}' ${final.status}`, { run: name });
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run a pipeline on input collections into a new RUN collection (or resume one)')
+    .argument('[pipeline]', 'pipeline YAML file')
+    .option('-i, --input <collections>', 'input collections, comma-separated (search order)')
+    .option('-o, --output <run>', 'name of the new RUN collection, e.g. u/alice/isr-test')
+    .option('-d, --where <expression>', "data query, e.g. \"visit IN (1..4) AND band = 'g'\"")
+    .option('--bind <name=value>', 'bind value for :name in --where (repeatable)', collect, [])
+    .option('-c, --config <task:field=value>', 'config override (repeatable)', collect, [])
+    .option('-C, --config-file <file>', 'YAML file of config overrides {task: {field: value}} (repeatable)', collect, [])
+    .option('--save-intermediates', 'keep intermediate datasets (persist: false) after the run')
+    .option('--purpose <purpose>', 'ci, developer, operator or replay', 'developer')
+    .option('--seed <n>', 'seed of the run (quanta derive theirs from it)', '0')
+    .option('--resume <run>', 'resume a run whose execution stopped; finished quanta are kept')
+    .option('--no-wait', 'return once the run is submitted')
+    .option('--json', 'print the final run state as JSON')
+    .action(async (pipeline: string | undefined, opts: Record<string, unknown>) => {
+      await withClient(async (client) => {
+        if (opts.resume) {
+          const name = opts.resume as string;
+          await client.request(`mutation($name: String!) { resumeRun(name: $name) { name } }`, { name });
+          return finish(name, opts, () => followRun(client, name, { quiet: Boolean(opts.json) }));
+        }
+        if (!pipeline || !opts.input || !opts.output) throw new VeraError('BAD_INPUT', 'vera run needs a pipeline file, --input and --output (or --resume <run>)');
+        const file = path.resolve(pipeline);
+        const variables = {
+          pipelineFile: file,
+          pipelineYaml: fs.readFileSync(file, 'utf8'),
+          inputs: splitList(opts.input as string),
+          output: opts.output,
+          where: opts.where,
+          bind: (opts.bind as string[]).length ? parseBind(opts.bind as string[]) : undefined,
+          config: configOverrides(opts.configFile as string[], opts.config as string[]),
+          purpose: opts.purpose,
+          saveIntermediates: Boolean(opts.saveIntermediates),
+          seed: Number(opts.seed),
+        };
+        const { submitRun } = await client.request<{ submitRun: { run: { name: string; progress: { total: number } }; skipped: number } }>(
+          `mutation($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {
+            submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed) {
+              run { name progress { total } } skipped
+            }
+          }`,
+          variables,
+        );
+        if (!opts.json) {
+          process.stderr.write(`run '${submitRun.run.name}': ${submitRun.run.progress.total} quanta${submitRun.skipped ? ` (${submitRun.skipped} left out: inputs missing)` : ''}\n`);
+        }
+        return finish(submitRun.run.name, opts, () => followRun(client, submitRun.run.name, { quiet: Boolean(opts.json) }));
+      });
+    });
+
+  program
+    .command('rerun')
+    .description('rebuild the sub-pipeline that produced a dataset from its recorded inputs, into a new run')
+    .requiredOption('--from <datasetId>', 'the dataset to rebuild')
+    .requiredOption('-o, --output <run>', 'name of the new RUN collection')
+    .option('-c, --config <task:field=value>', 'config override (repeatable)', collect, [])
+    .option('--save-intermediates', 'keep intermediate datasets')
+    .option('--no-wait', 'return once the run is submitted')
+    .option('--json', 'print the final run state as JSON')
+    .action(async (opts: { from: string; output: string; config: string[]; saveIntermediates?: boolean; wait?: boolean; json?: boolean }) => {
+      await withClient(async (client) => {
+        await client.request(`mutation($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }`, {
+          id: opts.from,
+          output: opts.output,
+          s: Boolean(opts.saveIntermediates),
+          config: parseOverrideOptions(opts.config),
+        });
+        return finish(opts.output, opts, () => followRun(client, opts.output, { quiet: Boolean(opts.json) }));
+      });
+    });
+}

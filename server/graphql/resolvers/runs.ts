@@ -1,0 +1,81 @@
+import type { ConfigOverrides } from '../../../runner/pipeline/config.ts';
+import { VeraError } from '../../errors.ts';
+import type { BindValue, DatasetRef } from '../../repo/index.ts';
+import * as runs from '../../runs/index.ts';
+import type { RunInfo, QuantumInfo } from '../../runs/index.ts';
+import type { GraphQLContext } from '../context.ts';
+
+type Ctx = GraphQLContext;
+
+function overridesOf(config: unknown): ConfigOverrides | undefined {
+  if (config === null || config === undefined) return undefined;
+  if (typeof config !== 'object' || Array.isArray(config) || Object.values(config).some((v) => typeof v !== 'object' || v === null || Array.isArray(v))) {
+    throw new VeraError('CONFIG_INVALID', 'config must map task labels to objects of config fields, e.g. {"isr": {"doFlat": false}}');
+  }
+  return config as ConfigOverrides;
+}
+
+export const runQueries = {
+  run: (_: unknown, a: { name: string }, { vera }: Ctx) => runs.findRun(vera.database.db, a.name),
+  runs: (_: unknown, a: { owner?: string | null; status?: string | null; limit?: number | null }, { vera }: Ctx) =>
+    runs.listRuns(vera.database.db, { owner: a.owner ?? undefined, status: a.status ?? undefined, limit: a.limit ?? undefined }),
+  quantum: (_: unknown, a: { id: string }, { vera }: Ctx) => runs.getQuanta(vera.database.db, [a.id]).then((q) => q[0] ?? null),
+  provenance: async (_: unknown, a: { datasetId: string }, { vera }: Ctx) =>
+    (await runs.provenanceChain(vera.database.db, a.datasetId)).map((s) => ({ dataset: s.dataset, stored: s.dataset.stored, quantum: s.quantum ?? null, inputIds: s.inputs })),
+};
+
+export const runMutations = {
+  submitRun: (
+    _: unknown,
+    a: {
+      pipelineFile: string;
+      pipelineYaml?: string | null;
+      inputs: string[];
+      output: string;
+      where?: string | null;
+      bind?: unknown;
+      config?: unknown;
+      purpose?: runs.RunPurpose | null;
+      saveIntermediates?: boolean | null;
+      seed?: number | null;
+      expiresAt?: Date | null;
+    },
+    { vera, actor }: Ctx,
+  ) =>
+    runs
+      .submitRun(
+        vera,
+        {
+          pipelineFile: a.pipelineFile,
+          pipelineYaml: a.pipelineYaml ?? undefined,
+          inputs: a.inputs,
+          output: a.output,
+          where: a.where ?? undefined,
+          bind: (a.bind ?? undefined) as Record<string, BindValue> | undefined,
+          configOverrides: overridesOf(a.config),
+          purpose: a.purpose ?? undefined,
+          saveIntermediates: a.saveIntermediates ?? false,
+          seed: a.seed ?? 0,
+          expiresAt: a.expiresAt ?? undefined,
+        },
+        actor,
+      )
+      .then((r) => ({ run: r.run, skipped: r.skipped.length })),
+  resumeRun: (_: unknown, a: { name: string }, { vera, actor }: Ctx) => runs.resumeRun(vera, a.name, actor),
+  rerun: (_: unknown, a: { datasetId: string; output: string; saveIntermediates?: boolean | null; config?: unknown }, { vera, actor }: Ctx) =>
+    runs.submitRerun(vera, { datasetId: a.datasetId, output: a.output, saveIntermediates: a.saveIntermediates ?? false, configOverrides: overridesOf(a.config) }, actor),
+};
+
+export const runTypes = {
+  Run: {
+    quanta: (r: RunInfo & { collectionId: number }, a: { status?: string | null; task?: string | null; limit?: number | null }, { vera }: Ctx) =>
+      runs.quantaOfRun(vera.database.db, r.collectionId, { status: a.status ?? undefined, taskLabel: a.task ?? undefined, limit: a.limit ?? undefined }),
+  },
+  Quantum: {
+    inputs: (q: QuantumInfo, _a: unknown, { vera }: Ctx) => runs.quantumInputRefs(vera.database.db, q.id),
+    outputs: (q: QuantumInfo, _a: unknown, { vera }: Ctx) => runs.quantumOutputRefs(vera.database.db, q.id),
+  },
+  Dataset: {
+    producer: (d: DatasetRef, _a: unknown, { vera }: Ctx) => (d.quantumId ? runs.getQuantum(vera.database.db, d.quantumId) : null),
+  },
+};
