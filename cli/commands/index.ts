@@ -6,6 +6,7 @@ import { register as datasets } from './datasets.ts';
 import { register as provenance } from './provenance.ts';
 import { register as run } from './run.ts';
 import { register as serve } from './serve.ts';
+import { register as simcam } from './simcam.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, run, provenance, changepoints];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, run, provenance, simcam, changepoints];

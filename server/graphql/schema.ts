@@ -163,6 +163,13 @@ export const typeDefs = /* GraphQL */ `
     skipped: Int!
   }
 
+  type SimCamSummary {
+    visits: Int!
+    detectors: Int!
+    raws: Int!
+    collections: [String!]!
+  }
+
   type CreatedToken {
     "Shown once; Vera stores only its hash."
     token: String!
@@ -233,6 +240,8 @@ export const typeDefs = /* GraphQL */ `
       seed: Int = 0
       expiresAt: DateTime
     ): RunSubmission!
+    "Generates the SimCam synthetic instrument's data: raws, truth, refcat, calibrations, skymap (operators)."
+    generateSimCam(visits: Int = 12, bands: [String!] = ["g", "r", "i"], seed: Int = 1, detectorGrid: [Int!], detectorSizePx: Int): SimCamSummary!
     "Resumes a run whose execution stopped: finished quanta are kept, the rest run."
     resumeRun(name: String!): Run!
     "Rebuilds the sub-pipeline that produced a dataset from its recorded inputs, as a new run."

@@ -7,6 +7,7 @@ import { maskError } from './errors.ts';
 import { authMutations, authQueries } from './resolvers/auth.ts';
 import { repoMutations, repoQueries, repoTypes } from './resolvers/repo.ts';
 import { runMutations, runQueries, runTypes } from './resolvers/runs.ts';
+import { simcamMutations } from './resolvers/simcam.ts';
 import { DateTimeScalar, JSONScalar } from './scalars.ts';
 import { typeDefs } from './schema.ts';
 
@@ -30,7 +31,7 @@ export function createGraphQL(vera: Vera): VeraYoga {
       JSON: JSONScalar,
       DateTime: DateTimeScalar,
       Query: { ...repoQueries, ...authQueries, ...runQueries },
-      Mutation: { ...repoMutations, ...authMutations, ...runMutations },
+      Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations },
       ...repoTypes,
       ...runTypes,
     },
