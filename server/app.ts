@@ -3,6 +3,7 @@ import type { VeraConfig } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { Datastore } from './repo/datastore/index.ts';
 import type { Logger } from './log.ts';
+import { ingestRunMeasurements } from './metrics/ingest.ts';
 import { RunManager } from './runs/manager.ts';
 
 /** Everything a face (HTTP, GraphQL, CLI) needs to call the domain: opened once, passed down. */
@@ -22,7 +23,18 @@ export function embeddedDbDir(config: VeraConfig): string {
 export async function openVera(config: VeraConfig, log: Logger, opts: { database?: Database } = {}): Promise<Vera> {
   const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: embeddedDbDir(config) }));
   const datastore = new Datastore(path.join(config.home, 'datastore'));
-  const runs = new RunManager({ db: database.db, datastore, log, executorName: config.executor, threads: config.threads });
+  const runs = new RunManager({
+    db: database.db,
+    datastore,
+    log,
+    executorName: config.executor,
+    threads: config.threads,
+    afterRun: async (run) => {
+      const { ingested, skipped } = await ingestRunMeasurements(database.db, datastore, run);
+      for (const s of skipped) log.warn({ run, dataset: s.datasetId }, `measurement not ingested: ${s.reason}`);
+      if (ingested > 0) log.info({ run, ingested }, 'measurements ingested');
+    },
+  });
   return {
     config,
     database,

@@ -17,7 +17,15 @@ export class RunManager {
   private readonly abort = new AbortController();
 
   constructor(
-    private readonly deps: { db: Db; datastore: Datastore; log: Logger; executorName: 'local' | 'slurm'; threads?: number | undefined },
+    private readonly deps: {
+      db: Db;
+      datastore: Datastore;
+      log: Logger;
+      executorName: 'local' | 'slurm';
+      threads?: number | undefined;
+      /** Called after each execution ends (measurement ingest, reporting); its errors are logged. */
+      afterRun?: ((run: string, status: RunStatus) => Promise<void>) | undefined;
+    },
   ) {}
 
   private getExecutor(): Executor {
@@ -36,10 +44,15 @@ export class RunManager {
   start(run: string): void {
     if (this.active.has(run)) throw new VeraError('RUN_ACTIVE', `run '${run}' is already being executed by this server`, { run });
     const executor = this.getExecutor();
-    const execution = executeRun({ ...this.deps, executor }, run, { signal: this.abort.signal }).catch((e: Error) => {
-      this.deps.log.error({ run, err: e }, 'run execution failed');
-      return 'failed' as RunStatus;
-    });
+    const execution = executeRun({ ...this.deps, executor }, run, { signal: this.abort.signal })
+      .catch((e: Error) => {
+        this.deps.log.error({ run, err: e }, 'run execution failed');
+        return 'failed' as RunStatus;
+      })
+      .then(async (status) => {
+        await this.deps.afterRun?.(run, status).catch((e: Error) => this.deps.log.error({ run, err: e }, 'after-run step failed'));
+        return status;
+      });
     this.active.set(run, execution);
     void execution.finally(() => this.active.delete(run));
   }

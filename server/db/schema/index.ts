@@ -2,3 +2,4 @@ export * from './auth.ts';
 export * from './dimensions.ts';
 export * from './registry.ts';
 export * from './runs.ts';
+export * from './metrics.ts';
