@@ -3,10 +3,11 @@ import { register as changepoints } from './changepoints.ts';
 import { register as collections } from './collections.ts';
 import { register as datasetTypes } from './dataset-types.ts';
 import { register as datasets } from './datasets.ts';
+import { register as metrics } from './metrics.ts';
 import { register as provenance } from './provenance.ts';
 import { register as run } from './run.ts';
 import { register as serve } from './serve.ts';
 import { register as simcam } from './simcam.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, run, provenance, simcam, changepoints];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, run, provenance, simcam, metrics, changepoints];

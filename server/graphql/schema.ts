@@ -163,6 +163,40 @@ export const typeDefs = /* GraphQL */ `
     skipped: Int!
   }
 
+  "An lsst.verify metric: package.metric, unit, description."
+  type Metric {
+    name: String!
+    package: String!
+    unit: String!
+    description: String!
+    tags: [String!]!
+    reference: JSON!
+    specifications: [Specification!]!
+  }
+
+  "A threshold specification (lsst.verify), inheritance resolved."
+  type Specification {
+    name: String!
+    metricName: String!
+    operator: String!
+    value: Float!
+    unit: String!
+    metadataQuery: JSON!
+    tags: [String!]!
+  }
+
+  type MetricsImport {
+    metrics: Int!
+    specifications: Int!
+    "Specs of metrics the package does not define, and specs defined twice."
+    problems: [String!]!
+  }
+
+  type JobIngest {
+    jobId: String!
+    ingested: Int!
+  }
+
   type SimCamSummary {
     visits: Int!
     detectors: Int!
@@ -207,6 +241,8 @@ export const typeDefs = /* GraphQL */ `
     run(name: String!): Run
     runs(owner: String, status: String, limit: Int): [Run!]!
     quantum(id: ID!): Quantum
+    metrics(package: String): [Metric!]!
+    specifications(metric: String): [Specification!]!
     "From a dataset back to raw data: each dataset with the quantum that produced it."
     provenance(datasetId: ID!): [ProvenanceStep!]!
   }
@@ -242,6 +278,10 @@ export const typeDefs = /* GraphQL */ `
     ): RunSubmission!
     "Generates the SimCam synthetic instrument's data: raws, truth, refcat, calibrations, skymap (operators)."
     generateSimCam(visits: Int = 12, bands: [String!] = ["g", "r", "i"], seed: Int = 1, detectorGrid: [Int!], detectorSizePx: Int): SimCamSummary!
+    "Imports a verify_metrics-style directory (metrics/ and specs/) on the server."
+    importMetrics(path: String!): MetricsImport!
+    "Ingests an lsst.verify Job JSON (measurements, metrics, specs, meta) for a dataset at a commit."
+    postJob(job: String!, dataset: String!, repo: String, commit: String, branch: String, importDefinitions: Boolean = false): JobIngest!
     "Resumes a run whose execution stopped: finished quanta are kept, the rest run."
     resumeRun(name: String!): Run!
     "Rebuilds the sub-pipeline that produced a dataset from its recorded inputs, as a new run."

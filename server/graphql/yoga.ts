@@ -5,6 +5,7 @@ import { VeraError } from '../errors.ts';
 import type { GraphQLContext } from './context.ts';
 import { maskError } from './errors.ts';
 import { authMutations, authQueries } from './resolvers/auth.ts';
+import { metricMutations, metricQueries, metricTypes } from './resolvers/metrics.ts';
 import { repoMutations, repoQueries, repoTypes } from './resolvers/repo.ts';
 import { runMutations, runQueries, runTypes } from './resolvers/runs.ts';
 import { simcamMutations } from './resolvers/simcam.ts';
@@ -30,10 +31,11 @@ export function createGraphQL(vera: Vera): VeraYoga {
     resolvers: {
       JSON: JSONScalar,
       DateTime: DateTimeScalar,
-      Query: { ...repoQueries, ...authQueries, ...runQueries },
-      Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations },
+      Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries },
+      Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...metricMutations },
       ...repoTypes,
       ...runTypes,
+      ...metricTypes,
     },
   });
   return createYoga<object, GraphQLContext>({

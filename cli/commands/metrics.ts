@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { withClient } from '../context.ts';
+import { printJson, printTable } from '../output.ts';
+
+export function register(program: Command): void {
+  const metrics = program.command('metrics').description('lsst.verify metrics, specifications and measurements');
+  metrics
+    .command('import')
+    .description('import a verify_metrics-style directory (metrics/*.yaml and specs/) as it is')
+    .argument('<dir>', 'the package root, holding metrics/ and/or specs/')
+    .option('--json', 'machine-readable output')
+    .action(async (dir: string, opts: { json?: boolean }) => {
+      const { importMetrics } = await withClient((c) =>
+        c.request<{ importMetrics: { metrics: number; specifications: number; problems: string[] } }>(
+          'mutation($path: String!) { importMetrics(path: $path) { metrics specifications problems } }',
+          { path: path.resolve(dir) },
+        ),
+      );
+      if (opts.json) return printJson(importMetrics);
+      process.stderr.write(`imported ${importMetrics.metrics} metrics and ${importMetrics.specifications} specifications\n`);
+      for (const p of importMetrics.problems) process.stderr.write(`  note: ${p}\n`);
+    });
+  metrics
+    .command('list')
+    .description('list metrics')
+    .option('--package <name>', 'only this package')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { package?: string; json?: boolean }) => {
+      const { metrics: rows } = await withClient((c) =>
+        c.request<{ metrics: { name: string; unit: string; description: string }[] }>('query($p: String) { metrics(package: $p) { name unit description } }', { p: opts.package }),
+      );
+      if (opts.json) return printJson(rows);
+      printTable(['METRIC', 'UNIT', 'DESCRIPTION'], rows.map((m) => [m.name, m.unit, m.description.split('\n')[0]!.slice(0, 80)]));
+    });
+  metrics
+    .command('post-job')
+    .description('ingest an lsst.verify Job JSON file for a dataset at a commit')
+    .argument('<file>', 'Job JSON (as lsst.verify Job.write produces)')
+    .requiredOption('--dataset <name>', 'what was processed, e.g. validation_data_hsc')
+    .option('--commit <sha>', 'software commit')
+    .option('--branch <name>', 'branch')
+    .option('--repo <url-or-path>', 'repository of the software')
+    .option('--import-definitions', 'also import the metrics and specifications the job carries')
+    .action(async (file: string, opts: { dataset: string; commit?: string; branch?: string; repo?: string; importDefinitions?: boolean }) => {
+      const { postJob } = await withClient((c) =>
+        c.request<{ postJob: { jobId: string; ingested: number } }>(
+          'mutation($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) { postJob(job: $job, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo, importDefinitions: $defs) { jobId ingested } }',
+          { job: fs.readFileSync(file, 'utf8'), dataset: opts.dataset, commit: opts.commit, branch: opts.branch, repo: opts.repo, defs: Boolean(opts.importDefinitions) },
+        ),
+      );
+      process.stderr.write(`job ${postJob.jobId}: ${postJob.ingested} measurements ingested\n`);
+    });
+}

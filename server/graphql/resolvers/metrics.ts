@@ -1,0 +1,34 @@
+import { importMetricsPackage, listMetrics, listSpecifications } from '../../metrics/catalog.ts';
+import { ingestJob } from '../../metrics/ingest.ts';
+import type { GraphQLContext } from '../context.ts';
+
+type Ctx = GraphQLContext;
+
+export const metricQueries = {
+  metrics: (_: unknown, a: { package?: string | null }, { vera }: Ctx) => listMetrics(vera.database.db, { package: a.package ?? undefined }),
+  specifications: (_: unknown, a: { metric?: string | null }, { vera }: Ctx) => listSpecifications(vera.database.db, { metric: a.metric ?? undefined }),
+};
+
+export const metricMutations = {
+  importMetrics: async (_: unknown, a: { path: string }, { vera, actor }: Ctx) => {
+    const s = await importMetricsPackage(vera.database.db, a.path, actor);
+    return { ...s, problems: s.problems.map((p) => `${p.spec}: ${p.problem}`) };
+  },
+  postJob: (
+    _: unknown,
+    a: { job: string; dataset: string; repo?: string | null; commit?: string | null; branch?: string | null; importDefinitions?: boolean | null },
+    { vera, actor }: Ctx,
+  ) =>
+    ingestJob(
+      vera.database.db,
+      a.job,
+      { dataset: a.dataset, repo: a.repo ?? undefined, commit: a.commit ?? undefined, branch: a.branch ?? undefined, importDefinitions: a.importDefinitions ?? false },
+      actor,
+    ),
+};
+
+export const metricTypes = {
+  Metric: {
+    specifications: (m: { name: string }, _a: unknown, { vera }: Ctx) => listSpecifications(vera.database.db, { metric: m.name }),
+  },
+};
