@@ -46,6 +46,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 
 async function openPg(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection dropped by the server (restart, admin kill) must not crash Vera: the pool
+  // replaces it on next use, and queries in flight fail with their own error.
+  pool.on('error', () => {});
   // Surface connection problems at open time, with the URL (minus password) in the message.
   const client = await pool.connect().catch(async (e: Error) => {
     await pool.end();

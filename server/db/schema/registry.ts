@@ -139,7 +139,9 @@ export const datasets = pgTable(
   (t) => [
     unique('datasets_identity').on(t.datasetTypeId, t.runId, t.dataId),
     index('datasets_run_type_idx').on(t.runId, t.datasetTypeId),
-    index('datasets_dims_gin').using('gin', sql`${t.dims} jsonb_path_ops`),
+    // fastupdate off: bulk registrations would otherwise sit in the GIN pending list, which every
+    // query scans linearly until a vacuum merges it (18 ms instead of 0.7 ms at 100k datasets).
+    index('datasets_dims_gin').using('gin', sql`${t.dims} jsonb_path_ops`).with({ fastupdate: false }),
   ],
 );
 

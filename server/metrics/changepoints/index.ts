@@ -63,3 +63,6 @@ export function detectChangePoints(values: ArrayLike<number>, opts: ChangePointO
     stdDevAfter: stats.stdDevAfter,
   }));
 }
+
+/** Two-sided p-value of Student's t, shared with server/metrics/detect. */
+export { studentTTwoSidedPValue } from './student-t.ts';

@@ -34,3 +34,4 @@ export { subsetSpecs, evaluateJob, type SubsetOptions, type ReportOptions, type 
 
 export { parseJob, parseJobJson, loadJobFile, type Job } from './job.ts';
 export { parseMeasurementYaml } from './measurement-yaml.ts';
+export { describeIssue, formatPath } from './zod-messages.ts';
