@@ -1,0 +1,171 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { canonicalJson } from '../../runner/pipeline/config.ts';
+import { firstParentHistory, mergeBase, resolveRef } from '../ci/git.ts';
+import type { Db } from '../db/client.ts';
+import { collections, measurements } from '../db/schema/index.ts';
+import { VeraError } from '../errors.ts';
+import { getRun } from '../runs/queries.ts';
+import { compareSamples, estimateNoise, passesSpec, type ComparisonStatus, type NoiseEstimate } from './detect/index.ts';
+import { loadSeries, metricUnit } from './series.ts';
+import { detectionConfigOf } from './specs-db.ts';
+import { convertValue, parseUnit } from './verify/index.ts';
+
+export interface SpecStatus {
+  spec: string;
+  base: boolean | null;
+  head: boolean | null;
+}
+
+/** One metric (dataId null: aggregated over data IDs) or one metric on one data ID. */
+export interface CompareRow {
+  metric: string;
+  unit: string;
+  dataId: Record<string, unknown> | null;
+  base: number | null;
+  head: number | null;
+  delta: number | null;
+  relativeDelta: number | null;
+  pValue: number | null;
+  significant: boolean;
+  status: ComparisonStatus | 'missing';
+  specs: SpecStatus[];
+}
+
+export interface Comparison {
+  base: { label: string; commit: string | null; runs: string[] };
+  head: { label: string; commit: string | null; runs: string[] };
+  rows: CompareRow[];
+}
+
+interface Row {
+  metricName: string;
+  value: number | null;
+  unit: string;
+  dataId: Record<string, string | number>;
+  runId: number | null;
+  commit: string | null;
+}
+
+const fields = {
+  metricName: measurements.metricName,
+  value: measurements.value,
+  unit: measurements.unit,
+  dataId: measurements.dataId,
+  runId: measurements.runId,
+  commit: measurements.commit,
+};
+
+function finite(n: number | null | undefined): n is number {
+  return typeof n === 'number' && Number.isFinite(n);
+}
+
+function toUnit(rows: Row[], unit: string): number[] {
+  const u = parseUnit(unit);
+  return rows.filter((r) => finite(r.value)).map((r) => (r.unit === unit ? r.value! : convertValue(r.value!, parseUnit(r.unit), u)));
+}
+
+/**
+ * Compares two sets of measurements metric by metric: an aggregate row per metric (Welch over
+ * the data IDs, or a noise estimate from the base series when a side is small) and a row per
+ * data ID, each with base, head, delta, relative delta, significance and spec status.
+ */
+async function compareRows(db: Db, baseRows: Row[], headRows: Row[], opts: { dataset?: string; baseBranch?: string }): Promise<CompareRow[]> {
+  const metricNames = [...new Set([...baseRows, ...headRows].map((r) => r.metricName))].sort();
+  const out: CompareRow[] = [];
+  for (const metric of metricNames) {
+    const b = baseRows.filter((r) => r.metricName === metric);
+    const h = headRows.filter((r) => r.metricName === metric);
+    const unit = (await metricUnit(db, metric)) ?? (b[0] ?? h[0])!.unit;
+    const { config, specs } = await detectionConfigOf(db, metric);
+    const checked = specs.filter((s) => (config.specs.length ? config.specs.includes(s.name) : Object.keys(s.metadataQuery).length === 0));
+    let noise: NoiseEstimate | undefined;
+    if (opts.dataset && opts.baseBranch) {
+      const series = await loadSeries(db, { metric, dataset: opts.dataset, branch: opts.baseBranch }).catch(() => undefined);
+      if (series) noise = estimateNoise(series.points);
+    }
+    const row = async (dataId: Record<string, unknown> | null, bs: Row[], hs: Row[]): Promise<CompareRow> => {
+      const [bv, hv] = [toUnit(bs, unit), toUnit(hs, unit)];
+      const mean = (v: number[]) => (v.length ? v.reduce((s, x) => s + x, 0) / v.length : null);
+      const [base, head] = [mean(bv), mean(hv)];
+      if (base === null || head === null) {
+        return { metric, unit, dataId, base, head, delta: null, relativeDelta: null, pValue: null, significant: false, status: 'missing', specs: [] };
+      }
+      const c = compareSamples(bv, hv, config, { unit, ...(noise ? { noise } : {}) });
+      return {
+        metric,
+        unit,
+        dataId,
+        base,
+        head,
+        delta: head - base,
+        relativeDelta: base !== 0 ? (head - base) / Math.abs(base) : null,
+        pValue: Number.isFinite(c.pValue) ? c.pValue : null,
+        significant: c.significant,
+        status: c.status,
+        specs: dataId === null ? checked.map((s) => ({ spec: s.name, base: passesSpec(s, base, unit), head: passesSpec(s, head, unit) })) : [],
+      };
+    };
+    out.push(await row(null, b, h));
+    const ids = new Map<string, Record<string, unknown>>();
+    for (const r of [...b, ...h]) if (Object.keys(r.dataId).length) ids.set(canonicalJson(r.dataId), r.dataId);
+    if (ids.size > 1) {
+      for (const [key, dataId] of [...ids.entries()].sort()) {
+        out.push(await row(dataId, b.filter((r) => canonicalJson(r.dataId) === key), h.filter((r) => canonicalJson(r.dataId) === key)));
+      }
+    }
+  }
+  return out;
+}
+
+/** Two runs, metric by metric. */
+export async function compareRuns(db: Db, baseRun: string, headRun: string): Promise<Comparison> {
+  const [base, head] = await Promise.all([getRun(db, baseRun), getRun(db, headRun)]);
+  const load = (id: number) => db.select(fields).from(measurements).where(eq(measurements.runId, id)) as Promise<Row[]>;
+  const [b, h] = await Promise.all([load(base.collectionId), load(head.collectionId)]);
+  if (b.length === 0 && h.length === 0) throw new VeraError('NOT_FOUND', `neither run '${baseRun}' nor '${headRun}' has measurements`);
+  return {
+    base: { label: baseRun, commit: base.software?.commit ?? null, runs: [baseRun] },
+    head: { label: headRun, commit: head.software?.commit ?? null, runs: [headRun] },
+    rows: await compareRows(db, b, h, {}),
+  };
+}
+
+async function atCommit(db: Db, dataset: string, commit: string): Promise<Row[]> {
+  return db
+    .select(fields)
+    .from(measurements)
+    .where(and(eq(measurements.dataset, dataset), eq(measurements.commit, commit))) as Promise<Row[]>;
+}
+
+async function runNames(db: Db, ids: (number | null)[]): Promise<string[]> {
+  const unique = [...new Set(ids.filter((i): i is number => i !== null))];
+  if (unique.length === 0) return [];
+  return (await db.select({ name: collections.name }).from(collections).where(inArray(collections.id, unique))).map((r) => r.name);
+}
+
+/**
+ * A branch against its base: the head is the branch's latest measured commit; the base is the
+ * merge base with `base` (default master) when it was measured, else the latest measured point of
+ * `base` (DESIGN.md §7). Refs may be branches or tags (releases).
+ */
+export async function compareRefs(db: Db, q: { dataset: string; head: string; base?: string; repo: string }): Promise<Comparison> {
+  const baseRef = q.base ?? 'master';
+  const headSha = await resolveRef(q.repo, q.head);
+  if (!headSha) throw new VeraError('NOT_FOUND', `'${q.head}' is not a commit, branch or tag of ${q.repo}`);
+  const measuredCommits = new Set(
+    (await db.selectDistinct({ commit: measurements.commit }).from(measurements).where(eq(measurements.dataset, q.dataset))).map((r) => r.commit),
+  );
+  const latestMeasured = async (ref: string) => (await firstParentHistory(q.repo, ref)).reverse().find((c) => measuredCommits.has(c)) ?? null;
+  const headCommit = await latestMeasured(q.head);
+  if (!headCommit) throw new VeraError('NOT_FOUND', `no measurements on dataset '${q.dataset}' along '${q.head}'`);
+  const mb = await mergeBase(q.repo, headSha, baseRef);
+  const baseCommit = mb && measuredCommits.has(mb) && mb !== headCommit ? mb : await latestMeasured(baseRef);
+  if (!baseCommit) throw new VeraError('NOT_FOUND', `no measurements on dataset '${q.dataset}' along '${baseRef}'`);
+  const [b, h] = await Promise.all([atCommit(db, q.dataset, baseCommit), atCommit(db, q.dataset, headCommit)]);
+  return {
+    base: { label: baseCommit === mb ? `merge base of ${q.head} and ${baseRef}` : `${baseRef} (latest measured)`, commit: baseCommit, runs: await runNames(db, b.map((r) => r.runId)) },
+    head: { label: q.head, commit: headCommit, runs: await runNames(db, h.map((r) => r.runId)) },
+    rows: await compareRows(db, b, h, { dataset: q.dataset, baseBranch: baseRef }),
+  };
+}
+

@@ -1,0 +1,100 @@
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { firstParentHistory } from '../ci/git.ts';
+import type { Db } from '../db/client.ts';
+import { measurements, metrics } from '../db/schema/index.ts';
+import { VeraError } from '../errors.ts';
+import { aggregateSeries, type SeriesPoint } from './detect/index.ts';
+
+export interface SeriesQuery {
+  metric: string;
+  dataset: string;
+  branch: string;
+  /** Only measurements whose data ID holds these values (a visit, a patch, a band). */
+  dataId?: Record<string, string | number> | undefined;
+  /** Git repository giving the branch's first-parent history; default: the one the measurements name. */
+  repo?: string | undefined;
+}
+
+export interface SeriesMeasurementRow {
+  id: number;
+  value: number | null;
+  unit: string;
+  commit: string | null;
+  branch: string | null;
+  repo: string | null;
+  runId: number | null;
+  dataId: Record<string, string | number>;
+  measuredAt: Date;
+}
+
+export interface Series {
+  metric: string;
+  dataset: string;
+  branch: string;
+  unit: string;
+  /** `git`: ordered by the branch's first-parent history; `time`: no repository known, by measurement time. */
+  order: 'git' | 'time';
+  points: SeriesPoint[];
+  /** Measurements behind each point, by commit. */
+  measurements: Map<string, SeriesMeasurementRow[]>;
+}
+
+export async function metricUnit(db: Db, metric: string): Promise<string | undefined> {
+  const [row] = await db.select({ unit: metrics.unit }).from(metrics).where(eq(metrics.name, metric));
+  return row?.unit;
+}
+
+/**
+ * A metric on a dataset (and data ID) along a branch: one point per commit (repeats and several
+ * data IDs aggregated), ordered by the branch's first-parent history as git gives it. Commits on
+ * the history before the branch was made (on master) belong to the branch's series too.
+ * Without a repository, points are the measurements labelled with the branch, in time order.
+ */
+export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
+  const conds: SQL[] = [eq(measurements.metricName, q.metric), eq(measurements.dataset, q.dataset)];
+  if (q.dataId && Object.keys(q.dataId).length > 0) conds.push(sql`${measurements.dataId} @> ${JSON.stringify(q.dataId)}::jsonb`);
+  const rows = (await db
+    .select({
+      id: measurements.id,
+      value: measurements.value,
+      unit: measurements.unit,
+      commit: measurements.commit,
+      branch: measurements.branch,
+      repo: measurements.repo,
+      runId: measurements.runId,
+      dataId: measurements.dataId,
+      measuredAt: measurements.measuredAt,
+    })
+    .from(measurements)
+    .where(and(...conds))) as SeriesMeasurementRow[];
+
+  const repo = q.repo ?? rows.find((r) => r.repo && r.commit)?.repo ?? undefined;
+  let order: Series['order'] = 'time';
+  const position = new Map<string, number>();
+  let selected: SeriesMeasurementRow[];
+  if (repo) {
+    const history = await firstParentHistory(repo, q.branch);
+    history.forEach((sha, i) => position.set(sha, i));
+    selected = rows.filter((r) => r.commit && position.has(r.commit));
+    order = 'git';
+  } else {
+    selected = rows.filter((r) => r.branch === q.branch);
+    // Without a commit graph, a commit's position is when it was first measured.
+    const first = new Map<string, number>();
+    for (const r of selected) {
+      const key = r.commit ?? `t${r.measuredAt.getTime()}`;
+      first.set(key, Math.min(first.get(key) ?? Infinity, r.measuredAt.getTime()));
+    }
+    [...first.entries()].sort((a, b) => a[1] - b[1]).forEach(([k], i) => position.set(k, i));
+  }
+  const keyOf = (r: SeriesMeasurementRow) => r.commit ?? `t${r.measuredAt.getTime()}`;
+  const unit = (await metricUnit(db, q.metric)) ?? selected[0]?.unit ?? rows[0]?.unit;
+  if (unit === undefined) throw new VeraError('NOT_FOUND', `no measurements of ${q.metric} on dataset '${q.dataset}'`, { metric: q.metric, dataset: q.dataset });
+  const byCommit = new Map<string, SeriesMeasurementRow[]>();
+  for (const r of selected) byCommit.set(keyOf(r), [...(byCommit.get(keyOf(r)) ?? []), r]);
+  const { points } = aggregateSeries(
+    selected.filter((r) => r.value !== null).map((r) => ({ commit: keyOf(r), position: position.get(keyOf(r))!, value: r.value!, unit: r.unit })),
+    { unit },
+  );
+  return { metric: q.metric, dataset: q.dataset, branch: q.branch, unit, order, points, measurements: byCommit };
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalExecutor, type Executor } from '../../runner/executors/local.ts';
+import { compareRefs } from '../../server/metrics/compare.ts';
+import { ingestRunMeasurements } from '../../server/metrics/ingest.ts';
+import { getRegression, scanSeries } from '../../server/metrics/regressions.ts';
+import { setDetectionConfig } from '../../server/metrics/specs-db.ts';
+import { createLogger } from '../../server/log.ts';
+import { createRun } from '../../server/runs/create.ts';
+import { executeRun } from '../../server/runs/execute.ts';
+import { useTestDatabase } from '../support/db.ts';
+import { makeActor } from '../support/factories.ts';
+import { makePipelineRepo, metricPipeline, metricTaskSource } from '../support/git-repo.ts';
+import { seedToyRaw } from '../support/runs.ts';
+import { useTestVera } from '../support/vera.ts';
+
+const t = useTestDatabase();
+const v = useTestVera(t);
+let executor: Executor;
+let repo: Awaited<ReturnType<typeof makePipelineRepo>>;
+beforeAll(async () => {
+  executor = createLocalExecutor({ threads: 1 });
+  repo = await makePipelineRepo('regression-e2e');
+});
+afterAll(async () => {
+  await executor.close();
+  repo.remove();
+});
+
+describe('regression detection end to end', () => {
+  it('runs at every commit of a pipeline repo; the commit that changes the config is found, and the explanation names it', async () => {
+    const alice = await makeActor(t.db, 'alice', 'developer');
+    await seedToyRaw(t.db, v.vera.datastore, alice, { nVisits: 2, nDetectors: 1 });
+    await setDetectionConfig(t.db, 'toy.offset', { direction: 'lower_is_better' });
+    const log = createLogger({ logLevel: 'silent' });
+    const shas: string[] = [];
+    const BAD = 12;
+    for (let i = 0; i < 18; i++) {
+      const files: Record<string, string> = { 'README.md': `commit ${i}\n`, 'tasks.ts': metricTaskSource(), 'pipeline.yaml': metricPipeline(i >= BAD ? 1 : 0) };
+      shas.push(await repo.commit(files, i === BAD ? 'Raise the offset of the toy metric' : `Tidy up, step ${i}`));
+      const run = `ci/master/${i}`;
+      await createRun(
+        t.db,
+        { pipelineFile: path.join(repo.dir, 'pipeline.yaml'), pipelineYaml: metricPipeline(i >= BAD ? 1 : 0), inputs: ['TestCam/raw'], output: run, executor: 'local', seed: i + 1 },
+        alice,
+      );
+      expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, run)).toBe('succeeded');
+      expect((await ingestRunMeasurements(t.db, v.vera.datastore, run)).ingested).toBe(1);
+    }
+
+    const { series, findings, regressions } = await scanSeries(t.db, { metric: 'toy.offset', dataset: 'TestCam/raw', branch: 'master' });
+    expect(series.order).toBe('git');
+    expect(series.points.map((p) => p.commit)).toEqual(shas);
+    const bad = findings.filter((f) => f.direction === 'regression');
+    expect(bad.length).toBeGreaterThan(0);
+    expect(new Set(bad.map((f) => f.commit))).toEqual(new Set([shas[BAD]]));
+    expect(regressions.every((r) => r.firstBadCommit === shas[BAD] && r.lastGoodCommit === shas[BAD - 1])).toBe(true);
+
+    const r = await getRegression(t.db, regressions[0]!.id);
+    expect(r.status).toBe('open');
+    expect(r.explanation!.commits.map((c) => c.sha)).toEqual([shas[BAD]]);
+    expect(r.explanation!.commits[0]!.subject).toBe('Raise the offset of the toy metric');
+    expect(r.explanation!.configChanges).toEqual([{ task: 'metric', field: 'offset', before: 0, after: 1 }]);
+    expect(r.explanation!.goodRun).toBe(`ci/master/${BAD - 1}`);
+    expect(r.explanation!.badRun).toBe(`ci/master/${BAD}`);
+
+    // A rescan finds the same regression and does not duplicate it.
+    const again = await scanSeries(t.db, { metric: 'toy.offset', dataset: 'TestCam/raw', branch: 'master' });
+    expect(again.regressions.map((x) => x.id).sort()).toEqual(regressions.map((x) => x.id).sort());
+
+    // A branch from before the change compared with master's head... and master's head against the branch point.
+    await repo.git.checkout(['-b', 'feature', shas[BAD - 2]!]);
+    const cmp = await compareRefs(t.db, { dataset: 'TestCam/raw', head: 'master', base: 'feature', repo: repo.dir });
+    const row = cmp.rows.find((x) => x.metric === 'toy.offset' && x.dataId === null)!;
+    expect(cmp.base.commit).toBe(shas[BAD - 2]);
+    expect(cmp.head.commit).toBe(shas[17]);
+    expect(row.delta).toBeGreaterThan(0.5);
+  });
+});
