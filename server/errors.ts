@@ -47,7 +47,9 @@ export type ErrorCode =
   | 'SPEC_CYCLE'
   | 'JOB_JSON'
   | 'UNIT_UNKNOWN'
-  | 'UNIT_INCOMPATIBLE';
+  | 'UNIT_INCOMPATIBLE'
+  | 'ASTROMETRY_FAILED'
+  | 'PHOTOCAL_FAILED';
 
 export class VeraError extends Error {
   readonly code: ErrorCode;

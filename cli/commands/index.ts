@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as changepoints } from './changepoints.ts';
 import { register as collections } from './collections.ts';
+import { register as compare } from './compare.ts';
 import { register as datasetTypes } from './dataset-types.ts';
 import { register as datasets } from './datasets.ts';
 import { register as metrics } from './metrics.ts';
@@ -10,4 +11,4 @@ import { register as serve } from './serve.ts';
 import { register as simcam } from './simcam.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, run, provenance, simcam, metrics, changepoints];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, run, provenance, simcam, metrics, compare, changepoints];

@@ -197,6 +197,92 @@ export const typeDefs = /* GraphQL */ `
     ingested: Int!
   }
 
+  "One commit of a series: its measurements aggregated (values in the series unit)."
+  type SeriesPoint {
+    commit: String!
+    position: Int!
+    n: Int!
+    mean: Float!
+    median: Float!
+    std: Float
+    min: Float!
+    max: Float!
+    values: [Float!]!
+    "Runs that measured this commit."
+    runs: [String!]!
+  }
+
+  type Series {
+    metric: String!
+    dataset: String!
+    branch: String!
+    unit: String!
+    "git: first-parent history order; time: no repository known."
+    order: String!
+    points: [SeriesPoint!]!
+  }
+
+  type ChangePoint {
+    index: Int!
+    commit: String!
+    lastGoodCommit: String
+    pValue: Float!
+    meanBefore: Float!
+    meanAfter: Float!
+    magnitude: Float!
+  }
+
+  type Regression {
+    id: Int!
+    metric: String!
+    dataset: String!
+    branch: String!
+    dataId: JSON!
+    kind: String!
+    status: String!
+    firstBadCommit: String!
+    lastGoodCommit: String
+    finding: JSON!
+    "Commits, config changes, input and calibration changes, changed quanta, data IDs that moved most."
+    explanation: JSON
+    note: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
+  }
+
+  type SpecStatus {
+    spec: String!
+    base: Boolean
+    head: Boolean
+  }
+
+  type CompareRow {
+    metric: String!
+    unit: String!
+    "Null for the metric aggregated over data IDs."
+    dataId: JSON
+    base: Float
+    head: Float
+    delta: Float
+    relativeDelta: Float
+    pValue: Float
+    significant: Boolean!
+    status: String!
+    specs: [SpecStatus!]!
+  }
+
+  type CompareSide {
+    label: String!
+    commit: String
+    runs: [String!]!
+  }
+
+  type Comparison {
+    base: CompareSide!
+    head: CompareSide!
+    rows: [CompareRow!]!
+  }
+
   type SimCamSummary {
     visits: Int!
     detectors: Int!
@@ -243,6 +329,15 @@ export const typeDefs = /* GraphQL */ `
     quantum(id: ID!): Quantum
     metrics(package: String): [Metric!]!
     specifications(metric: String): [Specification!]!
+    "A metric on a dataset (and data ID) along a branch, one point per commit."
+    series(metric: String!, dataset: String!, branch: String!, dataId: JSON, repo: String): Series!
+    "E-divisive change points (as Apache Otava) of a series; defaults are Otava's."
+    changePoints(metric: String!, dataset: String!, branch: String!, dataId: JSON, window: Int, maxPValue: Float, minMagnitude: Float): [ChangePoint!]!
+    regressions(status: String, metric: String): [Regression!]!
+    regression(id: Int!): Regression
+    "Two runs, or two refs (branches, tags) of a repository on a dataset: head vs its merge base with base."
+    compare(baseRun: String, headRun: String, dataset: String, head: String, base: String = "master", repo: String): Comparison!
+    detectionConfig(metric: String!): JSON!
     "From a dataset back to raw data: each dataset with the quantum that produced it."
     provenance(datasetId: ID!): [ProvenanceStep!]!
   }
@@ -282,6 +377,11 @@ export const typeDefs = /* GraphQL */ `
     importMetrics(path: String!): MetricsImport!
     "Ingests an lsst.verify Job JSON (measurements, metrics, specs, meta) for a dataset at a commit."
     postJob(job: String!, dataset: String!, repo: String, commit: String, branch: String, importDefinitions: Boolean = false): JobIngest!
+    "Runs detection on a series and records the regressions it finds, with explanations."
+    scanSeries(metric: String!, dataset: String!, branch: String!, dataId: JSON, repo: String): [Regression!]!
+    setRegressionStatus(id: Int!, status: String!, note: String): Regression!
+    "Sets a metric's detection config (direction, specs, percent, absolute, zscore, welch, changepoints)."
+    setDetectionConfig(metric: String!, config: JSON!): JSON!
     "Resumes a run whose execution stopped: finished quanta are kept, the rest run."
     resumeRun(name: String!): Run!
     "Rebuilds the sub-pipeline that produced a dataset from its recorded inputs, as a new run."

@@ -8,6 +8,7 @@ import { authMutations, authQueries } from './resolvers/auth.ts';
 import { metricMutations, metricQueries, metricTypes } from './resolvers/metrics.ts';
 import { repoMutations, repoQueries, repoTypes } from './resolvers/repo.ts';
 import { runMutations, runQueries, runTypes } from './resolvers/runs.ts';
+import { seriesMutations, seriesQueries } from './resolvers/series.ts';
 import { simcamMutations } from './resolvers/simcam.ts';
 import { DateTimeScalar, JSONScalar } from './scalars.ts';
 import { typeDefs } from './schema.ts';
@@ -31,8 +32,8 @@ export function createGraphQL(vera: Vera): VeraYoga {
     resolvers: {
       JSON: JSONScalar,
       DateTime: DateTimeScalar,
-      Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries },
-      Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...metricMutations },
+      Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries, ...seriesQueries },
+      Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...metricMutations, ...seriesMutations },
       ...repoTypes,
       ...runTypes,
       ...metricTypes,

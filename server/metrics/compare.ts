@@ -1,10 +1,10 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { canonicalJson } from '../../runner/pipeline/config.ts';
 import { firstParentHistory, mergeBase, resolveRef } from '../ci/git.ts';
 import type { Db } from '../db/client.ts';
-import { collections, measurements } from '../db/schema/index.ts';
+import { measurements } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
-import { getRun } from '../runs/queries.ts';
+import { collectionNames, getRun } from '../runs/queries.ts';
 import { compareSamples, estimateNoise, passesSpec, type ComparisonStatus, type NoiseEstimate } from './detect/index.ts';
 import { loadSeries, metricUnit } from './series.ts';
 import { detectionConfigOf } from './specs-db.ts';
@@ -138,9 +138,7 @@ async function atCommit(db: Db, dataset: string, commit: string): Promise<Row[]>
 }
 
 async function runNames(db: Db, ids: (number | null)[]): Promise<string[]> {
-  const unique = [...new Set(ids.filter((i): i is number => i !== null))];
-  if (unique.length === 0) return [];
-  return (await db.select({ name: collections.name }).from(collections).where(inArray(collections.id, unique))).map((r) => r.name);
+  return [...(await collectionNames(db, ids)).values()];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, eq, or, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { band } from '../db/schema/dimensions.ts';
 import { VeraError } from '../errors.ts';
@@ -189,13 +189,24 @@ async function fetchRecords(
   const selection: Record<string, PgColumnLike> = {};
   for (const k of keyNames) selection[`k_${k}`] = storage.keys[k]!;
   for (const [k, col] of Object.entries(storage.implied)) selection[`i_${k}`] = col;
-  for (let i = 0; i < keys.length; i += FETCH_CHUNK) {
-    const chunk = keys.slice(i, i + FETCH_CHUNK);
-    const cond = or(...chunk.map((key) => and(...keyNames.map((k, j) => eq(storage.keys[k]!, key[j]!)))));
-    const rows = (await db.select(selection).from(storage.table).where(cond)) as Record<string, DataIdValue>[];
-    for (const row of rows) {
-      const keyJson = JSON.stringify(keyNames.map((k) => row[`k_${k}`]));
-      out.set(keyJson, Object.fromEntries(Object.keys(storage.implied).map((k) => [k, row[`i_${k}`]!])));
+  // Keys sharing their leading values (e.g. one instrument) are fetched with one IN list on the
+  // last key column: a single index scan rather than an OR of thousands of conjunctions.
+  const lastKey = keyNames[keyNames.length - 1]!;
+  const groups = new Map<string, { prefix: DataIdValue[]; last: DataIdValue[] }>();
+  for (const key of keys) {
+    const prefix = key.slice(0, -1);
+    const g = groups.get(JSON.stringify(prefix)) ?? { prefix, last: [] };
+    g.last.push(key[key.length - 1]!);
+    groups.set(JSON.stringify(prefix), g);
+  }
+  for (const g of groups.values()) {
+    for (let i = 0; i < g.last.length; i += FETCH_CHUNK) {
+      const cond = and(...keyNames.slice(0, -1).map((k, j) => eq(storage.keys[k]!, g.prefix[j]!)), inArray(storage.keys[lastKey]!, g.last.slice(i, i + FETCH_CHUNK)));
+      const rows = (await db.select(selection).from(storage.table).where(cond)) as Record<string, DataIdValue>[];
+      for (const row of rows) {
+        const keyJson = JSON.stringify(keyNames.map((k) => row[`k_${k}`]));
+        out.set(keyJson, Object.fromEntries(Object.keys(storage.implied).map((k) => [k, row[`i_${k}`]!])));
+      }
     }
   }
   return out;

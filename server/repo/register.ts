@@ -114,8 +114,20 @@ async function commitDatasets(
       return refs;
     });
   } catch (e) {
+    // The unique (type, run, data ID) index decides; only a conflict pays for finding which one.
+    if (pgErrorCode(e) === '23505') await explainConflict(db, run, prepared);
     throw translateInsertError(e, run.name);
   }
+}
+
+async function explainConflict(db: Db, run: Collection, prepared: PreparedDataset[]): Promise<void> {
+  const byType = new Map<number, { type: DatasetType; keys: string[] }>();
+  for (const p of prepared) {
+    const entry = byType.get(p.type.id) ?? { type: p.type, keys: [] };
+    entry.keys.push(JSON.stringify(p.dataId));
+    byType.set(p.type.id, entry);
+  }
+  for (const { type, keys } of byType.values()) await assertNotRegistered(db, run, type, keys);
 }
 
 async function writableRun(db: Db, name: string, actor: Actor): Promise<Collection> {
@@ -161,7 +173,6 @@ async function prepareDatasets(
       seen.add(key);
       out[specIndex] = { id: specs[specIndex]!.id ?? crypto.randomUUID(), type, dataId, dims };
     });
-    await assertNotRegistered(db, run, type, [...seen]);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { collections, quanta, runs, users } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
@@ -75,4 +75,12 @@ export async function listRuns(db: Db, opts: { owner?: string; status?: string; 
     .orderBy(asc(runs.id))
     .limit(opts.limit ?? 1000);
   return Promise.all(rows.map((r) => toInfo(db, r)));
+}
+
+/** Names of RUN collections by id. */
+export async function collectionNames(db: Db, ids: Iterable<number | null>): Promise<Map<number, string>> {
+  const unique = [...new Set([...ids].filter((i): i is number => i !== null))];
+  if (unique.length === 0) return new Map();
+  const rows = await db.select({ id: collections.id, name: collections.name }).from(collections).where(inArray(collections.id, unique));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

@@ -75,5 +75,38 @@ describe('regression detection end to end', () => {
     expect(cmp.base.commit).toBe(shas[BAD - 2]);
     expect(cmp.head.commit).toBe(shas[17]);
     expect(row.delta).toBeGreaterThan(0.5);
+
+    // The same through GraphQL: the series, its change points, the regression, a run comparison.
+    const res = await v.gql<{
+      series: { unit: string; points: { commit: string; runs: string[] }[] };
+      changePoints: { commit: string }[];
+      regressions: { id: number; status: string; explanation: { configChanges: unknown[] } }[];
+      compare: { rows: { metric: string; dataId: unknown; status: string; delta: number }[] };
+    }>(
+      `query($b: String!, $h: String!) {
+        series(metric: "toy.offset", dataset: "TestCam/raw", branch: "master") { unit points { commit runs } }
+        changePoints(metric: "toy.offset", dataset: "TestCam/raw", branch: "master") { commit }
+        regressions(status: "open") { id status explanation }
+        compare(baseRun: $b, headRun: $h) { rows { metric dataId status delta } }
+      }`,
+      { b: `ci/master/${BAD - 1}`, h: `ci/master/${BAD}` },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.series.unit).toBe('mmag');
+    expect(res.data!.series.points[BAD]!.runs).toEqual([`ci/master/${BAD}`]);
+    expect(res.data!.changePoints.map((c) => c.commit)).toEqual([shas[BAD]]);
+    expect(res.data!.regressions[0]!.explanation.configChanges).toHaveLength(1);
+    const cmpRow = res.data!.compare.rows.find((x) => x.dataId === null)!;
+    expect(cmpRow.delta).toBeGreaterThan(0.5);
+
+    const { token } = await v.user('triager', 'developer');
+    const ack = await v.gql<{ setRegressionStatus: { status: string } }>(
+      `mutation($id: Int!) { setRegressionStatus(id: $id, status: "acknowledged", note: "expected: offset raised on purpose") { status } }`,
+      { id: res.data!.regressions[0]!.id },
+      token,
+    );
+    expect(ack.data!.setRegressionStatus.status).toBe('acknowledged');
+    const rescanned = await scanSeries(t.db, { metric: 'toy.offset', dataset: 'TestCam/raw', branch: 'master' });
+    expect(rescanned.regressions.find((x) => x.id === res.data!.regressions[0]!.id)!.status).toBe('acknowledged');
   });
 });

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { Comparison } from '../../server/metrics/compare.ts';
+import { COMPARISON_HEADERS, comparisonMarkdown, comparisonTableRows } from '../../server/metrics/compare-format.ts';
+import { VeraError } from '../../server/errors.ts';
+import { withClient } from '../context.ts';
+import { printJson, printTable } from '../output.ts';
+
+const QUERY = `query($baseRun: String, $headRun: String, $dataset: String, $head: String, $base: String, $repo: String) {
+  compare(baseRun: $baseRun, headRun: $headRun, dataset: $dataset, head: $head, base: $base, repo: $repo) {
+    base { label commit runs } head { label commit runs }
+    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }
+  }
+}`;
+
+export function register(program: Command): void {
+  program
+    .command('compare')
+    .description('compare two runs, or a branch (or tag) with its merge base on master, metric by metric')
+    .option('--runs <base,head>', 'two run names')
+    .option('--dataset <name>', 'what was processed (the runs\' input collections, comma-joined)')
+    .option('--head <ref>', 'branch or tag to compare')
+    .option('--base <ref>', 'base branch', 'master')
+    .option('--repo <path>', 'git repository of the pipeline code', '.')
+    .option('--per-data-id', 'also a row per data ID (visit, patch, ...)')
+    .option('--json', 'machine-readable output')
+    .option('--markdown', 'Markdown, as for a pull-request comment')
+    .option('--fail-on-regression', 'exit with status 1 when a metric regressed')
+    .action(async (opts: { runs?: string; dataset?: string; head?: string; base: string; repo: string; perDataId?: boolean; json?: boolean; markdown?: boolean; failOnRegression?: boolean }) => {
+      let variables: Record<string, unknown>;
+      if (opts.runs) {
+        const [baseRun, headRun] = opts.runs.split(',');
+        if (!baseRun || !headRun) throw new VeraError('BAD_INPUT', '--runs takes two run names: base,head');
+        variables = { baseRun, headRun };
+      } else if (opts.dataset && opts.head) {
+        variables = { dataset: opts.dataset, head: opts.head, base: opts.base, repo: path.resolve(opts.repo) };
+      } else {
+        throw new VeraError('BAD_INPUT', 'give --runs base,head, or --dataset and --head (with --base and --repo)');
+      }
+      const { compare } = await withClient((c) => c.request<{ compare: Comparison }>(QUERY, variables));
+      if (opts.json) printJson(compare);
+      else if (opts.markdown) process.stdout.write(comparisonMarkdown(compare, { perDataId: opts.perDataId }));
+      else {
+        process.stderr.write(`head ${compare.head.label} ${compare.head.commit?.slice(0, 10) ?? ''} vs base ${compare.base.label} ${compare.base.commit?.slice(0, 10) ?? ''}\n`);
+        printTable(COMPARISON_HEADERS, comparisonTableRows(compare, { perDataId: opts.perDataId }));
+      }
+      if (opts.failOnRegression && compare.rows.some((r) => r.dataId === null && r.status === 'regression')) {
+        throw new VeraError('RUN_FAILED', 'a metric regressed');
+      }
+    });
+}
