@@ -3,3 +3,4 @@ export * from './dimensions.ts';
 export * from './registry.ts';
 export * from './runs.ts';
 export * from './metrics.ts';
+export * from './dashboards.ts';
