@@ -4,3 +4,4 @@ export * from './registry.ts';
 export * from './runs.ts';
 export * from './metrics.ts';
 export * from './dashboards.ts';
+export * from './ci.ts';

@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { simpleGit } from 'simple-git';
+import { requireRole, type Actor } from '../auth/roles.ts';
+import type { Db } from '../db/client.ts';
+import { commits, gitRefs, repos } from '../db/schema/index.ts';
+import { VeraError } from '../errors.ts';
+import { validateCollectionName } from '../repo/index.ts';
+
+export type Repo = typeof repos.$inferSelect;
+
+/** `owner/name` from a GitHub URL (https or ssh), else undefined. */
+export function githubFullNameOf(url: string): string | undefined {
+  const m = /github\.com[:/]([^/]+)\/([^/]+?)(\.git)?\/?$/.exec(url);
+  return m ? `${m[1]}/${m[2]}` : undefined;
+}
+
+function defaultName(url: string): string {
+  return githubFullNameOf(url) ?? path.basename(url.replace(/\/+$/, '')).replace(/\.git$/, '');
+}
+
+const RECORD_COMMITS = 2000;
+
+/**
+ * Starts tracking a repository: a bare mirror (`git clone --mirror`) under `$VERA_HOME/git`,
+ * then its branches, tags and recent commits are recorded.
+ */
+export async function addRepo(db: Db, home: string, spec: { url: string; name?: string; githubFullName?: string }, actor: Actor): Promise<Repo> {
+  requireRole(actor, 'operator', 'tracking repositories');
+  const name = spec.name ?? defaultName(spec.url);
+  validateCollectionName(name); // same rules: '/'-separated safe segments, usable as a path
+  const [existing] = await db.select().from(repos).where(eq(repos.name, name));
+  if (existing) throw new VeraError('COLLECTION_CONFLICT', `repository '${name}' is already tracked (${existing.url})`, { name });
+  const url = fs.existsSync(spec.url) ? path.resolve(spec.url) : spec.url;
+  const mirrorPath = path.join(home, 'git', `${name}.git`);
+  fs.rmSync(mirrorPath, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(mirrorPath), { recursive: true });
+  try {
+    await simpleGit().clone(url, mirrorPath, ['--mirror', '--quiet']);
+  } catch (e) {
+    fs.rmSync(mirrorPath, { recursive: true, force: true });
+    throw new VeraError('BAD_INPUT', `cannot clone ${url}: ${(e as Error).message.split('\n')[0]}`, { url });
+  }
+  const head = await simpleGit({ baseDir: mirrorPath })
+    .raw(['symbolic-ref', '--short', 'HEAD'])
+    .then((s) => s.trim(), () => 'master');
+  const [repo] = await db
+    .insert(repos)
+    .values({ name, url, mirrorPath, githubFullName: spec.githubFullName ?? githubFullNameOf(url) ?? null, defaultBranch: head, ownerId: actor.id })
+    .returning();
+  await recordRefs(db, repo!);
+  return repo!;
+}
+
+export async function listRepos(db: Db): Promise<Repo[]> {
+  return db.select().from(repos).orderBy(repos.name);
+}
+
+export async function getRepo(db: Db, name: string): Promise<Repo> {
+  const [repo] = await db.select().from(repos).where(eq(repos.name, name));
+  if (!repo) throw new VeraError('NOT_FOUND', `repository '${name}' is not tracked; add it with vera repos add`, { name });
+  return repo;
+}
+
+export async function findRepoByGithubName(db: Db, fullName: string): Promise<Repo | undefined> {
+  const [repo] = await db.select().from(repos).where(sql`lower(${repos.githubFullName}) = lower(${fullName})`);
+  return repo;
+}
+
+/** Fetches the mirror (all refs, pruned) and records what changed. Serialized per repository by git's own locks. */
+export async function fetchRepo(db: Db, repo: Repo): Promise<void> {
+  await simpleGit({ baseDir: repo.mirrorPath }).raw(['remote', 'update', '--prune']);
+  await recordRefs(db, repo);
+}
+
+async function recordRefs(db: Db, repo: Repo): Promise<void> {
+  const git = simpleGit({ baseDir: repo.mirrorPath });
+  const refLines = (await git.raw(['for-each-ref', '--format=%(refname)%09%(objectname)%09%(*objectname)', 'refs/heads', 'refs/tags'])).split('\n').filter(Boolean);
+  const refs = refLines.map((l) => {
+    const [full, sha, peeled] = l.split('\t') as [string, string, string];
+    const kind = full.startsWith('refs/tags/') ? 'tag' : 'branch';
+    return { repoId: repo.id, name: full.replace(/^refs\/(heads|tags)\//, ''), kind, sha: peeled || sha };
+  });
+  const log = await git.raw(['log', '--all', `--max-count=${RECORD_COMMITS}`, '--format=%H%x1f%P%x1f%an%x1f%cI%x1f%s']).catch(() => '');
+  const commitRows = log
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [sha, parents, author, date, subject] = line.split('\x1f') as [string, string, string, string, string];
+      return { repoId: repo.id, sha, parents: parents.split(' ').filter(Boolean), author, committedAt: new Date(date), subject };
+    });
+  await db.transaction(async (tx) => {
+    await tx.delete(gitRefs).where(eq(gitRefs.repoId, repo.id));
+    if (refs.length) await tx.insert(gitRefs).values(refs);
+    for (let i = 0; i < commitRows.length; i += 500) await tx.insert(commits).values(commitRows.slice(i, i + 500)).onConflictDoNothing();
+    await tx.update(repos).set({ fetchedAt: new Date() }).where(eq(repos.id, repo.id));
+  });
+}
+
+export async function refsOf(db: Db, repo: Repo) {
+  return db.select().from(gitRefs).where(eq(gitRefs.repoId, repo.id)).orderBy(gitRefs.kind, gitRefs.name);
+}
+
+/**
+ * A checkout of `sha` to run from: a detached git worktree of the mirror under
+ * `$VERA_HOME/worktrees/<repo>/<sha>`, made once and reused by every run of that commit.
+ */
+export async function ensureWorktree(home: string, repo: Repo, sha: string): Promise<string> {
+  if (!/^[0-9a-f]{40}$/.test(sha)) throw new VeraError('BAD_INPUT', `'${sha}' is not a full commit SHA`);
+  const dir = path.join(home, 'worktrees', repo.name, sha);
+  if (fs.existsSync(path.join(dir, '.git'))) return dir;
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const git = simpleGit({ baseDir: repo.mirrorPath });
+  const has = await git.raw(['cat-file', '-t', sha]).then((t) => t.trim() === 'commit', () => false);
+  if (!has) throw new VeraError('NOT_FOUND', `commit ${sha} is not in the mirror of '${repo.name}' (fetch it first)`, { sha });
+  // A half-made worktree from a killed process is removed and made again.
+  fs.rmSync(dir, { recursive: true, force: true });
+  await git.raw(['worktree', 'prune']);
+  await git.raw(['worktree', 'add', '--detach', '--force', dir, sha]);
+  return dir;
+}
