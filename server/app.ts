@@ -3,16 +3,26 @@ import type { VeraConfig } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { Datastore } from './repo/datastore/index.ts';
 import type { Logger } from './log.ts';
+import { onRunFinished } from './ci/builds.ts';
+import { GithubOutbox } from './ci/outbox.ts';
+import { WebhookProcessor } from './ci/webhooks.ts';
 import { ingestRunMeasurements } from './metrics/ingest.ts';
 import { RunManager } from './runs/manager.ts';
 
-/** Everything a face (HTTP, GraphQL, CLI) needs to call the domain: opened once, passed down. */
-export interface Vera {
+/** The services domain code needs: configuration, database, datastore, run execution, GitHub. */
+export interface VeraCore {
   config: VeraConfig;
   database: Database;
   datastore: Datastore;
   runs: RunManager;
+  /** Calls to GitHub (statuses, PR comments), when GITHUB_TOKEN is set. */
+  github: GithubOutbox | undefined;
   log: Logger;
+}
+
+/** Everything a face (HTTP, GraphQL, CLI) needs to call the domain: opened once, passed down. */
+export interface Vera extends VeraCore {
+  webhooks: WebhookProcessor;
   close(): Promise<void>;
 }
 
@@ -23,6 +33,8 @@ export function embeddedDbDir(config: VeraConfig): string {
 export async function openVera(config: VeraConfig, log: Logger, opts: { database?: Database } = {}): Promise<Vera> {
   const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: embeddedDbDir(config) }));
   const datastore = new Datastore(path.join(config.home, 'datastore'));
+  const github = config.github.token ? new GithubOutbox(database.db, log, { token: config.github.token, apiUrl: config.github.apiUrl }) : undefined;
+  // afterRun runs once an execution ends, long after `core` below exists.
   const runs = new RunManager({
     db: database.db,
     datastore,
@@ -33,18 +45,21 @@ export async function openVera(config: VeraConfig, log: Logger, opts: { database
       const { ingested, skipped } = await ingestRunMeasurements(database.db, datastore, run);
       for (const s of skipped) log.warn({ run, dataset: s.datasetId }, `measurement not ingested: ${s.reason}`);
       if (ingested > 0) log.info({ run, ingested }, 'measurements ingested');
+      await onRunFinished(core, run);
     },
   });
-  return {
-    config,
-    database,
-    datastore,
-    runs,
-    log,
+  const core: VeraCore = { config, database, datastore, runs, github, log };
+  const webhooks = new WebhookProcessor(core);
+  const vera: Vera = {
+    ...core,
+    webhooks,
     close: async () => {
+      await webhooks.stop();
       await runs.close();
+      await github?.stop();
       // A database handed in belongs to the caller, who closes it.
       if (!opts.database) await database.close();
     },
   };
+  return vera;
 }

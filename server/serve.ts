@@ -1,6 +1,7 @@
 import { bootstrapAdmin } from './auth/index.ts';
 import { openVera, type Vera } from './app.ts';
 import type { VeraConfig } from './config.ts';
+import { loadDefaultDashboards } from './dashboards/index.ts';
 import { startHttpServer, type VeraHttpServer } from './http/server.ts';
 import type { Logger } from './log.ts';
 
@@ -17,11 +18,17 @@ export async function startVera(config: VeraConfig, log: Logger): Promise<Runnin
   const vera = await openVera(config, log);
   try {
     const adminTokenFile = await bootstrapAdmin(vera.database.db, config.home);
+    await loadDefaultDashboards(vera.database.db);
     // Temp files of writers killed mid-write are garbage; sweeping them needs no one to wait.
     void vera.datastore
       .sweepStaleTemps()
       .then((n) => n > 0 && log.info({ removed: n }, 'removed temporary files left by killed writers'))
       .catch((e: Error) => log.warn({ err: e }, 'could not sweep datastore temporary files'));
+    // Deliveries and GitHub calls left over from a previous process are picked up at once.
+    vera.webhooks.start();
+    vera.webhooks.kick();
+    vera.github?.start();
+    vera.github?.kick();
     const http = await startHttpServer(vera, { host: config.host, port: config.port });
     return {
       vera,

@@ -45,3 +45,12 @@ export async function countUsers(db: Db): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
   return row?.n ?? 0;
 }
+
+/** The user Vera acts as for work nobody asked for directly (webhooks, schedules): an operator. */
+export const SYSTEM_USER = 'vera-ci';
+
+export async function systemActor(db: Db): Promise<Actor> {
+  const [row] = await db.insert(users).values({ name: SYSTEM_USER, role: 'operator' }).onConflictDoNothing().returning();
+  const user = row ?? (await db.select().from(users).where(eq(users.name, SYSTEM_USER)))[0]!;
+  return { id: user.id, name: user.name, role: user.role as Role };
+}

@@ -283,6 +283,41 @@ export const typeDefs = /* GraphQL */ `
     rows: [CompareRow!]!
   }
 
+  "A git repository Vera tracks (a bare mirror)."
+  type Repo {
+    name: String!
+    url: String!
+    githubFullName: String
+    defaultBranch: String!
+    fetchedAt: DateTime
+    refs: [GitRef!]!
+  }
+
+  type GitRef {
+    name: String!
+    kind: String!
+    sha: String!
+  }
+
+  "A CI build: a commit on a ref, its runs, and what they showed."
+  type Build {
+    id: Int!
+    repo: String!
+    commit: String!
+    ref: String!
+    event: String!
+    prNumber: Int
+    status: String!
+    error: String
+    "Metrics that regressed against the base, once the build has finished."
+    regressions: Int
+    "The comparison as Markdown (what the PR comment and the Action's step summary show)."
+    summaryMarkdown: String
+    runs: [Run!]!
+    createdAt: DateTime!
+    updatedAt: DateTime!
+  }
+
   type SimCamSummary {
     visits: Int!
     detectors: Int!
@@ -338,6 +373,9 @@ export const typeDefs = /* GraphQL */ `
     "Two runs, or two refs (branches, tags) of a repository on a dataset: head vs its merge base with base."
     compare(baseRun: String, headRun: String, dataset: String, head: String, base: String = "master", repo: String): Comparison!
     detectionConfig(metric: String!): JSON!
+    repos: [Repo!]!
+    builds(repo: String, status: String, limit: Int): [Build!]!
+    build(id: Int!): Build
     "From a dataset back to raw data: each dataset with the quantum that produced it."
     provenance(datasetId: ID!): [ProvenanceStep!]!
   }
@@ -382,6 +420,14 @@ export const typeDefs = /* GraphQL */ `
     setRegressionStatus(id: Int!, status: String!, note: String): Regression!
     "Sets a metric's detection config (direction, specs, percent, absolute, zscore, welch, changepoints)."
     setDetectionConfig(metric: String!, config: JSON!): JSON!
+    "Tracks a git repository (URL or path): a bare mirror under VERA_HOME (operators)."
+    addRepo(url: String!, name: String, githubFullName: String): Repo!
+    fetchRepo(name: String!): Repo!
+    """
+    Builds a commit of a tracked repository (by name, or GitHub owner/name): the runs its vera.yaml
+    lists for the event, or the given pipeline on the given dataset. One build per commit and ref.
+    """
+    requestBuild(repo: String!, commit: String!, ref: String!, event: String = "api", prNumber: Int, pipeline: String, dataset: String): Build!
     "Resumes a run whose execution stopped: finished quanta are kept, the rest run."
     resumeRun(name: String!): Run!
     "Rebuilds the sub-pipeline that produced a dataset from its recorded inputs, as a new run."

@@ -5,12 +5,15 @@ import { VeraError } from '../errors.ts';
 import type { GraphQLContext } from './context.ts';
 import { maskError } from './errors.ts';
 import { authMutations, authQueries } from './resolvers/auth.ts';
+import { exploreMutations, exploreQueries, exploreTypes } from './resolvers/explore.ts';
+import { ciMutations, ciQueries, ciTypes } from './resolvers/ci.ts';
 import { metricMutations, metricQueries, metricTypes } from './resolvers/metrics.ts';
 import { repoMutations, repoQueries, repoTypes } from './resolvers/repo.ts';
 import { runMutations, runQueries, runTypes } from './resolvers/runs.ts';
 import { seriesMutations, seriesQueries } from './resolvers/series.ts';
 import { simcamMutations } from './resolvers/simcam.ts';
 import { DateTimeScalar, JSONScalar } from './scalars.ts';
+import { exploreTypeDefs } from './schema-explore.ts';
 import { typeDefs } from './schema.ts';
 
 export type VeraYoga = YogaServerInstance<object, GraphQLContext>;
@@ -28,15 +31,17 @@ export async function actorOf(vera: Vera, authorization: string | null): Promise
 
 export function createGraphQL(vera: Vera): VeraYoga {
   const schema = createSchema<GraphQLContext>({
-    typeDefs,
+    typeDefs: [typeDefs, exploreTypeDefs],
     resolvers: {
       JSON: JSONScalar,
       DateTime: DateTimeScalar,
-      Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries, ...seriesQueries },
-      Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...metricMutations, ...seriesMutations },
+      Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries, ...seriesQueries, ...exploreQueries, ...ciQueries },
+      Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...metricMutations, ...seriesMutations, ...exploreMutations, ...ciMutations },
       ...repoTypes,
       ...runTypes,
       ...metricTypes,
+      ...ciTypes,
+      ...exploreTypes,
     },
   });
   return createYoga<object, GraphQLContext>({

@@ -4,6 +4,8 @@ import type { Vera } from '../app.ts';
 import { createGraphQL } from '../graphql/yoga.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { landingPage } from './landing.ts';
+import { createStaticFiles } from './static.ts';
+import { handleGithubWebhook } from './webhook-route.ts';
 
 export const VERSION = '0.1.0';
 
@@ -14,11 +16,12 @@ export interface VeraHttpServer {
 }
 
 /**
- * Routes: POST/GET /graphql (GraphiQL on GET from a browser), GET /healthz, GET /metrics
- * (Prometheus text), and the web app at /.
+ * Routes: POST/GET /graphql (GraphiQL on GET from a browser), POST /webhooks/github, GET /healthz,
+ * GET /metrics (Prometheus text), and the web app at /.
  */
-export function createRequestHandler(vera: Vera): http.RequestListener {
+export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string } = {}): http.RequestListener {
   const yoga = createGraphQL(vera);
+  const app = createStaticFiles(opts.dashboardDir);
   const metrics = createHttpMetrics();
   const database = vera.database.driver === 'pglite' ? 'embedded' : 'postgres';
 
@@ -30,6 +33,13 @@ export function createRequestHandler(vera: Vera): http.RequestListener {
 
     if (route === 'graphql') {
       void yoga(req, res);
+      return;
+    }
+    if (url.pathname === '/webhooks/github') {
+      handleGithubWebhook(vera, req, res).catch((e: Error) => {
+        vera.log.error({ err: e }, 'webhook delivery failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'could not store the delivery' });
+      });
       return;
     }
     if (route === 'healthz') {
@@ -46,7 +56,9 @@ export function createRequestHandler(vera: Vera): http.RequestListener {
         .catch((e: Error) => sendJson(res, 500, { error: e.message }));
       return;
     }
+    if (app.serve(req, res, url.pathname)) return;
     if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+      // The web app is not built (a checkout without `npm run build`): say so.
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(landingPage(VERSION));
       return;
@@ -60,8 +72,8 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-export async function startHttpServer(vera: Vera, opts: { host: string; port: number }): Promise<VeraHttpServer> {
-  const server = http.createServer(createRequestHandler(vera));
+export async function startHttpServer(vera: Vera, opts: { host: string; port: number; dashboardDir?: string }): Promise<VeraHttpServer> {
+  const server = http.createServer(createRequestHandler(vera, { dashboardDir: opts.dashboardDir }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

@@ -146,7 +146,7 @@ async function runNames(db: Db, ids: (number | null)[]): Promise<string[]> {
  * merge base with `base` (default master) when it was measured, else the latest measured point of
  * `base` (DESIGN.md §7). Refs may be branches or tags (releases).
  */
-export async function compareRefs(db: Db, q: { dataset: string; head: string; base?: string; repo: string }): Promise<Comparison> {
+export async function compareRefs(db: Db, q: { dataset: string; head: string; headLabel?: string; base?: string; repo: string }): Promise<Comparison> {
   const baseRef = q.base ?? 'master';
   const headSha = await resolveRef(q.repo, q.head);
   if (!headSha) throw new VeraError('NOT_FOUND', `'${q.head}' is not a commit, branch or tag of ${q.repo}`);
@@ -161,8 +161,8 @@ export async function compareRefs(db: Db, q: { dataset: string; head: string; ba
   if (!baseCommit) throw new VeraError('NOT_FOUND', `no measurements on dataset '${q.dataset}' along '${baseRef}'`);
   const [b, h] = await Promise.all([atCommit(db, q.dataset, baseCommit), atCommit(db, q.dataset, headCommit)]);
   return {
-    base: { label: baseCommit === mb ? `merge base of ${q.head} and ${baseRef}` : `${baseRef} (latest measured)`, commit: baseCommit, runs: await runNames(db, b.map((r) => r.runId)) },
-    head: { label: q.head, commit: headCommit, runs: await runNames(db, h.map((r) => r.runId)) },
+    base: { label: baseCommit === mb ? `merge base with ${baseRef}` : `${baseRef} (latest measured)`, commit: baseCommit, runs: await runNames(db, b.map((r) => r.runId)) },
+    head: { label: q.headLabel ?? q.head, commit: headCommit, runs: await runNames(db, h.map((r) => r.runId)) },
     rows: await compareRows(db, b, h, { dataset: q.dataset, baseBranch: baseRef }),
   };
 }

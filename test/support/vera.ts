@@ -9,6 +9,7 @@ import { createGraphQL, type VeraYoga } from '../../server/graphql/yoga.ts';
 import { createLogger } from '../../server/log.ts';
 import type { TestDatabase } from './db.ts';
 import { makeActor } from './factories.ts';
+import { PROJECT_ROOT } from './git-repo.ts';
 
 export interface TestVera {
   readonly vera: Vera;
@@ -24,12 +25,18 @@ export interface TestVera {
 }
 
 /** A Vera over the test file's database, with a temp VERA_HOME for its datastore. */
-export function useTestVera(t: TestDatabase, env: Record<string, string> = {}): TestVera {
+/**
+ * `homeInProject` puts VERA_HOME under the project's `.test-tmp/`, so pipeline code checked out
+ * into its worktrees resolves `zod` and Vera's framework as a real installation's would.
+ */
+export function useTestVera(t: TestDatabase, env: Record<string, string> = {}, opts: { homeInProject?: boolean } = {}): TestVera {
   let vera: Vera | undefined;
   let yoga: VeraYoga | undefined;
   let home: string;
   beforeAll(async () => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-home-'));
+    const parent = opts.homeInProject ? path.join(PROJECT_ROOT, '.test-tmp') : os.tmpdir();
+    fs.mkdirSync(parent, { recursive: true });
+    home = fs.mkdtempSync(path.join(parent, 'vera-home-'));
     const config = loadConfig({ VERA_HOME: home, VERA_LOG_LEVEL: 'silent', ...env });
     vera = await openVera(config, createLogger(config), { database: t.database });
     yoga = createGraphQL(vera);

@@ -1,0 +1,242 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { requireRole, type Actor } from '../auth/roles.ts';
+import { systemActor } from '../auth/users.ts';
+import type { VeraCore as Vera } from '../app.ts';
+import type { Db } from '../db/client.ts';
+import { buildRuns, builds, collections, datasets, measurements, repos, runs } from '../db/schema/index.ts';
+import { VeraError } from '../errors.ts';
+import { compareRefs, type Comparison } from '../metrics/compare.ts';
+import { comparisonMarkdown, regressionsIn } from '../metrics/compare-format.ts';
+import { datasetLabel } from '../metrics/ingest.ts';
+import { scanSeries } from '../metrics/regressions.ts';
+import { createCollection, tagDatasets } from '../repo/index.ts';
+import { createRun } from '../runs/create.ts';
+import { getRun } from '../runs/queries.ts';
+import { resolveRef } from './git.ts';
+import { enqueueGithub } from './outbox.ts';
+import { inputsOf, readPolicy, type BuildEvent, type RunPolicy } from './policy.ts';
+import { ensureWorktree, fetchRepo, getRepo, type Repo } from './repos.ts';
+
+export interface BuildRequest {
+  repo: string;
+  commit: string;
+  /** `refs/heads/<branch>`, `refs/tags/<tag>`, `refs/pull/<n>/head`, or a bare branch name. */
+  ref: string;
+  event: BuildEvent;
+  prNumber?: number | undefined;
+  /** PR builds: the branch name, recorded as the runs' branch. */
+  headBranch?: string | undefined;
+  deliveryId?: string | undefined;
+  /** Instead of vera.yaml (the GitHub Action's inputs). */
+  only?: { pipeline: string; dataset: string } | undefined;
+}
+
+export type BuildRow = typeof builds.$inferSelect;
+
+export function branchOf(ref: string, headBranch?: string): string | null {
+  if (headBranch) return headBranch;
+  if (ref.startsWith('refs/heads/')) return ref.slice('refs/heads/'.length);
+  if (ref.startsWith('refs/')) return null;
+  return ref;
+}
+
+function tagOf(ref: string): string | null {
+  return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : null;
+}
+
+function refLabel(ref: string, prNumber?: number): string {
+  if (prNumber) return `pr-${prNumber}`;
+  return ref.replace(/^refs\/(heads|tags)\//, '').replace(/[^A-Za-z0-9_.+@/-]/g, '_');
+}
+
+/**
+ * A build of a commit on a ref: one per (repository, commit, ref), whatever asks for it (a
+ * webhook delivered twice, the API, a schedule). Reads vera.yaml at that commit, checks the
+ * commit out into a worktree, and creates and starts a run per matching entry, with the
+ * commit's software version. Commit statuses go to GitHub through the outbox.
+ */
+export async function requestBuild(vera: Vera, req: BuildRequest, actor: Actor): Promise<BuildRow> {
+  requireRole(actor, 'developer', 'requesting builds');
+  const db = vera.database.db;
+  const repo = await getRepo(db, req.repo);
+  let sha = await resolveRef(repo.mirrorPath, req.commit);
+  if (!sha) {
+    await fetchRepo(db, repo);
+    sha = await resolveRef(repo.mirrorPath, req.commit);
+  }
+  if (!sha) throw new VeraError('NOT_FOUND', `commit ${req.commit} is not in '${repo.name}', even after a fetch`, { commit: req.commit });
+
+  const [created] = await db
+    .insert(builds)
+    .values({ repoId: repo.id, commit: sha, ref: req.ref, event: req.event, prNumber: req.prNumber ?? null, deliveryId: req.deliveryId ?? null })
+    .onConflictDoNothing()
+    .returning();
+  if (!created) {
+    const [existing] = await db.select().from(builds).where(and(eq(builds.repoId, repo.id), eq(builds.commit, sha), eq(builds.ref, req.ref)));
+    return existing!;
+  }
+  try {
+    const entries = await selectRuns(repo, sha, req);
+    if (entries.length === 0) {
+      await db.update(builds).set({ status: 'succeeded', summary: { note: `vera.yaml has no run for ${req.event}` }, updatedAt: new Date() }).where(eq(builds.id, created.id));
+      return (await getBuild(db, created.id)).build;
+    }
+    const worktree = await ensureWorktree(vera.config.home, repo, sha);
+    const software = { repo: repo.mirrorPath, commit: sha, branch: branchOf(req.ref, req.headBranch), tag: tagOf(req.ref), dirty: false, diffHash: null };
+    for (const entry of entries) {
+      const pipelineFile = path.join(worktree, entry.pipeline);
+      const output = `ci/${repo.name}/${refLabel(req.ref, req.prNumber)}/${sha.slice(0, 10)}/${entry.name}`;
+      const { run } = await createRun(
+        db,
+        {
+          pipelineFile,
+          pipelineYaml: await readFileIn(pipelineFile),
+          inputs: inputsOf(entry),
+          output,
+          where: entry.where,
+          configOverrides: entry.config,
+          purpose: 'ci',
+          executor: vera.config.executor,
+          software,
+        },
+        actor,
+      );
+      await db.insert(buildRuns).values({ buildId: created.id, runId: run.id, pipeline: entry.pipeline, dataset: datasetLabel(inputsOf(entry)) });
+      await statusUpdate(vera, repo, sha, entry.name, 'pending', 'Vera is running the pipeline');
+    }
+    await db.update(builds).set({ status: 'running', updatedAt: new Date() }).where(eq(builds.id, created.id));
+    for (const entry of await db.select({ name: collections.name }).from(buildRuns).innerJoin(runs, eq(runs.id, buildRuns.runId)).innerJoin(collections, eq(collections.id, runs.collectionId)).where(eq(buildRuns.buildId, created.id))) {
+      vera.runs.start(entry.name);
+    }
+  } catch (e) {
+    await db.update(builds).set({ status: 'error', error: (e as Error).message, updatedAt: new Date() }).where(eq(builds.id, created.id));
+    throw e;
+  }
+  return (await getBuild(db, created.id)).build;
+}
+
+async function readFileIn(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    throw new VeraError('NOT_FOUND', `pipeline ${file} does not exist at this commit`, { file });
+  }
+}
+
+async function selectRuns(repo: Repo, sha: string, req: BuildRequest): Promise<RunPolicy[]> {
+  if (req.only) return [{ name: path.basename(req.only.pipeline).replace(/\.ya?ml$/, ''), pipeline: req.only.pipeline, dataset: req.only.dataset, config: {}, on: [req.event] }];
+  const policy = await readPolicy(repo.mirrorPath, sha);
+  if (!policy) throw new VeraError('NOT_FOUND', `'${repo.name}' has no vera.yaml at ${sha.slice(0, 10)}, and no pipeline was given`, { repo: repo.name });
+  return policy.runs.filter((r) => r.on.includes(req.event) || req.event === 'api');
+}
+
+async function statusUpdate(vera: Vera, repo: Repo, sha: string, name: string, state: 'pending' | 'success' | 'failure' | 'error', description: string) {
+  if (!repo.githubFullName || !vera.config.github.token) return;
+  await enqueueGithub(vera.database.db, { kind: 'status', repoFullName: repo.githubFullName, sha, state, context: `vera/${name}`, description });
+  vera.github?.kick();
+}
+
+export async function getBuild(db: Db, id: number) {
+  const [build] = await db.select().from(builds).where(eq(builds.id, id));
+  if (!build) throw new VeraError('NOT_FOUND', `no build ${id}`, { id });
+  const [repo] = await db.select().from(repos).where(eq(repos.id, build.repoId));
+  const linked = await db
+    .select({ name: collections.name, pipeline: buildRuns.pipeline, dataset: buildRuns.dataset })
+    .from(buildRuns)
+    .innerJoin(runs, eq(runs.id, buildRuns.runId))
+    .innerJoin(collections, eq(collections.id, runs.collectionId))
+    .where(eq(buildRuns.buildId, id));
+  return { build, repo: repo!, runs: linked };
+}
+
+export async function listBuilds(db: Db, opts: { repo?: string; status?: string; limit?: number } = {}) {
+  const conds = [opts.status ? eq(builds.status, opts.status) : undefined, opts.repo ? eq(repos.name, opts.repo) : undefined];
+  return db
+    .select({ build: builds, repo: repos.name })
+    .from(builds)
+    .innerJoin(repos, eq(repos.id, builds.repoId))
+    .where(and(...conds))
+    .orderBy(desc(builds.id))
+    .limit(opts.limit ?? 100);
+}
+
+/**
+ * Called when a run ends: once every run of its build has ended, the build is finished: each
+ * run's metrics are compared with its base (a PR with its merge base on the default branch,
+ * a push with the previous measured commit), regressions are recorded on default-branch
+ * series, a release gets a TAGGED collection of its outputs, and GitHub hears about it.
+ */
+export async function onRunFinished(vera: Vera, runName: string): Promise<void> {
+  const db = vera.database.db;
+  const run = await getRun(db, runName);
+  const [link] = await db.select().from(buildRuns).where(eq(buildRuns.runId, run.id));
+  if (!link) return;
+  const { build, repo, runs: buildRunList } = await getBuild(db, link.buildId);
+  const states = await Promise.all(buildRunList.map((r) => getRun(db, r.name)));
+  if (states.some((s) => s.status === 'pending' || s.status === 'running')) return;
+
+  const sections: string[] = [];
+  let regressions = 0;
+  const base = build.prNumber ? repo.defaultBranch : `${build.commit}^`;
+  for (const [i, r] of buildRunList.entries()) {
+    const state = states[i]!;
+    const name = r.name.split('/').pop()!;
+    let comparison: Comparison | undefined;
+    let problem: string | undefined;
+    if (state.status === 'succeeded') {
+      comparison = await compareRefs(db, { dataset: r.dataset, head: build.commit, headLabel: refLabel(build.ref, build.prNumber ?? undefined), base, repo: repo.mirrorPath }).catch((e: Error) => {
+        problem = e.message;
+        return undefined;
+      });
+    }
+    const bad = comparison ? regressionsIn(comparison).length : 0;
+    regressions += bad;
+    sections.push(
+      comparison
+        ? comparisonMarkdown(comparison, { title: `Vera: ${name} on ${r.dataset}` })
+        : `### Vera: ${name} on ${r.dataset}\n\nRun \`${r.name}\` ${state.status}${state.error ? `: ${state.error}` : ''}.${problem ? ` No comparison: ${problem}` : ''}\n`,
+    );
+    const ok = state.status === 'succeeded' && bad === 0;
+    await statusUpdate(vera, repo, build.commit, name, ok ? 'success' : 'failure', state.status !== 'succeeded' ? `run ${state.status}` : bad ? `${bad} metric(s) regressed` : 'no regression');
+  }
+  const failed = states.some((s) => s.status !== 'succeeded');
+  const markdown = sections.join('\n');
+  await db
+    .update(builds)
+    .set({ status: failed ? 'failed' : 'succeeded', summary: { regressions, markdown, runs: buildRunList.map((r) => r.name) }, updatedAt: new Date() })
+    .where(eq(builds.id, build.id));
+
+  if (build.prNumber && repo.githubFullName && vera.config.github.token) {
+    await enqueueGithub(db, { kind: 'comment', repoFullName: repo.githubFullName, prNumber: build.prNumber, body: `${markdown}\n<sub>Vera build ${build.id} of ${build.commit.slice(0, 10)}</sub>\n` });
+    vera.github?.kick();
+  }
+  const branch = branchOf(build.ref);
+  if (branch === repo.defaultBranch && !failed) await recordRegressions(vera, buildRunList, repo, branch);
+  if (build.event === 'release' && !failed) await tagRelease(vera, build, buildRunList.map((r) => r.name));
+}
+
+async function recordRegressions(vera: Vera, list: { name: string; dataset: string }[], repo: Repo, branch: string) {
+  const db = vera.database.db;
+  for (const r of list) {
+    const run = await getRun(db, r.name);
+    const metricNames = await db.selectDistinct({ m: measurements.metricName }).from(measurements).where(eq(measurements.runId, run.collectionId));
+    for (const { m } of metricNames) {
+      await scanSeries(db, { metric: m, dataset: r.dataset, branch, repo: repo.mirrorPath }).catch((e: Error) => vera.log.warn({ metric: m, err: e.message }, 'scan failed'));
+    }
+  }
+}
+
+/** A release run's outputs, tagged as `releases/<repo>/<tag>`. */
+async function tagRelease(vera: Vera, build: BuildRow, runNames: string[]) {
+  const db = vera.database.db;
+  const tag = tagOf(build.ref) ?? build.ref;
+  const [repo] = await db.select().from(repos).where(eq(repos.id, build.repoId));
+  const name = `releases/${repo!.name}/${tag}`;
+  const actor = await systemActor(db);
+  await createCollection(db, { name, type: 'TAGGED', doc: `outputs of release ${tag}` }, actor);
+  const runIds = (await db.select({ id: collections.id }).from(collections).where(inArray(collections.name, runNames))).map((r) => r.id);
+  const ids = (await db.select({ id: datasets.id }).from(datasets).where(and(inArray(datasets.runId, runIds), eq(datasets.stored, true)))).map((d) => d.id);
+  if (ids.length) await tagDatasets(db, name, ids, actor);
+}

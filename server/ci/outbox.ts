@@ -1,0 +1,165 @@
+import { and, eq, lte, sql } from 'drizzle-orm';
+import { Octokit } from '@octokit/rest';
+import type { Db } from '../db/client.ts';
+import { githubOutbox, prComments } from '../db/schema/index.ts';
+import type { Logger } from '../log.ts';
+
+export type OutboxItem =
+  | { kind: 'status'; repoFullName: string; sha: string; state: 'pending' | 'success' | 'failure' | 'error'; context: string; description: string; targetUrl?: string | undefined }
+  | { kind: 'comment'; repoFullName: string; prNumber: number; body: string };
+
+/**
+ * Queues a GitHub call. Call it inside the transaction that records what the call reports, so
+ * the report is never lost. Statuses are all delivered, in order (GitHub keeps their history:
+ * pending, then the result); a newer PR comment supersedes a pending older one, since only the
+ * latest text matters.
+ */
+export async function enqueueGithub(db: Db, item: OutboxItem): Promise<void> {
+  const key = item.kind === 'status' ? `status:${item.sha}:${item.context}` : `comment:${item.prNumber}`;
+  if (item.kind === 'comment') {
+    await db
+      .update(githubOutbox)
+      .set({ status: 'superseded' })
+      .where(and(eq(githubOutbox.repoFullName, item.repoFullName), eq(githubOutbox.key, key), eq(githubOutbox.status, 'pending')));
+  }
+  await db.insert(githubOutbox).values({ kind: item.kind, repoFullName: item.repoFullName, key, payload: item as unknown as Record<string, unknown> });
+}
+
+const MAX_ATTEMPTS = 12;
+
+/** Backoff after the n-th failure: 1 s, 2 s, 4 s, ... capped at 10 minutes. */
+export function backoffMs(attempts: number): number {
+  return Math.min(600_000, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * Delivers due outbox items to GitHub, oldest first. Failures are retried with backoff and
+ * given up (status failed, kept for inspection) after MAX_ATTEMPTS; a PR's one comment is
+ * created once and edited in place afterwards.
+ */
+export class GithubOutbox {
+  private readonly octokit: Octokit;
+  private running: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private again = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    opts: { token: string; apiUrl: string },
+  ) {
+    this.octokit = new Octokit({ auth: opts.token, baseUrl: opts.apiUrl, request: { retries: 0 }, log: { debug() {}, info() {}, warn() {}, error() {} } });
+  }
+
+  /** Processes now (or right after the pass in progress). */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((e: Error) => this.log.error({ err: e }, 'GitHub outbox pass failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Polls for due retries every `intervalMs`. */
+  start(intervalMs = 1000): void {
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Resolves when nothing is pending and due (tests and shutdown). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.running;
+      const [due] = await this.db
+        .select({ id: githubOutbox.id })
+        .from(githubOutbox)
+        .where(and(eq(githubOutbox.status, 'pending'), lte(githubOutbox.nextAttemptAt, new Date())))
+        .limit(1);
+      if (!due) return;
+      this.kick();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const due = await this.db
+        .select()
+        .from(githubOutbox)
+        .where(and(eq(githubOutbox.status, 'pending'), lte(githubOutbox.nextAttemptAt, new Date())))
+        .orderBy(githubOutbox.id)
+        .limit(20);
+      if (due.length === 0) return;
+      for (const row of due) {
+        try {
+          await this.deliver(row.payload as unknown as OutboxItem);
+          await this.db.update(githubOutbox).set({ status: 'done', attempts: row.attempts + 1, lastError: null }).where(eq(githubOutbox.id, row.id));
+        } catch (e) {
+          const attempts = row.attempts + 1;
+          const message = (e as Error).message;
+          this.log.warn({ outbox: row.id, kind: row.kind, attempts, err: message }, 'GitHub call failed; will retry');
+          await this.db
+            .update(githubOutbox)
+            .set({
+              attempts,
+              lastError: message,
+              status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+              nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
+            })
+            .where(eq(githubOutbox.id, row.id));
+        }
+      }
+    }
+  }
+
+  private async deliver(item: OutboxItem): Promise<void> {
+    const [owner, repo] = item.repoFullName.split('/') as [string, string];
+    if (item.kind === 'status') {
+      await this.octokit.rest.repos.createCommitStatus({
+        owner,
+        repo,
+        sha: item.sha,
+        state: item.state,
+        context: item.context,
+        description: item.description.slice(0, 140),
+        ...(item.targetUrl ? { target_url: item.targetUrl } : {}),
+      });
+      return;
+    }
+    const [existing] = await this.db
+      .select()
+      .from(prComments)
+      .where(and(eq(prComments.repoFullName, item.repoFullName), eq(prComments.prNumber, item.prNumber)));
+    if (existing) {
+      await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: Number(existing.commentId), body: item.body });
+      await this.db
+        .update(prComments)
+        .set({ updatedAt: new Date() })
+        .where(and(eq(prComments.repoFullName, item.repoFullName), eq(prComments.prNumber, item.prNumber)));
+      return;
+    }
+    const res = await this.octokit.rest.issues.createComment({ owner, repo, issue_number: item.prNumber, body: item.body });
+    await this.db
+      .insert(prComments)
+      .values({ repoFullName: item.repoFullName, prNumber: item.prNumber, commentId: String(res.data.id) })
+      .onConflictDoUpdate({ target: [prComments.repoFullName, prComments.prNumber], set: { commentId: String(res.data.id), updatedAt: new Date() } });
+  }
+}
+
+export async function outboxCounts(db: Db): Promise<Record<string, number>> {
+  const rows = await db.select({ status: githubOutbox.status, n: sql<number>`count(*)::int` }).from(githubOutbox).groupBy(githubOutbox.status);
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}

@@ -1,0 +1,203 @@
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { verify } from '@octokit/webhooks-methods';
+import { systemActor } from '../auth/users.ts';
+import type { VeraCore as Vera } from '../app.ts';
+import type { Db } from '../db/client.ts';
+import { webhookDeliveries } from '../db/schema/index.ts';
+import { requestBuild } from './builds.ts';
+import { resolveRef } from './git.ts';
+import { fetchRepo, findRepoByGithubName } from './repos.ts';
+
+export interface DeliveryResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+type Payload = Record<string, unknown> & { repository?: { full_name?: string } };
+
+/**
+ * Accepts a GitHub webhook delivery: the `X-Hub-Signature-256` HMAC is verified (constant time)
+ * before anything is stored; the delivery is stored under its `X-GitHub-Delivery` id, once (a
+ * repeat is a no-op), and answered 202 at once; processing happens afterwards.
+ */
+export async function receiveDelivery(db: Db, secret: string | undefined, headers: Record<string, string | undefined>, raw: string): Promise<DeliveryResponse> {
+  if (!secret) return { status: 503, body: { error: 'webhooks are not configured: set GITHUB_WEBHOOK_SECRET' } };
+  const event = headers['x-github-event'];
+  const id = headers['x-github-delivery'];
+  const signature = headers['x-hub-signature-256'];
+  if (!event || !id || !signature) {
+    return { status: 400, body: { error: 'missing X-GitHub-Event, X-GitHub-Delivery or X-Hub-Signature-256 header' } };
+  }
+  if (!(await verify(secret, raw, signature).catch(() => false))) return { status: 401, body: { error: 'bad signature' } };
+  let payload: Payload;
+  try {
+    const text = headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? (new URLSearchParams(raw).get('payload') ?? '') : raw;
+    payload = JSON.parse(text) as Payload;
+  } catch {
+    return { status: 400, body: { error: 'payload is not JSON' } };
+  }
+  const action = typeof payload.action === 'string' ? payload.action : null;
+  const [stored] = await db.insert(webhookDeliveries).values({ id, event, action, payload }).onConflictDoNothing().returning({ id: webhookDeliveries.id });
+  if (!stored) return { status: 200, body: { delivery: id, duplicate: true } };
+  return { status: 202, body: { delivery: id, accepted: true } };
+}
+
+const MAX_ATTEMPTS = 5;
+const LEASE_MS = 5 * 60_000;
+
+/** What to do with one event; returns 'ignored' with a reason, or nothing when it was acted on. */
+async function handle(vera: Vera, event: string, p: Payload, deliveryId: string): Promise<string | undefined> {
+  if (event === 'ping') return undefined;
+  const fullName = p.repository?.full_name;
+  if (!fullName) return `${event} without a repository`;
+  const db = vera.database.db;
+  const repo = await findRepoByGithubName(db, fullName);
+  if (!repo) return `repository ${fullName} is not tracked`;
+  const actor = await systemActor(db);
+  switch (event) {
+    case 'push': {
+      const ref = p.ref as string;
+      const after = p.after as string;
+      if (p.deleted || /^0+$/.test(after)) return 'branch deleted';
+      if (ref !== `refs/heads/${repo.defaultBranch}`) return `push to ${ref}, not the default branch`;
+      await fetchRepo(db, repo);
+      await requestBuild(vera, { repo: repo.name, commit: after, ref, event: 'push', deliveryId }, actor);
+      return undefined;
+    }
+    case 'pull_request': {
+      if (!['opened', 'synchronize', 'reopened'].includes(p.action as string)) return `pull_request ${String(p.action)}`;
+      const pr = p.pull_request as { number: number; head: { sha: string; ref: string } };
+      await fetchRepo(db, repo);
+      await requestBuild(
+        vera,
+        { repo: repo.name, commit: pr.head.sha, ref: `refs/pull/${pr.number}/head`, event: 'pull_request', prNumber: pr.number, headBranch: pr.head.ref, deliveryId },
+        actor,
+      );
+      return undefined;
+    }
+    case 'release': {
+      if (p.action !== 'published') return `release ${String(p.action)}`;
+      const tag = (p.release as { tag_name: string }).tag_name;
+      await fetchRepo(db, repo);
+      const sha = await resolveRef(repo.mirrorPath, `refs/tags/${tag}`);
+      if (!sha) throw new Error(`tag ${tag} is not in the mirror of ${repo.name}`);
+      await requestBuild(vera, { repo: repo.name, commit: sha, ref: `refs/tags/${tag}`, event: 'release', deliveryId }, actor);
+      return undefined;
+    }
+    case 'create':
+    case 'delete':
+      await fetchRepo(db, repo);
+      return undefined;
+    case 'workflow_run': {
+      const wr = p.workflow_run as { conclusion: string | null; head_sha: string; head_branch: string };
+      if (p.action !== 'completed' || wr.conclusion !== 'success') return `workflow_run ${String(p.action)} ${String(wr.conclusion)}`;
+      if (wr.head_branch !== repo.defaultBranch) return `workflow_run on ${wr.head_branch}, not the default branch`;
+      await fetchRepo(db, repo);
+      await requestBuild(vera, { repo: repo.name, commit: wr.head_sha, ref: `refs/heads/${wr.head_branch}`, event: 'workflow_run', deliveryId }, actor);
+      return undefined;
+    }
+    default:
+      return `event ${event} is not used by Vera`;
+  }
+}
+
+/**
+ * Processes stored deliveries exactly once each: a delivery is claimed with a lease (so two
+ * servers never take the same one, and a crashed processor's claim expires), handled, and marked
+ * processed or ignored; a failure is retried with backoff, then marked failed.
+ */
+export class WebhookProcessor {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly vera: Vera) {}
+
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((e: Error) => this.vera.log.error({ err: e }, 'webhook processing pass failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  start(intervalMs = 2000): void {
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Resolves when no delivery is waiting (tests, shutdown). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.running;
+      const [waiting] = await this.vera.database.db
+        .select({ id: webhookDeliveries.id })
+        .from(webhookDeliveries)
+        .where(and(inArray(webhookDeliveries.status, ['received', 'processing']), lte(webhookDeliveries.nextAttemptAt, new Date())))
+        .limit(1);
+      if (!waiting) return;
+      this.kick();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private async claim(): Promise<(typeof webhookDeliveries.$inferSelect)[]> {
+    const db = this.vera.database.db;
+    return db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: webhookDeliveries.id })
+        .from(webhookDeliveries)
+        .where(and(inArray(webhookDeliveries.status, ['received', 'processing']), lte(webhookDeliveries.nextAttemptAt, new Date())))
+        .orderBy(webhookDeliveries.receivedAt)
+        .limit(10)
+        .for('update', { skipLocked: true });
+      if (due.length === 0) return [];
+      return tx
+        .update(webhookDeliveries)
+        .set({ status: 'processing', attempts: sql`${webhookDeliveries.attempts} + 1`, nextAttemptAt: new Date(Date.now() + LEASE_MS) })
+        .where(inArray(webhookDeliveries.id, due.map((d) => d.id)))
+        .returning();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const db = this.vera.database.db;
+    for (;;) {
+      const batch = await this.claim();
+      if (batch.length === 0) return;
+      for (const d of batch) {
+        try {
+          const ignored = await handle(this.vera, d.event, d.payload as Payload, d.id);
+          await db
+            .update(webhookDeliveries)
+            .set({ status: ignored ? 'ignored' : 'processed', error: ignored ?? null, processedAt: new Date() })
+            .where(eq(webhookDeliveries.id, d.id));
+        } catch (e) {
+          const message = (e as Error).message;
+          this.vera.log.warn({ delivery: d.id, event: d.event, attempts: d.attempts, err: message }, 'webhook processing failed');
+          await db
+            .update(webhookDeliveries)
+            .set({
+              status: d.attempts >= MAX_ATTEMPTS ? 'failed' : 'received',
+              error: message,
+              nextAttemptAt: new Date(Date.now() + 1000 * 2 ** d.attempts),
+            })
+            .where(eq(webhookDeliveries.id, d.id));
+        }
+      }
+    }
+  }
+}

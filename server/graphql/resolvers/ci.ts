@@ -1,0 +1,75 @@
+import { getBuild, listBuilds, requestBuild, type BuildRow } from '../../ci/builds.ts';
+import { BUILD_EVENTS, type BuildEvent } from '../../ci/policy.ts';
+import { addRepo, fetchRepo, findRepoByGithubName, getRepo, listRepos, refsOf, type Repo } from '../../ci/repos.ts';
+import { requireRole } from '../../auth/roles.ts';
+import { VeraError } from '../../errors.ts';
+import { findRun } from '../../runs/queries.ts';
+import type { GraphQLContext } from '../context.ts';
+
+type Ctx = GraphQLContext;
+
+async function buildOut(ctx: Ctx, id: number) {
+  const { build, repo, runs } = await getBuild(ctx.vera.database.db, id);
+  return shape(ctx, build, repo.name, runs.map((r) => r.name));
+}
+
+function shape(ctx: Ctx, build: BuildRow, repo: string, runNames?: string[]) {
+  const summary = (build.summary ?? {}) as { regressions?: number; markdown?: string; runs?: string[] };
+  return {
+    ...build,
+    repo,
+    regressions: summary.regressions ?? null,
+    summaryMarkdown: summary.markdown ?? null,
+    runs: async () => {
+      const names = runNames ?? (await getBuild(ctx.vera.database.db, build.id)).runs.map((r) => r.name);
+      return (await Promise.all(names.map((n) => findRun(ctx.vera.database.db, n)))).filter((r) => r !== undefined);
+    },
+  };
+}
+
+export const ciQueries = {
+  repos: (_: unknown, _a: unknown, { vera }: Ctx) => listRepos(vera.database.db),
+  builds: async (_: unknown, a: { repo?: string | null; status?: string | null; limit?: number | null }, ctx: Ctx) =>
+    (await listBuilds(ctx.vera.database.db, { repo: a.repo ?? undefined, status: a.status ?? undefined, limit: a.limit ?? undefined })).map((b) => shape(ctx, b.build, b.repo)),
+  build: (_: unknown, a: { id: number }, ctx: Ctx) => buildOut(ctx, a.id).catch((e: VeraError) => (e.code === 'NOT_FOUND' ? null : Promise.reject(e))),
+};
+
+export const ciMutations = {
+  addRepo: (_: unknown, a: { url: string; name?: string | null; githubFullName?: string | null }, { vera, actor }: Ctx) =>
+    addRepo(vera.database.db, vera.config.home, { url: a.url, ...(a.name ? { name: a.name } : {}), ...(a.githubFullName ? { githubFullName: a.githubFullName } : {}) }, actor),
+  fetchRepo: async (_: unknown, a: { name: string }, { vera, actor }: Ctx) => {
+    requireRole(actor, 'developer', 'fetching repositories');
+    const repo = await getRepo(vera.database.db, a.name);
+    await fetchRepo(vera.database.db, repo);
+    return getRepo(vera.database.db, a.name);
+  },
+  requestBuild: async (
+    _: unknown,
+    a: { repo: string; commit: string; ref: string; event?: string | null; prNumber?: number | null; pipeline?: string | null; dataset?: string | null },
+    ctx: Ctx,
+  ) => {
+    const event = (a.event ?? 'api') as BuildEvent;
+    if (!(BUILD_EVENTS as readonly string[]).includes(event)) throw new VeraError('BAD_INPUT', `unknown event '${event}'; events: ${BUILD_EVENTS.join(', ')}`);
+    if (Boolean(a.pipeline) !== Boolean(a.dataset)) throw new VeraError('BAD_INPUT', 'give both pipeline and dataset, or neither (then vera.yaml decides)');
+    const repo = a.repo.includes('/') ? ((await findRepoByGithubName(ctx.vera.database.db, a.repo)) ?? (await getRepo(ctx.vera.database.db, a.repo))) : await getRepo(ctx.vera.database.db, a.repo);
+    const build = await requestBuild(
+      ctx.vera,
+      {
+        repo: repo.name,
+        commit: a.commit,
+        ref: a.ref,
+        event,
+        prNumber: a.prNumber ?? undefined,
+        only: a.pipeline && a.dataset ? { pipeline: a.pipeline, dataset: a.dataset } : undefined,
+      },
+      ctx.actor,
+    );
+    return buildOut(ctx, build.id);
+  },
+};
+
+export const ciTypes = {
+  Repo: {
+    refs: (r: Repo, _a: unknown, { vera }: Ctx) => refsOf(vera.database.db, r),
+  },
+};

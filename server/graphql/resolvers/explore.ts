@@ -1,0 +1,39 @@
+import { deleteDashboard, findDashboard, listDashboards, saveDashboard } from '../../dashboards/index.ts';
+import { listMeasuredSeries, listMeasurements, measuredDataIds, metricOverview } from '../../metrics/overview.ts';
+import { listReleases } from '../../metrics/releases.ts';
+import { metricUnit } from '../../metrics/series.ts';
+import { convertValue } from '../../metrics/verify/index.ts';
+import type { GraphQLContext } from '../context.ts';
+
+type Ctx = GraphQLContext;
+const opt = <T>(v: T | null | undefined): T | undefined => v ?? undefined;
+
+export const exploreQueries = {
+  measuredSeries: (_: unknown, a: { metric?: string | null }, { vera }: Ctx) => listMeasuredSeries(vera.database.db, { metric: opt(a.metric) }),
+  measuredDataIds: (_: unknown, a: { metric: string; dataset: string; limit?: number | null }, { vera }: Ctx) =>
+    measuredDataIds(vera.database.db, { metric: a.metric, dataset: a.dataset, limit: opt(a.limit) }),
+  metricOverview: (_: unknown, a: { branch?: string | null; points?: number | null }, { vera }: Ctx) =>
+    metricOverview(vera.database.db, { branch: a.branch ?? 'master', points: opt(a.points) }),
+  measurements: (
+    _: unknown,
+    a: { metric?: string | null; dataset?: string | null; runs?: string[] | null; datasetId?: string | null; commits?: string[] | null; limit?: number | null },
+    { vera }: Ctx,
+  ) => listMeasurements(vera.database.db, { metric: opt(a.metric), dataset: opt(a.dataset), runs: opt(a.runs), datasetId: opt(a.datasetId), commits: opt(a.commits), limit: opt(a.limit) }),
+  releases: (_: unknown, a: { repo: string; branch?: string | null }, _ctx: Ctx) => listReleases(a.repo, { branch: opt(a.branch) }),
+  dashboards: (_: unknown, _a: unknown, { vera }: Ctx) => listDashboards(vera.database.db),
+  dashboard: (_: unknown, a: { slug: string }, { vera }: Ctx) => findDashboard(vera.database.db, a.slug),
+};
+
+export const exploreMutations = {
+  saveDashboard: (_: unknown, a: { definition: unknown }, { vera, actor }: Ctx) => saveDashboard(vera.database.db, a.definition, actor),
+  deleteDashboard: (_: unknown, a: { slug: string }, { vera, actor }: Ctx) => deleteDashboard(vera.database.db, a.slug, actor),
+};
+
+export const exploreTypes = {
+  Specification: {
+    metricUnitValue: async (s: { metricName: string; value: number; unit: string }, _a: unknown, { vera }: Ctx) => {
+      const unit = await metricUnit(vera.database.db, s.metricName);
+      return unit === undefined ? null : convertValue(s.value, s.unit, unit);
+    },
+  },
+};

@@ -1,0 +1,115 @@
+/**
+ * Schema for the web app: what has been measured (for pickers and the overview), raw
+ * measurements (per data ID), releases (git tags) and dashboards. Extends schema.ts.
+ */
+export const exploreTypeDefs = /* GraphQL */ `
+  "A metric measured on a dataset along a branch label, as the runs recorded it."
+  type MeasuredSeries {
+    metric: String!
+    dataset: String!
+    branch: String
+    "The git repository of the measured software, when known."
+    repo: String
+    measurements: Int!
+    commits: Int!
+    lastMeasuredAt: DateTime!
+  }
+
+  type SpecCheck {
+    name: String!
+    operator: String!
+    "The threshold, in the metric's unit."
+    value: Float!
+    unit: String!
+    pass: Boolean!
+  }
+
+  "A metric's latest point on a branch against its specifications."
+  type MetricSummary {
+    metric: String!
+    dataset: String!
+    branch: String!
+    unit: String!
+    description: String!
+    latest: Float!
+    commit: String!
+    position: Int!
+    run: String
+    n: Int!
+    "The last point means, oldest first."
+    sparkline: [Float!]!
+    specs: [SpecCheck!]!
+    "pass (every spec met), partial, fail (none met) or none (no spec applies)."
+    status: String!
+  }
+
+  type Measurement {
+    id: ID!
+    metric: String!
+    value: Float
+    unit: String!
+    dataset: String!
+    dataId: JSON!
+    commit: String
+    branch: String
+    run: String
+    "The Measurement dataset that holds it (runs); null for posted jobs."
+    datasetId: ID
+    measuredAt: DateTime!
+  }
+
+  "A git tag of the pipeline code."
+  type Release {
+    tag: String!
+    commit: String!
+    date: DateTime
+    subject: String!
+    "Index of the commit in the branch's first-parent history; null when off it."
+    position: Int
+  }
+
+  type Dashboard {
+    slug: String!
+    title: String!
+    "Variables and rows of panels (see server/dashboards/model.ts)."
+    definition: JSON!
+    "Null for a builtin nobody has edited."
+    owner: String
+    builtin: Boolean!
+    createdAt: DateTime!
+    updatedAt: DateTime!
+  }
+
+  type DashboardDeletion {
+    slug: String!
+    "True when a builtin dashboard was restored to its shipped version instead of deleted."
+    restored: Boolean!
+  }
+
+  extend type Specification {
+    "The threshold in its metric's unit; null when the metric is unknown."
+    metricUnitValue: Float
+  }
+
+  extend type Query {
+    "Series that have measurements, optionally of one metric."
+    measuredSeries(metric: String): [MeasuredSeries!]!
+    "Distinct data IDs a metric was measured at on a dataset."
+    measuredDataIds(metric: String!, dataset: String!, limit: Int): [JSON!]!
+    "Every measured metric's latest value on a branch against its specifications, with a sparkline."
+    metricOverview(branch: String = "master", points: Int = 30): [MetricSummary!]!
+    "Measurements, newest first."
+    measurements(metric: String, dataset: String, runs: [String!], datasetId: ID, commits: [String!], limit: Int = 1000): [Measurement!]!
+    "Tags of a git repository on the server, oldest first; with a branch, placed on its history."
+    releases(repo: String!, branch: String): [Release!]!
+    dashboards: [Dashboard!]!
+    dashboard(slug: String!): Dashboard
+  }
+
+  extend type Mutation {
+    "Creates or replaces a dashboard (your own; admins: any)."
+    saveDashboard(definition: JSON!): Dashboard!
+    "Deletes a dashboard (your own; admins: any); a builtin one is restored to its shipped version."
+    deleteDashboard(slug: String!): DashboardDeletion!
+  }
+`;
