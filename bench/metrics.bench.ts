@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createUser } from '../server/auth/index.ts';
-import { openDatabase, sql } from '../server/db/client.ts';
+import { openDatabase, queryRows, sql } from '../server/db/client.ts';
 import { measurements } from '../server/db/schema/index.ts';
 import { ingestJob } from '../server/metrics/ingest.ts';
 import { loadSeries } from '../server/metrics/series.ts';
@@ -102,7 +102,7 @@ async function main() {
           FROM generate_series(1, ${N_COMMITS}) c, generate_series(0, ${N_METRICS - 1}) m, generate_series(0, ${N_DATASETS - 1}) d`),
       );
       await db.execute(sql`ANALYZE measurements`);
-      const [{ count }] = (await database.db.execute(sql`SELECT count(*)::int AS count FROM measurements`)).rows as [{ count: number }];
+      const [{ count }] = (await queryRows<{ count: number }>(db, sql`SELECT count(*)::int AS count FROM measurements`)) as [{ count: number }];
       report('metrics postgres', 'measurements in table', count, 'rows', `generated in ${(loaded.ms / 1000).toFixed(1)} s`);
       const latencies: number[] = [];
       for (let i = 0; i < 100; i++) {
