@@ -2,13 +2,15 @@ import type { Command } from 'commander';
 import { register as changepoints } from './changepoints.ts';
 import { register as collections } from './collections.ts';
 import { register as compare } from './compare.ts';
+import { register as dashboards } from './dashboards.ts';
 import { register as datasetTypes } from './dataset-types.ts';
 import { register as datasets } from './datasets.ts';
 import { register as metrics } from './metrics.ts';
 import { register as provenance } from './provenance.ts';
+import { register as repos } from './repos.ts';
 import { register as run } from './run.ts';
 import { register as serve } from './serve.ts';
 import { register as simcam } from './simcam.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, run, provenance, simcam, metrics, compare, changepoints];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, run, provenance, simcam, metrics, compare, changepoints, dashboards, repos];

@@ -1,6 +1,3 @@
-import crypto from 'node:crypto';
-import { createRequire } from 'node:module';
-import { sign } from '@octokit/webhooks-methods';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBuild, listBuilds } from '../../server/ci/builds.ts';
 import { addRepo } from '../../server/ci/repos.ts';
@@ -12,14 +9,9 @@ import { startFakeGithub } from '../support/fake-github.ts';
 import { makePipelineRepo, metricPipeline, metricTaskSource } from '../support/git-repo.ts';
 import { seedToyRaw } from '../support/runs.ts';
 import { useTestVera } from '../support/vera.ts';
+import { postDelivery, webhookExample } from '../support/webhook-client.ts';
 
-const require = createRequire(import.meta.url);
-type Example = { name: string; examples: Record<string, unknown>[] };
-const EXAMPLES = require('@octokit/webhooks-examples') as Example[];
-function example(event: string, action?: string): Record<string, unknown> {
-  const e = EXAMPLES.find((x) => x.name === event)!.examples.find((x) => action === undefined || x.action === action)!;
-  return structuredClone(e);
-}
+const example = webhookExample;
 
 const SECRET = 'It is a secret to everybody';
 const t = useTestDatabase();
@@ -44,18 +36,8 @@ afterAll(async () => {
 });
 
 async function deliver(event: string, payload: Record<string, unknown>, opts: { id?: string; secret?: string } = {}) {
-  const body = JSON.stringify(payload);
-  const res = await fetch(`${http.url}/webhooks/github`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': event,
-      'x-github-delivery': opts.id ?? crypto.randomUUID(),
-      'x-hub-signature-256': await sign(opts.secret ?? SECRET, body),
-    },
-    body,
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const { status, body } = await postDelivery(http.url, opts.secret ?? SECRET, event, payload, opts.id);
+  return { status, body };
 }
 
 async function settle() {

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { withClient } from '../context.ts';
+import { followRun } from '../follow.ts';
+import { printJson, printTable } from '../output.ts';
+
+interface RepoRow {
+  name: string;
+  url: string;
+  githubFullName: string | null;
+  defaultBranch: string;
+  fetchedAt: string | null;
+}
+
+interface BuildRow {
+  id: number;
+  repo: string;
+  commit: string;
+  ref: string;
+  event: string;
+  status: string;
+  regressions: number | null;
+  summaryMarkdown: string | null;
+  runs: { name: string; status: string }[];
+}
+
+const BUILD_FIELDS = 'id repo commit ref event status regressions summaryMarkdown runs { name status }';
+
+export function register(program: Command): void {
+  const repos = program.command('repos').description('git repositories Vera tracks (bare mirrors under VERA_HOME/git)');
+  repos
+    .command('add')
+    .description('track a repository: mirror it and record its branches, tags and commits')
+    .argument('<url-or-path>', 'clone URL or local path')
+    .option('--name <name>', 'name in Vera (default: owner/name for GitHub, else the directory name)')
+    .option('--github <owner/name>', 'the GitHub repository webhooks and reports refer to')
+    .action(async (url: string, opts: { name?: string; github?: string }) => {
+      const source = fs.existsSync(url) ? path.resolve(url) : url;
+      const { addRepo } = await withClient((c) =>
+        c.request<{ addRepo: RepoRow }>('mutation($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }', {
+          url: source,
+          name: opts.name,
+          gh: opts.github,
+        }),
+      );
+      process.stderr.write(`tracking '${addRepo.name}' (${addRepo.url}), default branch ${addRepo.defaultBranch}\n`);
+    });
+  repos
+    .command('list')
+    .description('list tracked repositories')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const { repos: rows } = await withClient((c) => c.request<{ repos: RepoRow[] }>('{ repos { name url githubFullName defaultBranch fetchedAt } }'));
+      if (opts.json) return printJson(rows);
+      printTable(['NAME', 'URL', 'GITHUB', 'DEFAULT BRANCH', 'FETCHED'], rows.map((r) => [r.name, r.url, r.githubFullName, r.defaultBranch, r.fetchedAt]));
+    });
+  repos
+    .command('fetch')
+    .description('fetch a tracked repository now')
+    .argument('<name>')
+    .action(async (name: string) => {
+      await withClient((c) => c.request('mutation($name: String!) { fetchRepo(name: $name) { name } }', { name }));
+      process.stderr.write(`fetched '${name}'\n`);
+    });
+
+  program
+    .command('builds')
+    .description('list CI builds')
+    .option('--repo <name>', 'only this repository')
+    .option('--status <status>', 'queued, running, succeeded, failed or error')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { repo?: string; status?: string; json?: boolean }) => {
+      const { builds } = await withClient((c) =>
+        c.request<{ builds: BuildRow[] }>(`query($repo: String, $status: String) { builds(repo: $repo, status: $status) { ${BUILD_FIELDS} } }`, { repo: opts.repo, status: opts.status }),
+      );
+      if (opts.json) return printJson(builds);
+      printTable(['ID', 'REPO', 'COMMIT', 'REF', 'EVENT', 'STATUS', 'REGRESSIONS'], builds.map((b) => [b.id, b.repo, b.commit.slice(0, 10), b.ref, b.event, b.status, b.regressions]));
+    });
+
+  program
+    .command('build')
+    .description('build a commit of a tracked repository (runs from its vera.yaml, or --pipeline on --dataset) and wait for it')
+    .argument('<repo>', 'tracked repository name (or GitHub owner/name)')
+    .argument('<commit>', 'commit SHA, branch or tag')
+    .option('--ref <ref>', 'ref being built, e.g. refs/heads/my-branch (default: refs/heads/<commit> for a branch)')
+    .option('--pipeline <file>', 'pipeline file in the repository')
+    .option('--dataset <collections>', 'input collections, comma-separated')
+    .option('--no-wait', 'return once the build is requested')
+    .option('--json', 'print the final build as JSON')
+    .action(async (repo: string, commit: string, opts: { ref?: string; pipeline?: string; dataset?: string; wait?: boolean; json?: boolean }) => {
+      await withClient(async (c) => {
+        const { requestBuild } = await c.request<{ requestBuild: BuildRow }>(
+          `mutation($repo: String!, $commit: String!, $ref: String!, $pipeline: String, $dataset: String) { requestBuild(repo: $repo, commit: $commit, ref: $ref, pipeline: $pipeline, dataset: $dataset) { ${BUILD_FIELDS} } }`,
+          { repo, commit, ref: opts.ref ?? (/^[0-9a-f]{40}$/.test(commit) ? commit : `refs/heads/${commit}`), pipeline: opts.pipeline, dataset: opts.dataset },
+        );
+        process.stderr.write(`build ${requestBuild.id} of ${requestBuild.commit.slice(0, 10)}: ${requestBuild.runs.length} run(s)\n`);
+        if (opts.wait === false) return;
+        for (const r of requestBuild.runs) await followRun(c, r.name, { quiet: Boolean(opts.json) });
+        let final: BuildRow | null = null;
+        for (let i = 0; i < 600; i++) {
+          final = (await c.request<{ build: BuildRow | null }>(`query($id: Int!) { build(id: $id) { ${BUILD_FIELDS} } }`, { id: requestBuild.id })).build;
+          if (final && final.status !== 'queued' && final.status !== 'running') break;
+          await new Promise((r) => setTimeout(r, 300));
+        }
+        if (opts.json) return printJson(final);
+        if (final?.summaryMarkdown) process.stdout.write(final.summaryMarkdown);
+        process.stderr.write(`build ${requestBuild.id} ${final?.status}${final?.regressions ? `, ${final.regressions} regression(s)` : ''}\n`);
+      });
+    });
+}
