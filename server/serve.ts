@@ -4,6 +4,7 @@ import type { VeraConfig } from './config.ts';
 import { loadDefaultDashboards } from './dashboards/index.ts';
 import { startHttpServer, type VeraHttpServer } from './http/server.ts';
 import type { Logger } from './log.ts';
+import { startScheduler } from './ci/schedule.ts';
 
 export interface RunningVera {
   vera: Vera;
@@ -29,12 +30,14 @@ export async function startVera(config: VeraConfig, log: Logger): Promise<Runnin
     vera.webhooks.kick();
     vera.github?.start();
     vera.github?.kick();
+    const stopScheduler = startScheduler(vera);
     const http = await startHttpServer(vera, { host: config.host, port: config.port });
     return {
       vera,
       http,
       adminTokenFile,
       stop: async () => {
+        stopScheduler();
         await http.close();
         await vera.close();
       },

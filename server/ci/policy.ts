@@ -3,6 +3,7 @@ import { simpleGit } from 'simple-git';
 import { z } from 'zod';
 import { VeraError } from '../errors.ts';
 import { describeIssue } from '../metrics/verify/index.ts';
+import { parseCron } from './cron.ts';
 
 export const BUILD_EVENTS = ['push', 'pull_request', 'release', 'schedule', 'workflow_run', 'api'] as const;
 export type BuildEvent = (typeof BUILD_EVENTS)[number];
@@ -36,7 +37,19 @@ const RunPolicySchema = z
 const PolicySchema = z
   .object({
     runs: z.array(RunPolicySchema).min(1),
-    schedule: z.object({ cron: z.string().min(1) }).strict().optional(),
+    schedule: z
+      .object({
+        cron: z.string().refine((c) => {
+          try {
+            parseCron(c);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'not a 5-field cron expression (minute hour day month weekday)'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
