@@ -1,4 +1,4 @@
-import { readAdminToken } from '../server/auth/index.ts';
+import { bootstrapAdmin, readAdminToken } from '../server/auth/index.ts';
 import { openVera, type Vera } from '../server/app.ts';
 import type { VeraConfig } from '../server/config.ts';
 import { VeraError, type ErrorCode } from '../server/errors.ts';
@@ -64,10 +64,14 @@ export async function connect(config: VeraConfig): Promise<VeraClient> {
   }
   const log = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const vera: Vera = await openVera(config, log);
+  // First use of a fresh home, as with `vera serve`: an admin and its token, so the CLI can act.
+  const created = await bootstrapAdmin(vera.database.db, config.home);
+  if (created) process.stderr.write(`created user 'admin'; its API token is in ${created} (keep it secret)\n`);
   const yoga: VeraYoga = createGraphQL(vera);
+  const localToken = token ?? readAdminToken(config.home);
   return {
     target: `in-process (${vera.database.location})`,
-    request: (query, variables) => post((init) => Promise.resolve(yoga.fetch('http://in-process/graphql', init)), token, query, variables),
+    request: (query, variables) => post((init) => Promise.resolve(yoga.fetch('http://in-process/graphql', init)), localToken, query, variables),
     close: () => vera.close(),
   };
 }

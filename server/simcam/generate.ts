@@ -134,8 +134,9 @@ export async function generateSimCam(db: Db, store: Datastore, opts: GenerateOpt
     await certifyDatasets(db, name, refs.map((r) => r.id), validity, actor);
     report(++done, totalSteps, `${variant} calibrations`);
   }
-  await setChain(db, SIMCAM.defaults, [SIMCAM.raw, SIMCAM.calibProd, SIMCAM.refcats], actor, 'SimCam raw data, production calibrations, reference catalog');
-  await setChain(db, SIMCAM.defaultsExpFlat, [SIMCAM.raw, SIMCAM.calibExpFlat, SIMCAM.calibProd, SIMCAM.refcats], actor, 'SimCam with the experimental gradient flat');
+  // Truth rides along: metric tasks score completeness and purity against it.
+  await setChain(db, SIMCAM.defaults, [SIMCAM.raw, SIMCAM.calibProd, SIMCAM.refcats, SIMCAM.truth], actor, 'SimCam raw data, production calibrations, reference catalog, truth');
+  await setChain(db, SIMCAM.defaultsExpFlat, [SIMCAM.raw, SIMCAM.calibExpFlat, SIMCAM.calibProd, SIMCAM.refcats, SIMCAM.truth], actor, 'SimCam with the experimental gradient flat');
   return {
     visits: sim.visits.length,
     detectors: sim.detectors.length,

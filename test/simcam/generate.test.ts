@@ -23,7 +23,7 @@ describe('vera simcam generate', () => {
     const truth = await findDatasets(t.db, { datasetType: 'truth_sources', collections: [SIMCAM.truth] });
     expect(truth.map((r) => r.dataId)).toEqual(raws.map((r) => r.dataId));
     expect(await findDatasets(t.db, { datasetType: 'refcat', collections: [SIMCAM.defaults] })).toHaveLength(1);
-    expect((await getCollection(t.db, SIMCAM.defaults)).children).toEqual([SIMCAM.raw, SIMCAM.calibProd, SIMCAM.refcats]);
+    expect((await getCollection(t.db, SIMCAM.defaults)).children).toEqual([SIMCAM.raw, SIMCAM.calibProd, SIMCAM.refcats, SIMCAM.truth]);
     expect((await listCollections(t.db, { types: ['CALIBRATION'] })).map((c) => c.name)).toEqual([SIMCAM.calibExpFlat, SIMCAM.calibProd]);
 
     // Each raw finds its bias and band's flat by the visit's time; the experimental chain's flat differs.
