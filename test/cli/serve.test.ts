@@ -103,7 +103,8 @@ describe('vera serve', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-cli-'));
     homes.push(home);
     const out = await run(home, ['dataset-types', '--json'], { VERA_PORT: '1' });
-    expect(out.stderr).toBe('');
+    // A fresh home gets its admin and token on first use, in-process as under `vera serve`.
+    expect(out.stderr).toContain(`created user 'admin'; its API token is in ${path.join(home, 'admin-token')}`);
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual([]);
     for (const cmd of ['serve', 'dataset-types', 'collections', 'datasets']) {
