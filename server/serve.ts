@@ -15,7 +15,7 @@ export interface RunningVera {
 }
 
 /** Opens the database (migrating it), bootstraps the first admin, and serves HTTP. */
-export async function startVera(config: VeraConfig, log: Logger): Promise<RunningVera> {
+export async function startVera(config: VeraConfig, log: Logger, opts: { beforeListen?: (vera: Vera) => Promise<void> } = {}): Promise<RunningVera> {
   const vera = await openVera(config, log);
   try {
     const adminTokenFile = await bootstrapAdmin(vera.database.db, config.home);
@@ -31,6 +31,7 @@ export async function startVera(config: VeraConfig, log: Logger): Promise<Runnin
     vera.github?.start();
     vera.github?.kick();
     const stopScheduler = startScheduler(vera);
+    await opts.beforeListen?.(vera);
     const http = await startHttpServer(vera, { host: config.host, port: config.port });
     return {
       vera,
