@@ -14,6 +14,8 @@ export interface Codec {
 }
 
 const WCS_KEYS = /^(CTYPE\d|CRVAL\d|CRPIX\d|CD\d_\d|CUNIT\d|PC\d_\d|CDELT\d|CROTA\d|RADESYS|EQUINOX|WCSAXES|LONPOLE|LATPOLE)$/;
+/** Keywords the FITS writer owns: they describe the data layout, not the dataset, and must not come back as metadata. */
+const STRUCTURAL_KEYS = /^(SIMPLE|BITPIX|NAXIS\d*|EXTEND|XTENSION|PCOUNT|GCOUNT|BZERO|BSCALE|BLANK|END|CONTINUE|LONGSTRN|CHECKSUM|DATASUM)$/;
 
 function metadataCards(metadata: Record<string, Scalar>): FitsHeader {
   return Object.keys(metadata)
@@ -24,7 +26,7 @@ function metadataCards(metadata: Record<string, Scalar>): FitsHeader {
 function metadataOf(header: FitsHeader): Record<string, Scalar> {
   const out: Record<string, Scalar> = {};
   for (const c of header) {
-    if (!c.key || WCS_KEYS.test(c.key) || c.key === 'EXTNAME' || c.key === 'COMMENT' || c.key === 'HISTORY') continue;
+    if (!c.key || WCS_KEYS.test(c.key) || STRUCTURAL_KEYS.test(c.key) || c.key === 'EXTNAME' || c.key === 'COMMENT' || c.key === 'HISTORY') continue;
     if (typeof c.value === 'string' || typeof c.value === 'number' || typeof c.value === 'boolean') out[c.key] = c.value;
   }
   return out;
