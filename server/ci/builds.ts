@@ -179,6 +179,7 @@ export async function onRunFinished(vera: Vera, runName: string): Promise<void> 
 
   const sections: string[] = [];
   let regressions = 0;
+  const regressedMetrics: string[] = [];
   const base = build.prNumber ? repo.defaultBranch : `${build.commit}^`;
   for (const [i, r] of buildRunList.entries()) {
     const state = states[i]!;
@@ -191,8 +192,10 @@ export async function onRunFinished(vera: Vera, runName: string): Promise<void> 
         return undefined;
       });
     }
-    const bad = comparison ? regressionsIn(comparison).length : 0;
+    const regressed = comparison ? regressionsIn(comparison).map((row) => row.metric) : [];
+    const bad = regressed.length;
     regressions += bad;
+    regressedMetrics.push(...regressed.filter((m) => !regressedMetrics.includes(m)));
     sections.push(
       comparison
         ? comparisonMarkdown(comparison, { title: `Vera: ${name} on ${r.dataset}` })
@@ -205,7 +208,7 @@ export async function onRunFinished(vera: Vera, runName: string): Promise<void> 
   const markdown = sections.join('\n');
   await db
     .update(builds)
-    .set({ status: failed ? 'failed' : 'succeeded', summary: { regressions, markdown, runs: buildRunList.map((r) => r.name) }, updatedAt: new Date() })
+    .set({ status: failed ? 'failed' : 'succeeded', summary: { regressions, regressedMetrics, markdown, runs: buildRunList.map((r) => r.name) }, updatedAt: new Date() })
     .where(eq(builds.id, build.id));
 
   if (build.prNumber && repo.githubFullName && vera.config.github.token) {

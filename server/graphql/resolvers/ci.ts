@@ -14,11 +14,12 @@ async function buildOut(ctx: Ctx, id: number) {
 }
 
 function shape(ctx: Ctx, build: BuildRow, repo: string, runNames?: string[]) {
-  const summary = (build.summary ?? {}) as { regressions?: number; markdown?: string; runs?: string[] };
+  const summary = (build.summary ?? {}) as { regressions?: number; regressedMetrics?: string[]; markdown?: string; runs?: string[] };
   return {
     ...build,
     repo,
     regressions: summary.regressions ?? null,
+    regressedMetrics: summary.regressedMetrics ?? null,
     summaryMarkdown: summary.markdown ?? null,
     runs: async () => {
       const names = runNames ?? (await getBuild(ctx.vera.database.db, build.id)).runs.map((r) => r.name);
@@ -45,7 +46,7 @@ export const ciMutations = {
   },
   requestBuild: async (
     _: unknown,
-    a: { repo: string; commit: string; ref: string; event?: string | null; prNumber?: number | null; pipeline?: string | null; dataset?: string | null },
+    a: { repo: string; commit: string; ref: string; event?: string | null; prNumber?: number | null; headBranch?: string | null; pipeline?: string | null; dataset?: string | null },
     ctx: Ctx,
   ) => {
     const event = (a.event ?? 'api') as BuildEvent;
@@ -60,6 +61,7 @@ export const ciMutations = {
         ref: a.ref,
         event,
         prNumber: a.prNumber ?? undefined,
+        headBranch: a.headBranch ?? undefined,
         only: a.pipeline && a.dataset ? { pipeline: a.pipeline, dataset: a.dataset } : undefined,
       },
       ctx.actor,
