@@ -86,13 +86,23 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     if (blocked.length > 0) await db.update(quanta).set({ status: 'blocked' }).where(inArray(quanta.id, blocked));
   };
 
+  // A worker slot frees as soon as its quantum's outputs are back; registering them (files and
+  // database) overlaps with the next quantum's computation instead of holding the slot.
+  let computing = 0;
+  let freed = false;
+  let wake: () => void = () => {};
   const launch = (q: QuantumRow) => {
+    computing++;
     state.set(q.id, 'running');
     const job = jobFor(q, run.seed, available, deps.datastore);
     const task = (async () => {
       await db.update(quanta).set({ status: 'running', startedAt: new Date() }).where(eq(quanta.id, q.id));
       try {
-        const result = await deps.executor.run(job);
+        const result = await deps.executor.run(job).finally(() => {
+          computing--;
+          freed = true;
+          wake();
+        });
         const refs = await putDatasets(
           db,
           deps.datastore,
@@ -144,9 +154,10 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   };
 
   while (ready.length > 0 || running.size > 0) {
-    while (ready.length > 0 && running.size < deps.executor.concurrency && !opts.signal?.aborted) launch(ready.shift()!);
+    while (ready.length > 0 && computing < deps.executor.concurrency && !opts.signal?.aborted) launch(ready.shift()!);
     if (running.size === 0) break;
-    await Promise.race(running);
+    if (!freed) await Promise.race([...running, new Promise<void>((resolve) => (wake = resolve))]);
+    freed = false;
   }
 
   const final = progress();

@@ -1,0 +1,61 @@
+/**
+ * The runner on real work: `isr` + `characterizeImage` over the default SimCam demo (12 visits x
+ * 4 detectors of 512x512) with the local executor on 1 and on 2 worker threads: wall time,
+ * pixels per second per core, and the scaling ratio. Includes reading, decoding, encoding and
+ * registering every dataset, which the per-task numbers of drp.bench.ts leave out.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { createLocalExecutor } from '../runner/executors/local.ts';
+import { createUser } from '../server/auth/index.ts';
+import { openDatabase } from '../server/db/client.ts';
+import { createLogger } from '../server/log.ts';
+import { Datastore } from '../server/repo/index.ts';
+import { createRun } from '../server/runs/create.ts';
+import { executeRun } from '../server/runs/execute.ts';
+import { generateSimCam, SIMCAM } from '../server/simcam/generate.ts';
+import { report, timeMs } from './lib.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const drp = parse(fs.readFileSync(path.join(root, 'pipelines/drp.yaml'), 'utf8')) as { tasks: Record<string, { class: string }> };
+const tasks = Object.fromEntries(
+  ['isr', 'characterizeImage'].map((label) => {
+    const t = drp.tasks[label]!;
+    return [label, { ...t, class: path.join(root, 'pipelines', t.class) }];
+  }),
+);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-bench-runner-'));
+const pipelineFile = path.join(dir, 'isr-char.yaml');
+fs.writeFileSync(pipelineFile, stringify({ description: 'isr and characterizeImage', tasks }));
+
+const database = await openDatabase({});
+try {
+  const user = await createUser(database.db, 'bench', 'admin');
+  const actor = { id: user.id, name: 'bench', role: 'admin' as const };
+  const store = new Datastore(path.join(dir, 'datastore'));
+  const sim = await generateSimCam(database.db, store, {}, actor);
+  const pixels = sim.raws * 512 * 512;
+  const log = createLogger({ logLevel: 'silent' });
+  const wall: Record<number, number> = {};
+  for (const threads of [1, 2]) {
+    const output = `bench/threads-${threads}`;
+    await createRun(database.db, { pipelineFile, pipelineYaml: fs.readFileSync(pipelineFile, 'utf8'), inputs: [SIMCAM.defaults], output, executor: 'local' }, actor);
+    const executor = createLocalExecutor({ threads });
+    try {
+      const { ms, value } = await timeMs(() => executeRun({ db: database.db, datastore: store, executor, log }, output));
+      if (value !== 'succeeded') throw new Error(`run ${output} ${value}`);
+      wall[threads] = ms;
+    } finally {
+      await executor.close();
+    }
+    report('runner isr+characterizeImage', `wall time, ${threads} worker${threads > 1 ? 's' : ''}`, wall[threads]! / 1000, 's', `${sim.raws} raws, ${(pixels / 1e6).toFixed(1)} Mpx`);
+  }
+  report('runner isr+characterizeImage', 'pixels/s per core (1 worker)', pixels / (wall[1]! / 1000), 'px/s');
+  report('runner isr+characterizeImage', 'scaling 1 -> 2 workers', wall[1]! / wall[2]!, 'x', `${os.availableParallelism()} cores; ideal 2`);
+} finally {
+  await database.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
