@@ -1,4 +1,5 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { verify } from '@octokit/webhooks-methods';
 import { systemActor } from '../auth/users.ts';
 import type { VeraCore as Vera } from '../app.ts';
@@ -14,6 +15,8 @@ export interface DeliveryResponse {
 }
 
 type Payload = Record<string, unknown> & { repository?: { full_name?: string } };
+/** GitHub's payload of an event, as @octokit/webhooks types it. */
+type PayloadOf<E extends 'push' | 'pull_request' | 'release' | 'workflow_run'> = EmitterWebhookEvent<E>['payload'];
 
 /**
  * Accepts a GitHub webhook delivery: the `X-Hub-Signature-256` HMAC is verified (constant time)
@@ -56,17 +59,16 @@ async function handle(vera: Vera, event: string, p: Payload, deliveryId: string)
   const actor = await systemActor(db);
   switch (event) {
     case 'push': {
-      const ref = p.ref as string;
-      const after = p.after as string;
-      if (p.deleted || /^0+$/.test(after)) return 'branch deleted';
+      const { ref, after, deleted } = p as unknown as PayloadOf<'push'>;
+      if (deleted || /^0+$/.test(after)) return 'branch deleted';
       if (ref !== `refs/heads/${repo.defaultBranch}`) return `push to ${ref}, not the default branch`;
       await fetchRepo(db, repo);
       await requestBuild(vera, { repo: repo.name, commit: after, ref, event: 'push', deliveryId }, actor);
       return undefined;
     }
     case 'pull_request': {
-      if (!['opened', 'synchronize', 'reopened'].includes(p.action as string)) return `pull_request ${String(p.action)}`;
-      const pr = p.pull_request as { number: number; head: { sha: string; ref: string } };
+      const { action, pull_request: pr } = p as unknown as PayloadOf<'pull_request'>;
+      if (!['opened', 'synchronize', 'reopened'].includes(action)) return `pull_request ${action}`;
       await fetchRepo(db, repo);
       await requestBuild(
         vera,
@@ -76,8 +78,9 @@ async function handle(vera: Vera, event: string, p: Payload, deliveryId: string)
       return undefined;
     }
     case 'release': {
-      if (p.action !== 'published') return `release ${String(p.action)}`;
-      const tag = (p.release as { tag_name: string }).tag_name;
+      const { action, release } = p as unknown as PayloadOf<'release'>;
+      if (action !== 'published') return `release ${action}`;
+      const tag = release.tag_name;
       await fetchRepo(db, repo);
       const sha = await resolveRef(repo.mirrorPath, `refs/tags/${tag}`);
       if (!sha) throw new Error(`tag ${tag} is not in the mirror of ${repo.name}`);
@@ -89,8 +92,8 @@ async function handle(vera: Vera, event: string, p: Payload, deliveryId: string)
       await fetchRepo(db, repo);
       return undefined;
     case 'workflow_run': {
-      const wr = p.workflow_run as { conclusion: string | null; head_sha: string; head_branch: string };
-      if (p.action !== 'completed' || wr.conclusion !== 'success') return `workflow_run ${String(p.action)} ${String(wr.conclusion)}`;
+      const { action, workflow_run: wr } = p as unknown as PayloadOf<'workflow_run'>;
+      if (action !== 'completed' || wr.conclusion !== 'success') return `workflow_run ${action} ${String(wr.conclusion)}`;
       if (wr.head_branch !== repo.defaultBranch) return `workflow_run on ${wr.head_branch}, not the default branch`;
       await fetchRepo(db, repo);
       await requestBuild(vera, { repo: repo.name, commit: wr.head_sha, ref: `refs/heads/${wr.head_branch}`, event: 'workflow_run', deliveryId }, actor);
