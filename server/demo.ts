@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemActor } from './auth/users.ts';
 import type { Vera } from './app.ts';
 import { importMetricsPackage } from './metrics/catalog.ts';
+import { importDetectionConfigs } from './metrics/specs-db.ts';
 import { findCollection } from './repo/index.ts';
 import { findRun, getRun } from './runs/queries.ts';
 import type { RunProgress } from './runs/types.ts';
@@ -34,6 +36,7 @@ export async function ensureDemo(vera: Vera, opts: DemoOptions = {}): Promise<'c
     stage(`generating the SimCam demo data (${opts.visits ?? 12} visits x 4 detectors)`);
     await generateSimCam(db, vera.datastore, { nVisits: opts.visits ?? 12 }, actor);
     await importMetricsPackage(db, DEMO_METRICS, actor);
+    await importDetectionConfigs(db, readFileSync(path.join(DEMO_METRICS, 'detection.yaml'), 'utf8'), 'pipelines/metrics/detection.yaml');
     outcome = 'created';
   }
   const run = await findRun(db, DEMO_RUN);

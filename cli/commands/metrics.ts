@@ -23,6 +23,19 @@ export function register(program: Command): void {
       for (const p of importMetrics.problems) process.stderr.write(`  note: ${p}\n`);
     });
   metrics
+    .command('detection')
+    .description('set how regressions are detected per metric, from YAML (metric: {direction, specs, zscore, welch, changepoints, ...})')
+    .argument('<file>', 'YAML mapping of metric name to detection config')
+    .action(async (file: string) => {
+      const { importDetectionConfigs } = await withClient((c) =>
+        c.request<{ importDetectionConfigs: number }>('mutation($yaml: String!, $file: String) { importDetectionConfigs(yaml: $yaml, file: $file) }', {
+          yaml: fs.readFileSync(file, 'utf8'),
+          file,
+        }),
+      );
+      process.stderr.write(`detection configured for ${importDetectionConfigs} metric(s)\n`);
+    });
+  metrics
     .command('list')
     .description('list metrics')
     .option('--package <name>', 'only this package')

@@ -422,6 +422,8 @@ export const typeDefs = /* GraphQL */ `
     setRegressionStatus(id: Int!, status: String!, note: String): Regression!
     "Sets a metric's detection config (direction, specs, percent, absolute, zscore, welch, changepoints)."
     setDetectionConfig(metric: String!, config: JSON!): JSON!
+    "Sets detection configs from YAML (metric name: config); all or nothing."
+    importDetectionConfigs(yaml: String!, file: String): Int!
     "Tracks a git repository (URL or path): a bare mirror under VERA_HOME (operators)."
     addRepo(url: String!, name: String, githubFullName: String): Repo!
     fetchRepo(name: String!): Repo!

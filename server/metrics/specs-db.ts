@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { detectionConfigs, specifications } from '../db/schema/index.ts';
-import { parseDetectionConfig, type DetectionConfig } from './detect/index.ts';
+import { parse as parseYaml } from 'yaml';
+import { parseDetectionConfig, parseDetectionConfigYaml, type DetectionConfig } from './detect/index.ts';
 import { parseUnit, ThresholdSpecification, type Operator } from './verify/index.ts';
 
 /** A metric's specifications from the database, as lsst.verify objects. */
@@ -42,4 +43,17 @@ export async function setDetectionConfig(db: Db, metric: string, input: unknown)
     .values({ metricName: metric, config: input as Record<string, unknown> })
     .onConflictDoUpdate({ target: detectionConfigs.metricName, set: { config: input as Record<string, unknown>, updatedAt: new Date() } });
   return config;
+}
+
+/**
+ * Sets the detection configs of a YAML file (metric name → config) in one transaction, after
+ * validating every entry: a bad one names the file and metric, and nothing is changed.
+ */
+export async function importDetectionConfigs(db: Db, text: string, file: string): Promise<number> {
+  parseDetectionConfigYaml(text, file);
+  const raw = (parseYaml(text) ?? {}) as Record<string, unknown>;
+  await db.transaction(async (tx) => {
+    for (const [metric, config] of Object.entries(raw)) await setDetectionConfig(tx, metric, config);
+  });
+  return Object.keys(raw).length;
 }

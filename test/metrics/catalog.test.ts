@@ -75,3 +75,23 @@ describe('lsst.verify Job ingest', () => {
     await expect(ingestJob(t.db, text, { dataset: 'CFHT' }, dev)).rejects.toMatchObject({ code: 'DATASET_CONFLICT' });
   });
 });
+
+describe('detection configs from YAML', () => {
+  it('loads the shipped simcam_drp configs, and refuses a bad file whole, naming the metric and field', async () => {
+    const { importDetectionConfigs, detectionConfigOf } = await import('../../server/metrics/specs-db.ts');
+    const file = path.resolve(here, '../../pipelines/metrics/detection.yaml');
+    const n = await importDetectionConfigs(t.db, fs.readFileSync(file, 'utf8'), file);
+    expect(n).toBe(7);
+    const c = await detectionConfigOf(t.db, 'simcam_drp.Completeness');
+    expect(c.stored).toBe(true);
+    expect(c.config.direction).toBe('higher_is_better');
+    expect(c.config.absolute).toMatchObject({ threshold: 5, unit: '%' });
+
+    const bad = 'a.one: { direction: lower_is_better }\nb.two: { direction: up }\n';
+    const err = await importDetectionConfigs(t.db, bad, 'bad.yaml').catch((e) => e);
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.message).toContain("bad.yaml: metric 'b.two'");
+    expect(err.message).toContain("field 'direction'");
+    expect((await detectionConfigOf(t.db, 'a.one')).stored).toBe(false);
+  });
+});

@@ -2,7 +2,7 @@ import { detectChangePoints } from '../../metrics/changepoints/index.ts';
 import { compareRefs, compareRuns } from '../../metrics/compare.ts';
 import { getRegression, listRegressions, scanSeries, setRegressionStatus, type RegressionRow } from '../../metrics/regressions.ts';
 import { loadSeries, type Series } from '../../metrics/series.ts';
-import { detectionConfigOf, setDetectionConfig } from '../../metrics/specs-db.ts';
+import { detectionConfigOf, importDetectionConfigs, setDetectionConfig } from '../../metrics/specs-db.ts';
 import { requireRole } from '../../auth/roles.ts';
 import { VeraError } from '../../errors.ts';
 import { collectionNames } from '../../runs/queries.ts';
@@ -55,6 +55,10 @@ export const seriesMutations = {
   },
   setRegressionStatus: async (_: unknown, a: { id: number; status: string; note?: string | null }, { vera, actor }: Ctx) =>
     regressionOut(await setRegressionStatus(vera.database.db, a.id, a.status, a.note ?? undefined, actor)),
+  importDetectionConfigs: (_: unknown, a: { yaml: string; file?: string | null }, { vera, actor }: Ctx) => {
+    requireRole(actor, 'developer', 'configuring detection');
+    return importDetectionConfigs(vera.database.db, a.yaml, a.file ?? 'detection config');
+  },
   setDetectionConfig: (_: unknown, a: { metric: string; config: unknown }, { vera, actor }: Ctx) => {
     requireRole(actor, 'developer', 'configuring detection');
     return setDetectionConfig(vera.database.db, a.metric, a.config);
