@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '**/dist/**', '.vera/**', 'migrations/**', 'test/artifacts/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '**/dist/**', '.vera/**', 'migrations/**', 'test/artifacts/**', '.scratch/**', '.test-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -50,8 +50,8 @@ const dataIdsQuery = z
     metric: str,
     dataset: str,
     branch: str,
-    /** The data ID dimension to group by (band, visit, patch, detector, ...). */
-    dimension: z.string().regex(NAME),
+    /** The data ID dimension to group by (band, visit, patch, detector, ...), or a variable naming one. */
+    dimension: z.string().regex(/^(\$\{?[a-zA-Z_][a-zA-Z0-9_]*\}?|[a-z][a-zA-Z0-9_]{0,31})$/, 'a dimension name or a $variable'),
     /** How many of the latest measured commits to show (heatmap columns). */
     commits: z.number().int().min(1).max(200).default(20),
   })

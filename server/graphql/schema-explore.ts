@@ -86,6 +86,34 @@ export const exploreTypeDefs = /* GraphQL */ `
     restored: Boolean!
   }
 
+  "A node of a run's task graph: a task, an input dataset type from outside the run, or a product."
+  type TaskGraphNode {
+    id: String!
+    "task, input or output"
+    kind: String!
+    label: String!
+    "A task's quanta by status; null for dataset types."
+    progress: RunProgress
+    "Inputs: the collections their datasets come from."
+    collections: [String!]!
+  }
+
+  type TaskGraphEdge {
+    source: String!
+    target: String!
+    datasetTypes: [String!]!
+  }
+
+  "A run's tasks and how dataset types flow between them, from the quanta's plans."
+  type TaskGraph {
+    nodes: [TaskGraphNode!]!
+    edges: [TaskGraphEdge!]!
+  }
+
+  extend type Run {
+    taskGraph: TaskGraph!
+  }
+
   extend type Specification {
     "The threshold in its metric's unit; null when the metric is unknown."
     metricUnitValue: Float
@@ -100,8 +128,10 @@ export const exploreTypeDefs = /* GraphQL */ `
     metricOverview(branch: String = "master", points: Int = 30): [MetricSummary!]!
     "Measurements, newest first."
     measurements(metric: String, dataset: String, runs: [String!], datasetId: ID, commits: [String!], limit: Int = 1000): [Measurement!]!
-    "Tags of a git repository on the server, oldest first; with a branch, placed on its history."
+    "Tags of a repository that measurements name, oldest first; with a branch, placed on its history."
     releases(repo: String!, branch: String): [Release!]!
+    "The newest runs first (runs lists the oldest first)."
+    recentRuns(limit: Int = 20, status: String): [Run!]!
     dashboards: [Dashboard!]!
     dashboard(slug: String!): Dashboard
   }

@@ -32,17 +32,20 @@ export async function actorOf(vera: Vera, authorization: string | null): Promise
 export function createGraphQL(vera: Vera): VeraYoga {
   const schema = createSchema<GraphQLContext>({
     typeDefs: [typeDefs, exploreTypeDefs],
-    resolvers: {
-      JSON: JSONScalar,
-      DateTime: DateTimeScalar,
-      Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries, ...seriesQueries, ...exploreQueries, ...ciQueries },
-      Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...metricMutations, ...seriesMutations, ...exploreMutations, ...ciMutations },
-      ...repoTypes,
-      ...runTypes,
-      ...metricTypes,
-      ...ciTypes,
-      ...exploreTypes,
-    },
+    // Resolver maps merge field by field: the explore map adds fields to types others define (Run).
+    resolvers: [
+      {
+        JSON: JSONScalar,
+        DateTime: DateTimeScalar,
+        Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries, ...seriesQueries, ...ciQueries },
+        Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...metricMutations, ...seriesMutations, ...ciMutations },
+        ...repoTypes,
+        ...runTypes,
+        ...metricTypes,
+        ...ciTypes,
+      },
+      { Query: exploreQueries, Mutation: exploreMutations, ...exploreTypes },
+    ],
   });
   return createYoga<object, GraphQLContext>({
     schema,

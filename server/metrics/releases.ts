@@ -1,5 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { simpleGit } from 'simple-git';
 import { firstParentHistory } from '../ci/git.ts';
+import type { Db } from '../db/client.ts';
+import { measurements } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 
 /** A git tag of the pipeline code: a release, drawn as an annotation on a series. */
@@ -36,4 +39,14 @@ export async function listReleases(repo: string, opts: { branch?: string } = {})
       const commit = peeled || object;
       return { tag, commit, date: date ? new Date(date) : null, subject, position: positions.get(commit) ?? null };
     });
+}
+
+/**
+ * Releases of a repository that measurements name: clients may ask about the repositories whose
+ * software was measured, not about any path on the server.
+ */
+export async function releasesOfMeasuredRepo(db: Db, repo: string, opts: { branch?: string } = {}): Promise<Release[]> {
+  const [known] = await db.select({ repo: measurements.repo }).from(measurements).where(eq(measurements.repo, repo)).limit(1);
+  if (!known) throw new VeraError('NOT_FOUND', `no measurements name the repository ${repo}`, { repo });
+  return listReleases(repo, opts);
 }

@@ -1,8 +1,9 @@
-import { deleteDashboard, findDashboard, listDashboards, saveDashboard } from '../../dashboards/index.ts';
+import { deleteDashboard, findDashboard, listDashboards, recentRunNames, runTaskGraph, saveDashboard } from '../../dashboards/index.ts';
 import { listMeasuredSeries, listMeasurements, measuredDataIds, metricOverview } from '../../metrics/overview.ts';
-import { listReleases } from '../../metrics/releases.ts';
+import { releasesOfMeasuredRepo } from '../../metrics/releases.ts';
 import { metricUnit } from '../../metrics/series.ts';
 import { convertValue } from '../../metrics/verify/index.ts';
+import { findRun } from '../../runs/index.ts';
 import type { GraphQLContext } from '../context.ts';
 
 type Ctx = GraphQLContext;
@@ -19,7 +20,11 @@ export const exploreQueries = {
     a: { metric?: string | null; dataset?: string | null; runs?: string[] | null; datasetId?: string | null; commits?: string[] | null; limit?: number | null },
     { vera }: Ctx,
   ) => listMeasurements(vera.database.db, { metric: opt(a.metric), dataset: opt(a.dataset), runs: opt(a.runs), datasetId: opt(a.datasetId), commits: opt(a.commits), limit: opt(a.limit) }),
-  releases: (_: unknown, a: { repo: string; branch?: string | null }, _ctx: Ctx) => listReleases(a.repo, { branch: opt(a.branch) }),
+  releases: (_: unknown, a: { repo: string; branch?: string | null }, { vera }: Ctx) => releasesOfMeasuredRepo(vera.database.db, a.repo, { branch: opt(a.branch) }),
+  recentRuns: async (_: unknown, a: { limit?: number | null; status?: string | null }, { vera }: Ctx) => {
+    const names = await recentRunNames(vera.database.db, { limit: opt(a.limit), status: opt(a.status) });
+    return (await Promise.all(names.map((n) => findRun(vera.database.db, n)))).filter((r) => r !== undefined);
+  },
   dashboards: (_: unknown, _a: unknown, { vera }: Ctx) => listDashboards(vera.database.db),
   dashboard: (_: unknown, a: { slug: string }, { vera }: Ctx) => findDashboard(vera.database.db, a.slug),
 };
@@ -30,6 +35,9 @@ export const exploreMutations = {
 };
 
 export const exploreTypes = {
+  Run: {
+    taskGraph: (r: { collectionId: number }, _a: unknown, { vera }: Ctx) => runTaskGraph(vera.database.db, r.collectionId),
+  },
   Specification: {
     metricUnitValue: async (s: { metricName: string; value: number; unit: string }, _a: unknown, { vera }: Ctx) => {
       const unit = await metricUnit(vera.database.db, s.metricName);

@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { ensureDebianBinary } from '../support/debian.ts';
+import { PROJECT_ROOT } from '../support/git-repo.ts';
+
+/**
+ * Browser tests drive Debian's Chromium with playwright-core: one headless instance per test
+ * file with a fresh profile, 1280×800 pages, the app built from the current sources.
+ */
+export const VIEWPORT = { width: 1280, height: 800 };
+export const ARTIFACTS = path.join(PROJECT_ROOT, 'test/artifacts/dashboard');
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Installs the Debian `chromium` package when it is missing (as root), else fails saying how. */
+export function ensureChromium(): string {
+  return ensureDebianBinary('chromium', 'chromium');
+}
+
+/** Builds the web app (vite) into `outDir`, as `npm run build` does into dashboard/dist. */
+export function buildApp(outDir: string): void {
+  const vite = path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js');
+  const r = spawnSync(process.execPath, [vite, 'build', 'dashboard', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0 || !fs.existsSync(path.join(outDir, 'index.html'))) {
+    throw new Error(`building the dashboard failed (exit ${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
+  }
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught exceptions and console errors seen so far. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(executablePath: string): Promise<Browser> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-chromium-'));
+  // launchPersistentContext passes the fresh profile as --user-data-dir.
+  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS, viewport: VIEWPORT, timeout: 60_000 });
+  context.setDefaultTimeout(20_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return {
+    context,
+    page,
+    errors,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the page's data is drawn: the router's state, every panel loaded, charts rendered. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForSelector('body[data-state=ready]');
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-panel]')].every((p) => p.dataset.loaded) &&
+    [...document.querySelectorAll<HTMLElement>('[_echarts_instance_]')].every((c) => c.dataset.rendered),
+  );
+}
+
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? false });
+  return file;
+}
+
+/** Pixel position (in the page) of a data point of a chart: `finder` as echarts' convertToPixel takes it. */
+export async function chartPoint(page: Page, selector: string, finder: Record<string, string | number>, value: [number, number]): Promise<{ x: number; y: number }> {
+  const box = await page.locator(selector).boundingBox();
+  if (!box) throw new Error(`${selector} is not visible`);
+  const [x, y] = await page.evaluate(
+    ({ selector, finder, value }) => {
+      const el = document.querySelector(selector) as HTMLElement & { chart?: { convertToPixel(f: unknown, v: number[]): number[] } };
+      if (!el.chart) throw new Error(`no chart on ${selector}`);
+      return el.chart.convertToPixel(finder, value);
+    },
+    { selector, finder, value },
+  );
+  return { x: box.x + x!, y: box.y + y! };
+}
