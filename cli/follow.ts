@@ -1,20 +1,13 @@
 import cliProgress from 'cli-progress';
+import type { RunProgress } from '../server/runs/types.ts';
 import type { VeraClient } from './client.ts';
 
-interface Progress {
-  total: number;
-  pending: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  blocked: number;
-}
 
 interface RunState {
   name: string;
   status: string;
   error: string | null;
-  progress: Progress;
+  progress: RunProgress;
 }
 
 const RUN_STATE = `query($name: String!) { run(name: $name) { name status error progress { total pending running succeeded failed blocked } } }`;

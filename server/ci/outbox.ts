@@ -3,6 +3,7 @@ import { Octokit } from '@octokit/rest';
 import type { Db } from '../db/client.ts';
 import { githubOutbox, prComments } from '../db/schema/index.ts';
 import type { Logger } from '../log.ts';
+import { DrainLoop } from '../util/drain-loop.ts';
 
 export type OutboxItem =
   | { kind: 'status'; repoFullName: string; sha: string; state: 'pending' | 'success' | 'failure' | 'error'; context: string; description: string; targetUrl?: string | undefined }
@@ -39,9 +40,7 @@ export function backoffMs(attempts: number): number {
  */
 export class GithubOutbox {
   private readonly octokit: Octokit;
-  private running: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private again = false;
+  private readonly loop: DrainLoop;
 
   constructor(
     private readonly db: Db,
@@ -49,49 +48,36 @@ export class GithubOutbox {
     opts: { token: string; apiUrl: string },
   ) {
     this.octokit = new Octokit({ auth: opts.token, baseUrl: opts.apiUrl, request: { retries: 0 }, log: { debug() {}, info() {}, warn() {}, error() {} } });
+    this.loop = new DrainLoop(
+      () => this.drain(),
+      (e) => this.log.error({ err: e }, 'GitHub outbox pass failed'),
+    );
   }
 
   /** Processes now (or right after the pass in progress). */
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((e: Error) => this.log.error({ err: e }, 'GitHub outbox pass failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   /** Polls for due retries every `intervalMs`. */
   start(intervalMs = 1000): void {
-    this.timer = setInterval(() => this.kick(), intervalMs);
-    this.timer.unref();
+    this.loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Resolves when nothing is pending and due (tests and shutdown). */
-  async idle(): Promise<void> {
-    for (;;) {
-      await this.running;
+  idle(): Promise<void> {
+    return this.loop.idle(async () => {
       const [due] = await this.db
         .select({ id: githubOutbox.id })
         .from(githubOutbox)
         .where(and(eq(githubOutbox.status, 'pending'), lte(githubOutbox.nextAttemptAt, new Date())))
         .limit(1);
-      if (!due) return;
-      this.kick();
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      return due !== undefined;
+    });
   }
 
   private async drain(): Promise<void> {

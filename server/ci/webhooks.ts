@@ -5,6 +5,7 @@ import { systemActor } from '../auth/users.ts';
 import type { VeraCore as Vera } from '../app.ts';
 import type { Db } from '../db/client.ts';
 import { webhookDeliveries } from '../db/schema/index.ts';
+import { DrainLoop } from '../util/drain-loop.ts';
 import { requestBuild } from './builds.ts';
 import { resolveRef } from './git.ts';
 import { fetchRepo, findRepoByGithubName } from './repos.ts';
@@ -110,51 +111,37 @@ async function handle(vera: Vera, event: string, p: Payload, deliveryId: string)
  * processed or ignored; a failure is retried with backoff, then marked failed.
  */
 export class WebhookProcessor {
-  private running: Promise<void> | undefined;
-  private again = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: DrainLoop;
 
-  constructor(private readonly vera: Vera) {}
+  constructor(private readonly vera: Vera) {
+    this.loop = new DrainLoop(
+      () => this.drain(),
+      (e) => this.vera.log.error({ err: e }, 'webhook processing pass failed'),
+    );
+  }
 
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((e: Error) => this.vera.log.error({ err: e }, 'webhook processing pass failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   start(intervalMs = 2000): void {
-    this.timer = setInterval(() => this.kick(), intervalMs);
-    this.timer.unref();
+    this.loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Resolves when no delivery is waiting (tests, shutdown). */
-  async idle(): Promise<void> {
-    for (;;) {
-      await this.running;
+  idle(): Promise<void> {
+    return this.loop.idle(async () => {
       const [waiting] = await this.vera.database.db
         .select({ id: webhookDeliveries.id })
         .from(webhookDeliveries)
         .where(and(inArray(webhookDeliveries.status, ['received', 'processing']), lte(webhookDeliveries.nextAttemptAt, new Date())))
         .limit(1);
-      if (!waiting) return;
-      this.kick();
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      return waiting !== undefined;
+    });
   }
 
   private async claim(): Promise<(typeof webhookDeliveries.$inferSelect)[]> {
