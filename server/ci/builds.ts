@@ -11,7 +11,7 @@ import { compareRefs, type Comparison } from '../metrics/compare.ts';
 import { comparisonMarkdown, regressionsIn } from '../metrics/compare-format.ts';
 import { datasetLabel } from '../metrics/ingest.ts';
 import { scanSeries } from '../metrics/regressions.ts';
-import { createCollection, tagDatasets } from '../repo/index.ts';
+import { createCollection, findCollection, tagDatasets } from '../repo/index.ts';
 import { createRun } from '../runs/create.ts';
 import { getRun } from '../runs/queries.ts';
 import { resolveRef } from './git.ts';
@@ -104,9 +104,10 @@ export async function requestBuild(vera: Vera, req: BuildRequest, actor: Actor):
         actor,
       );
       await db.insert(buildRuns).values({ buildId: created.id, runId: run.id, pipeline: entry.pipeline, dataset: datasetLabel(inputsOf(entry)) });
-      await statusUpdate(vera, repo, sha, entry.name, 'pending', 'Vera is running the pipeline');
+      await statusUpdate(vera, db, repo, sha, entry.name, 'pending', 'Vera is running the pipeline');
     }
     await db.update(builds).set({ status: 'running', updatedAt: new Date() }).where(eq(builds.id, created.id));
+    vera.github?.kick();
     for (const entry of await db.select({ name: collections.name }).from(buildRuns).innerJoin(runs, eq(runs.id, buildRuns.runId)).innerJoin(collections, eq(collections.id, runs.collectionId)).where(eq(buildRuns.buildId, created.id))) {
       vera.runs.start(entry.name);
     }
@@ -132,10 +133,9 @@ async function selectRuns(repo: Repo, sha: string, req: BuildRequest): Promise<R
   return policy.runs.filter((r) => r.on.includes(req.event) || req.event === 'api');
 }
 
-async function statusUpdate(vera: Vera, repo: Repo, sha: string, name: string, state: 'pending' | 'success' | 'failure' | 'error', description: string) {
+async function statusUpdate(vera: Vera, db: Db, repo: Repo, sha: string, name: string, state: 'pending' | 'success' | 'failure' | 'error', description: string) {
   if (!repo.githubFullName || !vera.config.github.token) return;
-  await enqueueGithub(vera.database.db, { kind: 'status', repoFullName: repo.githubFullName, sha, state, context: `vera/${name}`, description });
-  vera.github?.kick();
+  await enqueueGithub(db, { kind: 'status', repoFullName: repo.githubFullName, sha, state, context: `vera/${name}`, description });
 }
 
 export async function getBuild(db: Db, id: number) {
@@ -178,8 +178,9 @@ export async function onRunFinished(vera: Vera, runName: string): Promise<void> 
   if (states.some((s) => s.status === 'pending' || s.status === 'running')) return;
 
   const sections: string[] = [];
-  let regressions = 0;
+  const statuses: { name: string; ok: boolean; description: string }[] = [];
   const regressedMetrics: string[] = [];
+  let regressions = 0;
   const base = build.prNumber ? repo.defaultBranch : `${build.commit}^`;
   for (const [i, r] of buildRunList.entries()) {
     const state = states[i]!;
@@ -193,28 +194,40 @@ export async function onRunFinished(vera: Vera, runName: string): Promise<void> 
       });
     }
     const regressed = comparison ? regressionsIn(comparison).map((row) => row.metric) : [];
-    const bad = regressed.length;
-    regressions += bad;
+    regressions += regressed.length;
     regressedMetrics.push(...regressed.filter((m) => !regressedMetrics.includes(m)));
     sections.push(
       comparison
         ? comparisonMarkdown(comparison, { title: `Vera: ${name} on ${r.dataset}` })
         : `### Vera: ${name} on ${r.dataset}\n\nRun \`${r.name}\` ${state.status}${state.error ? `: ${state.error}` : ''}.${problem ? ` No comparison: ${problem}` : ''}\n`,
     );
-    const ok = state.status === 'succeeded' && bad === 0;
-    await statusUpdate(vera, repo, build.commit, name, ok ? 'success' : 'failure', state.status !== 'succeeded' ? `run ${state.status}` : bad ? `${bad} metric(s) regressed` : 'no regression');
+    statuses.push({
+      name,
+      ok: state.status === 'succeeded' && regressed.length === 0,
+      description: state.status !== 'succeeded' ? `run ${state.status}` : regressed.length ? `${regressed.length} metric(s) regressed` : 'no regression',
+    });
   }
   const failed = states.some((s) => s.status !== 'succeeded');
   const markdown = sections.join('\n');
-  await db
-    .update(builds)
-    .set({ status: failed ? 'failed' : 'succeeded', summary: { regressions, regressedMetrics, markdown, runs: buildRunList.map((r) => r.name) }, updatedAt: new Date() })
-    .where(eq(builds.id, build.id));
-
-  if (build.prNumber && repo.githubFullName && vera.config.github.token) {
-    await enqueueGithub(db, { kind: 'comment', repoFullName: repo.githubFullName, prNumber: build.prNumber, body: `${markdown}\n<sub>Vera build ${build.id} of ${build.commit.slice(0, 10)}</sub>\n` });
-    vera.github?.kick();
-  }
+  // The runs' final states this report is about. When the last two runs of a build end at once,
+  // both get here; the row lock lets one report and the other find the report already made. A
+  // resumed run changes the states, and the build is reported again.
+  const fingerprint = buildRunList.map((r, i) => `${r.name}:${states[i]!.status}`).join(',');
+  const reported = await db.transaction(async (tx) => {
+    const [row] = await tx.select({ summary: builds.summary }).from(builds).where(eq(builds.id, build.id)).for('update');
+    if ((row?.summary as { reported?: string } | null)?.reported === fingerprint) return false;
+    await tx
+      .update(builds)
+      .set({ status: failed ? 'failed' : 'succeeded', summary: { regressions, regressedMetrics, markdown, runs: buildRunList.map((r) => r.name), reported: fingerprint }, updatedAt: new Date() })
+      .where(eq(builds.id, build.id));
+    for (const st of statuses) await statusUpdate(vera, tx, repo, build.commit, st.name, st.ok ? 'success' : 'failure', st.description);
+    if (build.prNumber && repo.githubFullName && vera.config.github.token) {
+      await enqueueGithub(tx, { kind: 'comment', repoFullName: repo.githubFullName, prNumber: build.prNumber, body: `${markdown}\n<sub>Vera build ${build.id} of ${build.commit.slice(0, 10)}</sub>\n` });
+    }
+    return true;
+  });
+  if (!reported) return;
+  vera.github?.kick();
   const branch = branchOf(build.ref);
   if (branch === repo.defaultBranch && !failed) await recordRegressions(vera, buildRunList, repo, branch);
   if (build.event === 'release' && !failed) await tagRelease(vera, build, buildRunList.map((r) => r.name));
@@ -238,7 +251,8 @@ async function tagRelease(vera: Vera, build: BuildRow, runNames: string[]) {
   const [repo] = await db.select().from(repos).where(eq(repos.id, build.repoId));
   const name = `releases/${repo!.name}/${tag}`;
   const actor = await systemActor(db);
-  await createCollection(db, { name, type: 'TAGGED', doc: `outputs of release ${tag}` }, actor);
+  // A release reported again (a resumed run) adds to the same collection.
+  if (!(await findCollection(db, name))) await createCollection(db, { name, type: 'TAGGED', doc: `outputs of release ${tag}` }, actor);
   const runIds = (await db.select({ id: collections.id }).from(collections).where(inArray(collections.name, runNames))).map((r) => r.id);
   const ids = (await db.select({ id: datasets.id }).from(datasets).where(and(inArray(datasets.runId, runIds), eq(datasets.stored, true)))).map((d) => d.id);
   if (ids.length) await tagDatasets(db, name, ids, actor);
