@@ -362,6 +362,7 @@ export const typeDefs = /* GraphQL */ `
     ): [Dataset!]!
     dataset(id: ID!): Dataset
     run(name: String!): Run
+    "Runs, newest first."
     runs(owner: String, status: String, limit: Int): [Run!]!
     quantum(id: ID!): Quantum
     metrics(package: String): [Metric!]!

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { collections, quanta, runs, users } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
@@ -68,12 +68,13 @@ export async function getRun(db: Db, name: string) {
   return run;
 }
 
+/** Runs, newest first. */
 export async function listRuns(db: Db, opts: { owner?: string; status?: string; limit?: number } = {}) {
   const conds = [opts.owner ? eq(users.name, opts.owner) : undefined, opts.status ? eq(runs.status, opts.status) : undefined];
   const rows = await selectRuns(db)
     .where(and(...conds))
-    .orderBy(asc(runs.id))
-    .limit(opts.limit ?? 1000);
+    .orderBy(desc(runs.id))
+    .limit(Math.min(opts.limit ?? 1000, 1000));
   return Promise.all(rows.map((r) => toInfo(db, r)));
 }
 

@@ -1,9 +1,9 @@
-import { deleteDashboard, findDashboard, listDashboards, recentRunNames, runTaskGraph, saveDashboard } from '../../dashboards/index.ts';
+import { deleteDashboard, findDashboard, listDashboards, runTaskGraph, saveDashboard } from '../../dashboards/index.ts';
 import { listMeasuredSeries, listMeasurements, measuredDataIds, metricOverview } from '../../metrics/overview.ts';
 import { releasesOfMeasuredRepo } from '../../metrics/releases.ts';
 import { metricUnit } from '../../metrics/series.ts';
 import { convertValue } from '../../metrics/verify/index.ts';
-import { findRun } from '../../runs/index.ts';
+import { listRuns } from '../../runs/index.ts';
 import type { GraphQLContext } from '../context.ts';
 
 type Ctx = GraphQLContext;
@@ -21,10 +21,8 @@ export const exploreQueries = {
     { vera }: Ctx,
   ) => listMeasurements(vera.database.db, { metric: opt(a.metric), dataset: opt(a.dataset), runs: opt(a.runs), datasetId: opt(a.datasetId), commits: opt(a.commits), limit: opt(a.limit) }),
   releases: (_: unknown, a: { repo: string; branch?: string | null }, { vera }: Ctx) => releasesOfMeasuredRepo(vera.database.db, a.repo, { branch: opt(a.branch) }),
-  recentRuns: async (_: unknown, a: { limit?: number | null; status?: string | null }, { vera }: Ctx) => {
-    const names = await recentRunNames(vera.database.db, { limit: opt(a.limit), status: opt(a.status) });
-    return (await Promise.all(names.map((n) => findRun(vera.database.db, n)))).filter((r) => r !== undefined);
-  },
+  recentRuns: (_: unknown, a: { limit?: number | null; status?: string | null }, { vera }: Ctx) =>
+    listRuns(vera.database.db, { limit: Math.min(a.limit ?? 20, 500), status: opt(a.status) }),
   dashboards: (_: unknown, _a: unknown, { vera }: Ctx) => listDashboards(vera.database.db),
   dashboard: (_: unknown, a: { slug: string }, { vera }: Ctx) => findDashboard(vera.database.db, a.slug),
 };
