@@ -30,9 +30,13 @@ export async function startVera(config: VeraConfig, log: Logger, opts: { beforeL
     vera.webhooks.kick();
     vera.github?.start();
     vera.github?.kick();
-    const stopScheduler = startScheduler(vera);
-    await opts.beforeListen?.(vera);
+    if (opts.beforeListen) {
+      // Fail on a busy port now, not after minutes of preparation.
+      await (await startHttpServer(vera, { host: config.host, port: config.port })).close();
+      await opts.beforeListen(vera);
+    }
     const http = await startHttpServer(vera, { host: config.host, port: config.port });
+    const stopScheduler = startScheduler(vera);
     return {
       vera,
       http,

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Vera } from '../app.ts';
+import { VeraError } from '../errors.ts';
 import { createGraphQL } from '../graphql/yoga.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { landingPage } from './landing.ts';
@@ -75,7 +76,13 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
 export async function startHttpServer(vera: Vera, opts: { host: string; port: number; dashboardDir?: string }): Promise<VeraHttpServer> {
   const server = http.createServer(createRequestHandler(vera, { dashboardDir: opts.dashboardDir }));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new VeraError('CONFIG_INVALID', `port ${opts.port} on ${opts.host} is already in use: stop what serves there, or set VERA_PORT (or --port)`, { port: opts.port })
+          : e,
+      ),
+    );
     server.listen(opts.port, opts.host, () => {
       server.off('error', reject);
       resolve();
