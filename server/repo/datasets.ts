@@ -198,30 +198,11 @@ function toRef(r: MatchRow): CalibrationMatch {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function findDatasetById(db: Db, id: string): Promise<DatasetRef | undefined> {
-  if (!UUID.test(id)) throw new VeraError('BAD_INPUT', `'${id}' is not a dataset UUID`, { id });
-  const rows = await queryRows<MatchRow>(
-    db,
-    sql`SELECT d.id, t.name AS dataset_type, r.name AS run, d.data_id, d.dims, d.path, d.size_bytes, d.checksum,
-               d.quantum_id, d.created_at, NULL AS valid_from, NULL AS valid_to
-        FROM datasets d JOIN dataset_types t ON t.id = d.dataset_type_id JOIN collections r ON r.id = d.run_id
-        WHERE d.id = ${id}::uuid`,
-  );
-  if (!rows[0]) return undefined;
-  const { validFrom: _f, validTo: _t, ...ref } = toRef(rows[0]);
-  return ref;
-}
-
-export async function getDataset(db: Db, id: string): Promise<DatasetRef> {
-  const ref = await findDatasetById(db, id);
-  if (!ref) throw new VeraError('UNKNOWN_DATASET', `no dataset with id ${id}`, { id });
-  return ref;
-}
-
-export async function getDatasets(db: Db, ids: readonly string[]): Promise<DatasetRef[]> {
+/** Datasets by id, in one query; ids that do not exist are absent from the map. */
+async function refsById(db: Db, ids: readonly string[]): Promise<Map<string, DatasetRef>> {
   const bad = ids.find((id) => !UUID.test(id));
   if (bad !== undefined) throw new VeraError('BAD_INPUT', `'${bad}' is not a dataset UUID`, { id: bad });
-  if (ids.length === 0) return [];
+  if (ids.length === 0) return new Map();
   const list = sql.join(
     ids.map((id) => sql`${id}::uuid`),
     sql`, `,
@@ -233,11 +214,27 @@ export async function getDatasets(db: Db, ids: readonly string[]): Promise<Datas
         FROM datasets d JOIN dataset_types t ON t.id = d.dataset_type_id JOIN collections r ON r.id = d.run_id
         WHERE d.id IN (${list})`,
   );
-  const byId = new Map(rows.map((r) => [r.id, toRef(r)]));
+  return new Map(
+    rows.map((r) => {
+      const { validFrom: _f, validTo: _t, ...ref } = toRef(r);
+      return [r.id, ref];
+    }),
+  );
+}
+
+export async function findDatasetById(db: Db, id: string): Promise<DatasetRef | undefined> {
+  return (await refsById(db, [id])).get(id);
+}
+
+export async function getDataset(db: Db, id: string): Promise<DatasetRef> {
+  const ref = await findDatasetById(db, id);
+  if (!ref) throw new VeraError('UNKNOWN_DATASET', `no dataset with id ${id}`, { id });
+  return ref;
+}
+
+export async function getDatasets(db: Db, ids: readonly string[]): Promise<DatasetRef[]> {
+  const byId = await refsById(db, ids);
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length > 0) throw new VeraError('UNKNOWN_DATASET', `no dataset with id ${missing.join(', ')}`, { ids: missing });
-  return ids.map((id) => {
-    const { validFrom: _f, validTo: _t, ...ref } = byId.get(id)!;
-    return ref;
-  });
+  return ids.map((id) => byId.get(id)!);
 }
