@@ -72,3 +72,23 @@ export function frameNodes(widthPx: number, top: number, bottom: number) {
   const corner = (id: string, x: number, y: number) => ({ id, name: '', x, y, symbolSize: 1, itemStyle: { opacity: 0 }, label: { show: false }, tooltip: { show: false }, emphasis: { disabled: true } });
   return [corner('_frame0', -widthPx / 2, top), corner('_frame1', widthPx / 2, bottom)];
 }
+
+/**
+ * The echarts `graph` series settings every layered graph shares: fixed positions at 1:1 pixel
+ * scale. No arrowheads: echarts shortens an edge with a symbol by the average of the node's width
+ * and height, which hides short vertical edges; the layers already read top to bottom.
+ */
+export function layeredGraphSeries(lineWidth: number) {
+  return {
+    type: 'graph' as const,
+    layout: 'none' as const,
+    roam: true,
+    nodeScaleRatio: 0,
+    left: 0,
+    right: 0,
+    top: 0,
+    bottom: 0,
+    edgeSymbol: ['none', 'none'],
+    lineStyle: { color: '#8c959f', width: lineWidth, curveness: 0 },
+  };
+}

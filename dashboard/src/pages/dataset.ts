@@ -1,5 +1,5 @@
 import { mountChart, STATUS_COLORS, type ChartOption } from '../charts.ts';
-import { frameNodes, layeredLayout, spacingFor } from '../dag.ts';
+import { frameNodes, layeredGraphSeries, layeredLayout, spacingFor } from '../dag.ts';
 import { h, namedSection, notice, pill, section } from '../dom.ts';
 import { bytes, dataIdText, dateTime, duration, num, shortSha, unitLabel } from '../format.ts';
 import { gql } from '../gql.ts';
@@ -59,18 +59,7 @@ function provenanceOption(graph: ReturnType<typeof provenanceGraph>, selfId: str
     tooltip: { formatter: (p: unknown) => (p as { data: { tip?: string } }).data.tip ?? '' },
     series: [
       {
-        type: 'graph',
-        layout: 'none',
-        roam: true,
-        nodeScaleRatio: 0,
-        left: 0,
-        right: 0,
-        top: 0,
-        bottom: 0,
-        // No arrowheads: echarts shortens an edge with a symbol by the average of the node's width and
-        // height, which hides short vertical edges; the layers already read top to bottom.
-        edgeSymbol: ['none', 'none'],
-        lineStyle: { color: '#8c959f', width: 1.2, curveness: 0 },
+        ...layeredGraphSeries(1.2),
         label: { show: true, fontSize: 11.5, color: '#24292f' },
         data: [
           ...frameNodes(widthPx, -MARGIN_Y, (layout.layers - 1) * DY + MARGIN_Y),

@@ -203,18 +203,10 @@ export async function regressionPage(ctx: PageContext): Promise<void> {
   );
 }
 
-interface RegressionRow {
-  id: number;
-  metric: string;
-  dataset: string;
-  branch: string;
-  dataId: Record<string, unknown>;
-  kind: string;
-  status: string;
-  firstBadCommit: string;
-  createdAt: string;
+/** What the regressions list shows of each; the detail page reads the whole `Regression`. */
+type RegressionRow = Pick<Regression, 'id' | 'metric' | 'dataset' | 'branch' | 'dataId' | 'kind' | 'status' | 'firstBadCommit' | 'createdAt'> & {
   finding: { delta?: number; relativeDelta?: number };
-}
+};
 
 export async function regressionsPage(ctx: PageContext): Promise<void> {
   ctx.setTitle('Regressions');

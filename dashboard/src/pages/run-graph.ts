@@ -1,5 +1,5 @@
 import { STATUS_COLORS, type ChartOption } from '../charts.ts';
-import { frameNodes, layeredLayout, spacingFor } from '../dag.ts';
+import { frameNodes, layeredGraphSeries, layeredLayout, spacingFor } from '../dag.ts';
 
 /**
  * The provenance graph of a run's tasks (Run.taskGraph, built on the server from the quanta's
@@ -88,18 +88,7 @@ export function runGraphOption(g: TaskGraph, widthPx: number): ChartOption {
     },
     series: [
       {
-        type: 'graph',
-        layout: 'none',
-        roam: true,
-        nodeScaleRatio: 0,
-        left: 0,
-        right: 0,
-        top: 0,
-        bottom: 0,
-        // No arrowheads: echarts shortens an edge with a symbol by the average of the node's width and
-        // height, which hides short vertical edges; the layers already read top to bottom.
-        edgeSymbol: ['none', 'none'],
-        lineStyle: { color: '#8c959f', width: 1.3, curveness: 0 },
+        ...layeredGraphSeries(1.3),
         label: { show: true, color: '#fff', fontSize: 12, lineHeight: 15 },
         data: [
           ...frameNodes(widthPx, -MARGIN_Y, (layout.layers - 1) * DY + MARGIN_Y),
