@@ -24,6 +24,13 @@ const EnvSchema = z.object({
   GITHUB_WEBHOOK_SECRET: z.string().optional(),
   GITHUB_TOKEN: z.string().optional(),
   GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+  NODE_ENV: z.string().optional(),
+  VERA_INTROSPECTION: z.enum(['everyone', 'authenticated', 'off']).optional(),
+  VERA_CORS_ORIGINS: z.string().optional(),
+  VERA_PIPELINE_ROOTS: z.string().optional(),
+  VERA_ORPHANED_RUNS: z.enum(['resume', 'fail']).default('resume'),
+  VERA_RUN_LEASE_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  VERA_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
 });
 
 export interface VeraConfig {
@@ -43,6 +50,26 @@ export interface VeraConfig {
   url: string | undefined;
   token: string | undefined;
   github: { webhookSecret: string | undefined; token: string | undefined; apiUrl: string };
+  /** NODE_ENV=production: safer defaults for a server that faces a network. */
+  production: boolean;
+  /**
+   * Who may introspect the schema and open GraphiQL: everyone, authenticated users only, or
+   * nobody. Default: everyone in development, authenticated in production.
+   */
+  introspection: 'everyone' | 'authenticated' | 'off';
+  /** Origins allowed to call the API from a browser (CORS); empty: CORS off, same origin only. */
+  corsOrigins: string[];
+  /**
+   * Directories whose pipelines (and task modules) runs may use, besides Vera's own checkout and
+   * the worktrees of tracked repositories. Task classes never resolve outside their pipeline's root.
+   */
+  pipelineRoots: string[];
+  /** What start-up does with runs whose executing process died: resume them, or mark them failed. */
+  orphanedRuns: 'resume' | 'fail';
+  /** A running run whose heartbeat is older than this lost its executor. */
+  runLeaseMs: number;
+  /** Largest request body accepted on /graphql (webhooks have GitHub's own 25 MB limit). */
+  maxBodyBytes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<VeraConfig> = {}): VeraConfig {
@@ -54,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new VeraError('CONFIG_INVALID', `invalid environment: ${issues}`, { issues: parsed.error.issues });
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
   return {
     databaseUrl: e.DATABASE_URL,
     home: path.resolve(e.VERA_HOME),
@@ -66,6 +94,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     url: e.VERA_URL,
     token: e.VERA_TOKEN,
     github: { webhookSecret: e.GITHUB_WEBHOOK_SECRET, token: e.GITHUB_TOKEN, apiUrl: e.GITHUB_API_URL },
+    production,
+    introspection: e.VERA_INTROSPECTION ?? (production ? 'authenticated' : 'everyone'),
+    corsOrigins: splitList(e.VERA_CORS_ORIGINS, ','),
+    pipelineRoots: splitList(e.VERA_PIPELINE_ROOTS, path.delimiter).map((p) => path.resolve(p)),
+    orphanedRuns: e.VERA_ORPHANED_RUNS,
+    runLeaseMs: e.VERA_RUN_LEASE_SECONDS * 1000,
+    maxBodyBytes: e.VERA_MAX_BODY_BYTES,
     ...overrides,
   };
+}
+
+function splitList(value: string | undefined, separator: string): string[] {
+  return (value ?? '')
+    .split(separator)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

@@ -8,11 +8,11 @@ import { importMetricsPackage, listMetrics, listSpecifications } from '../../ser
 import { ingestJob } from '../../server/metrics/ingest.ts';
 import { loadMetricsPackage, parseJobJson } from '../../server/metrics/verify/index.ts';
 import { countRows, useTestDatabase } from '../support/db.ts';
+import { VERIFY_METRICS } from './verify/support.ts';
 import { makeActor } from '../support/factories.ts';
 
 const t = useTestDatabase();
 const here = path.dirname(fileURLToPath(import.meta.url));
-const VERIFY_METRICS = path.resolve(here, '../../../shared/data/verify_metrics');
 const JOB = path.resolve(here, '../fixtures/verify/CfhtQuick_output_r.json.gz');
 
 describe('vera metrics import', () => {

@@ -8,6 +8,8 @@ export const users = pgTable(
     name: text('name').notNull().unique(),
     role: text('role').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A disabled user's tokens stop working at once; the user and what they own stay. */
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
   },
   (t) => [check('users_role_check', sql`${t.role} IN ('viewer', 'developer', 'operator', 'admin')`)],
 );

@@ -1,13 +1,14 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { isVeraError, type ErrorCode, type VeraError } from '../../../server/errors.ts';
 
-/** The real verify_metrics tree shared by all helpers (see its SOURCE.md). */
-export const VERIFY_METRICS = '/work/shared/data/verify_metrics';
+/** The real verify_metrics tree the tests load, kept in the repository (see its SOURCE.md). */
+export const VERIFY_METRICS = fileURLToPath(new URL('../../fixtures/verify_metrics', import.meta.url));
 
 export const FIXTURES = new URL('../../fixtures/verify/', import.meta.url);
 
