@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'NOT_OWNER'
+  | 'NAMESPACE_RESERVED'
   | 'NOT_FOUND'
   | 'UNKNOWN_DIMENSION'
   | 'DIMENSION_NOT_IN_TYPE'
@@ -74,6 +75,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 401;
     case 'FORBIDDEN':
     case 'NOT_OWNER':
+    case 'NAMESPACE_RESERVED':
       return 403;
     case 'NOT_FOUND':
     case 'UNKNOWN_DATASET':

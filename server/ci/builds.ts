@@ -84,6 +84,8 @@ export async function requestBuild(vera: Vera, req: BuildRequest, actor: Actor):
       return (await getBuild(db, created.id)).build;
     }
     const worktree = await ensureWorktree(vera.config.home, repo, sha);
+    // Whoever asked, a build's runs are Vera CI's: they write under ci/, which only CI may.
+    const ci = await systemActor(db);
     const software = { repo: repo.mirrorPath, commit: sha, branch: branchOf(req.ref, req.headBranch), tag: tagOf(req.ref), dirty: false, diffHash: null };
     for (const entry of entries) {
       const pipelineFile = path.join(worktree, entry.pipeline);
@@ -101,7 +103,7 @@ export async function requestBuild(vera: Vera, req: BuildRequest, actor: Actor):
           executor: vera.config.executor,
           software,
         },
-        actor,
+        ci,
       );
       await db.insert(buildRuns).values({ buildId: created.id, runId: run.id, pipeline: entry.pipeline, dataset: datasetLabel(inputsOf(entry)) });
       await statusUpdate(vera, db, repo, sha, entry.name, 'pending', 'Vera is running the pipeline');

@@ -27,6 +27,21 @@ export const typeDefs = /* GraphQL */ `
     name: String!
     role: Role!
     createdAt: DateTime
+    "Set when an admin disabled the user: their tokens are refused."
+    disabledAt: DateTime
+  }
+
+  "An API token as its owner sees it: never the secret."
+  type ApiToken {
+    id: Int!
+    user: String!
+    name: String!
+    "The first characters of the token, to tell tokens apart."
+    prefix: String!
+    createdAt: DateTime!
+    lastUsedAt: DateTime
+    expiresAt: DateTime
+    revokedAt: DateTime
   }
 
   type Dimension {
@@ -332,12 +347,16 @@ export const typeDefs = /* GraphQL */ `
     token: String!
     prefix: String!
     user: String!
+    id: Int!
+    expiresAt: DateTime
   }
 
   type Query {
     "The user the request acts as."
     me: User!
     users: [User!]!
+    "Your API tokens; admins: another user's (user), or everyone's (all)."
+    tokens(user: String, all: Boolean = false): [ApiToken!]!
     dimensions: [Dimension!]!
     storageClasses: [StorageClass!]!
     dimensionRecords(dimension: String!, dataId: JSON): [JSON!]!
@@ -393,8 +412,14 @@ export const typeDefs = /* GraphQL */ `
     certifyDatasets(collection: String!, datasetIds: [ID!]!, validFrom: DateTime, validTo: DateTime): Collection!
     insertDimensionRecords(dimension: String!, records: [JSON!]!, skipExisting: Boolean = false): Int!
     createUser(name: String!, role: Role!): User!
-    "A new API token for yourself, or (admins) for another user."
-    createToken(name: String!, user: String): CreatedToken!
+    "A new API token for yourself, or (admins) for another user; it stops working at expiresAt."
+    createToken(name: String!, user: String, expiresAt: DateTime): CreatedToken!
+    "Revokes a token at once (your own; admins: anyone's)."
+    revokeToken(id: Int!): ApiToken!
+    "Disables a user: their tokens are refused from the next request on (admins)."
+    disableUser(name: String!): User!
+    "Enables a disabled user again (admins)."
+    enableUser(name: String!): User!
     """
     Creates a run of a pipeline (a YAML file on the server; its text may be sent instead) and
     starts executing it; poll run(name) for progress. config: {task: {field: value}} overrides.

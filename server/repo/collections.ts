@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { collectionChain, collections, users } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { requireOwner, requireRole, type Actor } from '../auth/roles.ts';
+import { checkCollectionNamespace } from './namespaces.ts';
 import { pgErrorCode } from './pg-errors.ts';
 import { COLLECTION_TYPES, type Collection, type CollectionType } from './types.ts';
 
@@ -34,6 +35,7 @@ export async function createCollection(
 ): Promise<Collection> {
   requireRole(actor, 'developer', 'creating collections');
   validateCollectionName(spec.name);
+  checkCollectionNamespace(spec.name, actor);
   assertType(spec.type);
   try {
     await db.insert(collections).values({ name: spec.name, type: spec.type, ownerId: actor.id, doc: spec.doc ?? '' });

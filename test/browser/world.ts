@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Executor } from '../../runner/executors/local.ts';
-import type { Actor } from '../../server/auth/index.ts';
+import { systemActor, type Actor } from '../../server/auth/index.ts';
 import type { Db } from '../../server/db/client.ts';
 import { importMetricsPackage } from '../../server/metrics/catalog.ts';
 import { ingestRunMeasurements } from '../../server/metrics/ingest.ts';
@@ -124,6 +124,8 @@ export interface World {
 
 export async function buildWorld(db: Db, datastore: Datastore, executor: Executor): Promise<World> {
   const alice = await makeActor(db, 'alice', 'developer');
+  // Runs under ci/ are Vera CI's: the world plays the CI that made them.
+  const ci = await systemActor(db);
   await seedToyRaw(db, datastore, alice, { nVisits: 4, nDetectors: 2 });
   const metricsDir = writeMetricsPackage();
   await importMetricsPackage(db, metricsDir, alice);
@@ -135,7 +137,7 @@ export async function buildWorld(db: Db, datastore: Datastore, executor: Executo
   const pipelineFile = path.join(repo.dir, 'pipeline.yaml');
   const log = createLogger({ logLevel: 'silent' });
   const run = async (name: string, bad: boolean, seed: number) => {
-    await createRun(db, { pipelineFile, pipelineYaml: pipelineYaml(bad), inputs: [DATASET], output: name, executor: 'local', seed, purpose: 'ci' }, alice);
+    await createRun(db, { pipelineFile, pipelineYaml: pipelineYaml(bad), inputs: [DATASET], output: name, executor: 'local', seed, purpose: 'ci' }, ci);
     const status = await executeRun({ db, datastore, executor, log }, name);
     if (status !== 'succeeded') throw new Error(`run ${name} ended ${status}`);
     await ingestRunMeasurements(db, datastore, name);

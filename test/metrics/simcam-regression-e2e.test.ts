@@ -14,6 +14,7 @@ import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
 import { makePipelineRepo, PROJECT_ROOT } from '../support/git-repo.ts';
 import { useTestVera } from '../support/vera.ts';
+import { systemActor } from '../../server/auth/index.ts';
 
 const t = useTestDatabase();
 const v = useTestVera(t);
@@ -44,6 +45,8 @@ function singleFramePipeline(thresholdSigma: number): string {
 describe('regression detection on SimCam processing', () => {
   it('a commit that raises the detection threshold is found at that commit, and its explanation names the config change', async () => {
     const op = await makeActor(t.db, 'op', 'operator');
+    // Runs under ci/ are Vera CI's: the test plays the CI that made them.
+    const ci = await systemActor(t.db);
     await generateSimCam(t.db, v.vera.datastore, { nVisits: 1, bands: ['r'], detectorGrid: [1, 1] }, op);
     await importMetricsPackage(t.db, path.join(PROJECT_ROOT, 'pipelines/metrics'), op);
     const log = createLogger({ logLevel: 'silent' });
@@ -53,7 +56,7 @@ describe('regression detection on SimCam processing', () => {
       const yaml = singleFramePipeline(i >= BAD ? 25 : 5);
       shas.push(await repo.commit({ 'pipeline.yaml': yaml, 'README.md': `${i}\n` }, i === BAD ? 'Detect only very significant sources' : `Refactor, step ${i}`));
       const run = `ci/master/${i}`;
-      await createRun(t.db, { pipelineFile: path.join(repo.dir, 'pipeline.yaml'), pipelineYaml: yaml, inputs: [SIMCAM.defaults], output: run, executor: 'local' }, op);
+      await createRun(t.db, { pipelineFile: path.join(repo.dir, 'pipeline.yaml'), pipelineYaml: yaml, inputs: [SIMCAM.defaults], output: run, executor: 'local' }, ci);
       expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, run)).toBe('succeeded');
       await ingestRunMeasurements(t.db, v.vera.datastore, run);
     }
