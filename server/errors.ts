@@ -1,3 +1,5 @@
+import { CodedError, type PipelineErrorCode } from '../pipelines/framework/errors.ts';
+
 /**
  * One error type for the whole service. `code` is stable and machine-readable; faces (GraphQL,
  * HTTP, CLI) map it to their own conventions in one place each and never parse messages.
@@ -52,20 +54,18 @@ export type ErrorCode =
   | 'ASTROMETRY_FAILED'
   | 'PHOTOCAL_FAILED';
 
-export class VeraError extends Error {
-  readonly code: ErrorCode;
-  readonly details: Record<string, unknown>;
+export class VeraError extends CodedError<ErrorCode> {}
 
-  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'VeraError';
-    this.code = code;
-    this.details = details;
-  }
-}
+// Pipeline codes are Vera codes: this fails to compile if pipelines/ adds one Vera lacks.
+const _pipelineCodesAreVeraCodes: PipelineErrorCode extends ErrorCode ? true : never = true;
+void _pipelineCodesAreVeraCodes;
 
-export function isVeraError(e: unknown): e is VeraError {
-  return e instanceof VeraError;
+/**
+ * A VeraError, or an error of pipeline code (whose codes are a subset of Vera's): anything that
+ * carries a stable code for the faces to map.
+ */
+export function isVeraError(e: unknown): e is CodedError<ErrorCode> {
+  return e instanceof CodedError;
 }
 
 /** HTTP status for each code family; used by the HTTP routes and by the CLI's exit codes. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import { defineTask, many, type TaskInputs } from '../framework/task.ts';
 import { MASK, type ExposureValue, type Scalar } from '../framework/values.ts';
 import { finiteMetadata } from './lib/metadata.ts';
@@ -36,11 +36,11 @@ const SKIP = MASK.CR | MASK.SAT;
 
 export function runAssembleCoadd(warps: readonly ExposureValue[], c: AssembleCoaddConfig): ExposureValue {
   const used = warps.filter((w) => Number(w.metadata.NCOVER ?? 1) > 0 && Number(w.metadata.WEIGHT ?? 1) > 0);
-  if (warps.length === 0) throw new VeraError('BAD_INPUT', 'assembleCoadd needs at least one warp');
+  if (warps.length === 0) throw new PipelineError('BAD_INPUT', 'assembleCoadd needs at least one warp');
   const ref = warps[0]!;
   const { width, height } = ref.image;
   for (const w of warps) {
-    if (w.image.width !== width || w.image.height !== height) throw new VeraError('BAD_INPUT', 'warps of one patch must share its grid', { width, height });
+    if (w.image.width !== width || w.image.height !== height) throw new PipelineError('BAD_INPUT', 'warps of one patch must share its grid', { width, height });
   }
   const n = width * height;
   const m = used.length;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import { defineTask, single, type TaskContext, type TaskInputs } from '../framework/task.ts';
 import type { CatalogValue, ExposureValue } from '../framework/values.ts';
 import type { TanWcs } from '../image/types.ts';
@@ -78,9 +78,9 @@ function brightest(order: number[], key: (k: number) => number, n: number): numb
 
 export function runCalibrate(exposure: ExposureValue, sources: CatalogValue, refcat: CatalogValue, band: string, c: CalibrateConfig): { calexp: ExposureValue; src: CatalogValue } {
   const headerWcs = exposure.wcs;
-  if (!headerWcs) throw new VeraError('BAD_INPUT', 'the exposure has no WCS to start the astrometric fit from');
+  if (!headerWcs) throw new PipelineError('BAD_INPUT', 'the exposure has no WCS to start the astrometric fit from');
   const magCol = refcat.columns[`${band}Mag`] as Float64Array | undefined;
-  if (!magCol) throw new VeraError('BAD_INPUT', `the reference catalog has no ${band}Mag column`, { band, columns: Object.keys(refcat.columns) });
+  if (!magCol) throw new PipelineError('BAD_INPUT', `the reference catalog has no ${band}Mag column`, { band, columns: Object.keys(refcat.columns) });
   const resolved = refcat.columns.isResolved as boolean[];
   const { width, height } = exposure.image;
   const scale = pixelScaleArcsec(headerWcs);
@@ -115,7 +115,7 @@ export function runCalibrate(exposure: ExposureValue, sources: CatalogValue, ref
   let astromUsed: number[] = [];
   for (let pass = 0; pass < 2; pass++) {
     if (matches.src.length < c.minMatches) {
-      throw new VeraError('ASTROMETRY_FAILED', `only ${matches.src.length} reference matches (need ${c.minMatches}); offset vote found ${offset.votes} pairs at (${offset.dx.toFixed(1)}, ${offset.dy.toFixed(1)}) px`, {
+      throw new PipelineError('ASTROMETRY_FAILED', `only ${matches.src.length} reference matches (need ${c.minMatches}); offset vote found ${offset.votes} pairs at (${offset.dx.toFixed(1)}, ${offset.dy.toFixed(1)}) px`, {
         matches: matches.src.length,
         offset,
       });
@@ -153,7 +153,7 @@ export function runCalibrate(exposure: ExposureValue, sources: CatalogValue, ref
     c.photoClipSigma,
     c.photoMaxIterations,
   );
-  if (!zp) throw new VeraError('PHOTOCAL_FAILED', `no usable photometric reference stars (${photo.length} candidates)`, { candidates: photo.length });
+  if (!zp) throw new PipelineError('PHOTOCAL_FAILED', `no usable photometric reference stars (${photo.length} candidates)`, { candidates: photo.length });
   return assemble(exposure, sources, refcat, wcs, fit!, astromUsed, matches, photo, zp, offset, scale, band);
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import { defineTask, single, type TaskContext, type TaskInputs } from '../framework/task.ts';
 import { MASK, type CatalogValue, type ExposureValue } from '../framework/values.ts';
 import { pixelToSky } from '../image/wcs.ts';
@@ -40,7 +40,7 @@ export function runDetectCoadd(coadd: ExposureValue, c: DetectCoaddConfig): { ca
   const { width, height } = coadd.image;
   const n = width * height;
   const wcs = coadd.wcs;
-  if (!wcs) throw new VeraError('BAD_INPUT', 'the coadd has no WCS');
+  if (!wcs) throw new PipelineError('BAD_INPUT', 'the coadd has no WCS');
   const data = Float32Array.from(coadd.image.data);
   const mask = coadd.mask;
   if (c.doBackground) {
@@ -56,7 +56,7 @@ export function runDetectCoadd(coadd: ExposureValue, c: DetectCoaddConfig): { ca
   const result = detectAndMeasure(planes, skyVar, guess, measureOptions(c, 0, IGNORE));
   const cat = result.catalog;
   const rows = (cat.xPx as Float64Array).length;
-  if (rows >= OBJECTS_PER_PATCH) throw new VeraError('BAD_INPUT', `more than ${OBJECTS_PER_PATCH} detections in one patch`, { rows });
+  if (rows >= OBJECTS_PER_PATCH) throw new PipelineError('BAD_INPUT', `more than ${OBJECTS_PER_PATCH} detections in one patch`, { rows });
   const meta = coadd.metadata;
   const tract = Number(meta.TRACT ?? 0);
   const patch = Number(meta.PATCH ?? 0);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import { defineTask, many, single, type TaskInputs } from '../framework/task.ts';
 import { MASK, type CatalogValue, type ExposureValue } from '../framework/values.ts';
 import { skyToPixel } from '../image/wcs.ts';
@@ -33,7 +33,7 @@ export type ForcedPhotConfig = z.infer<typeof forcedPhotConfig>;
 export function runForcedPhot(calexp: ExposureValue, references: readonly CatalogValue[], c: ForcedPhotConfig): CatalogValue {
   const wcs = calexp.wcs;
   const psf = psfFromMetadata(calexp.metadata);
-  if (!wcs || calexp.zeroPointMag === undefined || !psf) throw new VeraError('BAD_INPUT', 'forcedPhot needs a calexp with WCS, zero point and PSF');
+  if (!wcs || calexp.zeroPointMag === undefined || !psf) throw new PipelineError('BAD_INPUT', 'forcedPhot needs a calexp with WCS, zero point and PSF');
   const { width, height } = calexp.image;
   const apCorr = typeof calexp.metadata.APCORR === 'number' ? calexp.metadata.APCORR : 1;
   const toNjy = Math.pow(10, 0.4 * (NJY_ZERO_POINT_MAG - calexp.zeroPointMag));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import { defineTask, single, type TaskInputs } from '../framework/task.ts';
 import { MASK, type ExposureValue, type ImageValue } from '../framework/values.ts';
 import { estimateBackground, evaluateBackground } from './lib/background.ts';
@@ -48,17 +48,17 @@ export type IsrConfig = z.infer<typeof isrConfig>;
 function headerNumber(meta: ImageValue['metadata'], key: string, configured: number | null): number {
   if (configured !== null) return configured;
   const v = meta[key];
-  if (typeof v !== 'number') throw new VeraError('BAD_INPUT', `raw header has no numeric ${key}; set it in the isr config`, { key });
+  if (typeof v !== 'number') throw new PipelineError('BAD_INPUT', `raw header has no numeric ${key}; set it in the isr config`, { key });
   return v;
 }
 
 function checkSameShape(raw: ImageValue, other: ImageValue, what: string): void {
   if (other.image.width !== raw.image.width || other.image.height !== raw.image.height) {
-    throw new VeraError('BAD_INPUT', `${what} is ${other.image.width}x${other.image.height} but the raw is ${raw.image.width}x${raw.image.height}`, { what });
+    throw new PipelineError('BAD_INPUT', `${what} is ${other.image.width}x${other.image.height} but the raw is ${raw.image.width}x${raw.image.height}`, { what });
   }
   const rawFilter = raw.metadata.FILTER;
   if (what === 'flat' && other.metadata.FILTER !== undefined && rawFilter !== undefined && other.metadata.FILTER !== rawFilter) {
-    throw new VeraError('BAD_INPUT', `flat is for filter ${String(other.metadata.FILTER)} but the raw was taken in ${String(rawFilter)}`, { flatFilter: other.metadata.FILTER, rawFilter });
+    throw new PipelineError('BAD_INPUT', `flat is for filter ${String(other.metadata.FILTER)} but the raw was taken in ${String(rawFilter)}`, { flatFilter: other.metadata.FILTER, rawFilter });
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import { defineTask, many, type TaskContext, type TaskInputs } from '../framework/task.ts';
 import { MASK, type ExposureValue, type Scalar } from '../framework/values.ts';
 import { finiteMetadata } from './lib/metadata.ts';
@@ -48,7 +48,7 @@ export function runMakeWarp(calexps: readonly ExposureValue[], grid: PatchGrid, 
   };
   let covered = 0;
   for (const c of calexps) {
-    if (!c.wcs || c.zeroPointMag === undefined) throw new VeraError('BAD_INPUT', 'makeWarp needs calibrated exposures (WCS and zero point)');
+    if (!c.wcs || c.zeroPointMag === undefined) throw new PipelineError('BAD_INPUT', 'makeWarp needs calibrated exposures (WCS and zero point)');
     covered += warpOnto(c, target, Math.pow(10, 0.4 * (NJY_ZERO_POINT_MAG - c.zeroPointMag)), kernel, interpLengthPx);
   }
   const vars: number[] = [];

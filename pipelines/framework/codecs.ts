@@ -1,5 +1,5 @@
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from './errors.ts';
 import { findHdu, headerValue, hduToImage, imageHdu, readFits, wcsFromHeader, writeFits, type FitsHeader, type FitsValue } from '../io/fits.ts';
 import { readCatalogParquet, writeCatalogParquet } from '../io/parquet.ts';
 import type { CatalogValue, ExposureValue, ImageValue, MeasurementValue, Scalar } from './values.ts';
@@ -43,7 +43,7 @@ const imageCodec: Codec = {
   },
   decode(bytes) {
     const [hdu] = readFits(bytes);
-    if (!hdu) throw new VeraError('FITS_INVALID', 'FITS file has no HDU');
+    if (!hdu) throw new PipelineError('FITS_INVALID', 'FITS file has no HDU');
     return { image: hduToImage(hdu), metadata: metadataOf(hdu.header), wcs: hasWcs(hdu.header) ? wcsFromHeader(hdu.header) : undefined } satisfies ImageValue;
   },
 };
@@ -118,7 +118,7 @@ const measurementCodec: Codec = {
   encode(v) {
     const m = v as MeasurementValue;
     if (typeof m?.metric !== 'string' || (typeof m.value !== 'number' && m.value !== null) || typeof m.unit !== 'string') {
-      throw new VeraError('BAD_INPUT', `a Measurement needs metric (string), value (number or null) and unit (string); got ${JSON.stringify(v)?.slice(0, 200)}`);
+      throw new PipelineError('BAD_INPUT', `a Measurement needs metric (string), value (number or null) and unit (string); got ${JSON.stringify(v)?.slice(0, 200)}`);
     }
     return jsonCodec.encode(m);
   },
@@ -148,6 +148,6 @@ export const CODECS: Readonly<Record<string, Codec>> = {
 
 export function codecFor(storageClass: string): Codec {
   const c = CODECS[storageClass];
-  if (!c) throw new VeraError('UNKNOWN_STORAGE_CLASS', `no codec for storage class '${storageClass}'`, { storageClass });
+  if (!c) throw new PipelineError('UNKNOWN_STORAGE_CLASS', `no codec for storage class '${storageClass}'`, { storageClass });
   return c;
 }

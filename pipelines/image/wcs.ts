@@ -1,4 +1,4 @@
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import type { TanWcs } from './types.ts';
 
 /**
@@ -52,7 +52,7 @@ export function skyToIntermediate(crvalDeg: [number, number], raDeg: number, dec
   const cosDec = Math.cos(dec);
   const cosc = Math.sin(dec0) * Math.sin(dec) + Math.cos(dec0) * cosDec * Math.cos(dra);
   if (cosc <= 0) {
-    throw new VeraError('BAD_INPUT', 'sky position is 90 deg or more from the TAN reference point', { raDeg, decDeg, crvalDeg });
+    throw new PipelineError('BAD_INPUT', 'sky position is 90 deg or more from the TAN reference point', { raDeg, decDeg, crvalDeg });
   }
   const xi = (cosDec * Math.sin(dra)) / cosc;
   const eta = (Math.cos(dec0) * Math.sin(dec) - Math.sin(dec0) * cosDec * Math.cos(dra)) / cosc;

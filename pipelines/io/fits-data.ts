@@ -1,4 +1,4 @@
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import { headerNumber, headerValue } from './fits-header.ts';
 import type { FitsHeader } from './fits-header.ts';
 
@@ -39,10 +39,10 @@ export interface Storage {
 export function storageOf(data: FitsPixels | null | undefined, quantize: FitsQuantize | undefined): Storage {
   if (quantize) {
     if (!(data instanceof Float32Array || data instanceof Float64Array)) {
-      throw new VeraError('BAD_INPUT', 'FITS quantize applies to Float32Array or Float64Array data only');
+      throw new PipelineError('BAD_INPUT', 'FITS quantize applies to Float32Array or Float64Array data only');
     }
     if (!(quantize.bscale > 0) || !Number.isFinite(quantize.bzero)) {
-      throw new VeraError('BAD_INPUT', 'FITS quantize needs bscale > 0 and a finite bzero', { quantize });
+      throw new PipelineError('BAD_INPUT', 'FITS quantize needs bscale > 0 and a finite bzero', { quantize });
     }
     return { bitpix: quantize.bitpix, bzero: quantize.bzero, bscale: quantize.bscale };
   }
@@ -156,7 +156,7 @@ export function decodeData(bytes: Uint8Array, offset: number, count: number, hea
       return out;
     }
     default:
-      throw new VeraError('FITS_INVALID', 'unsupported FITS BITPIX', { bitpix });
+      throw new PipelineError('FITS_INVALID', 'unsupported FITS BITPIX', { bitpix });
   }
 }
 

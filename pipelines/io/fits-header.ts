@@ -1,4 +1,4 @@
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 
 /**
  * FITS header cards: formatting and parsing of 80-character keyword records, following the FITS
@@ -40,7 +40,7 @@ function assertAscii(text: string, what: string): void {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x20 || c > 0x7e) {
-      throw new VeraError('BAD_INPUT', `FITS ${what} may hold only printable ASCII`, { text, position: i });
+      throw new PipelineError('BAD_INPUT', `FITS ${what} may hold only printable ASCII`, { text, position: i });
     }
   }
 }
@@ -49,7 +49,7 @@ function assertAscii(text: string, what: string): void {
 export function formatFitsNumber(value: number | bigint): string {
   if (typeof value === 'bigint') return value.toString();
   if (!Number.isFinite(value)) {
-    throw new VeraError('BAD_INPUT', 'FITS header numbers must be finite', { value: String(value) });
+    throw new PipelineError('BAD_INPUT', 'FITS header numbers must be finite', { value: String(value) });
   }
   if (Number.isSafeInteger(value)) return String(value);
   const s = String(value);
@@ -94,13 +94,13 @@ function splitLongString(text: string): string[] {
 export function formatCard(card: FitsCard): string[] {
   const key = card.key;
   if (!KEY_PATTERN.test(key)) {
-    throw new VeraError('BAD_INPUT', 'FITS keywords are 0-8 characters of A-Z, 0-9, _ and -', { key });
+    throw new PipelineError('BAD_INPUT', 'FITS keywords are 0-8 characters of A-Z, 0-9, _ and -', { key });
   }
   if (card.comment !== undefined) assertAscii(card.comment, 'comments');
   const name = key.padEnd(8, ' ');
   if (card.value === undefined) {
     if (!isCommentaryKey(key)) {
-      throw new VeraError('BAD_INPUT', `FITS keyword ${key} needs a value (use null for an undefined value)`, { key });
+      throw new PipelineError('BAD_INPUT', `FITS keyword ${key} needs a value (use null for an undefined value)`, { key });
     }
     const text = card.comment ?? '';
     const records: string[] = [];
@@ -108,7 +108,7 @@ export function formatCard(card: FitsCard): string[] {
     return records;
   }
   if (isCommentaryKey(key)) {
-    throw new VeraError('BAD_INPUT', `FITS commentary keyword ${key || '(blank)'} cannot carry a value`, { key });
+    throw new PipelineError('BAD_INPUT', `FITS commentary keyword ${key || '(blank)'} cannot carry a value`, { key });
   }
   const value = card.value;
   if (typeof value === 'string') {
@@ -140,7 +140,7 @@ function parseNumberOrNull(token: string, line: string): FitsValue {
   if (/^[+-]?(\d+\.?\d*|\.\d+)([EeDd][+-]?\d+)?$/.test(token)) return Number(token.replace(/[Dd]/, 'E'));
   // Complex values "(re, im)" and other rarities are kept as their literal text.
   if (/^\(.*\)$/.test(token)) return token;
-  throw new VeraError('FITS_INVALID', 'unparseable FITS header value', { card: line.trimEnd() });
+  throw new PipelineError('FITS_INVALID', 'unparseable FITS header value', { card: line.trimEnd() });
 }
 
 interface ParsedValue {
@@ -158,7 +158,7 @@ function parseValueField(field: string, line: string): ParsedValue {
     let text = '';
     let j = i + 1;
     for (;;) {
-      if (j >= field.length) throw new VeraError('FITS_INVALID', 'unterminated FITS string value', { card: line.trimEnd() });
+      if (j >= field.length) throw new PipelineError('FITS_INVALID', 'unterminated FITS string value', { card: line.trimEnd() });
       if (field[j] === "'") {
         if (field[j + 1] === "'") {
           text += "'";

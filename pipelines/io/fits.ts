@@ -1,4 +1,4 @@
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import type { ImageF, TanWcs } from '../image/types.ts';
 import { BLOCK_BYTES, decodeData, encodeData, storageOf } from './fits-data.ts';
 import type { FitsPixels, FitsQuantize, Storage } from './fits-data.ts';
@@ -89,16 +89,16 @@ function headerBytes(structural: FitsCard[], user: FitsCard[]): Uint8Array {
 
 /** Writes HDUs (the first is the primary) as one FITS file. */
 export function writeFits(hdus: FitsHduInput[]): Uint8Array {
-  if (hdus.length === 0) throw new VeraError('BAD_INPUT', 'a FITS file needs at least a primary HDU');
+  if (hdus.length === 0) throw new PipelineError('BAD_INPUT', 'a FITS file needs at least a primary HDU');
   const parts: Uint8Array[] = [];
   hdus.forEach((hdu, index) => {
     const data = hdu.data ?? null;
     const shape = data ? (hdu.shape ?? [data.length]) : [];
     const count = shape.reduce((a, b) => a * b, 1);
     if (data && count !== data.length) {
-      throw new VeraError('BAD_INPUT', 'FITS shape does not match the data length', { hdu: index, shape, length: data.length });
+      throw new PipelineError('BAD_INPUT', 'FITS shape does not match the data length', { hdu: index, shape, length: data.length });
     }
-    if (shape.some((n) => !Number.isInteger(n) || n < 0)) throw new VeraError('BAD_INPUT', 'FITS axis lengths must be non-negative integers', { shape });
+    if (shape.some((n) => !Number.isInteger(n) || n < 0)) throw new PipelineError('BAD_INPUT', 'FITS axis lengths must be non-negative integers', { shape });
     const storage = storageOf(data, hdu.quantize);
     const blank = hdu.quantize ? (hdu.quantize.bitpix === 16 ? -32768 : -2147483648) : undefined;
     const integerData = storage.bitpix > 0;
@@ -124,12 +124,12 @@ function readHeader(bytes: Uint8Array, offset: number): { header: FitsHeader; ne
       records.push(line);
     }
   }
-  throw new VeraError('FITS_INVALID', 'FITS header has no END card', { offset });
+  throw new PipelineError('FITS_INVALID', 'FITS header has no END card', { offset });
 }
 
 function intCard(header: FitsHeader, key: string, hdu: number): number {
   const v = headerNumber(header, key);
-  if (v === undefined || !Number.isInteger(v)) throw new VeraError('FITS_INVALID', `FITS header lacks integer ${key}`, { hdu, key });
+  if (v === undefined || !Number.isInteger(v)) throw new PipelineError('FITS_INVALID', `FITS header lacks integer ${key}`, { hdu, key });
   return v;
 }
 
@@ -139,7 +139,7 @@ export function readFits(bytes: Uint8Array): FitsHdu[] {
   let offset = 0;
   while (offset + BLOCK_BYTES <= bytes.length) {
     const first = Buffer.from(bytes.buffer, bytes.byteOffset + offset, 8).toString('latin1');
-    if (hdus.length === 0 && first !== 'SIMPLE  ') throw new VeraError('FITS_INVALID', 'not a FITS file: no SIMPLE keyword');
+    if (hdus.length === 0 && first !== 'SIMPLE  ') throw new PipelineError('FITS_INVALID', 'not a FITS file: no SIMPLE keyword');
     if (hdus.length > 0 && first !== 'XTENSION') break;
     const index = hdus.length;
     const { header, next } = readHeader(bytes, offset);
@@ -151,7 +151,7 @@ export function readFits(bytes: Uint8Array): FitsHdu[] {
     const groups = headerValue(header, 'GROUPS') === true && shape[0] === 0;
     const pixels = naxis === 0 ? 0 : (groups ? shape.slice(1) : shape).reduce((a, b) => a * b, 1);
     const dataBytes = naxis === 0 ? 0 : (Math.abs(bitpix) / 8) * gcount * (pcount + pixels);
-    if (next + dataBytes > bytes.length) throw new VeraError('FITS_INVALID', 'FITS data runs past the end of the file', { hdu: index });
+    if (next + dataBytes > bytes.length) throw new PipelineError('FITS_INVALID', 'FITS data runs past the end of the file', { hdu: index });
     const xtension = index === 0 ? undefined : headerString(header, 'XTENSION')?.trim();
     const kind: FitsHdu['kind'] =
       index === 0 ? (groups ? 'other' : 'primary') : xtension === 'IMAGE' ? 'image' : xtension === 'BINTABLE' ? 'bintable' : xtension === 'TABLE' ? 'table' : 'other';
@@ -167,13 +167,13 @@ export function readFits(bytes: Uint8Array): FitsHdu[] {
     });
     offset = next + Math.ceil(dataBytes / BLOCK_BYTES) * BLOCK_BYTES;
   }
-  if (hdus.length === 0) throw new VeraError('FITS_INVALID', 'not a FITS file: shorter than one 2880-byte block', { bytes: bytes.length });
+  if (hdus.length === 0) throw new PipelineError('FITS_INVALID', 'not a FITS file: shorter than one 2880-byte block', { bytes: bytes.length });
   return hdus;
 }
 
 /** The input that writes this HDU back as it was read (image HDUs only). */
 export function hduToInput(hdu: FitsHdu): FitsHduInput {
-  if (hdu.kind !== 'primary' && hdu.kind !== 'image') throw new VeraError('BAD_INPUT', `cannot rewrite a ${hdu.kind} HDU`, { name: hdu.name });
+  if (hdu.kind !== 'primary' && hdu.kind !== 'image') throw new PipelineError('BAD_INPUT', `cannot rewrite a ${hdu.kind} HDU`, { name: hdu.name });
   const input: FitsHduInput = { header: hdu.header, data: hdu.data, shape: hdu.shape };
   if (hdu.name !== undefined) input.name = hdu.name;
   return input;
@@ -205,11 +205,11 @@ export function wcsFromHeader(header: FitsHeader): TanWcs {
   const ctype1 = headerString(header, 'CTYPE1')?.trim();
   const ctype2 = headerString(header, 'CTYPE2')?.trim();
   if (ctype1 !== 'RA---TAN' || ctype2 !== 'DEC--TAN') {
-    throw new VeraError('FITS_INVALID', 'header has no RA---TAN/DEC--TAN WCS', { ctype1, ctype2 });
+    throw new PipelineError('FITS_INVALID', 'header has no RA---TAN/DEC--TAN WCS', { ctype1, ctype2 });
   }
   const need = (key: string): number => {
     const v = headerNumber(header, key);
-    if (v === undefined) throw new VeraError('FITS_INVALID', `WCS keyword ${key} is missing`, { key });
+    if (v === undefined) throw new PipelineError('FITS_INVALID', `WCS keyword ${key} is missing`, { key });
     return v;
   };
   const crval: [number, number] = [need('CRVAL1'), need('CRVAL2')];
@@ -250,7 +250,7 @@ export function imageHdu(image: ImageF, options: { name?: string; wcs?: TanWcs; 
 /** The 2-D image of an HDU as float32 (integers converted exactly where float32 allows). */
 export function hduToImage(hdu: FitsHdu): ImageF {
   if (!hdu.data || hdu.shape.length !== 2) {
-    throw new VeraError('BAD_INPUT', 'HDU holds no 2-D image', { name: hdu.name, shape: hdu.shape });
+    throw new PipelineError('BAD_INPUT', 'HDU holds no 2-D image', { name: hdu.name, shape: hdu.shape });
   }
   const [width, height] = hdu.shape as [number, number];
   const src = hdu.data;
@@ -263,6 +263,6 @@ export function hduToImage(hdu: FitsHdu): ImageF {
 /** The HDU with this EXTNAME (or the primary for 'PRIMARY'). */
 export function findHdu(hdus: FitsHdu[], name: string): FitsHdu {
   const hdu = name === 'PRIMARY' ? hdus[0] : hdus.find((h) => h.name === name);
-  if (!hdu) throw new VeraError('NOT_FOUND', `FITS file has no HDU named ${name}`, { name, names: hdus.map((h) => h.name) });
+  if (!hdu) throw new PipelineError('NOT_FOUND', `FITS file has no HDU named ${name}`, { name, names: hdus.map((h) => h.name) });
   return hdu;
 }

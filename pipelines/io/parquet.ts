@@ -1,7 +1,7 @@
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import type { SchemaElement } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 
 /**
  * Catalogs as columns <-> Parquet bytes (hyparquet / hyparquet-writer). Every column is REQUIRED
@@ -42,18 +42,18 @@ function basicTypeOf(name: string, column: CatalogColumn): BasicType {
     if (column.every((v) => typeof v === 'string')) return 'STRING';
     if (column.every((v) => typeof v === 'boolean')) return 'BOOLEAN';
   }
-  throw new VeraError('BAD_INPUT', `catalog column ${name} must be a typed array, string[] or boolean[] of one type`, { column: name });
+  throw new PipelineError('BAD_INPUT', `catalog column ${name} must be a typed array, string[] or boolean[] of one type`, { column: name });
 }
 
 /** Catalog columns as Parquet bytes. An empty string[] or boolean[] column is written as STRING. */
 export function writeCatalogParquet(columns: Catalog, metadata: Record<string, string> = {}): Uint8Array {
   const names = Object.keys(columns);
-  if (names.length === 0) throw new VeraError('BAD_INPUT', 'a catalog needs at least one column');
+  if (names.length === 0) throw new PipelineError('BAD_INPUT', 'a catalog needs at least one column');
   const rows = columns[names[0]!]!.length;
   const columnData = names.map((name) => {
     const data = columns[name]!;
     if (data.length !== rows) {
-      throw new VeraError('BAD_INPUT', 'catalog columns differ in length', { column: name, length: data.length, expected: rows });
+      throw new PipelineError('BAD_INPUT', 'catalog columns differ in length', { column: name, length: data.length, expected: rows });
     }
     return { name, data, type: basicTypeOf(name, data), nullable: false };
   });
@@ -80,7 +80,7 @@ function emptyColumn(element: SchemaElement, rows: number): CatalogColumn {
     case 'BYTE_ARRAY':
       return new Array<string>(rows).fill('');
     default:
-      throw new VeraError('PARQUET_INVALID', `unsupported Parquet column type ${element.type} in ${element.name}`, { column: element.name });
+      throw new PipelineError('PARQUET_INVALID', `unsupported Parquet column type ${element.type} in ${element.name}`, { column: element.name });
   }
 }
 
@@ -91,14 +91,14 @@ export async function readCatalogParquet(bytes: Uint8Array): Promise<CatalogFile
   try {
     metadata = parquetMetadata(file);
   } catch (e) {
-    throw new VeraError('PARQUET_INVALID', 'not a readable Parquet file', { reason: String(e) }, { cause: e });
+    throw new PipelineError('PARQUET_INVALID', 'not a readable Parquet file', { reason: String(e) }, { cause: e });
   }
   const rows = Number(metadata.num_rows);
   const schema = parquetSchema(metadata);
   const columns: Catalog = {};
   for (const child of schema.children) {
     if (child.children.length > 0) {
-      throw new VeraError('PARQUET_INVALID', `nested Parquet column ${child.element.name} is not a catalog column`, { column: child.element.name });
+      throw new PipelineError('PARQUET_INVALID', `nested Parquet column ${child.element.name} is not a catalog column`, { column: child.element.name });
     }
     columns[child.element.name] = emptyColumn(child.element, rows);
   }
@@ -112,7 +112,7 @@ export async function readCatalogParquet(bytes: Uint8Array): Promise<CatalogFile
       for (let i = 0; i < source.length; i++) {
         const v = source[i];
         if (v === null || v === undefined) {
-          throw new VeraError('PARQUET_INVALID', `null in catalog column ${chunk.columnName}`, { column: chunk.columnName, row: chunk.rowStart + i });
+          throw new PipelineError('PARQUET_INVALID', `null in catalog column ${chunk.columnName}`, { column: chunk.columnName, row: chunk.rowStart + i });
         }
         (target as unknown[])[chunk.rowStart + i] = v;
       }

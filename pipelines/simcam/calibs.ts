@@ -1,4 +1,4 @@
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import type { ImageF } from '../image/types.ts';
 import type { FitsHeader } from '../io/fits-header.ts';
 import { biasImage, gradientFlatError, responseImage } from './camera.ts';
@@ -31,8 +31,8 @@ export function renderBias(sim: SimCam, detectorId: number): CalibFrame {
 }
 
 export function renderFlat(sim: SimCam, detectorId: number, band: Band, variant: FlatVariant = 'prod'): CalibFrame {
-  if (!FLAT_VARIANTS.includes(variant)) throw new VeraError('BAD_INPUT', `unknown SimCam flat variant ${String(variant)}`, { variant, known: FLAT_VARIANTS });
-  if (!sim.options.bands.includes(band)) throw new VeraError('BAD_INPUT', `SimCam has no band ${band}`, { band });
+  if (!FLAT_VARIANTS.includes(variant)) throw new PipelineError('BAD_INPUT', `unknown SimCam flat variant ${String(variant)}`, { variant, known: FLAT_VARIANTS });
+  if (!sim.options.bands.includes(band)) throw new PipelineError('BAD_INPUT', `SimCam has no band ${band}`, { band });
   const { record, truth } = findDetector(sim, detectorId);
   const size = sim.options.detectorSizePx;
   const data = responseImage(sim.options, truth, band);

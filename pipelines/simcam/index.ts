@@ -1,4 +1,4 @@
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import { defineDetectors, INSTRUMENT } from './camera.ts';
 import { generateSky, generateTransients } from './catalog.ts';
 import { planVisits } from './observing.ts';
@@ -51,18 +51,18 @@ function resolve(options: SimCamOptions): ResolvedOptions {
   for (const [k, v] of Object.entries(options)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
   const positiveInts: (keyof ResolvedOptions)[] = ['nVisits', 'detectorSizePx', 'patchesPerSide'];
   for (const k of positiveInts) {
-    if (!Number.isInteger(o[k]) || (o[k] as number) < 1) throw new VeraError('BAD_INPUT', `SimCam option ${k} must be a positive integer`, { [k]: o[k] });
+    if (!Number.isInteger(o[k]) || (o[k] as number) < 1) throw new PipelineError('BAD_INPUT', `SimCam option ${k} must be a positive integer`, { [k]: o[k] });
   }
   for (const k of ['nStars', 'nGalaxies', 'nTransients', 'nVariables', 'detectorGapPx', 'patchBorderPx'] as const) {
-    if (!Number.isInteger(o[k]) || o[k] < 0) throw new VeraError('BAD_INPUT', `SimCam option ${k} must be a non-negative integer`, { [k]: o[k] });
+    if (!Number.isInteger(o[k]) || o[k] < 0) throw new PipelineError('BAD_INPUT', `SimCam option ${k} must be a non-negative integer`, { [k]: o[k] });
   }
-  if (!Number.isInteger(o.seed)) throw new VeraError('BAD_INPUT', 'SimCam seed must be an integer', { seed: o.seed });
+  if (!Number.isInteger(o.seed)) throw new PipelineError('BAD_INPUT', 'SimCam seed must be an integer', { seed: o.seed });
   if (o.bands.length === 0 || o.bands.some((b) => !ALL_BANDS.includes(b)) || new Set(o.bands).size !== o.bands.length) {
-    throw new VeraError('BAD_INPUT', 'SimCam bands must be distinct values among g, r, i', { bands: o.bands });
+    throw new PipelineError('BAD_INPUT', 'SimCam bands must be distinct values among g, r, i', { bands: o.bands });
   }
-  if (!o.detectorGrid.every((n) => Number.isInteger(n) && n >= 1)) throw new VeraError('BAD_INPUT', 'SimCam detectorGrid must be two positive integers', { detectorGrid: o.detectorGrid });
+  if (!o.detectorGrid.every((n) => Number.isInteger(n) && n >= 1)) throw new PipelineError('BAD_INPUT', 'SimCam detectorGrid must be two positive integers', { detectorGrid: o.detectorGrid });
   if (!(o.pixelScaleArcsec > 0) || !(o.exposureTimeS > 0) || !(o.ditherArcsec >= 0) || !(o.cosmicRayRatePerCm2PerS >= 0)) {
-    throw new VeraError('BAD_INPUT', 'SimCam pixel scale and exposure time must be positive, dither and cosmic-ray rate non-negative', { options: o });
+    throw new PipelineError('BAD_INPUT', 'SimCam pixel scale and exposure time must be positive, dither and cosmic-ray rate non-negative', { options: o });
   }
   return o;
 }

@@ -1,4 +1,4 @@
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import type { TanWcs } from '../image/types.ts';
 import { imageRegion } from '../image/wcs.ts';
 import { detectorWcs } from './layout.ts';
@@ -8,13 +8,13 @@ import type { DetectorRecord, DetectorTruth, SimCam, VisitRecord, VisitTruth } f
 
 export function findVisit(sim: SimCam, visitId: number): { record: VisitRecord; truth: VisitTruth } {
   const index = sim.visits.findIndex((v) => v.id === visitId);
-  if (index < 0) throw new VeraError('NOT_FOUND', `SimCam has no visit ${visitId}`, { visitId, visits: sim.visits.map((v) => v.id) });
+  if (index < 0) throw new PipelineError('NOT_FOUND', `SimCam has no visit ${visitId}`, { visitId, visits: sim.visits.map((v) => v.id) });
   return { record: sim.visits[index]!, truth: sim.truth.visits[index]! };
 }
 
 export function findDetector(sim: SimCam, detectorId: number): { record: DetectorRecord; truth: DetectorTruth } {
   const index = sim.detectors.findIndex((d) => d.id === detectorId);
-  if (index < 0) throw new VeraError('NOT_FOUND', `SimCam has no detector ${detectorId}`, { detectorId });
+  if (index < 0) throw new PipelineError('NOT_FOUND', `SimCam has no detector ${detectorId}`, { detectorId });
   return { record: sim.detectors[index]!, truth: sim.truth.detectors[index]! };
 }
 

@@ -1,4 +1,4 @@
-import { VeraError } from '../../server/errors.ts';
+import { PipelineError } from '../framework/errors.ts';
 import { intermediateToSky } from '../image/wcs.ts';
 import { INSTRUMENT } from './camera.ts';
 import { focalPlaneRegion } from './layout.ts';
@@ -46,7 +46,7 @@ export function airmassAt(mjd: number, raDeg: number, decDeg: number): number {
   const dec = decDeg * DEG;
   const sinAlt = Math.sin(lat) * Math.sin(dec) + Math.cos(lat) * Math.cos(dec) * Math.cos(hourAngle);
   if (sinAlt < 0.1) {
-    throw new VeraError('BAD_INPUT', 'the field is below airmass 10 at the visit time; choose another firstDayObs or field', { mjd, raDeg, decDeg });
+    throw new PipelineError('BAD_INPUT', 'the field is below airmass 10 at the visit time; choose another firstDayObs or field', { mjd, raDeg, decDeg });
   }
   return 1 / sinAlt;
 }

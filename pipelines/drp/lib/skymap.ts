@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VeraError } from '../../../server/errors.ts';
+import { PipelineError } from '../../framework/errors.ts';
 import type { TanWcs } from '../../image/types.ts';
 import { shiftWcs } from '../../image/wcs.ts';
 import { DEFAULT_SIMCAM_OPTIONS } from '../../simcam/index.ts';
@@ -50,9 +50,9 @@ export interface PatchGrid {
 
 export function patchGrid(def: SkymapDefinition, tractId: number, patchId: number): PatchGrid {
   const tract = def.tracts.find((t) => t.id === tractId);
-  if (!tract) throw new VeraError('BAD_INPUT', `skymap has no tract ${tractId}`, { tract: tractId, tracts: def.tracts.map((t) => t.id) });
+  if (!tract) throw new PipelineError('BAD_INPUT', `skymap has no tract ${tractId}`, { tract: tractId, tracts: def.tracts.map((t) => t.id) });
   const n = def.patchesPerSide;
-  if (!Number.isInteger(patchId) || patchId < 0 || patchId >= n * n) throw new VeraError('BAD_INPUT', `skymap has no patch ${patchId} (patches 0..${n * n - 1})`, { patch: patchId });
+  if (!Number.isInteger(patchId) || patchId < 0 || patchId >= n * n) throw new PipelineError('BAD_INPUT', `skymap has no patch ${patchId} (patches 0..${n * n - 1})`, { patch: patchId });
   const cellX = patchId % n;
   const cellY = Math.floor(patchId / n);
   const size = def.patchInnerSizePx;
