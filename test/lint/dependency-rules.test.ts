@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../support/git-repo.ts';
+
+/**
+ * The project's own lint config, applied to source text placed at a path in the tree: the rules
+ * resolve imports against the real files, so a violation is judged as `npm run lint` judges it.
+ */
+async function lintAs(file: string, code: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: PROJECT_ROOT });
+  const [result] = await eslint.lintText(code, { filePath: path.join(PROJECT_ROOT, file) });
+  return result!.messages.map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('dependency rules in npm run lint', () => {
+  it('pipelines/ may not import server/ or runner/', async () => {
+    const messages = await lintAs('pipelines/drp/probe.ts', "import { VeraError } from '../../server/errors.ts';\nexport const e = VeraError;\n");
+    expect(messages).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths: .*pipelines\/ is a leaf/)]);
+    const fine = await lintAs('pipelines/drp/probe.ts', "import { PipelineError } from '../framework/errors.ts';\nexport const e = PipelineError;\n");
+    expect(fine).toEqual([]);
+  });
+
+  it('an import cycle fails: a module that imports what imports it', async () => {
+    // server/errors.ts is imported by the repository code; making it import that code back closes a cycle.
+    const messages = await lintAs('server/errors.ts', "import { validateCollectionName } from './repo/index.ts';\nexport const v = validateCollectionName;\n");
+    expect(messages.some((m) => m.startsWith('import-x/no-cycle:'))).toBe(true);
+  });
+});
