@@ -4,6 +4,7 @@
  */
 export type ErrorCode =
   | 'BAD_INPUT'
+  | 'BAD_REF'
   | 'CONFIG_INVALID'
   | 'DB_LOCKED'
   | 'UNAUTHENTICATED'
