@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts';
 import { commits, gitRefs, repos } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { validateCollectionName } from '../repo/index.ts';
+import { gitHistory } from './git.ts';
 
 export type Repo = typeof repos.$inferSelect;
 
@@ -42,6 +43,7 @@ export async function addRepo(db: Db, home: string, spec: { url: string; name?: 
     fs.rmSync(mirrorPath, { recursive: true, force: true });
     throw new VeraError('BAD_INPUT', `cannot clone ${url}: ${(e as Error).message.split('\n')[0]}`, { url });
   }
+  gitHistory.forgetRefs(mirrorPath); // a mirror made again at the same path
   const head = await simpleGit({ baseDir: mirrorPath })
     .raw(['symbolic-ref', '--short', 'HEAD'])
     .then((s) => s.trim(), () => 'master');
@@ -71,6 +73,7 @@ export async function findRepoByGithubName(db: Db, fullName: string): Promise<Re
 /** Fetches the mirror (all refs, pruned) and records what changed. Serialized per repository by git's own locks. */
 export async function fetchRepo(db: Db, repo: Repo): Promise<void> {
   await simpleGit({ baseDir: repo.mirrorPath }).raw(['remote', 'update', '--prune']);
+  gitHistory.forgetRefs(repo.mirrorPath);
   await recordRefs(db, repo);
 }
 

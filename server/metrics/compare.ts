@@ -153,7 +153,7 @@ export async function compareRefs(db: Db, q: { dataset: string; head: string; he
   const measuredCommits = new Set(
     (await db.selectDistinct({ commit: measurements.commit }).from(measurements).where(eq(measurements.dataset, q.dataset))).map((r) => r.commit),
   );
-  const latestMeasured = async (ref: string) => (await firstParentHistory(q.repo, ref)).reverse().find((c) => measuredCommits.has(c)) ?? null;
+  const latestMeasured = async (ref: string) => (await firstParentHistory(q.repo, ref)).findLast((c) => measuredCommits.has(c)) ?? null;
   const headCommit = await latestMeasured(q.head);
   if (!headCommit) throw new VeraError('NOT_FOUND', `no measurements on dataset '${q.dataset}' along '${q.head}'`);
   const mb = await mergeBase(q.repo, headSha, baseRef);
