@@ -29,6 +29,8 @@ const RECORD_COMMITS = 2000;
  */
 export async function addRepo(db: Db, home: string, spec: { url: string; name?: string; githubFullName?: string }, actor: Actor): Promise<Repo> {
   requireRole(actor, 'operator', 'tracking repositories');
+  // git would read a URL beginning with '-' as an option.
+  if (spec.url.startsWith('-')) throw new VeraError('BAD_INPUT', `repository URL '${spec.url}' begins with '-'`, { url: spec.url });
   const name = spec.name ?? defaultName(spec.url);
   validateCollectionName(name); // same rules: '/'-separated safe segments, usable as a path
   const [existing] = await db.select().from(repos).where(eq(repos.name, name));
@@ -67,6 +69,18 @@ export async function getRepo(db: Db, name: string): Promise<Repo> {
 
 export async function findRepoByGithubName(db: Db, fullName: string): Promise<Repo | undefined> {
   const [repo] = await db.select().from(repos).where(sql`lower(${repos.githubFullName}) = lower(${fullName})`);
+  return repo;
+}
+
+/**
+ * The repository a caller names (`repo:` in GraphQL, `--repo` in the CLI): a tracked one, by
+ * name or GitHub owner/name. Never a path: callers must not make the server run git in a
+ * directory of their choosing (git reads that directory's config, and its refs are theirs).
+ */
+export async function trackedRepo(db: Db, name: string, field = 'repo'): Promise<Repo> {
+  const [byName] = await db.select().from(repos).where(eq(repos.name, name));
+  const repo = byName ?? (await findRepoByGithubName(db, name));
+  if (!repo) throw new VeraError('NOT_FOUND', `${field} '${name}' is not tracked: name a repository from vera repos list (its name or GitHub owner/name), not a path`, { field, name });
   return repo;
 }
 
