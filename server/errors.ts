@@ -6,6 +6,7 @@ import { CodedError, type PipelineErrorCode } from '../pipelines/framework/error
  */
 export type ErrorCode =
   | 'BAD_INPUT'
+  | 'BAD_REF'
   | 'CONFIG_INVALID'
   | 'DB_LOCKED'
   | 'UNAUTHENTICATED'

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import type { Comparison } from '../../server/metrics/compare.ts';
 import { COMPARISON_HEADERS, comparisonMarkdown, comparisonTableRows } from '../../server/metrics/compare-format.ts';
@@ -21,21 +20,21 @@ export function register(program: Command): void {
     .option('--dataset <name>', 'what was processed (the runs\' input collections, comma-joined)')
     .option('--head <ref>', 'branch or tag to compare')
     .option('--base <ref>', 'base branch', 'master')
-    .option('--repo <path>', 'git repository of the pipeline code', '.')
+    .option('--repo <name>', "tracked repository of the pipeline code (its name or GitHub owner/name); default: the one the dataset's measurements record")
     .option('--per-data-id', 'also a row per data ID (visit, patch, ...)')
     .option('--json', 'machine-readable output')
     .option('--markdown', 'Markdown, as for a pull-request comment')
     .option('--fail-on-regression', 'exit with status 1 when a metric regressed')
-    .action(async (opts: { runs?: string; dataset?: string; head?: string; base: string; repo: string; perDataId?: boolean; json?: boolean; markdown?: boolean; failOnRegression?: boolean }) => {
+    .action(async (opts: { runs?: string; dataset?: string; head?: string; base: string; repo?: string; perDataId?: boolean; json?: boolean; markdown?: boolean; failOnRegression?: boolean }) => {
       let variables: Record<string, unknown>;
       if (opts.runs) {
         const [baseRun, headRun] = opts.runs.split(',');
         if (!baseRun || !headRun) throw new VeraError('BAD_INPUT', '--runs takes two run names: base,head');
         variables = { baseRun, headRun };
       } else if (opts.dataset && opts.head) {
-        variables = { dataset: opts.dataset, head: opts.head, base: opts.base, repo: path.resolve(opts.repo) };
+        variables = { dataset: opts.dataset, head: opts.head, base: opts.base, repo: opts.repo };
       } else {
-        throw new VeraError('BAD_INPUT', 'give --runs base,head, or --dataset and --head (with --base and --repo)');
+        throw new VeraError('BAD_INPUT', 'give --runs base,head, or --dataset and --head (with --base, and --repo naming a tracked repository)');
       }
       const { compare } = await withClient((c) => c.request<{ compare: Comparison }>(QUERY, variables));
       if (opts.json) printJson(compare);

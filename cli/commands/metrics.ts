@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .requiredOption('--dataset <name>', 'what was processed, e.g. validation_data_hsc')
     .option('--commit <sha>', 'software commit')
     .option('--branch <name>', 'branch')
-    .option('--repo <url-or-path>', 'repository of the software')
+    .option('--repo <name>', 'tracked repository of the software (its name or GitHub owner/name)')
     .option('--import-definitions', 'also import the metrics and specifications the job carries')
     .action(async (file: string, opts: { dataset: string; commit?: string; branch?: string; repo?: string; importDefinitions?: boolean }) => {
       const { postJob } = await withClient((c) =>

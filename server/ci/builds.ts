@@ -15,6 +15,7 @@ import { createCollection, findCollection, tagDatasets } from '../repo/index.ts'
 import { createRun } from '../runs/create.ts';
 import { getRun } from '../runs/queries.ts';
 import { resolveRef } from './git.ts';
+import { assertRefName } from './refs.ts';
 import { enqueueGithub } from './outbox.ts';
 import { inputsOf, readPolicy, type BuildEvent, type RunPolicy } from './policy.ts';
 import { ensureWorktree, fetchRepo, getRepo, type Repo } from './repos.ts';
@@ -59,6 +60,9 @@ function refLabel(ref: string, prNumber?: number): string {
  */
 export async function requestBuild(vera: Vera, req: BuildRequest, actor: Actor): Promise<BuildRow> {
   requireRole(actor, 'developer', 'requesting builds');
+  assertRefName(req.commit, 'commit');
+  assertRefName(req.ref, 'ref');
+  if (req.headBranch !== undefined) assertRefName(req.headBranch, 'headBranch');
   const db = vera.database.db;
   const repo = await getRepo(db, req.repo);
   let sha = await resolveRef(repo.mirrorPath, req.commit);
@@ -183,14 +187,17 @@ export async function onRunFinished(vera: Vera, runName: string): Promise<void> 
   const statuses: { name: string; ok: boolean; description: string }[] = [];
   const regressedMetrics: string[] = [];
   let regressions = 0;
-  const base = build.prNumber ? repo.defaultBranch : `${build.commit}^`;
+  // A push is compared with its parent commit (none for a first commit).
+  const base = build.prNumber ? repo.defaultBranch : await resolveRef(repo.mirrorPath, `${build.commit}^`);
   for (const [i, r] of buildRunList.entries()) {
     const state = states[i]!;
     const name = r.name.split('/').pop()!;
     let comparison: Comparison | undefined;
     let problem: string | undefined;
-    if (state.status === 'succeeded') {
-      comparison = await compareRefs(db, { dataset: r.dataset, head: build.commit, headLabel: refLabel(build.ref, build.prNumber ?? undefined), base, repo: repo.mirrorPath }).catch((e: Error) => {
+    if (state.status === 'succeeded' && !base) {
+      problem = `${build.commit.slice(0, 10)} has no parent commit to compare with`;
+    } else if (state.status === 'succeeded' && base) {
+      comparison = await compareRefs(db, { dataset: r.dataset, head: build.commit, headLabel: refLabel(build.ref, build.prNumber ?? undefined), base, repo: repo.name }).catch((e: Error) => {
         problem = e.message;
         return undefined;
       });
@@ -241,7 +248,7 @@ async function recordRegressions(vera: Vera, list: { name: string; dataset: stri
     const run = await getRun(db, r.name);
     const metricNames = await db.selectDistinct({ m: measurements.metricName }).from(measurements).where(eq(measurements.runId, run.collectionId));
     for (const { m } of metricNames) {
-      await scanSeries(db, { metric: m, dataset: r.dataset, branch, repo: repo.mirrorPath }).catch((e: Error) => vera.log.warn({ metric: m, err: e.message }, 'scan failed'));
+      await scanSeries(db, { metric: m, dataset: r.dataset, branch, repo: repo.name }).catch((e: Error) => vera.log.warn({ metric: m, err: e.message }, 'scan failed'));
     }
   }
 }

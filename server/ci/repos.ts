@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts';
 import { commits, gitRefs, repos } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { validateCollectionName } from '../repo/index.ts';
+import { gitHistory } from './git.ts';
 
 export type Repo = typeof repos.$inferSelect;
 
@@ -28,6 +29,8 @@ const RECORD_COMMITS = 2000;
  */
 export async function addRepo(db: Db, home: string, spec: { url: string; name?: string; githubFullName?: string }, actor: Actor): Promise<Repo> {
   requireRole(actor, 'operator', 'tracking repositories');
+  // git would read a URL beginning with '-' as an option.
+  if (spec.url.startsWith('-')) throw new VeraError('BAD_INPUT', `repository URL '${spec.url}' begins with '-'`, { url: spec.url });
   const name = spec.name ?? defaultName(spec.url);
   validateCollectionName(name); // same rules: '/'-separated safe segments, usable as a path
   const [existing] = await db.select().from(repos).where(eq(repos.name, name));
@@ -42,6 +45,7 @@ export async function addRepo(db: Db, home: string, spec: { url: string; name?: 
     fs.rmSync(mirrorPath, { recursive: true, force: true });
     throw new VeraError('BAD_INPUT', `cannot clone ${url}: ${(e as Error).message.split('\n')[0]}`, { url });
   }
+  gitHistory.forgetRefs(mirrorPath); // a mirror made again at the same path
   const head = await simpleGit({ baseDir: mirrorPath })
     .raw(['symbolic-ref', '--short', 'HEAD'])
     .then((s) => s.trim(), () => 'master');
@@ -68,9 +72,22 @@ export async function findRepoByGithubName(db: Db, fullName: string): Promise<Re
   return repo;
 }
 
+/**
+ * The repository a caller names (`repo:` in GraphQL, `--repo` in the CLI): a tracked one, by
+ * name or GitHub owner/name. Never a path: callers must not make the server run git in a
+ * directory of their choosing (git reads that directory's config, and its refs are theirs).
+ */
+export async function trackedRepo(db: Db, name: string, field = 'repo'): Promise<Repo> {
+  const [byName] = await db.select().from(repos).where(eq(repos.name, name));
+  const repo = byName ?? (await findRepoByGithubName(db, name));
+  if (!repo) throw new VeraError('NOT_FOUND', `${field} '${name}' is not tracked: name a repository from vera repos list (its name or GitHub owner/name), not a path`, { field, name });
+  return repo;
+}
+
 /** Fetches the mirror (all refs, pruned) and records what changed. Serialized per repository by git's own locks. */
 export async function fetchRepo(db: Db, repo: Repo): Promise<void> {
   await simpleGit({ baseDir: repo.mirrorPath }).raw(['remote', 'update', '--prune']);
+  gitHistory.forgetRefs(repo.mirrorPath);
   await recordRefs(db, repo);
 }
 

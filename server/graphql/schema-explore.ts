@@ -128,8 +128,8 @@ export const exploreTypeDefs = /* GraphQL */ `
     metricOverview(branch: String = "master", points: Int = 30): [MetricSummary!]!
     "Measurements, newest first."
     measurements(metric: String, dataset: String, runs: [String!], datasetId: ID, commits: [String!], limit: Int = 1000): [Measurement!]!
-    "Tags of a repository that measurements name, oldest first; with a branch, placed on its history."
-    releases(repo: String!, branch: String): [Release!]!
+    "Tags of repo (a tracked repository's name or GitHub owner/name), or of the repository the measurements on dataset record; oldest first; with a branch, placed on its history."
+    releases(repo: String, dataset: String, branch: String): [Release!]!
     "The newest runs first (runs lists the oldest first)."
     recentRuns(limit: Int = 20, status: String): [Run!]!
     dashboards: [Dashboard!]!

@@ -386,13 +386,13 @@ export const typeDefs = /* GraphQL */ `
     quantum(id: ID!): Quantum
     metrics(package: String): [Metric!]!
     specifications(metric: String): [Specification!]!
-    "A metric on a dataset (and data ID) along a branch, one point per commit."
+    "A metric on a dataset (and data ID) along a branch, one point per commit; in the history of repo (a tracked repository's name or GitHub owner/name), else of the repository the measurements record."
     series(metric: String!, dataset: String!, branch: String!, dataId: JSON, repo: String): Series!
     "E-divisive change points (as Apache Otava) of a series; defaults are Otava's."
     changePoints(metric: String!, dataset: String!, branch: String!, dataId: JSON, window: Int, maxPValue: Float, minMagnitude: Float): [ChangePoint!]!
     regressions(status: String, metric: String): [Regression!]!
     regression(id: Int!): Regression
-    "Two runs, or two refs (branches, tags) of a repository on a dataset: head vs its merge base with base."
+    "Two runs, or two refs (branches, tags, SHAs) on a dataset: head vs its merge base with base, in repo (a tracked repository's name or GitHub owner/name), else in the repository the dataset's measurements record."
     compare(baseRun: String, headRun: String, dataset: String, head: String, base: String = "master", repo: String): Comparison!
     detectionConfig(metric: String!): JSON!
     repos: [Repo!]!
@@ -441,9 +441,9 @@ export const typeDefs = /* GraphQL */ `
     generateSimCam(visits: Int = 12, bands: [String!] = ["g", "r", "i"], seed: Int = 1, detectorGrid: [Int!], detectorSizePx: Int): SimCamSummary!
     "Imports a verify_metrics-style directory (metrics/ and specs/) on the server."
     importMetrics(path: String!): MetricsImport!
-    "Ingests an lsst.verify Job JSON (measurements, metrics, specs, meta) for a dataset at a commit."
+    "Ingests an lsst.verify Job JSON (measurements, metrics, specs, meta) for a dataset at a commit of repo (a tracked repository's name or GitHub owner/name)."
     postJob(job: String!, dataset: String!, repo: String, commit: String, branch: String, importDefinitions: Boolean = false): JobIngest!
-    "Runs detection on a series and records the regressions it finds, with explanations."
+    "Runs detection on a series and records the regressions it finds, with explanations; repo as for series."
     scanSeries(metric: String!, dataset: String!, branch: String!, dataId: JSON, repo: String): [Regression!]!
     setRegressionStatus(id: Int!, status: String!, note: String): Regression!
     "Sets a metric's detection config (direction, specs, percent, absolute, zscore, welch, changepoints)."

@@ -1,11 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { canonicalJson } from '../../runner/pipeline/config.ts';
 import { firstParentHistory, mergeBase, resolveRef } from '../ci/git.ts';
+import { assertRefName } from '../ci/refs.ts';
 import type { Db } from '../db/client.ts';
 import { measurements } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { collectionNames, getRun } from '../runs/queries.ts';
 import { compareSamples, estimateNoise, passesSpec, type ComparisonStatus, type NoiseEstimate } from './detect/index.ts';
+import { gitDirOf } from './git-dir.ts';
 import { loadSeries, metricUnit } from './series.ts';
 import { detectionConfigOf } from './specs-db.ts';
 import { convertValue, parseUnit } from './verify/index.ts';
@@ -144,19 +146,22 @@ async function runNames(db: Db, ids: (number | null)[]): Promise<string[]> {
 /**
  * A branch against its base: the head is the branch's latest measured commit; the base is the
  * merge base with `base` (default master) when it was measured, else the latest measured point of
- * `base` (DESIGN.md §7). Refs may be branches or tags (releases).
+ * `base` (DESIGN.md §7). Refs may be branches, tags (releases) or commit SHAs. `repo` names a
+ * tracked repository; without it, the one the dataset's measurements record.
  */
-export async function compareRefs(db: Db, q: { dataset: string; head: string; headLabel?: string; base?: string; repo: string }): Promise<Comparison> {
-  const baseRef = q.base ?? 'master';
-  const headSha = await resolveRef(q.repo, q.head);
-  if (!headSha) throw new VeraError('NOT_FOUND', `'${q.head}' is not a commit, branch or tag of ${q.repo}`);
+export async function compareRefs(db: Db, q: { dataset: string; head: string; headLabel?: string; base?: string; repo?: string | undefined }): Promise<Comparison> {
+  const baseRef = assertRefName(q.base ?? 'master', 'base');
+  assertRefName(q.head, 'head');
+  const gitDir = await gitDirOf(db, q);
+  const headSha = await resolveRef(gitDir, q.head);
+  if (!headSha) throw new VeraError('NOT_FOUND', `'${q.head}' is not a commit, branch or tag of ${q.repo ?? `the repository of dataset '${q.dataset}'`}`, { head: q.head });
   const measuredCommits = new Set(
     (await db.selectDistinct({ commit: measurements.commit }).from(measurements).where(eq(measurements.dataset, q.dataset))).map((r) => r.commit),
   );
-  const latestMeasured = async (ref: string) => (await firstParentHistory(q.repo, ref)).reverse().find((c) => measuredCommits.has(c)) ?? null;
+  const latestMeasured = async (ref: string) => (await firstParentHistory(gitDir, ref)).findLast((c) => measuredCommits.has(c)) ?? null;
   const headCommit = await latestMeasured(q.head);
   if (!headCommit) throw new VeraError('NOT_FOUND', `no measurements on dataset '${q.dataset}' along '${q.head}'`);
-  const mb = await mergeBase(q.repo, headSha, baseRef);
+  const mb = await mergeBase(gitDir, headSha, baseRef);
   const baseCommit = mb && measuredCommits.has(mb) && mb !== headCommit ? mb : await latestMeasured(baseRef);
   if (!baseCommit) throw new VeraError('NOT_FOUND', `no measurements on dataset '${q.dataset}' along '${baseRef}'`);
   const [b, h] = await Promise.all([atCommit(db, q.dataset, baseCommit), atCommit(db, q.dataset, headCommit)]);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { MeasurementValue } from '../../pipelines/framework/values.ts';
 import { requireRole, type Actor } from '../auth/roles.ts';
+import { trackedRepo } from '../ci/repos.ts';
 import { queryRows, type Db } from '../db/client.ts';
 import { measurements, metrics } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
@@ -83,6 +84,7 @@ export async function ingestRunMeasurements(db: Db, store: Datastore, runName: s
 
 export interface JobContext {
   dataset: string;
+  /** A tracked repository (name or GitHub owner/name); its mirror is recorded, so series can be ordered by its history. */
   repo?: string | undefined;
   commit?: string | undefined;
   branch?: string | undefined;
@@ -100,6 +102,7 @@ export async function ingestJob(db: Db, text: string, ctx: JobContext, actor: Ac
   requireRole(actor, 'developer', 'posting measurements');
   const job = parseJobJson(text, 'job');
   const jobId = crypto.createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const repo = ctx.repo !== undefined ? (await trackedRepo(db, ctx.repo)).mirrorPath : null;
   return db.transaction(async (tx) => {
     const [seen] = await tx.select({ id: measurements.id }).from(measurements).where(eq(measurements.jobId, jobId)).limit(1);
     if (seen) throw new VeraError('DATASET_CONFLICT', `this job (id ${jobId}) was already ingested`, { jobId });
@@ -115,7 +118,7 @@ export async function ingestJob(db: Db, text: string, ctx: JobContext, actor: Ac
         unit: m.quantity.unit.text,
         dataset: ctx.dataset,
         dataId: {},
-        repo: ctx.repo ?? null,
+        repo,
         commit: ctx.commit ?? null,
         branch: ctx.branch ?? null,
         jobId,

@@ -31,7 +31,6 @@ export async function scanSeries(db: Db, q: SeriesQuery): Promise<{ series: Seri
   const usable = config.specs.length ? specs.filter((s) => config.specs.includes(s.name)) : [];
   const findings = detectRegressions(series.points, config, { unit: series.unit, metric: q.metric, specs: usable });
   const recorded: RegressionRow[] = [];
-  const repo = q.repo ?? [...series.measurements.values()].flat().find((m) => m.repo)?.repo ?? null;
   for (const f of findings.filter((x) => x.direction === 'regression')) {
     const key = { metricName: q.metric, dataset: q.dataset, branch: q.branch, dataId: q.dataId ?? {}, kind: f.kind, firstBadCommit: f.commit };
     const [existing] = await db
@@ -57,7 +56,7 @@ export async function scanSeries(db: Db, q: SeriesQuery): Promise<{ series: Seri
       badRunId: runAt(series, f.commit),
       goodCommit: series.order === 'git' ? f.lastGoodCommit : null,
       badCommit: f.commit,
-      repo: series.order === 'git' ? repo : null,
+      repo: series.order === 'git' ? series.gitDir : null,
     });
     const [row] = await db
       .insert(regressions)

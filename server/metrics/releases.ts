@@ -1,9 +1,7 @@
-import { eq } from 'drizzle-orm';
-import { simpleGit } from 'simple-git';
-import { firstParentHistory } from '../ci/git.ts';
+import { firstParentHistory, listTags } from '../ci/git.ts';
+import { assertRefName } from '../ci/refs.ts';
 import type { Db } from '../db/client.ts';
-import { measurements } from '../db/schema/index.ts';
-import { VeraError } from '../errors.ts';
+import { gitDirOf } from './git-dir.ts';
 
 /** A git tag of the pipeline code: a release, drawn as an annotation on a series. */
 export interface Release {
@@ -16,37 +14,21 @@ export interface Release {
   position: number | null;
 }
 
-/** Tags of a repository, oldest first; with a branch, each placed on its first-parent history. */
-export async function listReleases(repo: string, opts: { branch?: string } = {}): Promise<Release[]> {
-  let out: string;
-  try {
-    out = await simpleGit({ baseDir: repo }).raw([
-      'for-each-ref',
-      '--sort=creatordate',
-      '--format=%(refname:short)%1f%(objectname)%1f%(*objectname)%1f%(creatordate:iso-strict)%1f%(contents:subject)',
-      'refs/tags',
-    ]);
-  } catch (e) {
-    throw new VeraError('NOT_FOUND', `cannot list the tags of ${repo}: ${(e as Error).message.split('\n')[0]}`, { repo });
-  }
+/** Tags of the git repository in `gitDir` (a server-side path), oldest first; with a branch, each placed on its first-parent history. */
+export async function listReleases(gitDir: string, opts: { branch?: string | undefined } = {}): Promise<Release[]> {
+  if (opts.branch !== undefined) assertRefName(opts.branch, 'branch');
+  const tags = await listTags(gitDir);
   const positions = new Map<string, number>();
-  if (opts.branch) (await firstParentHistory(repo, opts.branch)).forEach((sha, i) => positions.set(sha, i));
-  return out
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const [tag, object, peeled, date, subject] = line.split('\x1f') as [string, string, string, string, string];
-      const commit = peeled || object;
-      return { tag, commit, date: date ? new Date(date) : null, subject, position: positions.get(commit) ?? null };
-    });
+  if (opts.branch) (await firstParentHistory(gitDir, opts.branch)).forEach((sha, i) => positions.set(sha, i));
+  return tags.map((t) => ({ ...t, position: positions.get(t.commit) ?? null }));
 }
 
 /**
- * Releases of a repository that measurements name: clients may ask about the repositories whose
- * software was measured, not about any path on the server.
+ * Releases of a tracked repository (`repo`: its name or GitHub owner/name), or of the repository
+ * the measurements on `dataset` record. Clients name repositories, never paths on the server.
  */
-export async function releasesOfMeasuredRepo(db: Db, repo: string, opts: { branch?: string } = {}): Promise<Release[]> {
-  const [known] = await db.select({ repo: measurements.repo }).from(measurements).where(eq(measurements.repo, repo)).limit(1);
-  if (!known) throw new VeraError('NOT_FOUND', `no measurements name the repository ${repo}`, { repo });
-  return listReleases(repo, opts);
+export async function releasesOf(db: Db, q: { repo?: string | undefined; dataset?: string | undefined; branch?: string | undefined }): Promise<Release[]> {
+  if (q.branch !== undefined) assertRefName(q.branch, 'branch');
+  const gitDir = await gitDirOf(db, q);
+  return listReleases(gitDir, { branch: q.branch });
 }

@@ -1,5 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { firstParentHistory } from '../ci/git.ts';
+import { assertRefName } from '../ci/refs.ts';
+import { trackedRepo } from '../ci/repos.ts';
 import type { Db } from '../db/client.ts';
 import { measurements, metrics } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
@@ -11,7 +13,10 @@ export interface SeriesQuery {
   branch: string;
   /** Only measurements whose data ID holds these values (a visit, a patch, a band). */
   dataId?: Record<string, string | number> | undefined;
-  /** Git repository giving the branch's first-parent history; default: the one the measurements name. */
+  /**
+   * Tracked repository (name or GitHub owner/name) giving the branch's first-parent history;
+   * default: the one the measurements record.
+   */
   repo?: string | undefined;
 }
 
@@ -34,6 +39,8 @@ export interface Series {
   unit: string;
   /** `git`: ordered by the branch's first-parent history; `time`: no repository known, by measurement time. */
   order: 'git' | 'time';
+  /** The git directory the history came from (server-side; not for clients). */
+  gitDir: string | null;
   points: SeriesPoint[];
   /** Measurements behind each point, by commit. */
   measurements: Map<string, SeriesMeasurementRow[]>;
@@ -51,6 +58,8 @@ export async function metricUnit(db: Db, metric: string): Promise<string | undef
  * Without a repository, points are the measurements labelled with the branch, in time order.
  */
 export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
+  assertRefName(q.branch, 'branch');
+  const named = q.repo !== undefined ? (await trackedRepo(db, q.repo)).mirrorPath : undefined;
   const conds: SQL[] = [eq(measurements.metricName, q.metric), eq(measurements.dataset, q.dataset)];
   if (q.dataId && Object.keys(q.dataId).length > 0) conds.push(sql`${measurements.dataId} @> ${JSON.stringify(q.dataId)}::jsonb`);
   const rows = (await db
@@ -68,7 +77,7 @@ export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
     .from(measurements)
     .where(and(...conds))) as SeriesMeasurementRow[];
 
-  const repo = q.repo ?? rows.find((r) => r.repo && r.commit)?.repo ?? undefined;
+  const repo = named ?? rows.find((r) => r.repo && r.commit)?.repo ?? undefined;
   let order: Series['order'] = 'time';
   const position = new Map<string, number>();
   let selected: SeriesMeasurementRow[];
@@ -96,5 +105,5 @@ export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
     selected.filter((r) => r.value !== null).map((r) => ({ commit: keyOf(r), position: position.get(keyOf(r))!, value: r.value!, unit: r.unit })),
     { unit },
   );
-  return { metric: q.metric, dataset: q.dataset, branch: q.branch, unit, order, points, measurements: byCommit };
+  return { metric: q.metric, dataset: q.dataset, branch: q.branch, unit, order, gitDir: repo ?? null, points, measurements: byCommit };
 }

@@ -170,8 +170,8 @@ describe('the dashboard in Chromium', () => {
 
     // Compare: the feature branch against master, sortable and filterable, numbers from GraphQL.
     const { data: cmp } = await v.gql<{ compare: { rows: { metric: string; dataId: unknown; base: number; head: number }[] } }>(
-      `query($d: String!, $r: String!) { compare(dataset: $d, head: "feature", base: "master", repo: $r) { rows { metric dataId base head } } }`,
-      { d: DATASET, r: world.repoDir },
+      `query($d: String!) { compare(dataset: $d, head: "feature", base: "master") { rows { metric dataId base head } } }`,
+      { d: DATASET },
     );
     await open(page, `/compare?dataset=${encodeURIComponent(DATASET)}&head=feature&base=master`);
     const rows = page.locator('[data-testid=compare-table] tbody tr');
@@ -199,8 +199,8 @@ describe('the dashboard in Chromium', () => {
 
     // master's head (after the bad commit) against the feature branch: significant regressions, as GraphQL says.
     const { data: reverse } = await v.gql<{ compare: { rows: { metric: string; dataId: unknown; status: string; significant: boolean }[] } }>(
-      `query($d: String!, $r: String!) { compare(dataset: $d, head: "master", base: "feature", repo: $r) { rows { metric dataId status significant } } }`,
-      { d: DATASET, r: world.repoDir },
+      `query($d: String!) { compare(dataset: $d, head: "master", base: "feature") { rows { metric dataId status significant } } }`,
+      { d: DATASET },
     );
     await open(page, `/compare?dataset=${encodeURIComponent(DATASET)}&head=master&base=feature`);
     const aggregate = reverse!.compare.rows.filter((x) => x.dataId === null);

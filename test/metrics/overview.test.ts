@@ -128,10 +128,11 @@ describe('releases', () => {
       ]),
     );
     expect(tags.find((r) => r.tag === 'v1.0')!.subject).toBe('first release');
-    const res = await v.gql<{ releases: { tag: string; position: number | null }[] }>(`query($r: String!) { releases(repo: $r, branch: "feature") { tag position } }`, { r: repo.dir });
+    // Over GraphQL: of the repository the dataset's measurements record.
+    const res = await v.gql<{ releases: { tag: string; position: number | null }[] }>(`{ releases(dataset: "Cam/raw", branch: "feature") { tag position } }`);
     expect(res.data!.releases.find((r) => r.tag === 'feature-tag')!.position).toBe(3);
-    // Only repositories that measurements name, not any path on the server.
-    for (const other of ['/nonexistent/repo', process.cwd()]) {
+    // repo names a tracked repository, never a path on the server, even one measurements record.
+    for (const other of ['/nonexistent/repo', process.cwd(), repo.dir]) {
       const refused = await v.gql(`query($r: String!) { releases(repo: $r) { tag } }`, { r: other });
       expect(refused.errors![0]!.extensions.code).toBe('NOT_FOUND');
     }

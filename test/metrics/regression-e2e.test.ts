@@ -73,7 +73,8 @@ describe('regression detection end to end', () => {
 
     // A branch from before the change compared with master's head... and master's head against the branch point.
     await repo.git.checkout(['-b', 'feature', shas[BAD - 2]!]);
-    const cmp = await compareRefs(t.db, { dataset: 'TestCam/raw', head: 'master', base: 'feature', repo: repo.dir });
+    // No repo named: the one the runs' software version recorded (this checkout).
+    const cmp = await compareRefs(t.db, { dataset: 'TestCam/raw', head: 'master', base: 'feature' });
     const row = cmp.rows.find((x) => x.metric === 'toy.offset' && x.dataId === null)!;
     expect(cmp.base.commit).toBe(shas[BAD - 2]);
     expect(cmp.head.commit).toBe(shas[17]);

@@ -99,8 +99,9 @@ export async function comparePage(ctx: PageContext): Promise<void> {
   let compare: { base: Side; head: Side; rows: Row[] };
   try {
     ({ compare } = await gql<{ compare: { base: Side; head: Side; rows: Row[] } }>(
-      `query($d: String, $h: String, $b: String, $r: String, $br: String, $hr: String) { compare(dataset: $d, head: $h, base: $b, repo: $r, baseRun: $br, headRun: $hr) { ${FIELDS} } }`,
-      byRuns ? { br: q.get('baseRun'), hr: q.get('headRun') } : { d: dataset, h: head, b: base, r: repo },
+      // No repo: the server orders commits by the repository the dataset's measurements record.
+      `query($d: String, $h: String, $b: String, $br: String, $hr: String) { compare(dataset: $d, head: $h, base: $b, baseRun: $br, headRun: $hr) { ${FIELDS} } }`,
+      byRuns ? { br: q.get('baseRun'), hr: q.get('headRun') } : { d: dataset, h: head, b: base },
       ctx.signal,
     ));
   } catch (e) {

@@ -97,7 +97,7 @@ export async function metricPage(ctx: PageContext): Promise<void> {
     ),
   );
   const releases: Release[] = repo
-    ? await gql<{ releases: Release[] }>('query($r: String!, $b: String!) { releases(repo: $r, branch: $b) { tag commit position } }', { r: repo, b: branches[0] }, ctx.signal)
+    ? await gql<{ releases: Release[] }>('query($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }', { d: dataset, b: branches[0] }, ctx.signal)
         .then((r) => r.releases)
         .catch(() => [])
     : [];

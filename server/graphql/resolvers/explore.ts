@@ -1,6 +1,6 @@
 import { deleteDashboard, findDashboard, listDashboards, runTaskGraph, saveDashboard } from '../../dashboards/index.ts';
 import { listMeasuredSeries, listMeasurements, measuredDataIds, metricOverview } from '../../metrics/overview.ts';
-import { releasesOfMeasuredRepo } from '../../metrics/releases.ts';
+import { releasesOf } from '../../metrics/releases.ts';
 import { metricUnit } from '../../metrics/series.ts';
 import { convertValue } from '../../metrics/verify/index.ts';
 import { listRuns } from '../../runs/index.ts';
@@ -20,7 +20,8 @@ export const exploreQueries = {
     a: { metric?: string | null; dataset?: string | null; runs?: string[] | null; datasetId?: string | null; commits?: string[] | null; limit?: number | null },
     { vera }: Ctx,
   ) => listMeasurements(vera.database.db, { metric: opt(a.metric), dataset: opt(a.dataset), runs: opt(a.runs), datasetId: opt(a.datasetId), commits: opt(a.commits), limit: opt(a.limit) }),
-  releases: (_: unknown, a: { repo: string; branch?: string | null }, { vera }: Ctx) => releasesOfMeasuredRepo(vera.database.db, a.repo, { branch: opt(a.branch) }),
+  releases: (_: unknown, a: { repo?: string | null; dataset?: string | null; branch?: string | null }, { vera }: Ctx) =>
+    releasesOf(vera.database.db, { repo: opt(a.repo), dataset: opt(a.dataset), branch: opt(a.branch) }),
   recentRuns: (_: unknown, a: { limit?: number | null; status?: string | null }, { vera }: Ctx) =>
     listRuns(vera.database.db, { limit: Math.min(a.limit ?? 20, 500), status: opt(a.status) }),
   dashboards: (_: unknown, _a: unknown, { vera }: Ctx) => listDashboards(vera.database.db),

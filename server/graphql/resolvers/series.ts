@@ -42,8 +42,8 @@ export const seriesQueries = {
   regression: async (_: unknown, a: { id: number }, { vera }: Ctx) => regressionOut(await getRegression(vera.database.db, a.id)),
   compare: (_: unknown, a: { baseRun?: string | null; headRun?: string | null; dataset?: string | null; head?: string | null; base?: string | null; repo?: string | null }, { vera }: Ctx) => {
     if (a.baseRun && a.headRun) return compareRuns(vera.database.db, a.baseRun, a.headRun);
-    if (a.dataset && a.head && a.repo) return compareRefs(vera.database.db, { dataset: a.dataset, head: a.head, base: a.base ?? 'master', repo: a.repo });
-    throw new VeraError('BAD_INPUT', 'compare needs baseRun and headRun, or dataset, head (and base) and repo');
+    if (a.dataset && a.head) return compareRefs(vera.database.db, { dataset: a.dataset, head: a.head, base: a.base ?? 'master', repo: a.repo ?? undefined });
+    throw new VeraError('BAD_INPUT', 'compare needs baseRun and headRun, or dataset and head (with base, and repo: a tracked repository)');
   },
   detectionConfig: async (_: unknown, a: { metric: string }, { vera }: Ctx) => (await detectionConfigOf(vera.database.db, a.metric)).config,
 };

@@ -1,0 +1,24 @@
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
+import { trackedRepo } from '../ci/repos.ts';
+import type { Db } from '../db/client.ts';
+import { measurements } from '../db/schema/index.ts';
+import { VeraError } from '../errors.ts';
+
+/**
+ * The git directory to ask about a dataset's commits: the mirror of the tracked repository a
+ * caller names (by name or GitHub owner/name), else the repository the dataset's latest
+ * measurements record (a path the server wrote, from a run's software version or a tracked
+ * repository). Callers never give a path.
+ */
+export async function gitDirOf(db: Db, q: { repo?: string | undefined; dataset?: string | undefined }): Promise<string> {
+  if (q.repo !== undefined) return (await trackedRepo(db, q.repo)).mirrorPath;
+  if (q.dataset === undefined) throw new VeraError('BAD_INPUT', 'name a tracked repository (repo) or a dataset whose measurements record one');
+  const [row] = await db
+    .select({ repo: measurements.repo })
+    .from(measurements)
+    .where(and(eq(measurements.dataset, q.dataset), isNotNull(measurements.repo), isNotNull(measurements.commit)))
+    .orderBy(desc(measurements.measuredAt))
+    .limit(1);
+  if (!row?.repo) throw new VeraError('NOT_FOUND', `no git repository is recorded for the measurements on dataset '${q.dataset}'; name a tracked repository with repo`, { dataset: q.dataset });
+  return row.repo;
+}
