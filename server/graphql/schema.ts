@@ -185,6 +185,12 @@ export const typeDefs = /* GraphQL */ `
     tags: [String!]!
   }
 
+  "One file of a metrics package, by its path inside the package (relative, no ..)."
+  input MetricsFileInput {
+    path: String!
+    text: String!
+  }
+
   type MetricsImport {
     metrics: Int!
     specifications: Int!
@@ -414,8 +420,11 @@ export const typeDefs = /* GraphQL */ `
     ): RunSubmission!
     "Generates the SimCam synthetic instrument's data: raws, truth, refcat, calibrations, skymap (operators)."
     generateSimCam(visits: Int = 12, bands: [String!] = ["g", "r", "i"], seed: Int = 1, detectorGrid: [Int!], detectorSizePx: Int): SimCamSummary!
-    "Imports a verify_metrics-style directory (metrics/ and specs/) on the server."
-    importMetrics(path: String!): MetricsImport!
+    """
+    Imports a verify_metrics-style package sent as its files (metrics/<package>.yaml and
+    specs/<package>/.../<name>.yaml); \`vera metrics import DIR\` reads a directory and sends it.
+    """
+    importMetrics(files: [MetricsFileInput!]!): MetricsImport!
     "Ingests an lsst.verify Job JSON (measurements, metrics, specs, meta) for a dataset at a commit."
     postJob(job: String!, dataset: String!, repo: String, commit: String, branch: String, importDefinitions: Boolean = false): JobIngest!
     "Runs detection on a series and records the regressions it finds, with explanations."
