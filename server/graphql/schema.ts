@@ -402,8 +402,10 @@ export const typeDefs = /* GraphQL */ `
     "A new API token for yourself, or (admins) for another user."
     createToken(name: String!, user: String): CreatedToken!
     """
-    Creates a run of a pipeline (a YAML file on the server; its text may be sent instead) and
-    starts executing it; poll run(name) for progress. config: {task: {field: value}} overrides.
+    Creates a run of a pipeline and starts executing it; poll run(name) for progress.
+    pipelineFile names the pipeline inside a pipeline root (Vera's checkout or
+    VERA_PIPELINE_ROOTS), relative to a root or absolute; it is read there unless pipelineYaml
+    sends its text, and its task classes resolve relative to it. config: {task: {field: value}}.
     """
     submitRun(
       pipelineFile: String!
