@@ -13,6 +13,13 @@ import { VeraError } from '../../server/errors.ts';
 /** Vera's own checkout: its pipelines and test fixtures are always allowed. */
 export const VERA_CHECKOUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/**
+ * Inside Vera's checkout, task modules come only from where its pipelines, test fixtures and
+ * test repositories live. The rest of the checkout holds entry points that act when imported
+ * (bin/vera.js, bench/run.ts, the GitHub Action's bundle): never task classes.
+ */
+export const VERA_TASK_DIRS = ['pipelines', 'test/fixtures', '.test-tmp'] as const;
+
 /** Roots a run may use: Vera's checkout first, then the configured ones. */
 export function pipelineRoots(configured: readonly string[] = []): string[] {
   return [VERA_CHECKOUT, ...configured];
@@ -30,6 +37,14 @@ function realpathOrUndefined(p: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+let realCheckout: string | undefined;
+
+/** Where task modules may lie within a root (real path): all of it, except in Vera's checkout. */
+function taskDirsOf(root: string): string[] {
+  realCheckout ??= realpathOrUndefined(VERA_CHECKOUT) ?? VERA_CHECKOUT;
+  return root === realCheckout ? VERA_TASK_DIRS.map((d) => path.join(root, d)) : [root];
 }
 
 /** A pipeline placed in its roots: the roots (real paths) holding it, and its real directory. */
@@ -98,6 +113,9 @@ export function resolveTaskModule(place: PipelinePlace, label: string, className
   }
   const root = place.roots.find((r) => isInside(r, real));
   if (!root) throw refuse(`it resolves (through a symlink) to ${real}, outside the pipeline's root (${place.roots.join(', ')})`);
+  if (!place.roots.some((r) => taskDirsOf(r).some((d) => isInside(d, real)))) {
+    throw refuse(`${real} is in Vera's checkout but outside its task directories (${VERA_TASK_DIRS.join(', ')}); put your pipelines in a directory of VERA_PIPELINE_ROOTS`);
+  }
   if (path.relative(root, real).split(path.sep).includes('node_modules')) throw refuse('modules under node_modules are dependencies, not task classes');
   if (!MODULE_EXTENSIONS.includes(path.extname(real))) throw refuse(`it resolves to ${real}, not a ${MODULE_EXTENSIONS.join(', ')} file`);
   if (!fs.lstatSync(real).isFile()) throw refuse(`${real} is not a regular file`);

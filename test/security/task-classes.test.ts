@@ -138,6 +138,26 @@ describe('task classes are checked before anything is imported', () => {
     expect(q.tasks[0]!.modulePath).toBe(fs.realpathSync(path.join(inside, 'tasks.mjs')));
   });
 
+  it("inside Vera's checkout, only its task directories hold task modules: not its entry points", async () => {
+    // A module elsewhere in the checkout (like bin/vera.js or bench/run.ts, which act when imported).
+    const scratch = path.join(PROJECT_ROOT, '.scratch');
+    fs.mkdirSync(scratch, { recursive: true });
+    const probe = path.join(scratch, `veraProbeCheckout-${process.pid}.mjs`);
+    fs.writeFileSync(probe, evilModule('veraProbeCheckout'));
+    try {
+      const e = await refusal(`./${path.relative(inside, probe)}#t`);
+      expect(probes.veraProbeCheckout).toBeUndefined();
+      expect(e.code).toBe('PIPELINE_INVALID');
+      expect(e.message).toContain('task directories');
+      expect((await refusal(`./${path.relative(inside, path.join(PROJECT_ROOT, 'bin/vera.js'))}#main`)).code).toBe('PIPELINE_INVALID');
+    } finally {
+      fs.rmSync(probe, { force: true });
+    }
+    // Vera's own task code stays reachable from a test repository.
+    const p = await loadPipelineText(pipelineWith(`./${path.relative(inside, path.join(PROJECT_ROOT, 'pipelines/drp/isr.ts'))}#isr`), path.join(inside, 'p.yaml'));
+    expect(p.tasks[0]!.modulePath).toBe(fs.realpathSync(path.join(PROJECT_ROOT, 'pipelines/drp/isr.ts')));
+  });
+
   it('a pipeline outside every root is refused; an extra root (VERA_PIPELINE_ROOTS) allows it, and only inside it', async () => {
     fs.writeFileSync(path.join(outside, 'tasks.mjs'), OK_TASK);
     const file = path.join(outside, 'p.yaml');
