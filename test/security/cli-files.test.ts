@@ -13,13 +13,18 @@ import { VERIFY_METRICS } from '../metrics/verify/support.ts';
  * documented exit code (cli/exit-codes.ts), never a stack trace.
  */
 const t = useTestDatabase();
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-sec-cli-'));
+const homes: string[] = [];
 const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-sec-cli-elsewhere-'));
 afterAll(() => {
-  fs.rmSync(home, { recursive: true, force: true });
+  for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
   fs.rmSync(elsewhere, { recursive: true, force: true });
 });
-const env = () => cliEnv(home, t.url);
+/** A fresh VERA_HOME per command: the database is emptied between tests, and with it the admin whose token a home keeps. */
+function env() {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-sec-cli-'));
+  homes.push(home);
+  return cliEnv(home, t.url);
+}
 
 function expectOneLineError(r: CliResult, code: number, ...needles: string[]) {
   expect(r.code, r.stderr).toBe(code);
