@@ -6,11 +6,12 @@ import { VeraError } from '../../server/errors.ts';
 /**
  * Where pipelines and their task code may come from. A pipeline lives inside a root (Vera's own
  * checkout, a directory of VERA_PIPELINE_ROOTS, or a CI build's worktree), and its task classes
- * resolve only to modules inside that root. Everything here is decided from paths and `lstat`
- * alone, before any pipeline code is imported: importing a module runs it.
+ * resolve only to modules inside that root (in Vera's checkout: inside its task directories).
+ * Everything here is decided from paths, realpath and `lstat` alone, before any pipeline code is
+ * imported: importing a module runs it.
  */
 
-/** Vera's own checkout: its pipelines and test fixtures are always allowed. */
+/** Vera's own checkout, always a root: its pipelines and test fixtures. */
 export const VERA_CHECKOUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
@@ -28,7 +29,7 @@ export function pipelineRoots(configured: readonly string[] = []): string[] {
 /** Whether `p` is `dir` or lies below it (both absolute and normalized). */
 export function isInside(dir: string, p: string): boolean {
   const rel = path.relative(dir, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 function realpathOrUndefined(p: string): string | undefined {
@@ -153,9 +154,9 @@ export function namePipeline(name: string, roots: readonly string[]): string {
 
 /**
  * Reads a pipeline file named by a caller (see namePipeline). The file, symlinks resolved, must
- * lie inside a root and be a regular file no larger than MAX_PIPELINE_BYTES: a FIFO or a device is never
- * read (it would block the server), a symlink out of the root is refused as the path itself is.
- * Callers authorize before calling: whether a file exists is itself an answer.
+ * lie inside a root and be a regular file of at most MAX_PIPELINE_BYTES: a FIFO or a device is
+ * never read (it would block the server), and a symlink out of the roots is refused as a path
+ * outside them is. Callers authorize first: whether a file exists is itself an answer.
  */
 export async function readPipelineFile(name: string, roots: readonly string[]): Promise<{ file: string; text: string }> {
   const file = namePipeline(name, roots);

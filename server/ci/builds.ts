@@ -6,7 +6,7 @@ import { systemActor } from '../auth/users.ts';
 import type { VeraCore as Vera } from '../app.ts';
 import type { Db } from '../db/client.ts';
 import { buildRuns, builds, collections, datasets, measurements, repos, runs } from '../db/schema/index.ts';
-import { VeraError } from '../errors.ts';
+import { isVeraError, VeraError } from '../errors.ts';
 import { compareRefs, type Comparison } from '../metrics/compare.ts';
 import { comparisonMarkdown, regressionsIn } from '../metrics/compare-format.ts';
 import { datasetLabel } from '../metrics/ingest.ts';
@@ -125,8 +125,9 @@ async function readPipelineIn(worktree: string, pipeline: string, sha: string): 
   try {
     return await readPipelineFile(pipeline, [worktree]);
   } catch (e) {
-    if ((e as VeraError).code === 'NOT_FOUND') throw new VeraError('NOT_FOUND', `pipeline ${pipeline} does not exist at ${sha.slice(0, 10)}`, { file: pipeline });
-    if ((e as VeraError).code === 'PATH_ESCAPE') throw new VeraError('PATH_ESCAPE', `pipeline ${pipeline} at ${sha.slice(0, 10)} leads outside the repository`, { file: pipeline });
+    // Said in the repository's terms: the worktree's place on the server is nobody's business.
+    if (isVeraError(e) && e.code === 'NOT_FOUND') throw new VeraError('NOT_FOUND', `pipeline ${pipeline} does not exist at ${sha.slice(0, 10)}`, { file: pipeline });
+    if (isVeraError(e) && e.code === 'PATH_ESCAPE') throw new VeraError('PATH_ESCAPE', `pipeline ${pipeline} at ${sha.slice(0, 10)} leads outside the repository`, { file: pipeline });
     throw e;
   }
 }
