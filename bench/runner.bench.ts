@@ -21,15 +21,11 @@ import { report, timeMs } from './lib.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const drp = parse(fs.readFileSync(path.join(root, 'pipelines/drp.yaml'), 'utf8')) as { tasks: Record<string, { class: string }> };
-const tasks = Object.fromEntries(
-  ['isr', 'characterizeImage'].map((label) => {
-    const t = drp.tasks[label]!;
-    return [label, { ...t, class: path.join(root, 'pipelines', t.class) }];
-  }),
-);
+const tasks = Object.fromEntries(['isr', 'characterizeImage'].map((label) => [label, drp.tasks[label]!]));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-bench-runner-'));
-const pipelineFile = path.join(dir, 'isr-char.yaml');
-fs.writeFileSync(pipelineFile, stringify({ description: 'isr and characterizeImage', tasks }));
+// Named as if it lay next to drp.yaml: its relative task classes resolve there, inside Vera's checkout.
+const pipelineFile = path.join(root, 'pipelines', 'isr-char.yaml');
+const pipelineYaml = stringify({ description: 'isr and characterizeImage', tasks });
 
 const database = await openDatabase({});
 try {
@@ -42,7 +38,7 @@ try {
   const wall: Record<number, number> = {};
   for (const threads of [1, 2]) {
     const output = `bench/threads-${threads}`;
-    await createRun(database.db, { pipelineFile, pipelineYaml: fs.readFileSync(pipelineFile, 'utf8'), inputs: [SIMCAM.defaults], output, executor: 'local' }, actor);
+    await createRun(database.db, { pipelineFile, pipelineYaml, inputs: [SIMCAM.defaults], output, executor: 'local' }, actor);
     const executor = createLocalExecutor({ threads });
     try {
       const { ms, value } = await timeMs(() => executeRun({ db: database.db, datastore: store, executor, log }, output));

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { codecFor } from '../pipelines/framework/codecs.ts';
 import type { InputDataset, Task, TaskInputs } from '../pipelines/framework/task.ts';
+import { recordedTaskModuleUrl } from './pipeline/roots.ts';
 import type { QuantumJob, QuantumResult } from './worker-job.ts';
 
 const taskCache = new Map<string, Task>();
@@ -11,8 +11,7 @@ async function loadTask(job: QuantumJob): Promise<Task> {
   const key = `${job.modulePath}#${job.exportName}`;
   let task = taskCache.get(key);
   if (!task) {
-    const spec = job.modulePath.startsWith('/') ? pathToFileURL(job.modulePath).href : job.modulePath;
-    const mod = (await import(spec)) as Record<string, Task>;
+    const mod = (await import(recordedTaskModuleUrl(job.modulePath))) as Record<string, Task>;
     task = mod[job.exportName];
     if (!task || typeof task.run !== 'function') throw new Error(`${key} is not a task`);
     taskCache.set(key, task);

@@ -2,7 +2,7 @@
 export interface QuantumJob {
   quantumId: string;
   taskLabel: string;
-  /** Absolute module path (or package specifier) and export name of the task. */
+  /** Absolute real path of the task module (checked when the run was created) and export name. */
   modulePath: string;
   exportName: string;
   config: Record<string, unknown>;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { readMetricsTree } from '../../server/metrics/verify/index.ts';
 import { withClient } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 
@@ -12,10 +13,12 @@ export function register(program: Command): void {
     .argument('<dir>', 'the package root, holding metrics/ and/or specs/')
     .option('--json', 'machine-readable output')
     .action(async (dir: string, opts: { json?: boolean }) => {
+      // Read here and sent as content: the server takes no paths, and may be on another machine.
+      const files = readMetricsTree(path.resolve(dir));
       const { importMetrics } = await withClient((c) =>
         c.request<{ importMetrics: { metrics: number; specifications: number; problems: string[] } }>(
-          'mutation($path: String!) { importMetrics(path: $path) { metrics specifications problems } }',
-          { path: path.resolve(dir) },
+          'mutation($files: [MetricsFileInput!]!) { importMetrics(files: $files) { metrics specifications problems } }',
+          { files },
         ),
       );
       if (opts.json) return printJson(importMetrics);

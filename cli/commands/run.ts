@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { mergeConfig, parseOverrideFile, parseOverrideOptions } from '../../runner/pipeline/config.ts';
 import { VeraError } from '../../server/errors.ts';
 import { splitList, withClient } from '../context.ts';
+import { readLocalFile } from '../files.ts';
 import { followRun } from '../follow.ts';
 import { printJson } from '../output.ts';
 import { parseBind } from './datasets.ts';
@@ -12,7 +12,7 @@ const collect = (v: string, acc: string[]) => [...acc, v];
 
 /** `-c` options and `--config-file`s merged: files first, in order, then `-c`. */
 export function configOverrides(files: string[], options: string[]) {
-  const layers = files.map((f) => parseOverrideFile(fs.readFileSync(f, 'utf8'), f));
+  const layers = files.map((f) => parseOverrideFile(readLocalFile(f, 'config file'), f));
   const merged: Record<string, Record<string, unknown>> = {};
   for (const layer of [...layers, parseOverrideOptions(options)]) {
     for (const [label, fields] of Object.entries(layer)) merged[label] = mergeConfig(merged[label] ?? {}, fields);
@@ -29,6 +29,26 @@ async function finish(name: string, opts: { json?: boolean; wait?: boolean }, fo
   if (opts.json) printJson(final);
   else process.stderr.write(`run '${name}' ${final.status}${final.error ? `: ${final.error}` : ''}\n`);
   if (final.status !== 'succeeded') throw new VeraError('RUN_FAILED', `run '${name}' ${final.status}`, { run: name });
+}
+
+/**
+ * The pipeline is sent as its text; its absolute path tells the server where it lives (inside
+ * Vera's checkout or VERA_PIPELINE_ROOTS), which is what its task classes are relative to.
+ */
+function submitVariables(pipeline: string, opts: Record<string, unknown>) {
+  const file = path.resolve(pipeline);
+  return {
+    pipelineFile: file,
+    pipelineYaml: readLocalFile(file, 'pipeline'),
+    inputs: splitList(opts.input as string),
+    output: opts.output,
+    where: opts.where,
+    bind: (opts.bind as string[]).length ? parseBind(opts.bind as string[]) : undefined,
+    config: configOverrides(opts.configFile as string[], opts.config as string[]),
+    purpose: opts.purpose,
+    saveIntermediates: Boolean(opts.saveIntermediates),
+    seed: Number(opts.seed),
+  };
 }
 
 export function register(program: Command): void {
@@ -49,26 +69,15 @@ export function register(program: Command): void {
     .option('--no-wait', 'return once the run is submitted')
     .option('--json', 'print the final run state as JSON')
     .action(async (pipeline: string | undefined, opts: Record<string, unknown>) => {
+      if (!opts.resume && (!pipeline || !opts.input || !opts.output)) throw new VeraError('BAD_INPUT', 'vera run needs a pipeline file, --input and --output (or --resume <run>)');
+      // Local files are read before connecting, so a wrong name fails at once.
+      const variables = opts.resume ? undefined : submitVariables(pipeline!, opts);
       await withClient(async (client) => {
-        if (opts.resume) {
+        if (!variables) {
           const name = opts.resume as string;
           await client.request(`mutation($name: String!) { resumeRun(name: $name) { name } }`, { name });
           return finish(name, opts, () => followRun(client, name, { quiet: Boolean(opts.json) }));
         }
-        if (!pipeline || !opts.input || !opts.output) throw new VeraError('BAD_INPUT', 'vera run needs a pipeline file, --input and --output (or --resume <run>)');
-        const file = path.resolve(pipeline);
-        const variables = {
-          pipelineFile: file,
-          pipelineYaml: fs.readFileSync(file, 'utf8'),
-          inputs: splitList(opts.input as string),
-          output: opts.output,
-          where: opts.where,
-          bind: (opts.bind as string[]).length ? parseBind(opts.bind as string[]) : undefined,
-          config: configOverrides(opts.configFile as string[], opts.config as string[]),
-          purpose: opts.purpose,
-          saveIntermediates: Boolean(opts.saveIntermediates),
-          seed: Number(opts.seed),
-        };
         const { submitRun } = await client.request<{ submitRun: { run: { name: string; progress: { total: number } }; skipped: number } }>(
           `mutation($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {
             submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed) {

@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
 import type { Task } from '../../pipelines/framework/task.ts';
 import { VeraError } from '../../server/errors.ts';
 import { dimensionGroup, storageClass, type DimensionGroup } from '../../server/repo/index.ts';
 import { canonicalJson, mergeConfig, type ConfigOverrides } from './config.ts';
+import { placePipeline, readPipelineFile, resolveTaskModule, VERA_CHECKOUT } from './roots.ts';
 import { PipelineSchema, type ConnectionDef, type PipelineDef } from './schema.ts';
 
 export interface ResolvedConnection extends ConnectionDef {
@@ -16,7 +15,7 @@ export interface ResolvedConnection extends ConnectionDef {
 
 export interface PipelineTask {
   label: string;
-  /** As written in the YAML, and resolved to an absolute module path and export name. */
+  /** As written in the YAML, and resolved to the module's absolute real path and export name. */
   className: string;
   modulePath: string;
   exportName: string;
@@ -57,24 +56,31 @@ export function parsePipelineYaml(text: string, file: string): PipelineDef {
   return parsed.data;
 }
 
+export interface LoadOptions {
+  /**
+   * Directories the pipeline must lie in; its task classes resolve only to modules inside the
+   * one holding it. Default: Vera's own checkout.
+   */
+  roots?: readonly string[] | undefined;
+}
+
 /**
- * Loads and validates a pipeline: task classes import and look like tasks, dimensions exist and
- * fit (inputs and outputs are determined by the quantum's data ID), each dataset type has one
+ * Loads and validates a pipeline: task classes are relative module paths inside the pipeline's
+ * root (checked before anything is imported) and look like tasks, dimensions exist and fit
+ * (inputs and outputs are determined by the quantum's data ID), each dataset type has one
  * definition and at most one producer, there is no cycle, and configs (defaults, YAML, override
  * files, `-c` options, in that order) pass each task's strict schema.
  */
-export async function loadPipeline(file: string, overrides: ConfigOverrides = {}): Promise<Pipeline> {
-  const abs = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch (e) {
-    throw new VeraError('NOT_FOUND', `cannot read pipeline ${abs}: ${(e as Error).message}`, { file: abs });
-  }
-  return loadPipelineText(text, abs, overrides);
+export async function loadPipeline(file: string, overrides: ConfigOverrides = {}, opts: LoadOptions = {}): Promise<Pipeline> {
+  const roots = opts.roots ?? [VERA_CHECKOUT];
+  const read = await readPipelineFile(file, roots);
+  return loadPipelineText(read.text, read.file, overrides, { roots });
 }
 
-export async function loadPipelineText(text: string, file: string, overrides: ConfigOverrides = {}): Promise<Pipeline> {
+/** Loads a pipeline from its text; `named` is where it lives, which gives its root and what task classes are relative to. */
+export async function loadPipelineText(text: string, named: string, overrides: ConfigOverrides = {}, opts: LoadOptions = {}): Promise<Pipeline> {
+  const place = placePipeline(named, opts.roots ?? [VERA_CHECKOUT]);
+  const file = place.file;
   const def = parsePipelineYaml(text, file);
   const unknownLabels = Object.keys(overrides).filter((l) => !(l in def.tasks));
   if (unknownLabels.length > 0) {
@@ -82,12 +88,13 @@ export async function loadPipelineText(text: string, file: string, overrides: Co
       task: unknownLabels[0],
     });
   }
+  // Every class is checked before any module is imported: importing runs the module.
+  const modules = new Map(Object.entries(def.tasks).map(([label, t]) => [label, resolveTaskModule(place, label, t.class)]));
   const tasks: PipelineTask[] = [];
   for (const [label, t] of Object.entries(def.tasks)) {
     const where = `task '${label}'`;
     const group = groupFor(file, `${where} dimensions`, t.dimensions);
-    const [modSpec, exportName] = t.class.split('#') as [string, string];
-    const modulePath = modSpec.startsWith('.') || modSpec.startsWith('/') ? path.resolve(path.dirname(file), modSpec) : modSpec;
+    const { modulePath, exportName } = modules.get(label)!;
     const task = await importTask(file, where, t.class, modulePath, exportName);
     const connections = Object.entries(t.connections).map(([name, c]) => {
       const cwhere = `${where} connection '${name}'`;
@@ -135,7 +142,7 @@ function checkDimensionsFit(file: string, where: string, c: ResolvedConnection, 
 async function importTask(file: string, where: string, className: string, modulePath: string, exportName: string): Promise<Task> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(modulePath.startsWith('/') ? pathToFileURL(modulePath).href : modulePath)) as Record<string, unknown>;
+    mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
   } catch (e) {
     throw invalid(file, `${where}: unknown task class '${className}': cannot import ${modulePath}: ${(e as Error).message.split('\n')[0]}`, {
       class: className,

@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { readPipelineFile } from '../../runner/pipeline/roots.ts';
 import { requireRole, type Actor } from '../auth/roles.ts';
 import { systemActor } from '../auth/users.ts';
 import type { VeraCore as Vera } from '../app.ts';
 import type { Db } from '../db/client.ts';
 import { buildRuns, builds, collections, datasets, measurements, repos, runs } from '../db/schema/index.ts';
-import { VeraError } from '../errors.ts';
+import { isVeraError, VeraError } from '../errors.ts';
 import { compareRefs, type Comparison } from '../metrics/compare.ts';
 import { comparisonMarkdown, regressionsIn } from '../metrics/compare-format.ts';
 import { datasetLabel } from '../metrics/ingest.ts';
@@ -17,7 +17,7 @@ import { getRun } from '../runs/queries.ts';
 import { resolveRef } from './git.ts';
 import { assertRefName } from './refs.ts';
 import { enqueueGithub } from './outbox.ts';
-import { inputsOf, readPolicy, type BuildEvent, type RunPolicy } from './policy.ts';
+import { inputsOf, isRepoPath, readPolicy, type BuildEvent, type RunPolicy } from './policy.ts';
 import { ensureWorktree, fetchRepo, getRepo, type Repo } from './repos.ts';
 
 export interface BuildRequest {
@@ -92,13 +92,15 @@ export async function requestBuild(vera: Vera, req: BuildRequest, actor: Actor):
     const ci = await systemActor(db);
     const software = { repo: repo.mirrorPath, commit: sha, branch: branchOf(req.ref, req.headBranch), tag: tagOf(req.ref), dirty: false, diffHash: null };
     for (const entry of entries) {
-      const pipelineFile = path.join(worktree, entry.pipeline);
+      const pipeline = await readPipelineIn(worktree, entry.pipeline, sha);
       const output = `ci/${repo.name}/${refLabel(req.ref, req.prNumber)}/${sha.slice(0, 10)}/${entry.name}`;
       const { run } = await createRun(
         db,
         {
-          pipelineFile,
-          pipelineYaml: await readFileIn(pipelineFile),
+          pipelineFile: pipeline.file,
+          pipelineYaml: pipeline.text,
+          // The build's own checkout is its pipeline's only root: task code comes from this commit.
+          pipelineRoots: [worktree],
           inputs: inputsOf(entry),
           output,
           where: entry.where,
@@ -124,15 +126,22 @@ export async function requestBuild(vera: Vera, req: BuildRequest, actor: Actor):
   return (await getBuild(db, created.id)).build;
 }
 
-async function readFileIn(file: string): Promise<string> {
+/** A pipeline of the commit being built: a regular file inside its worktree, symlinks resolved. */
+async function readPipelineIn(worktree: string, pipeline: string, sha: string): Promise<{ file: string; text: string }> {
   try {
-    return await readFile(file, 'utf8');
-  } catch {
-    throw new VeraError('NOT_FOUND', `pipeline ${file} does not exist at this commit`, { file });
+    return await readPipelineFile(pipeline, [worktree]);
+  } catch (e) {
+    // Said in the repository's terms: the worktree's place on the server is nobody's business.
+    if (isVeraError(e) && e.code === 'NOT_FOUND') throw new VeraError('NOT_FOUND', `pipeline ${pipeline} does not exist at ${sha.slice(0, 10)}`, { file: pipeline });
+    if (isVeraError(e) && e.code === 'PATH_ESCAPE') throw new VeraError('PATH_ESCAPE', `pipeline ${pipeline} at ${sha.slice(0, 10)} leads outside the repository`, { file: pipeline });
+    throw e;
   }
 }
 
 async function selectRuns(repo: Repo, sha: string, req: BuildRequest): Promise<RunPolicy[]> {
+  if (req.only && !isRepoPath(req.only.pipeline)) {
+    throw new VeraError('PATH_ESCAPE', `pipeline '${req.only.pipeline}' must be a path inside the repository (relative, without ..)`, { pipeline: req.only.pipeline });
+  }
   if (req.only) return [{ name: path.basename(req.only.pipeline).replace(/\.ya?ml$/, ''), pipeline: req.only.pipeline, dataset: req.only.dataset, config: {}, on: [req.event] }];
   const policy = await readPolicy(repo.mirrorPath, sha);
   if (!policy) throw new VeraError('NOT_FOUND', `'${repo.name}' has no vera.yaml at ${sha.slice(0, 10)}, and no pipeline was given`, { repo: repo.name });

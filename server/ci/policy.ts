@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { simpleGit } from 'simple-git';
 import { z } from 'zod';
@@ -26,7 +27,7 @@ export type BuildEvent = (typeof BUILD_EVENTS)[number];
 const RunPolicySchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'names are letters, digits, _ . -'),
-    pipeline: z.string().min(1),
+    pipeline: z.string().min(1).refine(isRepoPath, 'must be a path inside the repository (relative, / separated, without ..)'),
     dataset: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     where: z.string().optional(),
     config: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
@@ -52,6 +53,16 @@ const PolicySchema = z
       .optional(),
   })
   .strict();
+
+/**
+ * Whether `p` names a file inside a repository: relative, `/`-separated, never climbing out with
+ * `..`. Symlinks are the reader's to resolve (runner/pipeline/roots.ts).
+ */
+export function isRepoPath(p: string): boolean {
+  if (p.includes('\\') || p.includes('\0') || path.posix.isAbsolute(p)) return false;
+  const normalized = path.posix.normalize(p);
+  return normalized !== '.' && normalized !== '..' && !normalized.startsWith('../');
+}
 
 export type RunPolicy = z.infer<typeof RunPolicySchema>;
 export type Policy = z.infer<typeof PolicySchema>;

@@ -200,6 +200,12 @@ export const typeDefs = /* GraphQL */ `
     tags: [String!]!
   }
 
+  "One file of a metrics package, by its path inside the package (relative, no ..)."
+  input MetricsFileInput {
+    path: String!
+    text: String!
+  }
+
   type MetricsImport {
     metrics: Int!
     specifications: Int!
@@ -421,8 +427,10 @@ export const typeDefs = /* GraphQL */ `
     "Enables a disabled user again (admins)."
     enableUser(name: String!): User!
     """
-    Creates a run of a pipeline (a YAML file on the server; its text may be sent instead) and
-    starts executing it; poll run(name) for progress. config: {task: {field: value}} overrides.
+    Creates a run of a pipeline and starts executing it; poll run(name) for progress.
+    pipelineFile names the pipeline inside a pipeline root (Vera's checkout or
+    VERA_PIPELINE_ROOTS), relative to a root or absolute; it is read there unless pipelineYaml
+    sends its text, and its task classes resolve relative to it. config: {task: {field: value}}.
     """
     submitRun(
       pipelineFile: String!
@@ -439,8 +447,11 @@ export const typeDefs = /* GraphQL */ `
     ): RunSubmission!
     "Generates the SimCam synthetic instrument's data: raws, truth, refcat, calibrations, skymap (operators)."
     generateSimCam(visits: Int = 12, bands: [String!] = ["g", "r", "i"], seed: Int = 1, detectorGrid: [Int!], detectorSizePx: Int): SimCamSummary!
-    "Imports a verify_metrics-style directory (metrics/ and specs/) on the server."
-    importMetrics(path: String!): MetricsImport!
+    """
+    Imports a verify_metrics-style package sent as its files (metrics/<package>.yaml and
+    specs/<package>/.../<name>.yaml); \`vera metrics import DIR\` reads a directory and sends it.
+    """
+    importMetrics(files: [MetricsFileInput!]!): MetricsImport!
     "Ingests an lsst.verify Job JSON (measurements, metrics, specs, meta) for a dataset at a commit of repo (a tracked repository's name or GitHub owner/name)."
     postJob(job: String!, dataset: String!, repo: String, commit: String, branch: String, importDefinitions: Boolean = false): JobIngest!
     "Runs detection on a series and records the regressions it finds, with explanations; repo as for series."

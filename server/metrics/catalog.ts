@@ -3,7 +3,7 @@ import { requireRole, type Actor } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
 import { metrics, specifications } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
-import { checkMetricsPackage, loadMetricsPackage, type Metric, type SpecProblem, type ThresholdSpecification } from './verify/index.ts';
+import { checkMetricsPackage, loadMetricsPackageFiles, readMetricsTree, type Metric, type MetricsPackageFile, type SpecProblem, type ThresholdSpecification } from './verify/index.ts';
 
 export interface ImportSummary {
   metrics: number;
@@ -15,23 +15,29 @@ export interface ImportSummary {
 const BATCH = 500;
 
 /**
- * Imports a verify_metrics-style package (`metrics/*.yaml`, `specs/` with `base` inheritance)
- * as it is: metrics and fully resolved specifications are upserted by name in one transaction.
- * A threshold whose unit cannot be compared with its metric's refuses the whole import, naming
- * both units; nothing is written.
+ * Imports a verify_metrics-style package (`metrics/*.yaml`, `specs/` with `base` inheritance),
+ * given as its files, as it is: metrics and fully resolved specifications are upserted by name
+ * in one transaction. A threshold whose unit cannot be compared with its metric's refuses the
+ * whole import, naming both units; nothing is written. `source` names the package in messages.
  */
-export async function importMetricsPackage(db: Db, root: string, actor: Actor): Promise<ImportSummary> {
+export async function importMetricsFiles(db: Db, files: readonly MetricsPackageFile[], actor: Actor, source = 'metrics package'): Promise<ImportSummary> {
   requireRole(actor, 'developer', 'importing metrics');
-  const pkg = loadMetricsPackage(root);
+  const pkg = loadMetricsPackageFiles(files);
   const problems = checkMetricsPackage(pkg);
   const incompatible = problems.find((p) => p.problem.includes('cannot be compared'));
   if (incompatible) {
-    throw new VeraError('UNIT_INCOMPATIBLE', `${root}: specification ${incompatible.spec}: ${incompatible.problem}`, { spec: incompatible.spec });
+    throw new VeraError('UNIT_INCOMPATIBLE', `${source}: specification ${incompatible.spec}: ${incompatible.problem}`, { spec: incompatible.spec });
   }
   const metricList = [...pkg.metrics.values()];
   const specList = [...pkg.specs.specs.values()];
   await upsertMetrics(db, metricList, specList);
   return { metrics: metricList.length, specifications: specList.length, problems };
+}
+
+/** Imports a package directory on this machine (the demo's, tests'); callers of the API send files. */
+export async function importMetricsPackage(db: Db, root: string, actor: Actor): Promise<ImportSummary> {
+  requireRole(actor, 'developer', 'importing metrics');
+  return importMetricsFiles(db, readMetricsTree(root), actor, root);
 }
 
 export async function upsertMetrics(db: Db, metricList: readonly Metric[], specList: readonly ThresholdSpecification[]): Promise<void> {

@@ -16,6 +16,8 @@ export interface RunRequest {
   /** Absolute path of the pipeline YAML (task modules resolve relative to it) and its text. */
   pipelineFile: string;
   pipelineYaml: string;
+  /** Where the pipeline and its task modules may lie (default: Vera's checkout); see runner/pipeline/roots.ts. */
+  pipelineRoots?: readonly string[] | undefined;
   inputs: string[];
   output: string;
   where?: string | undefined;
@@ -40,7 +42,7 @@ export async function createRun(db: Db, req: RunRequest, actor: Actor) {
   requireRole(actor, 'developer', 'creating runs');
   if (req.inputs.length === 0) throw new VeraError('BAD_INPUT', 'a run needs at least one input collection');
   await resolveSearchPath(db, req.inputs);
-  const pipeline = await loadPipelineText(req.pipelineYaml, req.pipelineFile, req.configOverrides ?? {});
+  const pipeline = await loadPipelineText(req.pipelineYaml, req.pipelineFile, req.configOverrides ?? {}, { roots: req.pipelineRoots });
   const graph = await buildQuantumGraph(db, { pipeline, collections: req.inputs, where: req.where, bind: req.bind });
   if (graph.quanta.length === 0) {
     const why = graph.skipped[0] ? ` (e.g. ${graph.skipped[0].taskLabel} ${JSON.stringify(graph.skipped[0].dataId)}: ${graph.skipped[0].reason})` : '';

@@ -1,27 +1,27 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { MAX_PIPELINE_BYTES, namePipeline, pipelineRoots, readPipelineFile } from '../../runner/pipeline/roots.ts';
 import type { Actor } from '../auth/roles.ts';
-import { requireOwner } from '../auth/roles.ts';
+import { requireOwner, requireRole } from '../auth/roles.ts';
 import type { Vera } from '../app.ts';
 import { VeraError } from '../errors.ts';
 import { createRun, type RunRequest } from './create.ts';
 import { getRun } from './queries.ts';
 import { createRerun, type RerunRequest } from './rerun.ts';
 
-export type SubmitRequest = Omit<RunRequest, 'pipelineYaml' | 'executor'> & { pipelineYaml?: string | undefined };
+/**
+ * `pipelineFile` names the pipeline inside a pipeline root (Vera's checkout or VERA_PIPELINE_ROOTS),
+ * relative to a root or absolute; with `pipelineYaml` its text is given and the name only says
+ * where it lives (its root and what its task classes are relative to).
+ */
+export type SubmitRequest = Omit<RunRequest, 'pipelineYaml' | 'executor' | 'pipelineRoots'> & { pipelineYaml?: string | undefined };
 
 /** Creates a run and starts executing it in the background; progress is in `getRun`. */
 export async function submitRun(vera: Vera, req: SubmitRequest, actor: Actor) {
-  const pipelineFile = path.resolve(req.pipelineFile);
-  let pipelineYaml = req.pipelineYaml;
-  if (pipelineYaml === undefined) {
-    try {
-      pipelineYaml = fs.readFileSync(pipelineFile, 'utf8');
-    } catch (e) {
-      throw new VeraError('NOT_FOUND', `cannot read pipeline ${pipelineFile}: ${(e as Error).message}`, { file: pipelineFile });
-    }
-  }
-  const created = await createRun(vera.database.db, { ...req, pipelineFile, pipelineYaml, executor: vera.config.executor }, actor);
+  // Before any file is looked at: whether a path exists is itself an answer.
+  requireRole(actor, 'developer', 'creating runs');
+  const roots = pipelineRoots(vera.config.pipelineRoots);
+  const { file, text } = req.pipelineYaml === undefined ? await readPipelineFile(req.pipelineFile, roots) : { file: namePipeline(req.pipelineFile, roots), text: req.pipelineYaml };
+  if (Buffer.byteLength(text) > MAX_PIPELINE_BYTES) throw new VeraError('BAD_INPUT', `the pipeline text is larger than ${MAX_PIPELINE_BYTES} bytes`, { file });
+  const created = await createRun(vera.database.db, { ...req, pipelineFile: file, pipelineYaml: text, pipelineRoots: roots, executor: vera.config.executor }, actor);
   vera.runs.start(req.output);
   return created;
 }

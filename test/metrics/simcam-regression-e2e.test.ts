@@ -29,13 +29,13 @@ afterAll(async () => {
   repo.remove();
 });
 
-/** The single-frame part of pipelines/drp.yaml with its completeness metric, classes by absolute path. */
+/** The single-frame part of pipelines/drp.yaml with its completeness metric, classes relative to the repository in .test-tmp/. */
 function singleFramePipeline(thresholdSigma: number): string {
   const drp = parse(readFileSync(path.join(PROJECT_ROOT, 'pipelines/drp.yaml'), 'utf8')) as { tasks: Record<string, { class: string; config?: Record<string, unknown> }> };
   const tasks = Object.fromEntries(
     ['isr', 'characterizeImage', 'calibrate', 'detectionCompleteness'].map((label) => {
       const task = drp.tasks[label]!;
-      return [label, { ...task, class: path.join(PROJECT_ROOT, 'pipelines', task.class) }];
+      return [label, { ...task, class: path.relative(repo.dir, path.join(PROJECT_ROOT, 'pipelines', task.class)) }];
     }),
   );
   tasks.characterizeImage!.config = { ...(tasks.characterizeImage!.config ?? {}), thresholdSigma };

@@ -1,4 +1,4 @@
-import { importMetricsPackage, listMetrics, listSpecifications } from '../../metrics/catalog.ts';
+import { importMetricsFiles, listMetrics, listSpecifications } from '../../metrics/catalog.ts';
 import { ingestJob } from '../../metrics/ingest.ts';
 import type { GraphQLContext } from '../context.ts';
 
@@ -10,8 +10,8 @@ export const metricQueries = {
 };
 
 export const metricMutations = {
-  importMetrics: async (_: unknown, a: { path: string }, { vera, actor }: Ctx) => {
-    const s = await importMetricsPackage(vera.database.db, a.path, actor);
+  importMetrics: async (_: unknown, a: { files: { path: string; text: string }[] }, { vera, actor }: Ctx) => {
+    const s = await importMetricsFiles(vera.database.db, a.files, actor);
     return { ...s, problems: s.problems.map((p) => `${p.spec}: ${p.problem}`) };
   },
   postJob: (

@@ -27,7 +27,15 @@ export type { SpecFile } from './spec-docs.ts';
 export { mergeDocuments } from './spec-resolve.ts';
 export { resolveSpecFiles, readSpecPackageDir, loadSpecsDir, type SpecificationSet } from './specs.ts';
 export { ThresholdSpecification, type SpecJson } from './threshold.ts';
-export { loadMetricsPackage, checkMetricsPackage, type MetricsPackage, type SpecProblem } from './package.ts';
+export {
+  loadMetricsPackage,
+  loadMetricsPackageFiles,
+  readMetricsTree,
+  checkMetricsPackage,
+  type MetricsPackage,
+  type MetricsPackageFile,
+  type SpecProblem,
+} from './package.ts';
 
 export { compare, checkThreshold, matchesMetadataQuery, pyEquals, type MetadataQueryOptions } from './evaluate.ts';
 export { subsetSpecs, evaluateJob, type SubsetOptions, type ReportOptions, type SpecCheck, type CheckStatus } from './report.ts';
