@@ -4,6 +4,9 @@
  */
 export type ErrorCode =
   | 'BAD_INPUT'
+  | 'QUERY_TOO_COMPLEX'
+  | 'INTROSPECTION_DISABLED'
+  | 'PAYLOAD_TOO_LARGE'
   | 'CONFIG_INVALID'
   | 'DB_LOCKED'
   | 'UNAUTHENTICATED'
@@ -74,6 +77,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 401;
     case 'FORBIDDEN':
     case 'NOT_OWNER':
+    case 'INTROSPECTION_DISABLED':
       return 403;
     case 'NOT_FOUND':
     case 'UNKNOWN_DATASET':
@@ -87,6 +91,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'DIMENSION_RECORD_CONFLICT':
     case 'DB_LOCKED':
       return 409;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
     case 'INTERNAL':
       return 500;
     default:
