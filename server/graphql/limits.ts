@@ -79,7 +79,7 @@ export function estimatedListSize(coordinate: string, args: Record<string, unkno
   return typeof asked === 'number' && asked >= 1 ? Math.min(asked, limit.max) : limit.default;
 }
 
-/** "At most this many (default D, at most M)." for the schema's argument descriptions. */
+/** The schema's description of a list-size argument, from its limits: one source for both. */
 export function limitDoc(coordinate: ListCoordinate): string {
   const l = LIST_LIMITS[coordinate];
   return `"How many at most: 1 to ${l.max}; default ${l.default}."`;
