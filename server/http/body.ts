@@ -48,14 +48,17 @@ export function readBoundedBody(req: http.IncomingMessage, maxBytes: number): Pr
       cleanup();
       reject(e);
     };
+    const onClose = () => onError(new Error('the client closed the connection before sending its whole body'));
     const cleanup = () => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onClose);
     };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
   });
 }
 

@@ -35,6 +35,8 @@ export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string }
 
     if (route === 'graphql') {
       graphqlRoute(yoga, vera.config.maxBodyBytes, req, res).catch((e: Error) => {
+        // A client that hangs up while sending its body is no server error.
+        if (req.destroyed && !req.complete) return vera.log.debug({ err: e }, 'GraphQL request aborted by the client');
         vera.log.error({ err: e }, 'GraphQL request failed');
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL' } }] });
       });
@@ -42,6 +44,7 @@ export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string }
     }
     if (url.pathname === '/webhooks/github') {
       handleGithubWebhook(vera, req, res).catch((e: Error) => {
+        if (req.destroyed && !req.complete) return vera.log.debug({ err: e }, 'webhook delivery aborted by the client');
         vera.log.error({ err: e }, 'webhook delivery failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'could not store the delivery' });
       });

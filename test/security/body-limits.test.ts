@@ -96,6 +96,17 @@ describe('/graphql body limit', () => {
     expect(JSON.parse(r.body)).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
   });
 
+  it('a client that hangs up halfway through its body leaves the server answering', async () => {
+    await new Promise<void>((resolve) => {
+      const req = http.request(new URL('/graphql', server.url), { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000' } });
+      req.on('error', () => resolve());
+      req.write('{"query": "{ me', () => setImmediate(() => req.destroy()));
+      req.on('close', () => resolve());
+    });
+    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { name } }' }) });
+    expect(await res.json()).toEqual({ data: { me: { name: 'anonymous' } } });
+  });
+
   it('still answers a query whose body is within the limit', async () => {
     const body = Buffer.from(JSON.stringify({ query: '{ me { name } }', variables: { padding: 'x'.repeat(MAX - 200) } }));
     expect(body.length).toBeLessThanOrEqual(MAX);
