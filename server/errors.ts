@@ -7,6 +7,9 @@ import { CodedError, type PipelineErrorCode } from '../pipelines/framework/error
 export type ErrorCode =
   | 'BAD_INPUT'
   | 'BAD_REF'
+  | 'QUERY_TOO_COMPLEX'
+  | 'INTROSPECTION_DISABLED'
+  | 'PAYLOAD_TOO_LARGE'
   | 'CONFIG_INVALID'
   | 'DB_LOCKED'
   | 'UNAUTHENTICATED'
@@ -77,6 +80,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'FORBIDDEN':
     case 'NOT_OWNER':
     case 'NAMESPACE_RESERVED':
+    case 'INTROSPECTION_DISABLED':
       return 403;
     case 'NOT_FOUND':
     case 'UNKNOWN_DATASET':
@@ -90,6 +94,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'DIMENSION_RECORD_CONFLICT':
     case 'DB_LOCKED':
       return 409;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
     case 'INTERNAL':
       return 500;
     default:

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { simpleGit } from 'simple-git';
 import { requireRole, type Actor } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
@@ -116,7 +116,20 @@ async function recordRefs(db: Db, repo: Repo): Promise<void> {
 }
 
 export async function refsOf(db: Db, repo: Repo) {
-  return db.select().from(gitRefs).where(eq(gitRefs.repoId, repo.id)).orderBy(gitRefs.kind, gitRefs.name);
+  return (await refsOfRepos(db, [repo.id])).get(repo.id)!;
+}
+
+/** The refs of several repositories (by id), by kind and name, in one query. */
+export async function refsOfRepos(db: Db, repoIds: readonly number[]): Promise<Map<number, (typeof gitRefs.$inferSelect)[]>> {
+  const out = new Map<number, (typeof gitRefs.$inferSelect)[]>(repoIds.map((id) => [id, []]));
+  if (out.size === 0) return out;
+  const rows = await db
+    .select()
+    .from(gitRefs)
+    .where(inArray(gitRefs.repoId, [...out.keys()]))
+    .orderBy(asc(gitRefs.kind), asc(gitRefs.name));
+  for (const r of rows) out.get(r.repoId)!.push(r);
+  return out;
 }
 
 /**

@@ -20,26 +20,38 @@ type Payload = Record<string, unknown> & { repository?: { full_name?: string } }
 type PayloadOf<E extends 'push' | 'pull_request' | 'release' | 'workflow_run'> = EmitterWebhookEvent<E>['payload'];
 
 /**
+ * Whether a delivery's headers allow reading its body at all: webhooks configured, and the
+ * event, delivery id and signature present. Undefined when they do; else the answer to give.
+ */
+export function checkDeliveryHeaders(secret: string | undefined, headers: Record<string, string | undefined>): DeliveryResponse | undefined {
+  if (!secret) return { status: 503, body: { error: 'webhooks are not configured: set GITHUB_WEBHOOK_SECRET' } };
+  if (!headers['x-github-event'] || !headers['x-github-delivery'] || !headers['x-hub-signature-256']) {
+    return { status: 400, body: { error: 'missing X-GitHub-Event, X-GitHub-Delivery or X-Hub-Signature-256 header' } };
+  }
+  return undefined;
+}
+
+/**
  * Accepts a GitHub webhook delivery: the `X-Hub-Signature-256` HMAC is verified (constant time)
  * before anything is stored; the delivery is stored under its `X-GitHub-Delivery` id, once (a
  * repeat is a no-op), and answered 202 at once; processing happens afterwards.
  */
 export async function receiveDelivery(db: Db, secret: string | undefined, headers: Record<string, string | undefined>, raw: string): Promise<DeliveryResponse> {
-  if (!secret) return { status: 503, body: { error: 'webhooks are not configured: set GITHUB_WEBHOOK_SECRET' } };
-  const event = headers['x-github-event'];
-  const id = headers['x-github-delivery'];
-  const signature = headers['x-hub-signature-256'];
-  if (!event || !id || !signature) {
-    return { status: 400, body: { error: 'missing X-GitHub-Event, X-GitHub-Delivery or X-Hub-Signature-256 header' } };
-  }
-  if (!(await verify(secret, raw, signature).catch(() => false))) return { status: 401, body: { error: 'bad signature' } };
-  let payload: Payload;
+  const refused = checkDeliveryHeaders(secret, headers);
+  if (refused) return refused;
+  const event = headers['x-github-event']!;
+  const id = headers['x-github-delivery']!;
+  if (!(await verify(secret!, raw, headers['x-hub-signature-256']!).catch(() => false))) return { status: 401, body: { error: 'bad signature' } };
+  let parsed: unknown;
   try {
     const text = headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? (new URLSearchParams(raw).get('payload') ?? '') : raw;
-    payload = JSON.parse(text) as Payload;
+    parsed = JSON.parse(text);
   } catch {
     return { status: 400, body: { error: 'payload is not JSON' } };
   }
+  // Every GitHub event is an object; null, numbers, strings and arrays are someone else's.
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { status: 400, body: { error: 'payload is not a JSON object' } };
+  const payload = parsed as Payload;
   const action = typeof payload.action === 'string' ? payload.action : null;
   const [stored] = await db.insert(webhookDeliveries).values({ id, event, action, payload }).onConflictDoNothing().returning({ id: webhookDeliveries.id });
   if (!stored) return { status: 200, body: { delivery: id, duplicate: true } };

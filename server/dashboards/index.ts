@@ -16,4 +16,4 @@ export {
 } from './model.ts';
 export { DEFAULT_DASHBOARDS_DIR, readDefaultDashboards } from './defaults.ts';
 export { deleteDashboard, findDashboard, getDashboard, listDashboards, loadDefaultDashboards, saveDashboard, type DashboardRecord } from './store.ts';
-export { runTaskGraph, type TaskGraph, type TaskGraphEdge, type TaskGraphNode } from './task-graph.ts';
+export { runTaskGraph, runTaskGraphs, type TaskGraph, type TaskGraphEdge, type TaskGraphNode } from './task-graph.ts';

@@ -35,10 +35,39 @@ export interface TaskGraph {
 const emptyProgress = (): RunProgress => ({ total: 0, pending: 0, running: 0, succeeded: 0, failed: 0, blocked: 0 });
 
 export async function runTaskGraph(db: Db, runCollectionId: number): Promise<TaskGraph> {
-  const rows = await queryRows<{ task_label: string; status: QuantumStatus; plan: QuantumPlan | null }>(
+  return (await runTaskGraphs(db, [runCollectionId])).get(runCollectionId)!;
+}
+
+/** The task graphs of several runs, in two queries whatever their number. */
+export async function runTaskGraphs(db: Db, runCollectionIds: readonly number[]): Promise<Map<number, TaskGraph>> {
+  const ids = [...new Set(runCollectionIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await queryRows<{ run_id: number; task_label: string; status: QuantumStatus; plan: QuantumPlan | null }>(
     db,
-    sql`SELECT task_label, status, plan FROM quanta WHERE run_id = ${runCollectionId} ORDER BY task_label`,
+    sql`SELECT run_id, task_label, status, plan FROM quanta WHERE run_id IN (${sql.join(
+      ids.map((id) => sql`${id}::int`),
+      sql`, `,
+    )}) ORDER BY run_id, task_label`,
   );
+  const byRun = new Map<number, typeof rows>(ids.map((id) => [id, []]));
+  for (const r of rows) byRun.get(Number(r.run_id))!.push(r);
+  const partial = new Map([...byRun].map(([id, quanta]) => [id, graphOf(quanta)]));
+  // Where each run's existing inputs come from: one lookup for all of them.
+  const existingIds = new Set([...partial.values()].flatMap((p) => [...p.existing.values()].flatMap((s) => [...s])));
+  const runOf = await collectionsOfDatasets(db, [...existingIds]);
+  return new Map(
+    [...partial].map(([id, p]) => {
+      const inputs = [...p.existing].map(([type, found]): TaskGraphNode => {
+        const names = [...new Set([...found].flatMap((d) => (runOf.has(d) ? [runOf.get(d)!] : [])))].sort();
+        return { id: `input:${type}`, kind: 'input', label: type, progress: null, collections: names };
+      });
+      return [id, { nodes: [...inputs, ...p.nodes], edges: p.edges }];
+    }),
+  );
+}
+
+/** A run's graph from its quanta, but for the collections its inputs come from. */
+function graphOf(rows: { task_label: string; status: QuantumStatus; plan: QuantumPlan | null }[]) {
   const tasks = new Map<string, RunProgress>();
   const producer = new Map<string, string>();
   for (const r of rows) {
@@ -70,20 +99,29 @@ export async function runTaskGraph(db: Db, runCollectionId: number): Promise<Tas
     }
   }
   const nodes: TaskGraphNode[] = [];
-  for (const [type, ids] of existing) {
-    const found = ids.size
-      ? await queryRows<{ name: string }>(
-          db,
-          sql`SELECT DISTINCT c.name FROM datasets d JOIN collections c ON c.id = d.run_id WHERE d.id IN (${sql.join([...ids].map((id) => sql`${id}::uuid`), sql`, `)}) ORDER BY c.name`,
-        )
-      : [];
-    nodes.push({ id: `input:${type}`, kind: 'input', label: type, progress: null, collections: found.map((f) => f.name) });
-  }
   for (const [label, progress] of tasks) nodes.push({ id: `task:${label}`, kind: 'task', label, progress, collections: [] });
   for (const [type, task] of producer) {
     if (consumed.has(type)) continue;
     nodes.push({ id: `output:${type}`, kind: 'output', label: type, progress: null, collections: [] });
     edge(`task:${task}`, `output:${type}`, type);
   }
-  return { nodes, edges: [...edges.values()] };
+  return { existing, nodes, edges: [...edges.values()] };
+}
+
+/** The RUN collection each dataset was written to, by dataset id. */
+async function collectionsOfDatasets(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  // Chunks keep each statement's parameter list bounded.
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    const rows = await queryRows<{ id: string; name: string }>(
+      db,
+      sql`SELECT d.id, c.name FROM datasets d JOIN collections c ON c.id = d.run_id WHERE d.id IN (${sql.join(
+        chunk.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`,
+    );
+    for (const r of rows) out.set(r.id, r.name);
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Logger, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -29,10 +29,12 @@ export interface OpenOptions {
   /** Preloaded PGlite data (a dumped, already-migrated database), used by tests for speed. */
   pgliteLoadDataDir?: Blob | undefined;
   migrate?: boolean;
+  /** Sees every SQL statement sent (tests count them to check that resolvers batch). */
+  logger?: Logger | undefined;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  const database = opts.url ? await openPg(opts.url) : await openPglite(opts);
+  const database = opts.url ? await openPg(opts.url, opts.logger) : await openPglite(opts);
   if (opts.migrate !== false) {
     try {
       await applyMigrations(database);
@@ -44,7 +46,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return database;
 }
 
-async function openPg(url: string): Promise<Database> {
+async function openPg(url: string, logger: Logger | undefined): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle connection dropped by the server (restart, admin kill) must not crash Vera: the pool
   // replaces it on next use, and queries in flight fail with their own error.
@@ -55,7 +57,7 @@ async function openPg(url: string): Promise<Database> {
     throw new Error(`cannot connect to PostgreSQL at ${redactUrl(url)}: ${e.message}`, { cause: e });
   });
   client.release();
-  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  const db = drizzlePg({ client: pool, schema, ...(logger ? { logger } : {}) }) as unknown as Db;
   return { db, driver: 'pg', location: redactUrl(url), close: () => pool.end() };
 }
 
@@ -71,7 +73,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
       ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
       ...(opts.pgliteLoadDataDir ? { loadDataDir: opts.pgliteLoadDataDir } : {}),
     });
-    const db = drizzlePglite({ client, schema }) as unknown as Db;
+    const db = drizzlePglite({ client, schema, ...(opts.logger ? { logger: opts.logger } : {}) }) as unknown as Db;
     return {
       db,
       driver: 'pglite',

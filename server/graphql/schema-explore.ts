@@ -1,3 +1,5 @@
+import { LIST_LIMITS, limitDoc } from './limits.ts';
+
 /**
  * Schema for the web app: what has been measured (for pickers and the overview), raw
  * measurements (per data ID), releases (git tags) and dashboards. Extends schema.ts.
@@ -123,15 +125,15 @@ export const exploreTypeDefs = /* GraphQL */ `
     "Series that have measurements, optionally of one metric."
     measuredSeries(metric: String): [MeasuredSeries!]!
     "Distinct data IDs a metric was measured at on a dataset."
-    measuredDataIds(metric: String!, dataset: String!, limit: Int): [JSON!]!
+    measuredDataIds(metric: String!, dataset: String!, ${limitDoc('Query.measuredDataIds')} limit: Int): [JSON!]!
     "Every measured metric's latest value on a branch against its specifications, with a sparkline."
-    metricOverview(branch: String = "master", points: Int = 30): [MetricSummary!]!
+    metricOverview(branch: String = "master", ${limitDoc('Query.metricOverview')} points: Int = ${LIST_LIMITS['Query.metricOverview'].default}): [MetricSummary!]!
     "Measurements, newest first."
-    measurements(metric: String, dataset: String, runs: [String!], datasetId: ID, commits: [String!], limit: Int = 1000): [Measurement!]!
+    measurements(metric: String, dataset: String, runs: [String!], datasetId: ID, commits: [String!], ${limitDoc('Query.measurements')} limit: Int = ${LIST_LIMITS['Query.measurements'].default}): [Measurement!]!
     "Tags of repo (a tracked repository's name or GitHub owner/name), or of the repository the measurements on dataset record; oldest first; with a branch, placed on its history."
     releases(repo: String, dataset: String, branch: String): [Release!]!
     "The newest runs first (runs lists the oldest first)."
-    recentRuns(limit: Int = 20, status: String): [Run!]!
+    recentRuns(${limitDoc('Query.recentRuns')} limit: Int = ${LIST_LIMITS['Query.recentRuns'].default}, status: String): [Run!]!
     dashboards: [Dashboard!]!
     dashboard(slug: String!): Dashboard
   }

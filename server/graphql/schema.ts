@@ -1,3 +1,5 @@
+import { limitDoc } from './limits.ts';
+
 /**
  * The GraphQL schema. Resolvers (resolvers/*.ts) only parse, authorize and call server/<area>.
  * Names follow DESIGN.md §4: dataset type, collection, run, dimension, data ID.
@@ -139,7 +141,7 @@ export const typeDefs = /* GraphQL */ `
     endedAt: DateTime
     expiresAt: DateTime
     progress: RunProgress!
-    quanta(status: String, task: String, limit: Int): [Quantum!]!
+    quanta(status: String, task: String, ${limitDoc('Run.quanta')} limit: Int): [Quantum!]!
   }
 
   "One execution of one task on one data ID, with its provenance."
@@ -383,12 +385,13 @@ export const typeDefs = /* GraphQL */ `
       bind: JSON
       time: DateTime
       findFirst: Boolean = true
+      ${limitDoc('Query.datasets')}
       limit: Int
     ): [Dataset!]!
     dataset(id: ID!): Dataset
     run(name: String!): Run
     "Runs, newest first."
-    runs(owner: String, status: String, limit: Int): [Run!]!
+    runs(owner: String, status: String, ${limitDoc('Query.runs')} limit: Int): [Run!]!
     quantum(id: ID!): Quantum
     metrics(package: String): [Metric!]!
     specifications(metric: String): [Specification!]!
@@ -402,7 +405,7 @@ export const typeDefs = /* GraphQL */ `
     compare(baseRun: String, headRun: String, dataset: String, head: String, base: String = "master", repo: String): Comparison!
     detectionConfig(metric: String!): JSON!
     repos: [Repo!]!
-    builds(repo: String, status: String, limit: Int): [Build!]!
+    builds(repo: String, status: String, ${limitDoc('Query.builds')} limit: Int): [Build!]!
     build(id: Int!): Build
     "From a dataset back to raw data: each dataset with the quantum that produced it."
     provenance(datasetId: ID!): [ProvenanceStep!]!

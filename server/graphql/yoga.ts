@@ -1,9 +1,13 @@
-import { createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { GraphQLSchema } from 'graphql';
+import { createSchema, createYoga, type CORSOptions, type YogaServerInstance } from 'graphql-yoga';
 import { ANONYMOUS, authenticate, type Actor } from '../auth/index.ts';
 import type { Vera } from '../app.ts';
+import type { VeraConfig } from '../config.ts';
 import { VeraError } from '../errors.ts';
 import type { GraphQLContext } from './context.ts';
 import { maskError } from './errors.ts';
+import { createLoaders } from './loaders.ts';
+import { queryProtection } from './protection.ts';
 import { authMutations, authQueries } from './resolvers/auth.ts';
 import { exploreMutations, exploreQueries, exploreTypes } from './resolvers/explore.ts';
 import { ciMutations, ciQueries, ciTypes } from './resolvers/ci.ts';
@@ -29,8 +33,9 @@ export async function actorOf(vera: Vera, authorization: string | null): Promise
   return authenticate(vera.database.db, m[1]!);
 }
 
-export function createGraphQL(vera: Vera): VeraYoga {
-  const schema = createSchema<GraphQLContext>({
+/** The executable schema: type definitions and resolvers, without a server around them. */
+export function veraSchema(): GraphQLSchema {
+  return createSchema<GraphQLContext>({
     typeDefs: [typeDefs, exploreTypeDefs],
     // Resolver maps merge field by field: the explore map adds fields to types others define (Run).
     resolvers: [
@@ -47,12 +52,39 @@ export function createGraphQL(vera: Vera): VeraYoga {
       { Query: exploreQueries, Mutation: exploreMutations, ...exploreTypes },
     ],
   });
+}
+
+/**
+ * CORS for the configured origins only (yoga's default answers any origin, with credentials):
+ * none configured, none allowed. A browser on another origin can then not read answers.
+ */
+function corsFor(config: VeraConfig): false | ((request: Request) => CORSOptions) {
+  if (config.corsOrigins.length === 0) return false;
+  const allowed = new Set(config.corsOrigins);
+  return (request) => {
+    const origin = request.headers.get('origin');
+    if (!origin || !allowed.has(origin)) return false;
+    return { origin: [origin], credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'], maxAge: 600 };
+  };
+}
+
+export function createGraphQL(vera: Vera): VeraYoga {
+  const { config } = vera;
+  const cors = corsFor(config);
   return createYoga<object, GraphQLContext>({
-    schema,
+    schema: veraSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: false,
+    // GraphiQL's page holds no data, but without introspection it is of no use either.
+    graphiql: config.introspection !== 'off',
+    cors,
+    plugins: [
+      ...queryProtection(config.introspection),
+      // Answers differ by Origin when CORS is on: shared caches must keep them apart.
+      ...(cors ? [{ onResponse: ({ response }: { response: Response }) => response.headers.append('vary', 'Origin') }] : []),
+    ],
     maskedErrors: { maskError: maskError(vera.log) },
-    context: async ({ request }) => ({ vera, actor: await actorOf(vera, request.headers.get('authorization')) }),
+    context: async ({ request }) => ({ vera, actor: await actorOf(vera, request.headers.get('authorization')), loaders: createLoaders(vera.database.db) }),
   });
 }

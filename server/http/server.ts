@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Vera } from '../app.ts';
 import { VeraError } from '../errors.ts';
-import { createGraphQL } from '../graphql/yoga.ts';
+import { createGraphQL, type VeraYoga } from '../graphql/yoga.ts';
+import { readBoundedBody, refuse } from './body.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { landingPage } from './landing.ts';
 import { createStaticFiles } from './static.ts';
@@ -33,11 +34,17 @@ export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string }
     res.on('finish', () => metrics.observe(route, req.method ?? 'GET', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
 
     if (route === 'graphql') {
-      void yoga(req, res);
+      graphqlRoute(yoga, vera.config.maxBodyBytes, req, res).catch((e: Error) => {
+        // A client that hangs up while sending its body is no server error.
+        if (req.destroyed && !req.complete) return vera.log.debug({ err: e }, 'GraphQL request aborted by the client');
+        vera.log.error({ err: e }, 'GraphQL request failed');
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL' } }] });
+      });
       return;
     }
     if (url.pathname === '/webhooks/github') {
       handleGithubWebhook(vera, req, res).catch((e: Error) => {
+        if (req.destroyed && !req.complete) return vera.log.debug({ err: e }, 'webhook delivery aborted by the client');
         vera.log.error({ err: e }, 'webhook delivery failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'could not store the delivery' });
       });
@@ -66,6 +73,23 @@ export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string }
     }
     sendJson(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
   };
+}
+
+/**
+ * /graphql, its body bounded by VERA_MAX_BODY_BYTES: read here as it streams in (refused with
+ * 413 on its Content-Length or as soon as it passes the limit), then handed to yoga, which takes
+ * a body already read from `req.body`.
+ */
+async function graphqlRoute(yoga: VeraYoga, maxBytes: number, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const body = await readBoundedBody(req, maxBytes);
+    if (body === undefined) {
+      const message = `request body over ${maxBytes} bytes (VERA_MAX_BODY_BYTES)`;
+      return refuse(req, res, 413, { errors: [{ message, extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes } }] });
+    }
+    Object.assign(req, { body });
+  }
+  await yoga(req, res);
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown) {

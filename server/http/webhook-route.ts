@@ -1,39 +1,25 @@
 import type http from 'node:http';
 import type { Vera } from '../app.ts';
-import { receiveDelivery } from '../ci/webhooks.ts';
+import { checkDeliveryHeaders, receiveDelivery } from '../ci/webhooks.ts';
+import { readBoundedBody, refuse } from './body.ts';
 
 /** GitHub's own limit on a delivery's payload. */
-const MAX_BODY_BYTES = 25 * 1024 * 1024;
+export const GITHUB_MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 
-function readBody(req: http.IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** POST /webhooks/github: verify, store once, answer 202, then let the processor work. */
+/**
+ * POST /webhooks/github: headers checked before the body is read, the body read up to GitHub's
+ * limit and its signature verified, stored once, answered 202; then the processor works.
+ */
 export async function handleGithubWebhook(vera: Vera, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const send = (status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
-  if (req.method !== 'POST') return send(405, { error: 'POST only' });
-  const raw = await readBody(req);
-  if (raw === undefined) return send(413, { error: `payload over ${MAX_BODY_BYTES} bytes` });
+  if (req.method !== 'POST') return refuse(req, res, 405, { error: 'POST only' });
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  const result = await receiveDelivery(vera.database.db, vera.config.github.webhookSecret, headers, raw);
-  send(result.status, result.body);
+  const secret = vera.config.github.webhookSecret;
+  const refused = checkDeliveryHeaders(secret, headers);
+  if (refused) return refuse(req, res, refused.status, refused.body);
+  const raw = await readBoundedBody(req, GITHUB_MAX_PAYLOAD_BYTES);
+  if (raw === undefined) return refuse(req, res, 413, { error: `payload over GitHub's limit of 25 MB (${GITHUB_MAX_PAYLOAD_BYTES} bytes)` });
+  const result = await receiveDelivery(vera.database.db, secret, headers, raw.toString('utf8'));
+  res.writeHead(result.status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(result.body));
   if (result.status === 202) vera.webhooks.kick();
 }

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { requireRole, type Actor } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
 import { metrics, specifications } from '../db/schema/index.ts';
@@ -107,4 +107,17 @@ export async function listMetrics(db: Db, opts: { package?: string } = {}) {
 export async function listSpecifications(db: Db, opts: { metric?: string } = {}) {
   const q = db.select().from(specifications);
   return opts.metric ? q.where(eq(specifications.metricName, opts.metric)).orderBy(asc(specifications.name)) : q.orderBy(asc(specifications.name));
+}
+
+/** The specifications of several metrics, by name, in one query. */
+export async function specificationsOf(db: Db, metricNames: readonly string[]): Promise<Map<string, (typeof specifications.$inferSelect)[]>> {
+  const out = new Map<string, (typeof specifications.$inferSelect)[]>(metricNames.map((n) => [n, []]));
+  if (out.size === 0) return out;
+  const rows = await db
+    .select()
+    .from(specifications)
+    .where(inArray(specifications.metricName, [...out.keys()]))
+    .orderBy(asc(specifications.name));
+  for (const r of rows) out.get(r.metricName)!.push(r);
+  return out;
 }

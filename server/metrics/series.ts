@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { firstParentHistory } from '../ci/git.ts';
 import { assertRefName } from '../ci/refs.ts';
 import { trackedRepo } from '../ci/repos.ts';
@@ -49,6 +49,16 @@ export interface Series {
 export async function metricUnit(db: Db, metric: string): Promise<string | undefined> {
   const [row] = await db.select({ unit: metrics.unit }).from(metrics).where(eq(metrics.name, metric));
   return row?.unit;
+}
+
+/** Units of several metrics in one query; unknown metrics are absent. */
+export async function metricUnits(db: Db, names: readonly string[]): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const rows = await db
+    .select({ name: metrics.name, unit: metrics.unit })
+    .from(metrics)
+    .where(inArray(metrics.name, [...new Set(names)]));
+  return new Map(rows.map((r) => [r.name, r.unit]));
 }
 
 /**

@@ -68,14 +68,21 @@ function describeFk(e: unknown): string {
   return detail ?? 'foreign key';
 }
 
-/** Records of a dimension, optionally restricted to key values, as plain objects. */
-export async function queryDimensionRecords(db: Db, dimensionName: string, keys: Partial<DataId> = {}): Promise<Record<string, unknown>[]> {
+/**
+ * Records of a dimension, optionally restricted to key values, as plain objects. Key values are
+ * checked as data ID values are (DATA_ID_INVALID), so a wrong type never reaches SQL.
+ */
+export async function queryDimensionRecords(db: Db, dimensionName: string, keys: unknown = {}): Promise<Record<string, unknown>[]> {
   const storage = storageOf(dimensionName);
+  const where = `${dimensionName} records`;
+  if (keys === null || typeof keys !== 'object' || Array.isArray(keys)) {
+    throw new VeraError('DATA_ID_INVALID', `${where}: a data ID must be an object of dimension values, not ${JSON.stringify(keys)}`, {});
+  }
   const conds: SQL[] = [];
   for (const [k, v] of Object.entries(keys)) {
     const col = storage.keys[k];
     if (!col) throw new VeraError('UNKNOWN_DIMENSION', `${dimensionName} records have no key '${k}'`, { dimension: dimensionName, key: k });
-    if (v !== undefined) conds.push(eq(col, v));
+    if (v !== undefined) conds.push(eq(col, checkedValue(k, v, where)));
   }
   const q = db.select().from(storage.table);
   return (await (conds.length ? q.where(and(...conds)) : q)) as Record<string, unknown>[];
@@ -143,15 +150,7 @@ export function validateDataId(group: DimensionGroup, input: DataId, where: stri
         dimension: k,
       });
     }
-    const keyType = dimension(k).keyType;
-    const ok = keyType === 'int' ? typeof v === 'number' && Number.isSafeInteger(v) : typeof v === 'string' && v.length > 0;
-    if (!ok) {
-      throw new VeraError('DATA_ID_INVALID', `${where}: ${k} must be ${keyType === 'int' ? 'an integer' : 'a non-empty string'}, not ${JSON.stringify(v)}`, {
-        dimension: k,
-        value: v,
-      });
-    }
-    out[k] = v;
+    out[k] = checkedValue(k, v, where);
   }
   const missing = group.required.filter((k) => out[k] === undefined);
   if (missing.length > 0) {
@@ -160,6 +159,23 @@ export function validateDataId(group: DimensionGroup, input: DataId, where: stri
     });
   }
   return out;
+}
+
+/** Integer keys stored in 4-byte columns (all but visit ids): wider values would be a database error. */
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+
+/** A data ID value of the dimension's key type, within its column's range; else DATA_ID_INVALID. */
+function checkedValue(k: string, v: unknown, where: string): DataIdValue {
+  const keyType = dimension(k).keyType;
+  const int32 = DIMENSION_STORAGE[k]?.keys[k]?.columnType === 'PgInteger';
+  if (keyType === 'int') {
+    const ok = typeof v === 'number' && Number.isSafeInteger(v) && (!int32 || (v >= INT32.min && v <= INT32.max));
+    if (ok) return v;
+    const range = int32 ? ` from ${INT32.min} to ${INT32.max}` : '';
+    throw new VeraError('DATA_ID_INVALID', `${where}: ${k} must be an integer${range}, not ${JSON.stringify(v)}`, { dimension: k, value: v });
+  }
+  if (typeof v === 'string' && v.length > 0) return v;
+  throw new VeraError('DATA_ID_INVALID', `${where}: ${k} must be a non-empty string, not ${JSON.stringify(v)}`, { dimension: k, value: v });
 }
 
 /** Group members ordered so that a dimension comes after every member that implies it. */

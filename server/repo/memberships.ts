@@ -148,10 +148,27 @@ export async function certifyDatasets(
 
 /** How many datasets a collection holds directly (chains hold none themselves). */
 export async function countMembers(db: Db, c: Collection): Promise<number> {
+  return (await countMembersOf(db, [c])).get(c.id)!;
+}
+
+/** Datasets held directly by each collection, one grouped query per collection type present. */
+export async function countMembersOf(db: Db, cs: readonly Pick<Collection, 'id' | 'type'>[]): Promise<Map<number, number>> {
+  const out = new Map(cs.map((c) => [c.id, 0]));
+  const idsOf = (type: string) => [...new Set(cs.filter((c) => c.type === type).map((c) => c.id))];
   const n = sql<number>`count(*)::int`;
-  let rows: { n: number }[] = [];
-  if (c.type === 'RUN') rows = await db.select({ n }).from(datasets).where(eq(datasets.runId, c.id));
-  if (c.type === 'TAGGED') rows = await db.select({ n }).from(datasetTags).where(eq(datasetTags.collectionId, c.id));
-  if (c.type === 'CALIBRATION') rows = await db.select({ n }).from(datasetCalibs).where(eq(datasetCalibs.collectionId, c.id));
-  return rows[0]?.n ?? 0;
+  const counted: { id: number; n: number }[][] = [];
+  const run = idsOf('RUN');
+  if (run.length) counted.push(await db.select({ id: datasets.runId, n }).from(datasets).where(inArray(datasets.runId, run)).groupBy(datasets.runId));
+  const tagged = idsOf('TAGGED');
+  if (tagged.length) {
+    counted.push(await db.select({ id: datasetTags.collectionId, n }).from(datasetTags).where(inArray(datasetTags.collectionId, tagged)).groupBy(datasetTags.collectionId));
+  }
+  const calib = idsOf('CALIBRATION');
+  if (calib.length) {
+    counted.push(
+      await db.select({ id: datasetCalibs.collectionId, n }).from(datasetCalibs).where(inArray(datasetCalibs.collectionId, calib)).groupBy(datasetCalibs.collectionId),
+    );
+  }
+  for (const r of counted.flat()) out.set(r.id, r.n);
+  return out;
 }

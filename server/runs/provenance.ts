@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { collections, datasets, quanta, quantumInputs, type QuantumPlan, type SoftwareVersion } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
@@ -57,26 +57,87 @@ export async function getQuantum(db: Db, id: string): Promise<QuantumInfo> {
   return q;
 }
 
-export async function quantaOfRun(db: Db, runCollectionId: number, opts: { status?: string; taskLabel?: string; limit?: number } = {}): Promise<QuantumInfo[]> {
-  const rows = await db
-    .select(quantumColumns)
+export interface QuantaFilter {
+  status?: string | undefined;
+  taskLabel?: string | undefined;
+  /** At most this many per run (default 1000). */
+  limit?: number | undefined;
+}
+
+export async function quantaOfRun(db: Db, runCollectionId: number, opts: QuantaFilter = {}): Promise<QuantumInfo[]> {
+  return (await quantaOfRuns(db, [runCollectionId], opts)).get(runCollectionId)!;
+}
+
+/**
+ * The quanta of several runs (by RUN collection id) in one query, ordered by task label and
+ * creation; the filter and the limit apply to each run.
+ */
+export async function quantaOfRuns(db: Db, runCollectionIds: readonly number[], opts: QuantaFilter = {}): Promise<Map<number, QuantumInfo[]>> {
+  const out = new Map<number, QuantumInfo[]>(runCollectionIds.map((id) => [id, []]));
+  if (out.size === 0) return out;
+  const ranked = db
+    .select({
+      ...quantumColumns,
+      createdAt: quanta.createdAt,
+      rank: sql<number>`row_number() OVER (PARTITION BY ${quanta.runId} ORDER BY ${quanta.taskLabel}, ${quanta.createdAt})`.as('rank'),
+    })
     .from(quanta)
     .innerJoin(collections, eq(collections.id, quanta.runId))
-    .where(eq(quanta.runId, runCollectionId))
-    .orderBy(quanta.taskLabel, quanta.createdAt);
-  return rows.filter((q) => (!opts.status || q.status === opts.status) && (!opts.taskLabel || q.taskLabel === opts.taskLabel)).slice(0, opts.limit ?? rows.length);
+    .where(
+      and(
+        inArray(quanta.runId, [...out.keys()]),
+        opts.status ? eq(quanta.status, opts.status) : undefined,
+        opts.taskLabel ? eq(quanta.taskLabel, opts.taskLabel) : undefined,
+      ),
+    )
+    .as('ranked');
+  const rows = await db
+    .select()
+    .from(ranked)
+    .where(lte(ranked.rank, Math.max(1, opts.limit ?? 1000)))
+    .orderBy(asc(ranked.runCollectionId), asc(ranked.rank));
+  for (const { rank: _rank, createdAt: _createdAt, ...q } of rows) out.get(q.runCollectionId)!.push(q);
+  return out;
 }
 
 /** The datasets a quantum read, as registered when it succeeded. */
 export async function quantumInputRefs(db: Db, quantumId: string): Promise<(DatasetRef & { connection: string })[]> {
-  const links = await db.select().from(quantumInputs).where(eq(quantumInputs.quantumId, quantumId));
-  const refs = await getDatasets(db, links.map((l) => l.datasetId));
-  return refs.map((r, i) => ({ ...r, connection: links[i]!.connection }));
+  return (await quantumInputRefsOf(db, [quantumId])).get(quantumId)!;
+}
+
+/** The datasets each quantum read, in two queries whatever their number. */
+export async function quantumInputRefsOf(db: Db, quantumIds: readonly string[]): Promise<Map<string, (DatasetRef & { connection: string })[]>> {
+  const out = new Map<string, (DatasetRef & { connection: string })[]>(quantumIds.map((id) => [id, []]));
+  if (out.size === 0) return out;
+  const links = await db
+    .select()
+    .from(quantumInputs)
+    .where(inArray(quantumInputs.quantumId, [...out.keys()]))
+    .orderBy(quantumInputs.quantumId, quantumInputs.connection, quantumInputs.datasetId);
+  const refs = new Map((await getDatasets(db, [...new Set(links.map((l) => l.datasetId))])).map((r) => [r.id, r]));
+  for (const l of links) out.get(l.quantumId)!.push({ ...refs.get(l.datasetId)!, connection: l.connection });
+  return out;
 }
 
 export async function quantumOutputRefs(db: Db, quantumId: string): Promise<DatasetRef[]> {
-  const rows = await db.select({ id: datasets.id }).from(datasets).where(eq(datasets.quantumId, quantumId));
-  return getDatasets(db, rows.map((r) => r.id));
+  return (await quantumOutputRefsOf(db, [quantumId])).get(quantumId)!;
+}
+
+/** The datasets each quantum wrote, in two queries whatever their number. */
+export async function quantumOutputRefsOf(db: Db, quantumIds: readonly string[]): Promise<Map<string, DatasetRef[]>> {
+  const out = new Map<string, DatasetRef[]>(quantumIds.map((id) => [id, []]));
+  if (out.size === 0) return out;
+  const rows = await db
+    .select({ id: datasets.id, quantumId: datasets.quantumId })
+    .from(datasets)
+    .where(inArray(datasets.quantumId, [...out.keys()]))
+    .orderBy(datasets.createdAt, datasets.id);
+  const refs = await getDatasets(
+    db,
+    rows.map((r) => r.id),
+  );
+  rows.forEach((r, i) => out.get(r.quantumId!)!.push(refs[i]!));
+  return out;
 }
 
 export interface ProvenanceStep {
@@ -102,10 +163,18 @@ export async function provenanceChain(db: Db, datasetId: string): Promise<Proven
       (await db.select({ id: datasets.id, stored: datasets.stored }).from(datasets).where(inArray(datasets.id, frontier))).map((r) => [r.id, r.stored]),
     );
     const producers = new Map((await getQuanta(db, refs.flatMap((r) => (r.quantumId ? [r.quantumId] : [])))).map((q) => [q.id, q]));
+    const inputsOf = new Map<string, string[]>();
+    if (producers.size > 0) {
+      const links = await db
+        .select({ quantumId: quantumInputs.quantumId, datasetId: quantumInputs.datasetId })
+        .from(quantumInputs)
+        .where(inArray(quantumInputs.quantumId, [...producers.keys()]));
+      for (const l of links) inputsOf.set(l.quantumId, [...(inputsOf.get(l.quantumId) ?? []), l.datasetId]);
+    }
     const next: string[] = [];
     for (const ref of refs) {
       const quantum = ref.quantumId ? producers.get(ref.quantumId) : undefined;
-      const inputs = quantum ? (await db.select().from(quantumInputs).where(eq(quantumInputs.quantumId, quantum.id))).map((l) => l.datasetId) : [];
+      const inputs = quantum ? (inputsOf.get(quantum.id) ?? []) : [];
       steps.push({ dataset: { ...ref, stored: stored.get(ref.id) ?? true }, quantum, inputs });
       for (const id of inputs) {
         if (seen.has(id)) continue;

@@ -6,18 +6,25 @@ import type { QuantumStatus, RunInfo, RunProgress, RunPurpose, RunStatus } from 
 
 const EMPTY: RunProgress = { total: 0, pending: 0, running: 0, succeeded: 0, failed: 0, blocked: 0 };
 
-export async function runProgress(db: Db, collectionId: number): Promise<RunProgress> {
+/** Quanta counts by status of each run (by RUN collection id), in one query. */
+export async function runProgresses(db: Db, collectionIds: readonly number[]): Promise<Map<number, RunProgress>> {
+  const out = new Map(collectionIds.map((id) => [id, { ...EMPTY }]));
+  if (out.size === 0) return out;
   const rows = await db
-    .select({ status: quanta.status, n: sql<number>`count(*)::int` })
+    .select({ runId: quanta.runId, status: quanta.status, n: sql<number>`count(*)::int` })
     .from(quanta)
-    .where(eq(quanta.runId, collectionId))
-    .groupBy(quanta.status);
-  const p = { ...EMPTY };
+    .where(inArray(quanta.runId, [...out.keys()]))
+    .groupBy(quanta.runId, quanta.status);
   for (const r of rows) {
+    const p = out.get(r.runId)!;
     p[r.status as QuantumStatus] = r.n;
     p.total += r.n;
   }
-  return p;
+  return out;
+}
+
+export async function runProgress(db: Db, collectionId: number): Promise<RunProgress> {
+  return (await runProgresses(db, [collectionId])).get(collectionId)!;
 }
 
 const runColumns = {
@@ -53,13 +60,26 @@ function selectRuns(db: Db) {
     .innerJoin(users, eq(users.id, runs.ownerId));
 }
 
-async function toInfo(db: Db, r: RunRow): Promise<RunInfo & { collectionId: number; ownerId: number }> {
-  return { ...r, purpose: r.purpose as RunPurpose, status: r.status as RunStatus, progress: await runProgress(db, r.collectionId) };
+export type RunRecord = RunInfo & { collectionId: number; ownerId: number };
+
+/** Rows with their progress, counted for all of them in one query. */
+async function toInfos(db: Db, rows: RunRow[]): Promise<RunRecord[]> {
+  const progress = await runProgresses(
+    db,
+    rows.map((r) => r.collectionId),
+  );
+  return rows.map((r) => ({ ...r, purpose: r.purpose as RunPurpose, status: r.status as RunStatus, progress: progress.get(r.collectionId)! }));
 }
 
-export async function findRun(db: Db, name: string) {
-  const [row] = await selectRuns(db).where(eq(collections.name, name));
-  return row ? toInfo(db, row) : undefined;
+export async function findRun(db: Db, name: string): Promise<RunRecord | undefined> {
+  return (await findRuns(db, [name])).get(name);
+}
+
+/** Runs by name, in two queries whatever their number; names of no run are absent. */
+export async function findRuns(db: Db, names: readonly string[]): Promise<Map<string, RunRecord>> {
+  if (names.length === 0) return new Map();
+  const rows = await selectRuns(db).where(inArray(collections.name, [...new Set(names)]));
+  return new Map((await toInfos(db, rows)).map((r) => [r.name, r]));
 }
 
 export async function getRun(db: Db, name: string) {
@@ -68,14 +88,14 @@ export async function getRun(db: Db, name: string) {
   return run;
 }
 
-/** Runs, newest first. */
-export async function listRuns(db: Db, opts: { owner?: string; status?: string; limit?: number } = {}) {
+/** Runs, newest first: `limit` of them (default 1000, at most 1000). */
+export async function listRuns(db: Db, opts: { owner?: string; status?: string; limit?: number } = {}): Promise<RunRecord[]> {
   const conds = [opts.owner ? eq(users.name, opts.owner) : undefined, opts.status ? eq(runs.status, opts.status) : undefined];
   const rows = await selectRuns(db)
     .where(and(...conds))
     .orderBy(desc(runs.id))
-    .limit(Math.min(opts.limit ?? 1000, 1000));
-  return Promise.all(rows.map((r) => toInfo(db, r)));
+    .limit(Math.max(1, Math.min(opts.limit ?? 1000, 1000)));
+  return toInfos(db, rows);
 }
 
 /** Names of RUN collections by id. */

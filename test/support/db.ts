@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Logger } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { openDatabase, queryRows, sql, type Database, type Db } from '../../server/db/client.ts';
 import { withAdmin, withDatabase } from './global-setup.ts';
@@ -13,8 +14,9 @@ export interface TestDatabase {
 /**
  * Gives the calling test file its own database (a clone of the migrated template), emptied
  * before each test. Runs on PostgreSQL when DATABASE_URL is set, else on in-memory PGlite.
+ * A `logger` sees every statement sent (to count them).
  */
-export function useTestDatabase(): TestDatabase {
+export function useTestDatabase(opts: { logger?: Logger } = {}): TestDatabase {
   let database: Database | undefined;
   let url: string | undefined;
   let dropName: string | undefined;
@@ -26,10 +28,10 @@ export function useTestDatabase(): TestDatabase {
       const template = inject('pgTemplate');
       await withAdmin(serverUrl, (c) => c.query(`CREATE DATABASE "${dropName}" TEMPLATE "${template}"`));
       url = withDatabase(serverUrl, dropName);
-      database = await openDatabase({ url, migrate: false });
+      database = await openDatabase({ url, migrate: false, logger: opts.logger });
     } else {
       const dump = new Blob([fs.readFileSync(inject('pgliteDump'))]);
-      database = await openDatabase({ pgliteLoadDataDir: dump, migrate: false });
+      database = await openDatabase({ pgliteLoadDataDir: dump, migrate: false, logger: opts.logger });
     }
   });
 

@@ -1,19 +1,19 @@
 import { getBuild, listBuilds, requestBuild, type BuildRow } from '../../ci/builds.ts';
 import { BUILD_EVENTS, type BuildEvent } from '../../ci/policy.ts';
-import { addRepo, fetchRepo, findRepoByGithubName, getRepo, listRepos, refsOf, type Repo } from '../../ci/repos.ts';
+import { addRepo, fetchRepo, findRepoByGithubName, getRepo, listRepos, type Repo } from '../../ci/repos.ts';
 import { requireRole } from '../../auth/roles.ts';
 import { VeraError } from '../../errors.ts';
-import { findRun } from '../../runs/queries.ts';
 import type { GraphQLContext } from '../context.ts';
+import { listLimit } from '../limits.ts';
 
 type Ctx = GraphQLContext;
 
 async function buildOut(ctx: Ctx, id: number) {
-  const { build, repo, runs } = await getBuild(ctx.vera.database.db, id);
-  return shape(ctx, build, repo.name, runs.map((r) => r.name));
+  const { build, repo } = await getBuild(ctx.vera.database.db, id);
+  return shape(build, repo.name);
 }
 
-function shape(ctx: Ctx, build: BuildRow, repo: string, runNames?: string[]) {
+function shape(build: BuildRow, repo: string) {
   const summary = (build.summary ?? {}) as { regressions?: number; regressedMetrics?: string[]; markdown?: string; runs?: string[] };
   return {
     ...build,
@@ -21,17 +21,13 @@ function shape(ctx: Ctx, build: BuildRow, repo: string, runNames?: string[]) {
     regressions: summary.regressions ?? null,
     regressedMetrics: summary.regressedMetrics ?? null,
     summaryMarkdown: summary.markdown ?? null,
-    runs: async () => {
-      const names = runNames ?? (await getBuild(ctx.vera.database.db, build.id)).runs.map((r) => r.name);
-      return (await Promise.all(names.map((n) => findRun(ctx.vera.database.db, n)))).filter((r) => r !== undefined);
-    },
   };
 }
 
 export const ciQueries = {
   repos: (_: unknown, _a: unknown, { vera }: Ctx) => listRepos(vera.database.db),
   builds: async (_: unknown, a: { repo?: string | null; status?: string | null; limit?: number | null }, ctx: Ctx) =>
-    (await listBuilds(ctx.vera.database.db, { repo: a.repo ?? undefined, status: a.status ?? undefined, limit: a.limit ?? undefined })).map((b) => shape(ctx, b.build, b.repo)),
+    (await listBuilds(ctx.vera.database.db, { repo: a.repo ?? undefined, status: a.status ?? undefined, limit: listLimit('Query.builds', a.limit) })).map((b) => shape(b.build, b.repo)),
   build: (_: unknown, a: { id: number }, ctx: Ctx) => buildOut(ctx, a.id).catch((e: VeraError) => (e.code === 'NOT_FOUND' ? null : Promise.reject(e))),
 };
 
@@ -72,6 +68,12 @@ export const ciMutations = {
 
 export const ciTypes = {
   Repo: {
-    refs: (r: Repo, _a: unknown, { vera }: Ctx) => refsOf(vera.database.db, r),
+    refs: (r: Repo, _a: unknown, { loaders }: Ctx) => loaders.refsOfRepo.load(r.id),
+  },
+  Build: {
+    runs: async (b: { id: number }, _a: unknown, { loaders }: Ctx) => {
+      const runs = await loaders.runByName.loadMany(await loaders.runNamesOfBuild.load(b.id));
+      return runs.filter((r) => r !== undefined && !(r instanceof Error));
+    },
   },
 };

@@ -1,10 +1,10 @@
-import { deleteDashboard, findDashboard, listDashboards, runTaskGraph, saveDashboard } from '../../dashboards/index.ts';
+import { deleteDashboard, findDashboard, listDashboards, saveDashboard } from '../../dashboards/index.ts';
 import { listMeasuredSeries, listMeasurements, measuredDataIds, metricOverview } from '../../metrics/overview.ts';
 import { releasesOf } from '../../metrics/releases.ts';
-import { metricUnit } from '../../metrics/series.ts';
 import { convertValue } from '../../metrics/verify/index.ts';
 import { listRuns } from '../../runs/index.ts';
 import type { GraphQLContext } from '../context.ts';
+import { listLimit } from '../limits.ts';
 
 type Ctx = GraphQLContext;
 const opt = <T>(v: T | null | undefined): T | undefined => v ?? undefined;
@@ -12,18 +12,18 @@ const opt = <T>(v: T | null | undefined): T | undefined => v ?? undefined;
 export const exploreQueries = {
   measuredSeries: (_: unknown, a: { metric?: string | null }, { vera }: Ctx) => listMeasuredSeries(vera.database.db, { metric: opt(a.metric) }),
   measuredDataIds: (_: unknown, a: { metric: string; dataset: string; limit?: number | null }, { vera }: Ctx) =>
-    measuredDataIds(vera.database.db, { metric: a.metric, dataset: a.dataset, limit: opt(a.limit) }),
+    measuredDataIds(vera.database.db, { metric: a.metric, dataset: a.dataset, limit: listLimit('Query.measuredDataIds', a.limit) }),
   metricOverview: (_: unknown, a: { branch?: string | null; points?: number | null }, { vera }: Ctx) =>
-    metricOverview(vera.database.db, { branch: a.branch ?? 'master', points: opt(a.points) }),
+    metricOverview(vera.database.db, { branch: a.branch ?? 'master', points: listLimit('Query.metricOverview', a.points) }),
   measurements: (
     _: unknown,
     a: { metric?: string | null; dataset?: string | null; runs?: string[] | null; datasetId?: string | null; commits?: string[] | null; limit?: number | null },
     { vera }: Ctx,
-  ) => listMeasurements(vera.database.db, { metric: opt(a.metric), dataset: opt(a.dataset), runs: opt(a.runs), datasetId: opt(a.datasetId), commits: opt(a.commits), limit: opt(a.limit) }),
+  ) => listMeasurements(vera.database.db, { metric: opt(a.metric), dataset: opt(a.dataset), runs: opt(a.runs), datasetId: opt(a.datasetId), commits: opt(a.commits), limit: listLimit('Query.measurements', a.limit) }),
   releases: (_: unknown, a: { repo?: string | null; dataset?: string | null; branch?: string | null }, { vera }: Ctx) =>
     releasesOf(vera.database.db, { repo: opt(a.repo), dataset: opt(a.dataset), branch: opt(a.branch) }),
   recentRuns: (_: unknown, a: { limit?: number | null; status?: string | null }, { vera }: Ctx) =>
-    listRuns(vera.database.db, { limit: Math.min(a.limit ?? 20, 500), status: opt(a.status) }),
+    listRuns(vera.database.db, { limit: listLimit('Query.recentRuns', a.limit), status: opt(a.status) }),
   dashboards: (_: unknown, _a: unknown, { vera }: Ctx) => listDashboards(vera.database.db),
   dashboard: (_: unknown, a: { slug: string }, { vera }: Ctx) => findDashboard(vera.database.db, a.slug),
 };
@@ -35,11 +35,11 @@ export const exploreMutations = {
 
 export const exploreTypes = {
   Run: {
-    taskGraph: (r: { collectionId: number }, _a: unknown, { vera }: Ctx) => runTaskGraph(vera.database.db, r.collectionId),
+    taskGraph: (r: { collectionId: number }, _a: unknown, { loaders }: Ctx) => loaders.taskGraphOfRun.load(r.collectionId),
   },
   Specification: {
-    metricUnitValue: async (s: { metricName: string; value: number; unit: string }, _a: unknown, { vera }: Ctx) => {
-      const unit = await metricUnit(vera.database.db, s.metricName);
+    metricUnitValue: async (s: { metricName: string; value: number; unit: string }, _a: unknown, { loaders }: Ctx) => {
+      const unit = await loaders.metricUnit.load(s.metricName);
       return unit === undefined ? null : convertValue(s.value, s.unit, unit);
     },
   },

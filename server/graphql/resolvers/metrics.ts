@@ -29,6 +29,6 @@ export const metricMutations = {
 
 export const metricTypes = {
   Metric: {
-    specifications: (m: { name: string }, _a: unknown, { vera }: Ctx) => listSpecifications(vera.database.db, { metric: m.name }),
+    specifications: (m: { name: string }, _a: unknown, { loaders }: Ctx) => loaders.specificationsOfMetric.load(m.name),
   },
 };

@@ -2,6 +2,7 @@ import { requireRole } from '../../auth/roles.ts';
 import * as repo from '../../repo/index.ts';
 import type { Collection } from '../../repo/index.ts';
 import type { GraphQLContext } from '../context.ts';
+import { listLimit } from '../limits.ts';
 
 type Ctx = GraphQLContext;
 type Args = Record<string, unknown>;
@@ -11,7 +12,7 @@ const bindOf = (v: unknown) => (v ?? undefined) as repo.DatasetQuery['bind'];
 export const repoQueries = {
   dimensions: () => [...repo.DIMENSIONS.values()],
   storageClasses: () => [...repo.STORAGE_CLASSES.values()],
-  dimensionRecords: (_: unknown, a: { dimension: string; dataId?: repo.DataId | null }, { vera }: Ctx) =>
+  dimensionRecords: (_: unknown, a: { dimension: string; dataId?: unknown }, { vera }: Ctx) =>
     repo.queryDimensionRecords(vera.database.db, a.dimension, a.dataId ?? {}),
   datasetTypes: (_: unknown, _a: Args, { vera }: Ctx) => repo.listDatasetTypes(vera.database.db),
   datasetType: (_: unknown, a: { name: string }, { vera }: Ctx) => repo.findDatasetType(vera.database.db, a.name),
@@ -30,7 +31,7 @@ export const repoQueries = {
       bind: bindOf(a.bind),
       time: a.time ?? undefined,
       findFirst: a.findFirst ?? true,
-      limit: a.limit ?? undefined,
+      limit: listLimit('Query.datasets', a.limit),
     }),
   dataset: (_: unknown, a: { id: string }, { vera }: Ctx) => repo.findDatasetById(vera.database.db, a.id),
 };
@@ -62,6 +63,6 @@ export const repoMutations = {
 
 export const repoTypes = {
   Collection: {
-    datasetCount: (c: Collection, _a: Args, { vera }: Ctx) => repo.countMembers(vera.database.db, c),
+    datasetCount: (c: Collection, _a: Args, { loaders }: Ctx) => loaders.datasetCount.load(c),
   },
 };

@@ -4,6 +4,7 @@ import type { BindValue, DatasetRef } from '../../repo/index.ts';
 import * as runs from '../../runs/index.ts';
 import type { RunInfo, QuantumInfo } from '../../runs/index.ts';
 import type { GraphQLContext } from '../context.ts';
+import { listLimit } from '../limits.ts';
 
 type Ctx = GraphQLContext;
 
@@ -18,7 +19,7 @@ function overridesOf(config: unknown): ConfigOverrides | undefined {
 export const runQueries = {
   run: (_: unknown, a: { name: string }, { vera }: Ctx) => runs.findRun(vera.database.db, a.name),
   runs: (_: unknown, a: { owner?: string | null; status?: string | null; limit?: number | null }, { vera }: Ctx) =>
-    runs.listRuns(vera.database.db, { owner: a.owner ?? undefined, status: a.status ?? undefined, limit: a.limit ?? undefined }),
+    runs.listRuns(vera.database.db, { owner: a.owner ?? undefined, status: a.status ?? undefined, limit: listLimit('Query.runs', a.limit) }),
   quantum: (_: unknown, a: { id: string }, { vera }: Ctx) => runs.getQuanta(vera.database.db, [a.id]).then((q) => q[0] ?? null),
   provenance: async (_: unknown, a: { datasetId: string }, { vera }: Ctx) =>
     (await runs.provenanceChain(vera.database.db, a.datasetId)).map((s) => ({ dataset: s.dataset, stored: s.dataset.stored, quantum: s.quantum ?? null, inputIds: s.inputs })),
@@ -68,14 +69,14 @@ export const runMutations = {
 
 export const runTypes = {
   Run: {
-    quanta: (r: RunInfo & { collectionId: number }, a: { status?: string | null; task?: string | null; limit?: number | null }, { vera }: Ctx) =>
-      runs.quantaOfRun(vera.database.db, r.collectionId, { status: a.status ?? undefined, taskLabel: a.task ?? undefined, limit: a.limit ?? undefined }),
+    quanta: (r: RunInfo & { collectionId: number }, a: { status?: string | null; task?: string | null; limit?: number | null }, { loaders }: Ctx) =>
+      loaders.quantaOfRun.load({ runCollectionId: r.collectionId, status: a.status ?? undefined, taskLabel: a.task ?? undefined, limit: listLimit('Run.quanta', a.limit) }),
   },
   Quantum: {
-    inputs: (q: QuantumInfo, _a: unknown, { vera }: Ctx) => runs.quantumInputRefs(vera.database.db, q.id),
-    outputs: (q: QuantumInfo, _a: unknown, { vera }: Ctx) => runs.quantumOutputRefs(vera.database.db, q.id),
+    inputs: (q: QuantumInfo, _a: unknown, { loaders }: Ctx) => loaders.inputsOfQuantum.load(q.id),
+    outputs: (q: QuantumInfo, _a: unknown, { loaders }: Ctx) => loaders.outputsOfQuantum.load(q.id),
   },
   Dataset: {
-    producer: (d: DatasetRef, _a: unknown, { vera }: Ctx) => (d.quantumId ? runs.getQuantum(vera.database.db, d.quantumId) : null),
+    producer: async (d: DatasetRef, _a: unknown, { loaders }: Ctx) => (d.quantumId ? ((await loaders.quantumById.load(d.quantumId)) ?? null) : null),
   },
 };
