@@ -9,6 +9,6 @@ export function exitCodeOf(e: unknown): number {
   if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'NOT_OWNER' || code === 'NAMESPACE_RESERVED') return EXIT.auth;
   if (code === 'NOT_FOUND' || code.startsWith('UNKNOWN_')) return EXIT.notFound;
   if (code.endsWith('_CONFLICT') || code === 'DB_LOCKED' || code === 'CHAIN_CYCLE') return EXIT.conflict;
-  if (code === 'INTERNAL' || code === 'RUN_FAILED') return EXIT.failure;
+  if (code === 'INTERNAL' || code === 'RUN_FAILED' || code === 'RUN_ORPHANED') return EXIT.failure;
   return EXIT.badInput;
 }

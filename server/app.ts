@@ -30,7 +30,14 @@ export function embeddedDbDir(config: VeraConfig): string {
   return path.join(config.home, 'db');
 }
 
-export async function openVera(config: VeraConfig, log: Logger, opts: { database?: Database } = {}): Promise<Vera> {
+export interface OpenOptions {
+  /** A database opened by the caller, who closes it. */
+  database?: Database;
+  /** How often executing runs' heartbeats are refreshed (tests); default a quarter of the lease. */
+  runHeartbeatMs?: number;
+}
+
+export async function openVera(config: VeraConfig, log: Logger, opts: OpenOptions = {}): Promise<Vera> {
   const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: embeddedDbDir(config) }));
   const datastore = new Datastore(path.join(config.home, 'datastore'));
   const github = config.github.token ? new GithubOutbox(database.db, log, { token: config.github.token, apiUrl: config.github.apiUrl }) : undefined;
@@ -41,6 +48,9 @@ export async function openVera(config: VeraConfig, log: Logger, opts: { database
     log,
     executorName: config.executor,
     threads: config.threads,
+    leaseMs: config.runLeaseMs,
+    singleProcess: database.driver === 'pglite',
+    heartbeatMs: opts.runHeartbeatMs,
     afterRun: async (run) => {
       const { ingested, skipped } = await ingestRunMeasurements(database.db, datastore, run);
       for (const s of skipped) log.warn({ run, dataset: s.datasetId }, `measurement not ingested: ${s.reason}`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemActor } from './auth/users.ts';
 import type { Vera } from './app.ts';
+import { isVeraError } from './errors.ts';
 import { importMetricsPackage } from './metrics/catalog.ts';
 import { importDetectionConfigs } from './metrics/specs-db.ts';
 import { findCollection } from './repo/index.ts';
@@ -47,7 +48,11 @@ export async function ensureDemo(vera: Vera, opts: DemoOptions = {}): Promise<'c
     return outcome;
   } else if (!vera.runs.isActive(DEMO_RUN)) {
     stage(`resuming ${DEMO_RUN} (${run.progress.succeeded}/${run.progress.total} quanta done)`);
-    await resumeRun(vera, DEMO_RUN, actor);
+    // Another server on the same PostgreSQL may hold it: then wait for that one to finish it.
+    await resumeRun(vera, DEMO_RUN, actor).catch((e: unknown) => {
+      if (!isVeraError(e) || e.code !== 'RUN_ACTIVE') throw e;
+      stage(e.message);
+    });
     outcome = outcome === 'created' ? outcome : 'resumed';
   }
   for (;;) {

@@ -42,6 +42,7 @@ export type ErrorCode =
   | 'PIPELINE_INVALID'
   | 'RUN_FAILED'
   | 'RUN_ACTIVE'
+  | 'RUN_ORPHANED'
   | 'EMPTY_GRAPH'
   | 'UNKNOWN_RUN'
   | 'PREREQUISITE_MISSING'

@@ -5,6 +5,7 @@ import { loadDefaultDashboards } from './dashboards/index.ts';
 import { startHttpServer, type VeraHttpServer } from './http/server.ts';
 import type { Logger } from './log.ts';
 import { startScheduler } from './ci/schedule.ts';
+import { recoverOrphanedRuns, startRunRecovery } from './runs/recovery.ts';
 
 export interface RunningVera {
   vera: Vera;
@@ -25,6 +26,12 @@ export async function startVera(config: VeraConfig, log: Logger, opts: { beforeL
       .sweepStaleTemps()
       .then((n) => n > 0 && log.info({ removed: n }, 'removed temporary files left by killed writers'))
       .catch((e: Error) => log.warn({ err: e }, 'could not sweep datastore temporary files'));
+    // Runs whose server died (this one, killed, or a peer on the same PostgreSQL) are taken over
+    // before anything else starts runs; on PostgreSQL, peers that die later are noticed by the
+    // periodic check. PGlite has no peers: every run still running at start is orphaned.
+    const recovered = await recoverOrphanedRuns(vera);
+    if (recovered.resumed.length + recovered.failed.length > 0) log.warn(recovered, 'took over runs whose server stopped');
+    const recovery = vera.database.driver === 'pg' ? startRunRecovery(vera) : undefined;
     // Deliveries and GitHub calls left over from a previous process are picked up at once.
     vera.webhooks.start();
     vera.webhooks.kick();
@@ -43,6 +50,7 @@ export async function startVera(config: VeraConfig, log: Logger, opts: { beforeL
       adminTokenFile,
       stop: async () => {
         stopScheduler();
+        await recovery?.stop();
         await http.close();
         await vera.close();
       },

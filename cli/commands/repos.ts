@@ -89,14 +89,14 @@ export function register(program: Command): void {
     .option('--no-wait', 'return once the build is requested')
     .option('--json', 'print the final build as JSON')
     .action(async (repo: string, commit: string, opts: { ref?: string; pipeline?: string; dataset?: string; wait?: boolean; json?: boolean }) => {
-      await withClient(async (c) => {
+      await withClient(async (c, config) => {
         const { requestBuild } = await c.request<{ requestBuild: BuildRow }>(
           `mutation($repo: String!, $commit: String!, $ref: String!, $pipeline: String, $dataset: String) { requestBuild(repo: $repo, commit: $commit, ref: $ref, pipeline: $pipeline, dataset: $dataset) { ${BUILD_FIELDS} } }`,
           { repo, commit, ref: opts.ref ?? (/^[0-9a-f]{40}$/.test(commit) ? commit : `refs/heads/${commit}`), pipeline: opts.pipeline, dataset: opts.dataset },
         );
         process.stderr.write(`build ${requestBuild.id} of ${requestBuild.commit.slice(0, 10)}: ${requestBuild.runs.length} run(s)\n`);
         if (opts.wait === false) return;
-        for (const r of requestBuild.runs) await followRun(c, r.name, { quiet: Boolean(opts.json) });
+        for (const r of requestBuild.runs) await followRun(c, r.name, { quiet: Boolean(opts.json), leaseMs: config.runLeaseMs });
         let final: BuildRow | null = null;
         for (let i = 0; i < 600; i++) {
           final = (await c.request<{ build: BuildRow | null }>(`query($id: Int!) { build(id: $id) { ${BUILD_FIELDS} } }`, { id: requestBuild.id })).build;

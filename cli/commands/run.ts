@@ -72,11 +72,11 @@ export function register(program: Command): void {
       if (!opts.resume && (!pipeline || !opts.input || !opts.output)) throw new VeraError('BAD_INPUT', 'vera run needs a pipeline file, --input and --output (or --resume <run>)');
       // Local files are read before connecting, so a wrong name fails at once.
       const variables = opts.resume ? undefined : submitVariables(pipeline!, opts);
-      await withClient(async (client) => {
+      await withClient(async (client, config) => {
         if (!variables) {
           const name = opts.resume as string;
           await client.request(`mutation($name: String!) { resumeRun(name: $name) { name } }`, { name });
-          return finish(name, opts, () => followRun(client, name, { quiet: Boolean(opts.json) }));
+          return finish(name, opts, () => followRun(client, name, { quiet: Boolean(opts.json), leaseMs: config.runLeaseMs }));
         }
         const { submitRun } = await client.request<{ submitRun: { run: { name: string; progress: { total: number } }; skipped: number } }>(
           `mutation($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {
@@ -89,7 +89,7 @@ export function register(program: Command): void {
         if (!opts.json) {
           process.stderr.write(`run '${submitRun.run.name}': ${submitRun.run.progress.total} quanta${submitRun.skipped ? ` (${submitRun.skipped} left out: inputs missing)` : ''}\n`);
         }
-        return finish(submitRun.run.name, opts, () => followRun(client, submitRun.run.name, { quiet: Boolean(opts.json) }));
+        return finish(submitRun.run.name, opts, () => followRun(client, submitRun.run.name, { quiet: Boolean(opts.json), leaseMs: config.runLeaseMs }));
       });
     });
 
@@ -103,14 +103,14 @@ export function register(program: Command): void {
     .option('--no-wait', 'return once the run is submitted')
     .option('--json', 'print the final run state as JSON')
     .action(async (opts: { from: string; output: string; config: string[]; saveIntermediates?: boolean; wait?: boolean; json?: boolean }) => {
-      await withClient(async (client) => {
+      await withClient(async (client, config) => {
         await client.request(`mutation($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }`, {
           id: opts.from,
           output: opts.output,
           s: Boolean(opts.saveIntermediates),
           config: parseOverrideOptions(opts.config),
         });
-        return finish(opts.output, opts, () => followRun(client, opts.output, { quiet: Boolean(opts.json) }));
+        return finish(opts.output, opts, () => followRun(client, opts.output, { quiet: Boolean(opts.json), leaseMs: config.runLeaseMs }));
       });
     });
 }

@@ -12,8 +12,8 @@ import { comparisonMarkdown, regressionsIn } from '../metrics/compare-format.ts'
 import { datasetLabel } from '../metrics/ingest.ts';
 import { scanSeries } from '../metrics/regressions.ts';
 import { createCollection, findCollection, tagDatasets } from '../repo/index.ts';
-import { createRun } from '../runs/create.ts';
-import { getRun } from '../runs/queries.ts';
+import { createRun, type RunRequest } from '../runs/create.ts';
+import { findRun, getRun } from '../runs/queries.ts';
 import { resolveRef } from './git.ts';
 import { assertRefName } from './refs.ts';
 import { enqueueGithub } from './outbox.ts';
@@ -57,6 +57,12 @@ function refLabel(ref: string, prNumber?: number): string {
  * webhook delivered twice, the API, a schedule). Reads vera.yaml at that commit, checks the
  * commit out into a worktree, and creates and starts a run per matching entry, with the
  * commit's software version. Commit statuses go to GitHub through the outbox.
+ *
+ * Retryable at any point: the slow preparation (vera.yaml, worktree, pipeline files) comes
+ * first and writes nothing; the build, its runs and their commit statuses are then recorded in
+ * one transaction, and the runs start after it commits (a crash in between leaves pending runs,
+ * which run recovery takes over). A build that failed (`error`) or that an older version left
+ * `queued` with no runs is made again by the next request or delivery for it.
  */
 export async function requestBuild(vera: Vera, req: BuildRequest, actor: Actor): Promise<BuildRow> {
   requireRole(actor, 'developer', 'requesting builds');
@@ -72,58 +78,131 @@ export async function requestBuild(vera: Vera, req: BuildRequest, actor: Actor):
   }
   if (!sha) throw new VeraError('NOT_FOUND', `commit ${req.commit} is not in '${repo.name}', even after a fetch`, { commit: req.commit });
 
-  const [created] = await db
-    .insert(builds)
-    .values({ repoId: repo.id, commit: sha, ref: req.ref, event: req.event, prNumber: req.prNumber ?? null, deliveryId: req.deliveryId ?? null })
-    .onConflictDoNothing()
-    .returning();
-  if (!created) {
-    const [existing] = await db.select().from(builds).where(and(eq(builds.repoId, repo.id), eq(builds.commit, sha), eq(builds.ref, req.ref)));
-    return existing!;
-  }
+  const [existing] = await db.select().from(builds).where(buildKey(repo.id, sha, req.ref));
+  if (existing && !(await needsMaking(db, existing))) return existing;
+  let made: { build: BuildRow; start: string[] };
   try {
-    const entries = await selectRuns(repo, sha, req);
-    if (entries.length === 0) {
-      await db.update(builds).set({ status: 'succeeded', summary: { note: `vera.yaml has no run for ${req.event}` }, updatedAt: new Date() }).where(eq(builds.id, created.id));
-      return (await getBuild(db, created.id)).build;
-    }
-    const worktree = await ensureWorktree(vera.config.home, repo, sha);
-    // Whoever asked, a build's runs are Vera CI's: they write under ci/, which only CI may.
-    const ci = await systemActor(db);
-    const software = { repo: repo.mirrorPath, commit: sha, branch: branchOf(req.ref, req.headBranch), tag: tagOf(req.ref), dirty: false, diffHash: null };
-    for (const entry of entries) {
-      const pipeline = await readPipelineIn(worktree, entry.pipeline, sha);
-      const output = `ci/${repo.name}/${refLabel(req.ref, req.prNumber)}/${sha.slice(0, 10)}/${entry.name}`;
-      const { run } = await createRun(
-        db,
-        {
-          pipelineFile: pipeline.file,
-          pipelineYaml: pipeline.text,
-          // The build's own checkout is its pipeline's only root: task code comes from this commit.
-          pipelineRoots: [worktree],
-          inputs: inputsOf(entry),
-          output,
-          where: entry.where,
-          configOverrides: entry.config,
-          purpose: 'ci',
-          executor: vera.config.executor,
-          software,
-        },
-        ci,
-      );
-      await db.insert(buildRuns).values({ buildId: created.id, runId: run.id, pipeline: entry.pipeline, dataset: datasetLabel(inputsOf(entry)) });
-      await statusUpdate(vera, db, repo, sha, entry.name, 'pending', 'Vera is running the pipeline');
-    }
-    await db.update(builds).set({ status: 'running', updatedAt: new Date() }).where(eq(builds.id, created.id));
-    vera.github?.kick();
-    for (const entry of await db.select({ name: collections.name }).from(buildRuns).innerJoin(runs, eq(runs.id, buildRuns.runId)).innerJoin(collections, eq(collections.id, runs.collectionId)).where(eq(buildRuns.buildId, created.id))) {
-      vera.runs.start(entry.name);
-    }
+    const planned = await planRuns(vera, repo, sha, req);
+    made = await recordBuild(vera, repo, sha, req, planned);
   } catch (e) {
-    await db.update(builds).set({ status: 'error', error: (e as Error).message, updatedAt: new Date() }).where(eq(builds.id, created.id));
+    await recordBuildError(db, repo, sha, req, e as Error).catch((err: Error) => vera.log.error({ repo: repo.name, commit: sha, err }, 'could not record a failed build'));
     throw e;
   }
-  return (await getBuild(db, created.id)).build;
+  if (made.start.length > 0) vera.github?.kick();
+  for (const name of made.start) {
+    // The build is recorded: a run that cannot start now stays pending, and run recovery retries it.
+    await vera.runs.start(name).catch((e: Error) => vera.log.error({ run: name, err: e }, 'could not start a run of a build'));
+  }
+  return (await getBuild(db, made.build.id)).build;
+}
+
+function buildKey(repoId: number, sha: string, ref: string) {
+  return and(eq(builds.repoId, repoId), eq(builds.commit, sha), eq(builds.ref, ref));
+}
+
+/** Whether a recorded build is to be made (again): it failed, or its making stopped before any run was recorded. */
+async function needsMaking(db: Db, build: BuildRow): Promise<boolean> {
+  if (build.status === 'error') return true;
+  if (build.status !== 'queued') return false;
+  const [linked] = await db.select({ runId: buildRuns.runId }).from(buildRuns).where(eq(buildRuns.buildId, build.id)).limit(1);
+  return linked === undefined;
+}
+
+/** One run of a build, ready to create: what vera.yaml lists, with the pipeline file read at the commit. */
+interface PlannedRun {
+  name: string;
+  pipeline: string;
+  dataset: string;
+  request: RunRequest;
+}
+
+/** The slow part of a build, done before anything is written: vera.yaml, the worktree, the pipeline files. */
+async function planRuns(vera: Vera, repo: Repo, sha: string, req: BuildRequest): Promise<PlannedRun[]> {
+  const entries = await selectRuns(repo, sha, req);
+  if (entries.length === 0) return [];
+  const worktree = await ensureWorktree(vera.config.home, repo, sha);
+  const software = { repo: repo.mirrorPath, commit: sha, branch: branchOf(req.ref, req.headBranch), tag: tagOf(req.ref), dirty: false, diffHash: null };
+  const planned: PlannedRun[] = [];
+  for (const entry of entries) {
+    const pipeline = await readPipelineIn(worktree, entry.pipeline, sha);
+    const output = `ci/${repo.name}/${refLabel(req.ref, req.prNumber)}/${sha.slice(0, 10)}/${entry.name}`;
+    planned.push({
+      name: entry.name,
+      pipeline: entry.pipeline,
+      dataset: datasetLabel(inputsOf(entry)),
+      request: {
+        pipelineFile: pipeline.file,
+        pipelineYaml: pipeline.text,
+        // The build's own checkout is its pipeline's only root: task code comes from this commit.
+        pipelineRoots: [worktree],
+        inputs: inputsOf(entry),
+        output,
+        where: entry.where,
+        configOverrides: entry.config,
+        purpose: 'ci',
+        executor: vera.config.executor,
+        software,
+      },
+    });
+  }
+  return planned;
+}
+
+/**
+ * Records the build, its runs, their links and commit statuses in one transaction; returns the
+ * build and the runs to start. The build's row is locked while a failed build is made again,
+ * so two processors never both make it; one that finds it made returns it, starting nothing.
+ */
+async function recordBuild(vera: Vera, repo: Repo, sha: string, req: BuildRequest, planned: PlannedRun[]): Promise<{ build: BuildRow; start: string[] }> {
+  // Whoever asked, a build's runs are Vera CI's: they write under ci/, which only CI may.
+  const ci = await systemActor(vera.database.db);
+  return vera.database.db.transaction(async (tx) => {
+    const values = { repoId: repo.id, commit: sha, ref: req.ref, event: req.event, prNumber: req.prNumber ?? null, deliveryId: req.deliveryId ?? null };
+    let [build] = await tx.insert(builds).values(values).onConflictDoNothing().returning();
+    if (!build) {
+      const [locked] = await tx.select().from(builds).where(buildKey(repo.id, sha, req.ref)).for('update');
+      if (!(await needsMaking(tx, locked!))) return { build: locked!, start: [] };
+      // Links of an earlier attempt (older versions recorded runs one by one) are made again below.
+      await tx.delete(buildRuns).where(eq(buildRuns.buildId, locked!.id));
+      [build] = await tx.update(builds).set({ ...values, status: 'queued', error: null, summary: null, updatedAt: new Date() }).where(eq(builds.id, locked!.id)).returning();
+    }
+    const id = build!.id;
+    if (planned.length === 0) {
+      const [done] = await tx.update(builds).set({ status: 'succeeded', summary: { note: `vera.yaml has no run for ${req.event}` }, updatedAt: new Date() }).where(eq(builds.id, id)).returning();
+      return { build: done!, start: [] };
+    }
+    const start: string[] = [];
+    for (const p of planned) {
+      const run = (await earlierRun(tx, p.request.output)) ?? (await createRun(tx, p.request, ci)).run;
+      await tx.insert(buildRuns).values({ buildId: id, runId: run.id, pipeline: p.pipeline, dataset: p.dataset });
+      await statusUpdate(vera, tx, repo, sha, p.name, 'pending', 'Vera is running the pipeline');
+      if (run.status !== 'succeeded') start.push(run.name);
+    }
+    const [running] = await tx.update(builds).set({ status: 'running', updatedAt: new Date() }).where(eq(builds.id, id)).returning();
+    return { build: running!, start };
+  });
+}
+
+/**
+ * A run an earlier attempt of a build made under this name (older versions recorded a build's
+ * runs one by one, so a crash could leave some): kept and resumed, unless another build has it.
+ */
+async function earlierRun(tx: Db, name: string) {
+  const run = await findRun(tx, name);
+  if (!run) return undefined;
+  const [other] = await tx.select({ buildId: buildRuns.buildId }).from(buildRuns).where(eq(buildRuns.runId, run.id)).limit(1);
+  return other ? undefined : run;
+}
+
+/** Records why a build could not be made, unless another attempt made it meanwhile; the next request makes it again. */
+async function recordBuildError(db: Db, repo: Repo, sha: string, req: BuildRequest, e: Error): Promise<void> {
+  await db.transaction(async (tx) => {
+    const values = { repoId: repo.id, commit: sha, ref: req.ref, event: req.event, prNumber: req.prNumber ?? null, deliveryId: req.deliveryId ?? null, status: 'error', error: e.message };
+    const [created] = await tx.insert(builds).values(values).onConflictDoNothing().returning({ id: builds.id });
+    if (created) return;
+    const [locked] = await tx.select().from(builds).where(buildKey(repo.id, sha, req.ref)).for('update');
+    if (locked && (await needsMaking(tx, locked))) await tx.update(builds).set({ status: 'error', error: e.message, updatedAt: new Date() }).where(eq(builds.id, locked.id));
+  });
 }
 
 /** A pipeline of the commit being built: a regular file inside its worktree, symlinks resolved. */

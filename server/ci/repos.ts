@@ -135,11 +135,22 @@ export async function refsOfRepos(db: Db, repoIds: readonly number[]): Promise<M
 /**
  * A checkout of `sha` to run from: a detached git worktree of the mirror under
  * `$VERA_HOME/worktrees/<repo>/<sha>`, made once and reused by every run of that commit.
+ * `<sha>.done` beside it says the checkout completed: `git worktree add` writes `.git` before the
+ * files, so a process killed during it leaves a worktree that looks made but lacks files.
  */
 export async function ensureWorktree(home: string, repo: Repo, sha: string): Promise<string> {
   if (!/^[0-9a-f]{40}$/.test(sha)) throw new VeraError('BAD_INPUT', `'${sha}' is not a full commit SHA`);
   const dir = path.join(home, 'worktrees', repo.name, sha);
-  if (fs.existsSync(path.join(dir, '.git'))) return dir;
+  const done = `${dir}.done`;
+  if (fs.existsSync(path.join(dir, '.git'))) {
+    if (fs.existsSync(done)) return dir;
+    // Made before completion was recorded: kept if git finds it whole.
+    if (await isCompleteCheckout(dir, sha)) {
+      fs.writeFileSync(done, `${sha}\n`);
+      return dir;
+    }
+  }
+  fs.rmSync(done, { force: true });
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const git = simpleGit({ baseDir: repo.mirrorPath });
   const has = await git.raw(['cat-file', '-t', sha]).then((t) => t.trim() === 'commit', () => false);
@@ -148,5 +159,15 @@ export async function ensureWorktree(home: string, repo: Repo, sha: string): Pro
   fs.rmSync(dir, { recursive: true, force: true });
   await git.raw(['worktree', 'prune']);
   await git.raw(['worktree', 'add', '--detach', '--force', dir, sha]);
+  fs.writeFileSync(done, `${sha}\n`);
   return dir;
+}
+
+/** Whether a worktree is checked out at `sha` with every tracked file as committed. */
+async function isCompleteCheckout(dir: string, sha: string): Promise<boolean> {
+  const git = simpleGit({ baseDir: dir });
+  const head = await git.revparse(['HEAD']).then((h) => h.trim(), () => '');
+  if (head !== sha) return false;
+  const changes = await git.raw(['status', '--porcelain', '--untracked-files=no']).catch(() => 'unknown');
+  return changes.trim() === '';
 }

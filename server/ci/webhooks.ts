@@ -34,7 +34,8 @@ export function checkDeliveryHeaders(secret: string | undefined, headers: Record
 /**
  * Accepts a GitHub webhook delivery: the `X-Hub-Signature-256` HMAC is verified (constant time)
  * before anything is stored; the delivery is stored under its `X-GitHub-Delivery` id, once (a
- * repeat is a no-op), and answered 202 at once; processing happens afterwards.
+ * repeat is a no-op, unless processing it had failed for good), and answered 202 at once;
+ * processing happens afterwards.
  */
 export async function receiveDelivery(db: Db, secret: string | undefined, headers: Record<string, string | undefined>, raw: string): Promise<DeliveryResponse> {
   const refused = checkDeliveryHeaders(secret, headers);
@@ -54,8 +55,16 @@ export async function receiveDelivery(db: Db, secret: string | undefined, header
   const payload = parsed as Payload;
   const action = typeof payload.action === 'string' ? payload.action : null;
   const [stored] = await db.insert(webhookDeliveries).values({ id, event, action, payload }).onConflictDoNothing().returning({ id: webhookDeliveries.id });
-  if (!stored) return { status: 200, body: { delivery: id, duplicate: true } };
-  return { status: 202, body: { delivery: id, accepted: true } };
+  if (stored) return { status: 202, body: { delivery: id, accepted: true } };
+  // GitHub's "Redeliver" sends the same delivery id again: one whose processing was given up on
+  // (attempts used up) is tried again, from the first attempt; any other repeat is a no-op.
+  const [retried] = await db
+    .update(webhookDeliveries)
+    .set({ status: 'received', attempts: 0, nextAttemptAt: new Date() })
+    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, 'failed')))
+    .returning({ id: webhookDeliveries.id });
+  if (retried) return { status: 202, body: { delivery: id, accepted: true, redelivered: true } };
+  return { status: 200, body: { delivery: id, duplicate: true } };
 }
 
 const MAX_ATTEMPTS = 5;

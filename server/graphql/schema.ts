@@ -140,6 +140,8 @@ export const typeDefs = /* GraphQL */ `
     startedAt: DateTime
     endedAt: DateTime
     expiresAt: DateTime
+    "Refreshed while a server executes the run; a running run whose heartbeat stopped moving lost its server."
+    heartbeatAt: DateTime
     progress: RunProgress!
     quanta(status: String, task: String, ${limitDoc('Run.quanta')} limit: Int): [Quantum!]!
   }

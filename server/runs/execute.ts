@@ -24,6 +24,8 @@ export interface ExecuteOptions {
   onProgress?: (p: RunProgress) => void;
   /** Stops starting new quanta; running ones finish and are registered. */
   signal?: AbortSignal;
+  /** True once another process took the run over (RunManager): its final state is then not written here. */
+  isLost?: () => boolean;
 }
 
 interface QuantumRow {
@@ -161,6 +163,7 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   }
 
   const final = progress();
+  if (opts.isLost?.()) return 'cancelled';
   const status: RunStatus = final.succeeded === final.total ? 'succeeded' : opts.signal?.aborted && final.failed === 0 ? 'cancelled' : 'failed';
   if (status === 'succeeded' && !run.saveIntermediates) await dropIntermediates(db, deps.datastore, run.collectionId, rows);
   const error = status === 'failed' ? `${final.failed} quanta failed, ${final.blocked} blocked, ${final.pending} not run` : null;

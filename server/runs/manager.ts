@@ -4,29 +4,48 @@ import { VeraError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Datastore } from '../repo/index.ts';
 import { executeRun } from './execute.ts';
+import { claimRun, refreshHeartbeat, type LeaseOptions } from './lease.ts';
+import { getRun } from './queries.ts';
 import type { RunStatus } from './types.ts';
+
+/** One run this process executes: its lease on the run, and how to stop it. */
+interface Execution {
+  runId: number | undefined;
+  /** The claim token (lease.ts); undefined until the claim is made. */
+  token: Date | undefined;
+  /** Set when another process took the run over: this one stops and leaves the run to it. */
+  lost: boolean;
+  abort: AbortController;
+  done: Promise<RunStatus | undefined>;
+}
+
+export interface RunManagerDeps extends LeaseOptions {
+  db: Db;
+  datastore: Datastore;
+  log: Logger;
+  executorName: 'local' | 'slurm';
+  threads?: number | undefined;
+  /** Called after each execution ends (measurement ingest, reporting); its errors are logged. */
+  afterRun?: ((run: string, status: RunStatus) => Promise<void>) | undefined;
+  /** How often heartbeats of executing runs are refreshed; default a quarter of the lease. */
+  heartbeatMs?: number | undefined;
+}
 
 /**
  * Executes runs in the background of a server (or of an in-process CLI), one executor shared by
- * all of them. Knows which runs this process is executing, so a resume cannot start a second
- * execution of the same run.
+ * all of them. Each run is claimed first (a lease on its row, see lease.ts) and its heartbeat is
+ * refreshed while it executes, so other servers on the database know it is alive and a run whose
+ * server died can be taken over. Knows which runs this process is executing, so a resume cannot
+ * start a second execution of the same run.
  */
 export class RunManager {
   private executor: Executor | undefined;
-  private readonly active = new Map<string, Promise<RunStatus>>();
+  private readonly active = new Map<string, Execution>();
   private readonly abort = new AbortController();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private beating: Promise<void> | undefined;
 
-  constructor(
-    private readonly deps: {
-      db: Db;
-      datastore: Datastore;
-      log: Logger;
-      executorName: 'local' | 'slurm';
-      threads?: number | undefined;
-      /** Called after each execution ends (measurement ingest, reporting); its errors are logged. */
-      afterRun?: ((run: string, status: RunStatus) => Promise<void>) | undefined;
-    },
-  ) {}
+  constructor(private readonly deps: RunManagerDeps) {}
 
   private getExecutor(): Executor {
     if (this.deps.executorName !== 'local') {
@@ -40,31 +59,103 @@ export class RunManager {
     return this.active.has(run);
   }
 
-  /** Starts executing a run in the background; its outcome is in the database (and `wait`). */
-  start(run: string): void {
+  /** Names of the runs this process is executing. */
+  activeRuns(): string[] {
+    return [...this.active.keys()];
+  }
+
+  /**
+   * Claims a run and starts executing it in the background; resolves once it is claimed (its
+   * outcome is in the database, and in `wait`). Refused with RUN_ACTIVE while another process's
+   * lease on the run is alive. `claimed` is the token of a claim the caller already made (the
+   * recovery of orphaned runs).
+   */
+  async start(run: string, opts: { claimed?: Date } = {}): Promise<void> {
     if (this.active.has(run)) throw new VeraError('RUN_ACTIVE', `run '${run}' is already being executed by this server`, { run });
     const executor = this.getExecutor();
-    const execution = executeRun({ ...this.deps, executor }, run, { signal: this.abort.signal })
-      .catch((e: Error) => {
+    let settle!: (status: RunStatus | undefined) => void;
+    const execution: Execution = { runId: undefined, token: undefined, lost: false, abort: new AbortController(), done: new Promise((r) => (settle = r)) };
+    // Registered before the first await, so two starts of one run in this process cannot both claim it.
+    this.active.set(run, execution);
+    try {
+      const info = await getRun(this.deps.db, run);
+      execution.runId = info.id;
+      execution.token = opts.claimed ?? (await claimRun(this.deps.db, info.id, this.deps));
+      if (!execution.token) {
+        const last = (await getRun(this.deps.db, run)).heartbeatAt;
+        throw new VeraError(
+          'RUN_ACTIVE',
+          `run '${run}' is being executed by another server (last heartbeat ${last?.toISOString() ?? 'unknown'}); if that server is gone, it is taken over once its heartbeat is ${Math.round(this.deps.leaseMs / 1000)} s old`,
+          { run, heartbeatAt: last?.toISOString() ?? null },
+        );
+      }
+    } catch (e) {
+      this.active.delete(run);
+      settle(undefined);
+      throw e;
+    }
+    this.ensureHeartbeat();
+    void this.execute(run, execution, executor).then(settle);
+  }
+
+  private async execute(run: string, execution: Execution, executor: Executor): Promise<RunStatus> {
+    try {
+      const signal = AbortSignal.any([this.abort.signal, execution.abort.signal]);
+      const status = await executeRun({ ...this.deps, executor }, run, { signal, isLost: () => execution.lost }).catch((e: Error) => {
         this.deps.log.error({ run, err: e }, 'run execution failed');
         return 'failed' as RunStatus;
-      })
-      .then(async (status) => {
-        await this.deps.afterRun?.(run, status).catch((e: Error) => this.deps.log.error({ run, err: e }, 'after-run step failed'));
-        return status;
       });
-    this.active.set(run, execution);
-    void execution.finally(() => this.active.delete(run));
+      // A run taken over by another server is that server's to finish and report.
+      if (!execution.lost) await this.runEnded(run, status);
+      return status;
+    } finally {
+      this.active.delete(run);
+    }
+  }
+
+  /** The after-run steps (ingest, build reports), also for runs that ended without executing here (failed by recovery). */
+  async runEnded(run: string, status: RunStatus): Promise<void> {
+    await this.deps.afterRun?.(run, status).catch((e: Error) => this.deps.log.error({ run, err: e }, 'after-run step failed'));
   }
 
   async wait(run: string): Promise<RunStatus | undefined> {
-    return this.active.get(run);
+    return this.active.get(run)?.done;
+  }
+
+  private ensureHeartbeat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      // A slow database must not pile refreshes up: one pass at a time.
+      this.beating ??= this.beat().finally(() => (this.beating = undefined));
+    }, this.deps.heartbeatMs ?? this.deps.leaseMs / 4);
+    this.heartbeat.unref();
+  }
+
+  /** Refreshes the heartbeat of every run executing here; stops those another process took over. */
+  private async beat(): Promise<void> {
+    for (const [run, execution] of this.active) {
+      if (!execution.token || execution.runId === undefined || execution.lost) continue;
+      try {
+        const token = await refreshHeartbeat(this.deps.db, execution.runId, execution.token);
+        if (token) {
+          execution.token = token;
+        } else if (this.active.get(run) === execution) {
+          execution.lost = true;
+          execution.abort.abort();
+          this.deps.log.error({ run }, 'another server took this run over (its heartbeat here was not refreshed within the lease); stopping its execution here');
+        }
+      } catch (e) {
+        this.deps.log.warn({ run, err: e }, 'could not refresh the heartbeat of a run');
+      }
+    }
   }
 
   /** Stops starting quanta, lets running ones finish and register, then stops the workers. */
   async close(): Promise<void> {
     this.abort.abort();
-    await Promise.all(this.active.values());
+    await Promise.all([...this.active.values()].map((e) => e.done));
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.beating;
     await this.executor?.close();
   }
 }

@@ -48,6 +48,7 @@ const runColumns = {
   startedAt: runs.startedAt,
   endedAt: runs.endedAt,
   expiresAt: runs.expiresAt,
+  heartbeatAt: runs.heartbeatAt,
 };
 
 type RunRow = Awaited<ReturnType<typeof selectRuns>>[number];

@@ -22,22 +22,25 @@ export async function submitRun(vera: Vera, req: SubmitRequest, actor: Actor) {
   const { file, text } = req.pipelineYaml === undefined ? await readPipelineFile(req.pipelineFile, roots) : { file: namePipeline(req.pipelineFile, roots), text: req.pipelineYaml };
   if (Buffer.byteLength(text) > MAX_PIPELINE_BYTES) throw new VeraError('BAD_INPUT', `the pipeline text is larger than ${MAX_PIPELINE_BYTES} bytes`, { file });
   const created = await createRun(vera.database.db, { ...req, pipelineFile: file, pipelineYaml: text, pipelineRoots: roots, executor: vera.config.executor }, actor);
-  vera.runs.start(req.output);
+  await vera.runs.start(req.output);
   return created;
 }
 
-/** Resumes a run whose execution stopped (killed, failed, cancelled): finished quanta are kept. */
+/**
+ * Resumes a run whose execution stopped (killed, failed, cancelled): finished quanta are kept.
+ * Refused while another server's heartbeat on the run is alive (RunManager.start claims it).
+ */
 export async function resumeRun(vera: Vera, name: string, actor: Actor) {
   const run = await getRun(vera.database.db, name);
   requireOwner(actor, run.ownerId, run.owner, `run '${name}'`);
   if (vera.runs.isActive(name)) throw new VeraError('RUN_ACTIVE', `run '${name}' is being executed now; wait for it to finish`, { run: name });
   if (run.status === 'succeeded') return run;
-  vera.runs.start(name);
+  await vera.runs.start(name);
   return getRun(vera.database.db, name);
 }
 
 export async function submitRerun(vera: Vera, req: RerunRequest, actor: Actor) {
   const run = await createRerun(vera.database.db, req, actor);
-  vera.runs.start(run.name);
+  await vera.runs.start(run.name);
   return run;
 }

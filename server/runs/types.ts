@@ -32,5 +32,7 @@ export interface RunInfo {
   startedAt: Date | null;
   endedAt: Date | null;
   expiresAt: Date | null;
+  /** Last sign of life of the process executing it (see lease.ts); followers watch it. */
+  heartbeatAt: Date | null;
   progress: RunProgress;
 }

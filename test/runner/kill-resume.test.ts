@@ -47,7 +47,7 @@ describe('kill and resume', () => {
     const tokenDb = await openFor(home);
     const { token } = await createToken(tokenDb.db, admin.id, 'test');
     await closeFor(tokenDb);
-    const env = cliEnv(home, t.url, { VERA_TOKEN: token, VERA_THREADS: '2' });
+    const env = cliEnv(home, t.url, { VERA_TOKEN: token, VERA_THREADS: '2', VERA_RUN_LEASE_SECONDS: '5' });
     const args = (output: string) => ['run', TOY_PIPELINE, '--input', 'TestCam/raw', '--output', output, '-c', 'scale:sleepMs=300', '--save-intermediates'];
 
     // Interrupted: killed once some quanta are registered and others are running.
@@ -67,7 +67,13 @@ describe('kill and resume', () => {
     expect(partial.length).toBeGreaterThan(0);
     expect(partial.length).toBeLessThan(12); // 8 scaled + 4 totals when complete
 
-    const resumed = await runCli(['run', '--resume', 'u/admin/killed'], env);
+    // On PostgreSQL another server might be executing the run: resuming it is refused until the
+    // killed process's lease (5 s here) has run out. On PGlite this is the only process: at once.
+    let resumed = await runCli(['run', '--resume', 'u/admin/killed'], env);
+    for (let i = 0; i < 30 && t.url && resumed.stderr.includes('[RUN_ACTIVE]'); i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      resumed = await runCli(['run', '--resume', 'u/admin/killed'], env);
+    }
     expect(resumed.stderr).toContain("run 'u/admin/killed' succeeded");
     expect(resumed.code).toBe(0);
 
@@ -85,5 +91,5 @@ describe('kill and resume', () => {
     await store.sweepStaleTemps();
     const files = fs.readdirSync(path.join(home, 'datastore', 'u', 'admin', 'killed'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     expect(files.length).toBe(12);
-  });
+  }, 180_000);
 });

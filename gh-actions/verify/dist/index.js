@@ -223,6 +223,10 @@ function durationText(ms) {
 }
 function verdict(build, opts) {
   const label = `Vera build ${build.id}`;
+  if (opts.orphaned?.length) {
+    const why = opts.orphaned.map((r) => `run ${r.name} stopped: ${r.error}; its finished quanta are kept: resume it (vera run --resume ${r.name}), then re-run this job`);
+    return { ok: false, status: "failed", errors: [`${label} failed: ${why.join("; ")}`], warnings: [] };
+  }
   if (opts.timedOut) {
     return { ok: false, status: "timeout", errors: [`${label} did not finish within ${durationText(opts.timeoutMs)} (still ${build.status})`], warnings: [] };
   }
@@ -355,6 +359,12 @@ var VeraClient = class {
   }
 };
 
+// server/runs/orphan-reason.ts
+var ORPHANED_RUN_REASON = "the server executing it stopped";
+function isOrphanedRunError(error) {
+  return typeof error === "string" && error.startsWith(ORPHANED_RUN_REASON);
+}
+
 // gh-actions/verify/src/watch.ts
 function progressLine(run) {
   const p = run.progress;
@@ -391,9 +401,10 @@ async function watchBuild(client, step2, first, opts) {
         step2.group(g.title, g.lines);
       }
     }
-    if (FINISHED_BUILD.has(build.status)) return { build, timedOut: false, failures };
+    const orphaned = build.runs.filter((r) => r.status === "failed" && isOrphanedRunError(r.error));
+    if (FINISHED_BUILD.has(build.status) || orphaned.length > 0) return { build, timedOut: false, failures, orphaned };
     const left = opts.deadline - Date.now();
-    if (left <= 0) return { build, timedOut: true, failures };
+    if (left <= 0) return { build, timedOut: true, failures, orphaned };
     await sleep2(Math.min(opts.pollMs, left));
     build = await getBuild(client, build.id);
   }
@@ -417,8 +428,8 @@ async function runAction(env, step2) {
   const requested = await requestBuild(client, config);
   step2.setOutput("build-id", requested.id);
   step2.info(`Vera build ${requested.id}: ${requested.status}, ${requested.runs.length} run${requested.runs.length === 1 ? "" : "s"}`);
-  const { build, timedOut, failures } = await watchBuild(client, step2, requested, { pollMs: config.pollMs, deadline: started + config.timeoutMs });
-  const v = verdict(build, { failOnRegression: config.failOnRegression, timedOut, timeoutMs: config.timeoutMs, failures });
+  const { build, timedOut, failures, orphaned } = await watchBuild(client, step2, requested, { pollMs: config.pollMs, deadline: started + config.timeoutMs });
+  const v = verdict(build, { failOnRegression: config.failOnRegression, timedOut, timeoutMs: config.timeoutMs, failures, orphaned });
   step2.appendSummary(stepSummary(build, config, v, failures));
   setOutputs(step2, build, v.status);
   for (const w of v.warnings) step2.warning(w, { title: "Vera" });

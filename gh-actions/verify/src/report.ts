@@ -1,4 +1,4 @@
-import { dataIdText, type BuildState, type FailedQuantum } from './builds.ts';
+import { dataIdText, type BuildRun, type BuildState, type FailedQuantum } from './builds.ts';
 import type { ActionConfig } from './config.ts';
 
 /**
@@ -49,8 +49,15 @@ export function durationText(ms: number): string {
 }
 
 /** Whether the step passes: failed and error builds and timeouts never do; regressions when asked. */
-export function verdict(build: BuildState, opts: { failOnRegression: boolean; timedOut: boolean; timeoutMs: number; failures: Map<string, FailedQuantum[]> }): Verdict {
+export function verdict(
+  build: BuildState,
+  opts: { failOnRegression: boolean; timedOut: boolean; timeoutMs: number; failures: Map<string, FailedQuantum[]>; orphaned?: BuildRun[] },
+): Verdict {
   const label = `Vera build ${build.id}`;
+  if (opts.orphaned?.length) {
+    const why = opts.orphaned.map((r) => `run ${r.name} stopped: ${r.error}; its finished quanta are kept: resume it (vera run --resume ${r.name}), then re-run this job`);
+    return { ok: false, status: 'failed', errors: [`${label} failed: ${why.join('; ')}`], warnings: [] };
+  }
   if (opts.timedOut) {
     return { ok: false, status: 'timeout', errors: [`${label} did not finish within ${durationText(opts.timeoutMs)} (still ${build.status})`], warnings: [] };
   }

@@ -30,8 +30,8 @@ export async function runAction(env: Env, step: Step): Promise<number> {
   step.setOutput('build-id', requested.id);
   step.info(`Vera build ${requested.id}: ${requested.status}, ${requested.runs.length} run${requested.runs.length === 1 ? '' : 's'}`);
 
-  const { build, timedOut, failures } = await watchBuild(client, step, requested, { pollMs: config.pollMs, deadline: started + config.timeoutMs });
-  const v = verdict(build, { failOnRegression: config.failOnRegression, timedOut, timeoutMs: config.timeoutMs, failures });
+  const { build, timedOut, failures, orphaned } = await watchBuild(client, step, requested, { pollMs: config.pollMs, deadline: started + config.timeoutMs });
+  const v = verdict(build, { failOnRegression: config.failOnRegression, timedOut, timeoutMs: config.timeoutMs, failures, orphaned });
   step.appendSummary(stepSummary(build, config, v, failures));
   setOutputs(step, build, v.status);
   for (const w of v.warnings) step.warning(w, { title: 'Vera' });

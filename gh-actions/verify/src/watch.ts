@@ -1,3 +1,4 @@
+import { isOrphanedRunError } from '../../../server/runs/orphan-reason.ts';
 import { dataIdText, failedQuanta, FINISHED_BUILD, FINISHED_RUN, getBuild, type BuildRun, type BuildState, type FailedQuantum } from './builds.ts';
 import type { Step } from './toolkit.ts';
 import type { VeraClient } from './vera-client.ts';
@@ -7,6 +8,8 @@ export interface WatchResult {
   timedOut: boolean;
   /** Failed quanta of runs that did not succeed, by run name. */
   failures: Map<string, FailedQuantum[]>;
+  /** Runs Vera failed because the server executing them stopped (VERA_ORPHANED_RUNS=fail). */
+  orphaned: BuildRun[];
 }
 
 export function progressLine(run: BuildRun): string {
@@ -32,7 +35,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Polls a build until it finishes or the deadline passes. Logs a line whenever a run's status
  * or quantum counts change, and a collapsible group per run once it ends (its counts, error and
- * first failed quanta), so the log reads as the build progresses.
+ * first failed quanta), so the log reads as the build progresses. Stops as soon as a run is
+ * failed because the server executing it stopped: the build cannot pass without someone
+ * resuming that run, so waiting for the others only delays the news.
  */
 export async function watchBuild(client: VeraClient, step: Step, first: BuildState, opts: { pollMs: number; deadline: number }): Promise<WatchResult> {
   const seen = new Map<string, string>();
@@ -52,9 +57,10 @@ export async function watchBuild(client: VeraClient, step: Step, first: BuildSta
         step.group(g.title, g.lines);
       }
     }
-    if (FINISHED_BUILD.has(build.status)) return { build, timedOut: false, failures };
+    const orphaned = build.runs.filter((r) => r.status === 'failed' && isOrphanedRunError(r.error));
+    if (FINISHED_BUILD.has(build.status) || orphaned.length > 0) return { build, timedOut: false, failures, orphaned };
     const left = opts.deadline - Date.now();
-    if (left <= 0) return { build, timedOut: true, failures };
+    if (left <= 0) return { build, timedOut: true, failures, orphaned };
     await sleep(Math.min(opts.pollMs, left));
     build = await getBuild(client, build.id);
   }
