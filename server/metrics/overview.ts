@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.ts';
 import { collections, measurements, metrics } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
+import { assertUuids } from '../repo/index.ts';
 import { collectionNames } from '../runs/queries.ts';
 import { passesSpec } from './detect/index.ts';
 import { loadSeries, type Series } from './series.ts';
@@ -70,6 +71,7 @@ export interface MeasurementQuery {
 
 /** Measurements by metric, dataset, runs, commits or the Measurement dataset that holds them; newest first. */
 export async function listMeasurements(db: Db, q: MeasurementQuery): Promise<MeasurementOut[]> {
+  if (q.datasetId) assertUuids([q.datasetId], 'dataset');
   const conds: (SQL | undefined)[] = [
     q.metric ? eq(measurements.metricName, q.metric) : undefined,
     q.dataset ? eq(measurements.dataset, q.dataset) : undefined,

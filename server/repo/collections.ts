@@ -4,7 +4,7 @@ import { collectionChain, collections, users } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { requireOwner, requireRole, type Actor } from '../auth/roles.ts';
 import { checkCollectionNamespace } from './namespaces.ts';
-import { pgErrorCode } from './pg-errors.ts';
+import { pgErrorCode } from '../db/pg-errors.ts';
 import { COLLECTION_TYPES, type Collection, type CollectionType } from './types.ts';
 
 /** `/`-separated segments of letters, digits, `_`, `-`, `.`, `+`, `@`; never `.` or `..`. */

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import { datasetTypes } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { requireRole, type Actor } from '../auth/roles.ts';
-import { pgErrorCode } from './pg-errors.ts';
+import { pgErrorCode } from '../db/pg-errors.ts';
 import { storageClass } from './storage-classes.ts';
 import type { DatasetType } from './types.ts';
 import { dimensionGroup, type DimensionGroup } from './universe.ts';

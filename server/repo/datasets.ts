@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.ts';
 import { VeraError } from '../errors.ts';
+import { assertUuids } from './ids.ts';
 import { resolveSearchPath, type SearchPathEntry } from './collections.ts';
 import { getDatasetType, groupOf, describeDatasetType } from './dataset-types.ts';
 import { expandDataIds } from './dimensions.ts';
@@ -196,12 +197,9 @@ function toRef(r: MatchRow): CalibrationMatch {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Datasets by id, in one query; ids that do not exist are absent from the map. */
 async function refsById(db: Db, ids: readonly string[]): Promise<Map<string, DatasetRef>> {
-  const bad = ids.find((id) => !UUID.test(id));
-  if (bad !== undefined) throw new VeraError('BAD_INPUT', `'${bad}' is not a dataset UUID`, { id: bad });
+  assertUuids(ids, 'dataset');
   if (ids.length === 0) return new Map();
   const list = sql.join(
     ids.map((id) => sql`${id}::uuid`),

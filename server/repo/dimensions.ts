@@ -2,7 +2,7 @@ import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { band } from '../db/schema/dimensions.ts';
 import { VeraError } from '../errors.ts';
-import { pgErrorCode } from './pg-errors.ts';
+import { pgErrorCode } from '../db/pg-errors.ts';
 import { DIMENSION_STORAGE, type DimensionStorage } from './dimension-records.ts';
 import type { DataId, DataIdValue } from './types.ts';
 import { dimension, type DimensionGroup } from './universe.ts';

@@ -1,4 +1,5 @@
 export * from './types.ts';
+export { assertUuids } from './ids.ts';
 export { DIMENSIONS, dimension, dimensionGroup, sortDimensions, type DimensionDef, type DimensionGroup } from './universe.ts';
 export { STORAGE_CLASSES, storageClass, type StorageClass } from './storage-classes.ts';
 export { insertDimensionRecords, queryDimensionRecords, expandDataIds, type ExpandedDataId } from './dimensions.ts';

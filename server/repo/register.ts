@@ -8,7 +8,7 @@ import { getCollection } from './collections.ts';
 import { getDatasetType, groupOf } from './dataset-types.ts';
 import { expandDataIds } from './dimensions.ts';
 import type { Datastore, Content, StagedFile } from './datastore/index.ts';
-import { pgErrorCode } from './pg-errors.ts';
+import { pgErrorCode } from '../db/pg-errors.ts';
 import { storageClass } from './storage-classes.ts';
 import type { SoftwareVersion } from '../db/schema/index.ts';
 import type { Collection, DataId, DatasetRef, DatasetType } from './types.ts';

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { collections, datasets, quanta, quantumInputs, type QuantumPlan, type SoftwareVersion } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
-import { getDatasets, type DatasetRef } from '../repo/index.ts';
+import { assertUuids, getDatasets, type DatasetRef } from '../repo/index.ts';
 
 export interface QuantumInfo {
   id: string;
@@ -47,6 +47,7 @@ const quantumColumns = {
 };
 
 export async function getQuanta(db: Db, ids: readonly string[]): Promise<QuantumInfo[]> {
+  assertUuids(ids, 'quantum');
   if (ids.length === 0) return [];
   return db.select(quantumColumns).from(quanta).innerJoin(collections, eq(collections.id, quanta.runId)).where(inArray(quanta.id, [...ids]));
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE } from '../../gh-actions/verify/build.ts';
+import { systemActor } from '../../server/auth/index.ts';
 import { addRepo, getRepo } from '../../server/ci/repos.ts';
 import { buildRuns, builds, runs } from '../../server/db/schema/index.ts';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
@@ -62,7 +63,7 @@ describe('the verify action', () => {
     // The build as recovery leaves it: one run failed for that reason, the other still running
     // on a live server (its heartbeat fresh), so the build itself is not finished.
     const lastBeat = new Date(Date.now() - 120_000);
-    const make = async (name: string) => (await createRun(t.db, { pipelineFile: TOY_PIPELINE, pipelineYaml: toyPipelineText(), inputs: ['TestCam/raw'], output: `ci/orphan-pipelines/master/${sha.slice(0, 10)}/${name}`, executor: 'local' }, op)).run;
+    const make = async (name: string) => (await createRun(t.db, { pipelineFile: TOY_PIPELINE, pipelineYaml: toyPipelineText(), inputs: ['TestCam/raw'], output: `ci/orphan-pipelines/master/${sha.slice(0, 10)}/${name}`, executor: 'local' }, await systemActor(t.db))).run;
     const dead = await make('dead');
     const alive = await make('alive');
     await t.db.update(runs).set({ status: 'failed', error: orphanedRunError(lastBeat), heartbeatAt: lastBeat }).where(eq(runs.id, dead.id));

@@ -4,6 +4,7 @@ import {
   getIntrospectionQuery,
   getNullableType,
   isEnumType,
+  isInputObjectType,
   isListType,
   Kind,
   parse,
@@ -125,6 +126,7 @@ function placeholder(type: GraphQLType): unknown {
   const t = getNullableType(type);
   if (isListType(t)) return [placeholder(t.ofType)];
   if (isEnumType(t)) return t.getValues()[0]!.value;
+  if (isInputObjectType(t)) return Object.fromEntries(Object.values(t.getFields()).map((f) => [f.name, placeholder(f.type)]));
   const byName: Record<string, unknown> = { Int: 1, Float: 1.5, Boolean: true, String: 'x', ID: 'x', JSON: {}, DateTime: '2026-11-01T02:00:00Z' };
   if (!(t.name in byName)) throw new Error(`no placeholder for ${t.name}`);
   return byName[t.name];

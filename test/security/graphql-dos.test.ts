@@ -47,10 +47,12 @@ async function post(query: string, variables: Record<string, unknown> = {}): Pro
 
 /** Toy runs over one visit and two detectors, executed: 3 quanta each, with inputs and outputs. */
 async function makeRuns(names: string[]) {
-  const alice = await makeActor(t.db, `alice-${names[0]!.replace(/\W/g, '')}`);
+  // Each call has its own owner; the runs are in that owner's namespace, u/<owner>/<name>.
+  const owner = `alice-${names[0]!.replace(/\W/g, '')}`;
+  const alice = await makeActor(t.db, owner);
   for (const name of names) {
-    await createRun(t.db, { pipelineFile: TOY_PIPELINE, pipelineYaml: toyPipelineText(), inputs: ['TestCam/raw'], output: name, executor: 'local' }, alice);
-    expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, name)).toBe('succeeded');
+    await createRun(t.db, { pipelineFile: TOY_PIPELINE, pipelineYaml: toyPipelineText(), inputs: ['TestCam/raw'], output: `u/${owner}/${name}`, executor: 'local' }, alice);
+    expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, `u/${owner}/${name}`)).toBe('succeeded');
   }
 }
 
@@ -70,7 +72,7 @@ function refusal(body: GqlResponse) {
 describe('query limits over HTTP', () => {
   it("refuses the probe's 100-alias query anonymously, and /healthz answers while it is handled", async () => {
     await seed();
-    await makeRuns(['u/alice/one', 'u/alice/two']);
+    await makeRuns(['one', 'two']);
     const attack = post(aliased(100, 'runs { quanta { inputs { id } } }'));
     // Loosely timed: the main assertion is the refusal; this only shows the server is not stuck.
     const health = fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
@@ -116,18 +118,18 @@ describe('query limits over HTTP', () => {
       return { n: statements.length, data: body.data as Record<string, { name: string; progress: { total: number }; quanta: { inputs: unknown[]; outputs: unknown[] }[] }[]> };
     };
 
-    await makeRuns(['u/alice/r1', 'u/alice/r2']);
+    await makeRuns(['r1', 'r2']);
     const few = await count();
     expect(Object.keys(few.data)).toHaveLength(QUERY_LIMITS.aliases);
     const runs = few.data.a0!;
-    expect(runs.map((r) => r.name).sort()).toEqual(['u/alice/r1', 'u/alice/r2']);
+    expect(runs.map((r) => r.name).sort()).toEqual(['u/alice-r1/r1', 'u/alice-r1/r2']);
     for (const r of runs) {
       expect(r.progress.total).toBe(3);
       expect(r.quanta).toHaveLength(3);
       expect(r.quanta.every((q) => q.inputs.length > 0 && q.outputs.length > 0)).toBe(true);
     }
 
-    await makeRuns(['u/alice/r3', 'u/alice/r4', 'u/alice/r5']);
+    await makeRuns(['r3', 'r4', 'r5']);
     const more = await count();
     expect(more.data.a0).toHaveLength(5);
     expect(more.n).toBe(few.n);

@@ -11,3 +11,12 @@ export function pgErrorCode(e: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * SQLSTATE class 22, data exception: a value the database could not take (malformed text for a
+ * type, a number out of range, a bad date). Domain code validates input before it gets this far;
+ * when something slips through, it is still the caller's bad input, not a server fault.
+ */
+export function isDataException(e: unknown): boolean {
+  return pgErrorCode(e)?.startsWith('22') ?? false;
+}
