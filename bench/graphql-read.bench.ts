@@ -99,7 +99,9 @@ function freePort(): Promise<number> {
 }
 
 async function startServer(env: NodeJS.ProcessEnv, url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [VERA_BIN, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_PROFILE_DIR=<dir> writes a CPU profile of the server there, to see where the time goes.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, VERA_BIN, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`vera serve exited with ${child.exitCode}`);
     const up = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
