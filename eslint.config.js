@@ -4,10 +4,19 @@ import globals from 'globals';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 /**
- * Dependency rules, checked by `npm run lint` so they stay true: no import cycles, and pipelines/
- * is a leaf (task code imports only pipelines/ and npm packages, so pipelines outside Vera's tree
- * can use it). test/lint/dependency-rules.test.ts shows each rule failing on a violation.
+ * Dependency rules, checked by `npm run lint` so they stay true: no import cycles; pipelines/ is
+ * a leaf (task code imports only pipelines/ and npm packages, so pipelines outside Vera's tree can
+ * use it); server domains in layers; faces above domains. docs/architecture.md explains them, and
+ * test/lint/dependency-rules.test.ts shows them failing on violations.
  */
+function domainLayers(layers) {
+  return layers.slice(0, -1).map((layer, i) => ({
+    target: `./server/${layer}`,
+    from: layers.slice(i + 1).map((above) => `./server/${above}`),
+    message: `server/${layer} is below ${layers.slice(i + 1).join(', ')}: it may not import them (emit an event instead).`,
+  }));
+}
+
 export const dependencyRules = {
   'import-x/no-cycle': ['error', { ignoreExternal: true }],
   'import-x/no-restricted-paths': [
@@ -15,6 +24,14 @@ export const dependencyRules = {
     {
       zones: [
         { target: './pipelines', from: ['./server', './runner', './cli'], message: 'pipelines/ is a leaf: task code imports only pipelines/ and npm packages.' },
+        // Domains in layers, each using only those below it: db < auth < repo < git < runs <
+        // metrics < ci. Upward news travels as events (server/events); only faces see app.ts.
+        ...domainLayers(['db', 'auth', 'repo', 'git', 'runs', 'metrics', 'ci']),
+        {
+          target: ['./server/db', './server/auth', './server/repo', './server/git', './server/runs', './server/metrics', './server/ci', './server/dashboards', './server/events'],
+          from: ['./server/app.ts', './server/graphql', './server/http', './cli'],
+          message: 'domain code is called by the faces, never the other way; domains talk through events, not app.ts.',
+        },
       ],
     },
   ],

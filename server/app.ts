@@ -3,21 +3,19 @@ import type { VeraConfig } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { Datastore } from './repo/datastore/index.ts';
 import type { Logger } from './log.ts';
-import { onRunFinished } from './ci/builds.ts';
+import type { CiDeps } from './ci/deps.ts';
 import { GithubOutbox } from './ci/outbox.ts';
+import { subscribeCi } from './ci/subscriptions.ts';
 import { WebhookProcessor } from './ci/webhooks.ts';
-import { ingestRunMeasurements } from './metrics/ingest.ts';
+import { EventBus } from './events/bus.ts';
+import { subscribeMetrics } from './metrics/subscriptions.ts';
 import { RunManager } from './runs/manager.ts';
 
-/** The services domain code needs: configuration, database, datastore, run execution, GitHub. */
-export interface VeraCore {
-  config: VeraConfig;
-  database: Database;
+/** The services of one Vera: configuration, database, datastore, run execution, GitHub, events. */
+export interface VeraCore extends CiDeps {
   datastore: Datastore;
   runs: RunManager;
-  /** Calls to GitHub (statuses, PR comments), when GITHUB_TOKEN is set. */
-  github: GithubOutbox | undefined;
-  log: Logger;
+  events: EventBus;
 }
 
 /** Everything a face (HTTP, GraphQL, CLI) needs to call the domain: opened once, passed down. */
@@ -41,7 +39,7 @@ export async function openVera(config: VeraConfig, log: Logger, opts: OpenOption
   const database = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: embeddedDbDir(config) }));
   const datastore = new Datastore(path.join(config.home, 'datastore'));
   const github = config.github.token ? new GithubOutbox(database.db, log, { token: config.github.token, apiUrl: config.github.apiUrl }) : undefined;
-  // afterRun runs once an execution ends, long after `core` below exists.
+  const events = new EventBus(log);
   const runs = new RunManager({
     db: database.db,
     datastore,
@@ -51,14 +49,12 @@ export async function openVera(config: VeraConfig, log: Logger, opts: OpenOption
     leaseMs: config.runLeaseMs,
     singleProcess: database.driver === 'pglite',
     heartbeatMs: opts.runHeartbeatMs,
-    afterRun: async (run) => {
-      const { ingested, skipped } = await ingestRunMeasurements(database.db, datastore, run);
-      for (const s of skipped) log.warn({ run, dataset: s.datasetId }, `measurement not ingested: ${s.reason}`);
-      if (ingested > 0) log.info({ run, ingested }, 'measurements ingested');
-      await onRunFinished(core, run);
-    },
+    events,
   });
-  const core: VeraCore = { config, database, datastore, runs, github, log };
+  const core: VeraCore = { config, database, datastore, runs, github, log, events };
+  // Domains talk through events: each subscribes in its own module; this file only wires.
+  subscribeMetrics(events, core);
+  subscribeCi(events, core);
   const webhooks = new WebhookProcessor(core);
   const vera: Vera = {
     ...core,

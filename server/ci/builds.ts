@@ -3,7 +3,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { readPipelineFile } from '../../runner/pipeline/roots.ts';
 import { requireRole, type Actor } from '../auth/roles.ts';
 import { systemActor } from '../auth/users.ts';
-import type { VeraCore as Vera } from '../app.ts';
+import type { CiDeps } from './deps.ts';
 import type { Db } from '../db/client.ts';
 import { buildRuns, builds, collections, datasets, measurements, repos, runs } from '../db/schema/index.ts';
 import { isVeraError, VeraError } from '../errors.ts';
@@ -14,11 +14,11 @@ import { scanSeries } from '../metrics/regressions.ts';
 import { createCollection, findCollection, tagDatasets } from '../repo/index.ts';
 import { createRun, type RunRequest } from '../runs/create.ts';
 import { findRun, getRun } from '../runs/queries.ts';
-import { resolveRef } from './git.ts';
-import { assertRefName } from './refs.ts';
+import { resolveRef } from '../git/git.ts';
+import { assertRefName } from '../git/refs.ts';
 import { enqueueGithub } from './outbox.ts';
 import { inputsOf, isRepoPath, readPolicy, type BuildEvent, type RunPolicy } from './policy.ts';
-import { ensureWorktree, fetchRepo, getRepo, type Repo } from './repos.ts';
+import { ensureWorktree, fetchRepo, getRepo, type Repo } from '../git/repos.ts';
 
 export interface BuildRequest {
   repo: string;
@@ -64,7 +64,7 @@ function refLabel(ref: string, prNumber?: number): string {
  * which run recovery takes over). A build that failed (`error`) or that an older version left
  * `queued` with no runs is made again by the next request or delivery for it.
  */
-export async function requestBuild(vera: Vera, req: BuildRequest, actor: Actor): Promise<BuildRow> {
+export async function requestBuild(vera: CiDeps, req: BuildRequest, actor: Actor): Promise<BuildRow> {
   requireRole(actor, 'developer', 'requesting builds');
   assertRefName(req.commit, 'commit');
   assertRefName(req.ref, 'ref');
@@ -117,7 +117,7 @@ interface PlannedRun {
 }
 
 /** The slow part of a build, done before anything is written: vera.yaml, the worktree, the pipeline files. */
-async function planRuns(vera: Vera, repo: Repo, sha: string, req: BuildRequest): Promise<PlannedRun[]> {
+async function planRuns(vera: CiDeps, repo: Repo, sha: string, req: BuildRequest): Promise<PlannedRun[]> {
   const entries = await selectRuns(repo, sha, req);
   if (entries.length === 0) return [];
   const worktree = await ensureWorktree(vera.config.home, repo, sha);
@@ -153,7 +153,7 @@ async function planRuns(vera: Vera, repo: Repo, sha: string, req: BuildRequest):
  * build and the runs to start. The build's row is locked while a failed build is made again,
  * so two processors never both make it; one that finds it made returns it, starting nothing.
  */
-async function recordBuild(vera: Vera, repo: Repo, sha: string, req: BuildRequest, planned: PlannedRun[]): Promise<{ build: BuildRow; start: string[] }> {
+async function recordBuild(vera: CiDeps, repo: Repo, sha: string, req: BuildRequest, planned: PlannedRun[]): Promise<{ build: BuildRow; start: string[] }> {
   // Whoever asked, a build's runs are Vera CI's: they write under ci/, which only CI may.
   const ci = await systemActor(vera.database.db);
   return vera.database.db.transaction(async (tx) => {
@@ -227,7 +227,7 @@ async function selectRuns(repo: Repo, sha: string, req: BuildRequest): Promise<R
   return policy.runs.filter((r) => r.on.includes(req.event) || req.event === 'api');
 }
 
-async function statusUpdate(vera: Vera, db: Db, repo: Repo, sha: string, name: string, state: 'pending' | 'success' | 'failure' | 'error', description: string) {
+async function statusUpdate(vera: CiDeps, db: Db, repo: Repo, sha: string, name: string, state: 'pending' | 'success' | 'failure' | 'error', description: string) {
   if (!repo.githubFullName || !vera.config.github.token) return;
   await enqueueGithub(db, { kind: 'status', repoFullName: repo.githubFullName, sha, state, context: `vera/${name}`, description });
 }
@@ -262,7 +262,7 @@ export async function listBuilds(db: Db, opts: { repo?: string; status?: string;
  * a push with the previous measured commit), regressions are recorded on default-branch
  * series, a release gets a TAGGED collection of its outputs, and GitHub hears about it.
  */
-export async function onRunFinished(vera: Vera, runName: string): Promise<void> {
+export async function onRunFinished(vera: CiDeps, runName: string): Promise<void> {
   const db = vera.database.db;
   const run = await getRun(db, runName);
   const [link] = await db.select().from(buildRuns).where(eq(buildRuns.runId, run.id));
@@ -330,7 +330,7 @@ export async function onRunFinished(vera: Vera, runName: string): Promise<void> 
   if (build.event === 'release' && !failed) await tagRelease(vera, build, buildRunList.map((r) => r.name));
 }
 
-async function recordRegressions(vera: Vera, list: { name: string; dataset: string }[], repo: Repo, branch: string) {
+async function recordRegressions(vera: CiDeps, list: { name: string; dataset: string }[], repo: Repo, branch: string) {
   const db = vera.database.db;
   for (const r of list) {
     const run = await getRun(db, r.name);
@@ -342,7 +342,7 @@ async function recordRegressions(vera: Vera, list: { name: string; dataset: stri
 }
 
 /** A release run's outputs, tagged as `releases/<repo>/<tag>`. */
-async function tagRelease(vera: Vera, build: BuildRow, runNames: string[]) {
+async function tagRelease(vera: CiDeps, build: BuildRow, runNames: string[]) {
   const db = vera.database.db;
   const tag = tagOf(build.ref) ?? build.ref;
   const [repo] = await db.select().from(repos).where(eq(repos.id, build.repoId));

@@ -1,10 +1,10 @@
 import { systemActor } from '../auth/users.ts';
-import type { VeraCore as Vera } from '../app.ts';
+import type { CiDeps } from './deps.ts';
 import { requestBuild } from './builds.ts';
 import { cronMatches, parseCron } from './cron.ts';
-import { resolveRef } from './git.ts';
+import { resolveRef } from '../git/git.ts';
 import { readPolicy } from './policy.ts';
-import { listRepos } from './repos.ts';
+import { listRepos } from '../git/repos.ts';
 
 /**
  * Scheduled builds: once a minute, each tracked repository's `vera.yaml` on the head of its
@@ -12,7 +12,7 @@ import { listRepos } from './repos.ts';
  * event `schedule` (ref `refs/schedule/<YYYYMMDDHHmm>`, so a nightly build of an unchanged commit
  * is still a new build, and a server restart within the minute does not build twice).
  */
-export async function runSchedules(vera: Vera, at: Date): Promise<number> {
+export async function runSchedules(vera: CiDeps, at: Date): Promise<number> {
   const db = vera.database.db;
   let started = 0;
   for (const repo of await listRepos(db)) {
@@ -30,7 +30,7 @@ export async function runSchedules(vera: Vera, at: Date): Promise<number> {
   return started;
 }
 
-export function startScheduler(vera: Vera): () => void {
+export function startScheduler(vera: CiDeps): () => void {
   let last = '';
   const timer = setInterval(() => {
     const now = new Date();

@@ -2,13 +2,13 @@ import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { verify } from '@octokit/webhooks-methods';
 import { systemActor } from '../auth/users.ts';
-import type { VeraCore as Vera } from '../app.ts';
+import type { CiDeps } from './deps.ts';
 import type { Db } from '../db/client.ts';
 import { webhookDeliveries } from '../db/schema/index.ts';
 import { DrainLoop } from '../util/drain-loop.ts';
 import { requestBuild } from './builds.ts';
-import { resolveRef } from './git.ts';
-import { fetchRepo, findRepoByGithubName } from './repos.ts';
+import { resolveRef } from '../git/git.ts';
+import { fetchRepo, findRepoByGithubName } from '../git/repos.ts';
 
 export interface DeliveryResponse {
   status: number;
@@ -71,7 +71,7 @@ const MAX_ATTEMPTS = 5;
 const LEASE_MS = 5 * 60_000;
 
 /** What to do with one event; returns 'ignored' with a reason, or nothing when it was acted on. */
-async function handle(vera: Vera, event: string, p: Payload, deliveryId: string): Promise<string | undefined> {
+async function handle(vera: CiDeps, event: string, p: Payload, deliveryId: string): Promise<string | undefined> {
   if (event === 'ping') return undefined;
   const fullName = p.repository?.full_name;
   if (!fullName) return `${event} without a repository`;
@@ -134,7 +134,7 @@ async function handle(vera: Vera, event: string, p: Payload, deliveryId: string)
 export class WebhookProcessor {
   private readonly loop: DrainLoop;
 
-  constructor(private readonly vera: Vera) {
+  constructor(private readonly vera: CiDeps) {
     this.loop = new DrainLoop(
       () => this.drain(),
       (e) => this.vera.log.error({ err: e }, 'webhook processing pass failed'),

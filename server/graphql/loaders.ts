@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { runNamesOfBuilds } from '../ci/build-runs.ts';
-import { refsOfRepos } from '../ci/repos.ts';
+import { refsOfRepos } from '../git/repos.ts';
 import { runTaskGraphs, type TaskGraph } from '../dashboards/index.ts';
 import type { Db } from '../db/client.ts';
 import { specificationsOf } from '../metrics/catalog.ts';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { canonicalJson } from '../../runner/pipeline/config.ts';
-import { firstParentHistory, mergeBase, resolveRef } from '../ci/git.ts';
-import { assertRefName } from '../ci/refs.ts';
+import { firstParentHistory, mergeBase, resolveRef } from '../git/git.ts';
+import { assertRefName } from '../git/refs.ts';
 import type { Db } from '../db/client.ts';
 import { measurements } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';

@@ -1,6 +1,6 @@
 import { inArray, sql } from 'drizzle-orm';
 import { canonicalJson } from '../../runner/pipeline/config.ts';
-import { commitsBetween, type CommitInfo } from '../ci/git.ts';
+import { commitsBetween, type CommitInfo } from '../git/git.ts';
 import { queryRows, type Db } from '../db/client.ts';
 import { collections, runs } from '../db/schema/index.ts';
 import type { SoftwareVersion } from '../db/schema/index.ts';

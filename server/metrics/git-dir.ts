@@ -1,5 +1,5 @@
 import { and, desc, eq, isNotNull } from 'drizzle-orm';
-import { trackedRepo } from '../ci/repos.ts';
+import { trackedRepo } from '../git/repos.ts';
 import type { Db } from '../db/client.ts';
 import { measurements } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { MeasurementValue } from '../../pipelines/framework/values.ts';
 import { requireRole, type Actor } from '../auth/roles.ts';
-import { trackedRepo } from '../ci/repos.ts';
+import { trackedRepo } from '../git/repos.ts';
 import { queryRows, type Db } from '../db/client.ts';
 import { measurements, metrics } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';

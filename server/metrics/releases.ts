@@ -1,5 +1,5 @@
-import { firstParentHistory, listTags } from '../ci/git.ts';
-import { assertRefName } from '../ci/refs.ts';
+import { firstParentHistory, listTags } from '../git/git.ts';
+import { assertRefName } from '../git/refs.ts';
 import type { Db } from '../db/client.ts';
 import { gitDirOf } from './git-dir.ts';
 

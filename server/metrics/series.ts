@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { firstParentHistory } from '../ci/git.ts';
-import { assertRefName } from '../ci/refs.ts';
-import { trackedRepo } from '../ci/repos.ts';
+import { firstParentHistory } from '../git/git.ts';
+import { assertRefName } from '../git/refs.ts';
+import { trackedRepo } from '../git/repos.ts';
 import type { Db } from '../db/client.ts';
 import { measurements, metrics } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';

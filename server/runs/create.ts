@@ -4,7 +4,7 @@ import type { QuantumGraph } from '../../runner/graph/types.ts';
 import type { ConfigOverrides } from '../../runner/pipeline/config.ts';
 import { loadPipelineText, type Pipeline } from '../../runner/pipeline/load.ts';
 import { requireRole, type Actor } from '../auth/roles.ts';
-import { detectSoftware } from '../ci/software.ts';
+import { detectSoftware } from '../git/software.ts';
 import type { Db } from '../db/client.ts';
 import { datasets, quanta, runInputRuns, runs, type QuantumPlan, type SoftwareVersion } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';

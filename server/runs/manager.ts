@@ -1,5 +1,6 @@
 import { createLocalExecutor, type Executor } from '../../runner/executors/local.ts';
 import type { Db } from '../db/client.ts';
+import type { EventBus } from '../events/bus.ts';
 import { VeraError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Datastore } from '../repo/index.ts';
@@ -25,8 +26,8 @@ export interface RunManagerDeps extends LeaseOptions {
   log: Logger;
   executorName: 'local' | 'slurm';
   threads?: number | undefined;
-  /** Called after each execution ends (measurement ingest, reporting); its errors are logged. */
-  afterRun?: ((run: string, status: RunStatus) => Promise<void>) | undefined;
+  /** Where the end of each execution is announced (`run.finished`). */
+  events: EventBus;
   /** How often heartbeats of executing runs are refreshed; default a quarter of the lease. */
   heartbeatMs?: number | undefined;
 }
@@ -113,9 +114,12 @@ export class RunManager {
     }
   }
 
-  /** The after-run steps (ingest, build reports), also for runs that ended without executing here (failed by recovery). */
+  /**
+   * Announces that a run ended, also for runs that ended without executing here (failed by
+   * recovery); resolves once every subscriber (ingest, build reports) is done.
+   */
   async runEnded(run: string, status: RunStatus): Promise<void> {
-    await this.deps.afterRun?.(run, status).catch((e: Error) => this.deps.log.error({ run, err: e }, 'after-run step failed'));
+    await this.deps.events.emit('run.finished', { run, status });
   }
 
   async wait(run: string): Promise<RunStatus | undefined> {

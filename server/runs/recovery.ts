@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { VeraCore } from '../app.ts';
+import type { RunDeps } from './deps.ts';
 import { quanta, runs } from '../db/schema/index.ts';
 import { DrainLoop } from '../util/drain-loop.ts';
 import { claimOrphanedRuns, type OrphanedRun } from './lease.ts';
@@ -16,7 +16,7 @@ export interface RecoveryOutcome {
  * the reason, as `config.orphanedRuns` says. On PGlite, where this process is the only one on
  * the database, call it at start-up only: every run still running then is orphaned.
  */
-export async function recoverOrphanedRuns(vera: VeraCore): Promise<RecoveryOutcome> {
+export async function recoverOrphanedRuns(vera: RunDeps): Promise<RecoveryOutcome> {
   const { db } = vera.database;
   const claimed = await claimOrphanedRuns(db, { leaseMs: vera.config.runLeaseMs, singleProcess: vera.database.driver === 'pglite', exclude: vera.runs.activeRuns() });
   const outcome: RecoveryOutcome = { resumed: [], failed: [] };
@@ -42,7 +42,7 @@ export async function recoverOrphanedRuns(vera: VeraCore): Promise<RecoveryOutco
 }
 
 /** Fails a claimed orphan with the reason; quanta the dead process left running are pending again (not run). */
-async function failOrphanedRun(vera: VeraCore, run: OrphanedRun): Promise<boolean> {
+async function failOrphanedRun(vera: RunDeps, run: OrphanedRun): Promise<boolean> {
   return vera.database.db.transaction(async (tx) => {
     const [done] = await tx
       .update(runs)
@@ -59,7 +59,7 @@ async function failOrphanedRun(vera: VeraCore, run: OrphanedRun): Promise<boolea
  * Checks for orphaned runs every `intervalMs` (default half the lease), so a server on a shared
  * PostgreSQL takes over the runs of a peer that died, without waiting for a restart.
  */
-export function startRunRecovery(vera: VeraCore, intervalMs = vera.config.runLeaseMs / 2): { stop(): Promise<void> } {
+export function startRunRecovery(vera: RunDeps, intervalMs = vera.config.runLeaseMs / 2): { stop(): Promise<void> } {
   const loop = new DrainLoop(
     async () => {
       await recoverOrphanedRuns(vera);

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { loadTaskConfig } from '../../runner/pipeline/task-config.ts';
 import type { ConfigOverrides } from '../../runner/pipeline/config.ts';
 import { requireRole, type Actor } from '../auth/roles.ts';
-import { detectSoftware } from '../ci/software.ts';
+import { detectSoftware } from '../git/software.ts';
 import type { Db } from '../db/client.ts';
 import { quanta, runInputRuns, runs, type QuantumPlan } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';

@@ -1,7 +1,7 @@
 import { MAX_PIPELINE_BYTES, namePipeline, pipelineRoots, readPipelineFile } from '../../runner/pipeline/roots.ts';
 import type { Actor } from '../auth/roles.ts';
 import { requireOwner, requireRole } from '../auth/roles.ts';
-import type { Vera } from '../app.ts';
+import type { RunDeps } from './deps.ts';
 import { VeraError } from '../errors.ts';
 import { createRun, type RunRequest } from './create.ts';
 import { getRun } from './queries.ts';
@@ -15,7 +15,7 @@ import { createRerun, type RerunRequest } from './rerun.ts';
 export type SubmitRequest = Omit<RunRequest, 'pipelineYaml' | 'executor' | 'pipelineRoots'> & { pipelineYaml?: string | undefined };
 
 /** Creates a run and starts executing it in the background; progress is in `getRun`. */
-export async function submitRun(vera: Vera, req: SubmitRequest, actor: Actor) {
+export async function submitRun(vera: RunDeps, req: SubmitRequest, actor: Actor) {
   // Before any file is looked at: whether a path exists is itself an answer.
   requireRole(actor, 'developer', 'creating runs');
   const roots = pipelineRoots(vera.config.pipelineRoots);
@@ -30,7 +30,7 @@ export async function submitRun(vera: Vera, req: SubmitRequest, actor: Actor) {
  * Resumes a run whose execution stopped (killed, failed, cancelled): finished quanta are kept.
  * Refused while another server's heartbeat on the run is alive (RunManager.start claims it).
  */
-export async function resumeRun(vera: Vera, name: string, actor: Actor) {
+export async function resumeRun(vera: RunDeps, name: string, actor: Actor) {
   const run = await getRun(vera.database.db, name);
   requireOwner(actor, run.ownerId, run.owner, `run '${name}'`);
   if (vera.runs.isActive(name)) throw new VeraError('RUN_ACTIVE', `run '${name}' is being executed now; wait for it to finish`, { run: name });
@@ -39,7 +39,7 @@ export async function resumeRun(vera: Vera, name: string, actor: Actor) {
   return getRun(vera.database.db, name);
 }
 
-export async function submitRerun(vera: Vera, req: RerunRequest, actor: Actor) {
+export async function submitRerun(vera: RunDeps, req: RerunRequest, actor: Actor) {
   const run = await createRerun(vera.database.db, req, actor);
   await vera.runs.start(run.name);
   return run;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBuild, listBuilds, requestBuild } from '../../server/ci/builds.ts';
-import { addRepo } from '../../server/ci/repos.ts';
+import { addRepo } from '../../server/git/repos.ts';
 import { queryRows, sql } from '../../server/db/client.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
@@ -49,7 +49,7 @@ describe('builds run the code of the commit they build', () => {
     );
     expect(changed).not.toBe(metricTaskSource());
     const head = await repo.commit({ ...files, 'tasks.ts': changed }, 'Add two to the metric');
-    const { fetchRepo, getRepo } = await import('../../server/ci/repos.ts');
+    const { fetchRepo, getRepo } = await import('../../server/git/repos.ts');
     await fetchRepo(t.db, await getRepo(t.db, 'pipelines'));
     const build = await finished((await requestBuild(v.vera, { repo: 'pipelines', commit: head, ref: 'refs/pull/3/head', event: 'pull_request', prNumber: 3, headBranch: 'feature' }, op)).id);
     expect(build.status).toBe('succeeded');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBuild, listBuilds } from '../../server/ci/builds.ts';
 import { cronMatches, parseCron } from '../../server/ci/cron.ts';
 import { parsePolicy } from '../../server/ci/policy.ts';
-import { addRepo } from '../../server/ci/repos.ts';
+import { addRepo } from '../../server/git/repos.ts';
 import { runSchedules } from '../../server/ci/schedule.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';

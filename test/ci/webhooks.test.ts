@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBuild, listBuilds } from '../../server/ci/builds.ts';
-import { addRepo } from '../../server/ci/repos.ts';
+import { addRepo } from '../../server/git/repos.ts';
 import { findDatasets, getCollection } from '../../server/repo/index.ts';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import { countRows, useTestDatabase } from '../support/db.ts';

@@ -13,7 +13,7 @@ import { regressedMetrics, stepSummary, verdict } from '../../gh-actions/verify/
 import { escapeData, formatCommand, formatOutput, getBooleanInput, getInput, getNumberInput, Step } from '../../gh-actions/verify/src/toolkit.ts';
 import { VeraClient, VeraRequestError } from '../../gh-actions/verify/src/vera-client.ts';
 import { listBuilds } from '../../server/ci/builds.ts';
-import { addRepo } from '../../server/ci/repos.ts';
+import { addRepo } from '../../server/git/repos.ts';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import { comparisonMarkdown } from '../../server/metrics/compare-format.ts';
 import type { Comparison, CompareRow } from '../../server/metrics/compare.ts';

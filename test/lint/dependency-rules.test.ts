@@ -21,6 +21,15 @@ describe('dependency rules in npm run lint', () => {
     expect(fine).toEqual([]);
   });
 
+  it('a lower domain may not import a higher one, and no domain imports the composition root', async () => {
+    const up = await lintAs('server/metrics/probe.ts', "import { requestBuild } from '../ci/builds.ts';\nexport const r = requestBuild;\n");
+    expect(up).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths: .*server\/metrics is below ci/)]);
+    const root = await lintAs('server/ci/probe.ts', "import { openVera } from '../app.ts';\nexport const o = openVera;\n");
+    expect(root).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths: .*domain code is called by the faces/)]);
+    const down = await lintAs('server/ci/probe.ts', "import { loadSeries } from '../metrics/series.ts';\nexport const l = loadSeries;\n");
+    expect(down).toEqual([]);
+  });
+
   it('an import cycle fails: a module that imports what imports it', async () => {
     // server/errors.ts is imported by the repository code; making it import that code back closes a cycle.
     const messages = await lintAs('server/errors.ts', "import { validateCollectionName } from './repo/index.ts';\nexport const v = validateCollectionName;\n");

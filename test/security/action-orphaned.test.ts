@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE } from '../../gh-actions/verify/build.ts';
 import { systemActor } from '../../server/auth/index.ts';
-import { addRepo, getRepo } from '../../server/ci/repos.ts';
+import { addRepo, getRepo } from '../../server/git/repos.ts';
 import { buildRuns, builds, runs } from '../../server/db/schema/index.ts';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import { createRun } from '../../server/runs/create.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBuild, listBuilds, requestBuild } from '../../server/ci/builds.ts';
-import { addRepo, ensureWorktree, getRepo } from '../../server/ci/repos.ts';
+import { addRepo, ensureWorktree, getRepo } from '../../server/git/repos.ts';
 import { queryRows, sql } from '../../server/db/client.ts';
 import { builds, webhookDeliveries } from '../../server/db/schema/index.ts';
 import { isVeraError } from '../../server/errors.ts';

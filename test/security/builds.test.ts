@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBuilds, requestBuild } from '../../server/ci/builds.ts';
-import { addRepo, fetchRepo, getRepo } from '../../server/ci/repos.ts';
+import { addRepo, fetchRepo, getRepo } from '../../server/git/repos.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
 import { makePipelineRepo, metricPipeline, metricTaskSource, PROJECT_ROOT } from '../support/git-repo.ts';

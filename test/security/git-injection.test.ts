@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addRepo, type Repo } from '../../server/ci/repos.ts';
+import { addRepo, type Repo } from '../../server/git/repos.ts';
 import { measurements } from '../../server/db/schema/index.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { assertRefName, assertRevision, refNameProblem } from '../../server/ci/refs.ts';
+import { assertRefName, assertRevision, refNameProblem } from '../../server/git/refs.ts';
 
 /** What git itself says of a name (`git check-ref-format --allow-onelevel`). */
 function gitAccepts(name: string): boolean {

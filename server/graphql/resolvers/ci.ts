@@ -1,6 +1,6 @@
 import { getBuild, listBuilds, requestBuild, type BuildRow } from '../../ci/builds.ts';
 import { BUILD_EVENTS, type BuildEvent } from '../../ci/policy.ts';
-import { addRepo, fetchRepo, findRepoByGithubName, getRepo, listRepos, type Repo } from '../../ci/repos.ts';
+import { addRepo, fetchRepo, findRepoByGithubName, getRepo, listRepos, type Repo } from '../../git/repos.ts';
 import { requireRole } from '../../auth/roles.ts';
 import { VeraError } from '../../errors.ts';
 import type { GraphQLContext } from '../context.ts';

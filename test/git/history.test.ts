@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GitHistoryCache, gitSpawns, REF_TTL_MS } from '../../server/ci/git.ts';
-import { addRepo, fetchRepo, getRepo } from '../../server/ci/repos.ts';
+import { GitHistoryCache, gitSpawns, REF_TTL_MS } from '../../server/git/git.ts';
+import { addRepo, fetchRepo, getRepo } from '../../server/git/repos.ts';
 import { measurements } from '../../server/db/schema/index.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
