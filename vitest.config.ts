@@ -9,8 +9,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Generous: a limit catches a hang, never a slow machine (CI shares two cores between suites).
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     globalSetup: ['test/support/global-setup.ts'],
   },
 });
