@@ -1,14 +1,11 @@
-import { isVeraError, type ErrorCode } from '../server/errors.ts';
+import { FACE_OF_KIND, errorKindOf, isVeraError } from '../server/errors.ts';
 
-/** CLI exit codes, documented in the README. */
+/** CLI exit codes, documented in the README; each error code's comes from the one error table. */
 export const EXIT = { ok: 0, failure: 1, badInput: 2, auth: 3, notFound: 4, conflict: 5 } as const;
 
 export function exitCodeOf(e: unknown): number {
   if (!isVeraError(e)) return EXIT.failure;
-  const code: ErrorCode = e.code;
-  if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'NOT_OWNER' || code === 'NAMESPACE_RESERVED') return EXIT.auth;
-  if (code === 'NOT_FOUND' || code.startsWith('UNKNOWN_')) return EXIT.notFound;
-  if (code.endsWith('_CONFLICT') || code === 'DB_LOCKED' || code === 'CHAIN_CYCLE') return EXIT.conflict;
-  if (code === 'INTERNAL' || code === 'RUN_FAILED' || code === 'RUN_ORPHANED') return EXIT.failure;
-  return EXIT.badInput;
+  // A code from a newer server than this CLI knows is still an error: a plain failure.
+  const kind = errorKindOf(e.code) as ReturnType<typeof errorKindOf> | undefined;
+  return kind ? FACE_OF_KIND[kind].exit : EXIT.failure;
 }

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { isDataException } from '../db/pg-errors.ts';
-import { isVeraError } from '../errors.ts';
+import { httpStatusOf, isVeraError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 /**
@@ -19,7 +19,7 @@ export function maskError(log: Logger) {
         ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
         // Field errors travel in a 200 response, as GraphQL over HTTP expects; only a missing or
         // bad token changes the status, so HTTP clients and proxies see the 401.
-        extensions: { code: original.code, ...original.details, ...(original.code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}) },
+        extensions: { code: original.code, ...original.details, ...(original.code === 'UNAUTHENTICATED' ? { http: { status: httpStatusOf(original.code) } } : {}) },
       });
     }
     if (original instanceof GraphQLError) {

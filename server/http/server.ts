@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Vera } from '../app.ts';
-import { VeraError } from '../errors.ts';
+import { httpStatusOf, VeraError } from '../errors.ts';
 import { createGraphQL, type VeraYoga } from '../graphql/yoga.ts';
 import { readBoundedBody, refuse } from './body.ts';
 import { createHttpMetrics } from './metrics.ts';
@@ -85,7 +85,7 @@ async function graphqlRoute(yoga: VeraYoga, maxBytes: number, req: http.Incoming
     const body = await readBoundedBody(req, maxBytes);
     if (body === undefined) {
       const message = `request body over ${maxBytes} bytes (VERA_MAX_BODY_BYTES)`;
-      return refuse(req, res, 413, { errors: [{ message, extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes } }] });
+      return refuse(req, res, httpStatusOf('PAYLOAD_TOO_LARGE'), { errors: [{ message, extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes } }] });
     }
     Object.assign(req, { body });
   }
