@@ -1,6 +1,6 @@
 import { bootstrapAdmin, readAdminToken } from '../server/auth/index.ts';
 import { openVera, type Vera } from '../server/app.ts';
-import type { VeraConfig } from '../server/config.ts';
+import { homeId, type VeraConfig } from '../server/config.ts';
 import { VeraError, type ErrorCode } from '../server/errors.ts';
 import { createGraphQL, type VeraYoga } from '../server/graphql/yoga.ts';
 import { createLogger } from '../server/log.ts';
@@ -81,8 +81,8 @@ async function localServerFor(config: VeraConfig): Promise<string | undefined> {
   const url = `http://127.0.0.1:${config.port}`;
   try {
     const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(500) });
-    const body = (await res.json()) as { home?: string };
-    return body.home === config.home ? url : undefined;
+    const body = (await res.json()) as { homeId?: string };
+    return body.homeId === homeId(config.home) ? url : undefined;
   } catch {
     return undefined;
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { VeraError } from './errors.ts';
@@ -103,6 +104,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxBodyBytes: e.VERA_MAX_BODY_BYTES,
     ...overrides,
   };
+}
+
+/**
+ * An opaque id of a VERA_HOME: a CLI finds the local server for its own home by comparing ids,
+ * and /healthz tells no one where on the server the home is.
+ */
+export function homeId(home: string): string {
+  return createHash('sha256').update(path.resolve(home)).digest('hex').slice(0, 16);
 }
 
 function splitList(value: string | undefined, separator: string): string[] {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Vera } from '../app.ts';
+import { homeId } from '../config.ts';
 import { httpStatusOf, VeraError } from '../errors.ts';
 import { createGraphQL, type VeraYoga } from '../graphql/yoga.ts';
 import { readBoundedBody, refuse } from './body.ts';
@@ -26,6 +27,7 @@ export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string }
   const app = createStaticFiles(opts.dashboardDir);
   const metrics = createHttpMetrics();
   const database = vera.database.driver === 'pglite' ? 'embedded' : 'postgres';
+  const home = homeId(vera.config.home);
 
   return (req, res) => {
     const started = process.hrtime.bigint();
@@ -51,7 +53,7 @@ export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string }
       return;
     }
     if (route === 'healthz') {
-      sendJson(res, 200, { status: 'ok', version: VERSION, database, home: vera.config.home });
+      sendJson(res, 200, { status: 'ok', version: VERSION, database, homeId: home });
       return;
     }
     if (route === 'metrics') {

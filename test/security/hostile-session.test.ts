@@ -166,8 +166,10 @@ describe('a hostile anonymous session', () => {
       while (polling) {
         const t0 = performance.now();
         const res = await fetch(`${http.url}/healthz`);
-        await res.text();
+        const text = await res.text();
         expect(res.status).toBe(200);
+        // It tells a CLI whether this is its home's server, never where that home is.
+        expect(text).not.toContain(v.vera.config.home);
         slowest.ms = Math.max(slowest.ms, performance.now() - t0);
         await new Promise((r) => setTimeout(r, 50));
       }
