@@ -5,7 +5,7 @@
  * /healthz as the baseline (what the HTTP stack alone costs in the same run). The server runs in
  * its own process; the load comes from this one over loopback, bounded in time and count.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createUser } from '../server/auth/index.ts';
 import { openDatabase, sql, type Db } from '../server/db/client.ts';
-import { createCollection, insertDimensionRecords, registerDatasetType, registerDatasets } from '../server/repo/index.ts';
+import { createCollection, registerDatasetType, registerDatasets } from '../server/repo/index.ts';
+import { insertBenchCam, makeLinearRepo } from './fixtures.ts';
 import { percentile, report } from './lib.ts';
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -31,27 +32,7 @@ const MAX_REQUESTS = 20_000;
 async function seed(db: Db, repoDir: string): Promise<void> {
   const user = await createUser(db, 'bench', 'admin');
   const actor = { id: user.id, name: user.name, role: user.role };
-  await insertDimensionRecords(db, 'instrument', [{ name: 'BenchCam' }]);
-  await insertDimensionRecords(db, 'physical_filter', ['g', 'r', 'i'].map((b) => ({ instrument: 'BenchCam', name: `BenchCam-${b}`, band: b })));
-  await insertDimensionRecords(db, 'day_obs', [{ instrument: 'BenchCam', id: 20261101 }]);
-  const t0 = Date.UTC(2026, 10, 1);
-  await insertDimensionRecords(
-    db,
-    'visit',
-    Array.from({ length: N_VISITS }, (_, i) => ({
-      instrument: 'BenchCam',
-      id: i + 1,
-      physicalFilter: `BenchCam-${'gri'[i % 3]}`,
-      dayObs: 20261101,
-      beginTime: new Date(t0 + i * 60_000),
-      endTime: new Date(t0 + i * 60_000 + 30_000),
-      exposureTimeS: 30,
-      raDeg: 150,
-      decDeg: 2,
-      region: [[149.9, 1.9], [150.1, 1.9], [150.1, 2.1], [149.9, 2.1]],
-    })),
-  );
-  await insertDimensionRecords(db, 'detector', Array.from({ length: N_DETECTORS }, (_, i) => ({ instrument: 'BenchCam', id: i, fullName: `D${i}` })));
+  await insertBenchCam(db, N_VISITS, N_DETECTORS);
   await registerDatasetType(db, { name: 'calexp', dimensions: ['visit', 'detector'], storageClass: 'Exposure' }, actor);
   for (let c = 0; c < N_COLLECTIONS; c++) {
     const run = `bench/run${c}`;
@@ -67,25 +48,11 @@ async function seed(db: Db, repoDir: string): Promise<void> {
       await registerDatasets(db, { run, datasets: batch }, actor);
     }
   }
-  const commits = makeRepo(repoDir);
+  const commits = makeLinearRepo(repoDir, N_COMMITS);
   await db.execute(sql`INSERT INTO measurements (metric_name, value, unit, dataset, repo, commit, branch, measured_at)
     SELECT 'bench.m0', 10 + sin(c * 0.1), 'mmag', 'bench/ds', ${repoDir}, (string_to_array(${commits.join(',')}, ','))[c], 'master', now()
     FROM generate_series(1, ${N_COMMITS}) c`);
   await db.execute(sql`ANALYZE`);
-}
-
-/** A repository with N_COMMITS commits on master, written with fast-import. */
-function makeRepo(dir: string): string[] {
-  execFileSync('git', ['init', '-q', '--initial-branch=master', dir]);
-  let stream = '';
-  for (let i = 0; i < N_COMMITS; i++) {
-    const msg = `commit ${i}`;
-    stream += `commit refs/heads/master\nmark :${i + 1}\ncommitter Bench <b@example.org> ${1_700_000_000 + i * 60} +0000\ndata ${msg.length}\n${msg}\n`;
-    if (i > 0) stream += `from :${i}\n`;
-    stream += `M 644 inline f.txt\ndata ${String(i).length}\n${i}\n\n`;
-  }
-  execFileSync('git', ['-C', dir, 'fast-import', '--quiet'], { input: stream });
-  return execFileSync('git', ['-C', dir, 'rev-list', '--reverse', 'master']).toString().trim().split('\n');
 }
 
 function freePort(): Promise<number> {

@@ -4,7 +4,6 @@
  * rows, and series query latency (p50/p99) with 1M measurements, ordered by a 1000-commit
  * first-parent history from a real git repository.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import { openDatabase, queryRows, sql } from '../server/db/client.ts';
 import { measurements } from '../server/db/schema/index.ts';
 import { ingestJob } from '../server/metrics/ingest.ts';
 import { loadSeries } from '../server/metrics/series.ts';
+import { makeLinearRepo } from './fixtures.ts';
 import { percentile, report, timeMs } from './lib.ts';
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -22,20 +22,6 @@ const N_METRICS = 50;
 const N_DATASETS = 20;
 const JOB_MEASUREMENTS = 1000;
 const N_JOBS = 20;
-
-/** A repository with N_COMMITS commits on master, written with fast-import (seconds, not minutes). */
-function makeRepo(dir: string): string[] {
-  execFileSync('git', ['init', '-q', '--initial-branch=master', dir]);
-  let stream = '';
-  for (let i = 0; i < N_COMMITS; i++) {
-    const msg = `commit ${i}`;
-    stream += `commit refs/heads/master\nmark :${i + 1}\ncommitter Bench <b@example.org> ${1_700_000_000 + i * 60} +0000\ndata ${msg.length}\n${msg}\n`;
-    if (i > 0) stream += `from :${i}\n`;
-    stream += `M 644 inline f.txt\ndata ${String(i).length}\n${i}\n\n`;
-  }
-  execFileSync('git', ['-C', dir, 'fast-import', '--quiet'], { input: stream });
-  return execFileSync('git', ['-C', dir, 'rev-list', '--reverse', 'master']).toString().trim().split('\n');
-}
 
 function jobJson(i: number): string {
   const ms = Array.from({ length: JOB_MEASUREMENTS }, (_, k) => ({
@@ -94,7 +80,7 @@ async function main() {
       report('metrics postgres', 'plain batched INSERT', n / (plain.ms / 1000), 'rows/s');
       report('metrics postgres', 'ingest vs plain INSERT', (100 * plain.ms) / ingested.ms, '%');
 
-      const commits = makeRepo(dir);
+      const commits = makeLinearRepo(dir, N_COMMITS);
       // 1M measurements: every metric on every dataset at every commit, generated in the database.
       const loaded = await timeMs(() =>
         db.execute(sql`INSERT INTO measurements (metric_name, value, unit, dataset, repo, commit, branch, measured_at)

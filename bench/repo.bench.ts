@@ -17,10 +17,10 @@ import {
   findDatasets,
   getCollection,
   getDatasetType,
-  insertDimensionRecords,
   registerDatasetType,
   registerDatasets,
 } from '../server/repo/index.ts';
+import { insertBenchCam } from './fixtures.ts';
 import { percentile, report, timeMs } from './lib.ts';
 
 const N_VISITS = 1000;
@@ -33,27 +33,7 @@ async function seed(database: Database) {
   const db = database.db;
   const user = await createUser(db, 'bench', 'admin');
   const actor = { id: user.id, name: user.name, role: user.role };
-  await insertDimensionRecords(db, 'instrument', [{ name: 'BenchCam' }]);
-  await insertDimensionRecords(db, 'physical_filter', ['g', 'r', 'i'].map((b) => ({ instrument: 'BenchCam', name: `BenchCam-${b}`, band: b })));
-  await insertDimensionRecords(db, 'day_obs', [{ instrument: 'BenchCam', id: 20261101 }]);
-  const t0 = Date.UTC(2026, 10, 1);
-  await insertDimensionRecords(
-    db,
-    'visit',
-    Array.from({ length: N_VISITS }, (_, i) => ({
-      instrument: 'BenchCam',
-      id: i + 1,
-      physicalFilter: `BenchCam-${'gri'[i % 3]}`,
-      dayObs: 20261101,
-      beginTime: new Date(t0 + i * 60_000),
-      endTime: new Date(t0 + i * 60_000 + 30_000),
-      exposureTimeS: 30,
-      raDeg: 150,
-      decDeg: 2,
-      region: [[149.9, 1.9], [150.1, 1.9], [150.1, 2.1], [149.9, 2.1]],
-    })),
-  );
-  await insertDimensionRecords(db, 'detector', Array.from({ length: N_DETECTORS }, (_, i) => ({ instrument: 'BenchCam', id: i, fullName: `D${i}` })));
+  await insertBenchCam(db, N_VISITS, N_DETECTORS);
   await registerDatasetType(db, { name: 'calexp', dimensions: ['visit', 'detector'], storageClass: 'Exposure' }, actor);
   await createCollection(db, { name: 'bench/registered', type: 'RUN' }, actor);
   await createCollection(db, { name: 'bench/plain', type: 'RUN' }, actor);
