@@ -3,6 +3,7 @@ import { Octokit } from '@octokit/rest';
 import type { Db } from '../db/client.ts';
 import { githubOutbox, prComments } from '../db/schema/index.ts';
 import type { Logger } from '../log.ts';
+import { backoffMs, claimDue, type JobQueue } from '../jobs/claim.ts';
 import { DrainLoop } from '../util/drain-loop.ts';
 
 export type OutboxItem =
@@ -27,11 +28,16 @@ export async function enqueueGithub(db: Db, item: OutboxItem): Promise<void> {
 }
 
 const MAX_ATTEMPTS = 12;
+/** How long a claimed call is this server's: far longer than a GitHub call takes. */
+const LEASE_MS = 2 * 60_000;
 
-/** Backoff after the n-th failure: 1 s, 2 s, 4 s, ... capped at 10 minutes. */
-export function backoffMs(attempts: number): number {
-  return Math.min(600_000, 1000 * 2 ** Math.max(0, attempts - 1));
-}
+/** Pending calls as a durable job queue: claimed with a lease, so two servers never both make one. */
+const CALLS: JobQueue<typeof githubOutbox> = {
+  table: githubOutbox,
+  id: githubOutbox.id,
+  due: () => and(eq(githubOutbox.status, 'pending'), lte(githubOutbox.nextAttemptAt, new Date())),
+  order: githubOutbox.id,
+};
 
 /**
  * Delivers due outbox items to GitHub, oldest first. Failures are retried with backoff and
@@ -71,39 +77,28 @@ export class GithubOutbox {
   /** Resolves when nothing is pending and due (tests and shutdown). */
   idle(): Promise<void> {
     return this.loop.idle(async () => {
-      const [due] = await this.db
-        .select({ id: githubOutbox.id })
-        .from(githubOutbox)
-        .where(and(eq(githubOutbox.status, 'pending'), lte(githubOutbox.nextAttemptAt, new Date())))
-        .limit(1);
+      const [due] = await this.db.select({ id: githubOutbox.id }).from(githubOutbox).where(CALLS.due()).limit(1);
       return due !== undefined;
     });
   }
 
   private async drain(): Promise<void> {
     for (;;) {
-      const due = await this.db
-        .select()
-        .from(githubOutbox)
-        .where(and(eq(githubOutbox.status, 'pending'), lte(githubOutbox.nextAttemptAt, new Date())))
-        .orderBy(githubOutbox.id)
-        .limit(20);
-      if (due.length === 0) return;
-      for (const row of due) {
+      const claimed = await claimDue(this.db, CALLS, 20, { attempts: sql`${githubOutbox.attempts} + 1`, nextAttemptAt: new Date(Date.now() + LEASE_MS) });
+      if (claimed.length === 0) return;
+      for (const row of claimed) {
         try {
           await this.deliver(row.payload as unknown as OutboxItem);
-          await this.db.update(githubOutbox).set({ status: 'done', attempts: row.attempts + 1, lastError: null }).where(eq(githubOutbox.id, row.id));
+          await this.db.update(githubOutbox).set({ status: 'done', lastError: null }).where(eq(githubOutbox.id, row.id));
         } catch (e) {
-          const attempts = row.attempts + 1;
           const message = (e as Error).message;
-          this.log.warn({ outbox: row.id, kind: row.kind, attempts, err: message }, 'GitHub call failed; will retry');
+          this.log.warn({ outbox: row.id, kind: row.kind, attempts: row.attempts, err: message }, 'GitHub call failed; will retry');
           await this.db
             .update(githubOutbox)
             .set({
-              attempts,
               lastError: message,
-              status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
-              nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
+              status: row.attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+              nextAttemptAt: new Date(Date.now() + backoffMs(row.attempts)),
             })
             .where(eq(githubOutbox.id, row.id));
         }

@@ -5,6 +5,7 @@ import { systemActor } from '../auth/users.ts';
 import type { CiDeps } from './deps.ts';
 import type { Db } from '../db/client.ts';
 import { webhookDeliveries } from '../db/schema/index.ts';
+import { backoffMs, claimDue, type JobQueue } from '../jobs/claim.ts';
 import { DrainLoop } from '../util/drain-loop.ts';
 import { requestBuild } from './builds.ts';
 import { resolveRef } from '../git/git.ts';
@@ -68,6 +69,14 @@ export async function receiveDelivery(db: Db, secret: string | undefined, header
 }
 
 const MAX_ATTEMPTS = 5;
+
+/** Stored deliveries as a durable job queue: received (or claimed and expired) and due. */
+const DELIVERIES: JobQueue<typeof webhookDeliveries> = {
+  table: webhookDeliveries,
+  id: webhookDeliveries.id,
+  due: () => and(inArray(webhookDeliveries.status, ['received', 'processing']), lte(webhookDeliveries.nextAttemptAt, new Date())),
+  order: webhookDeliveries.receivedAt,
+};
 const LEASE_MS = 5 * 60_000;
 
 /** What to do with one event; returns 'ignored' with a reason, or nothing when it was acted on. */
@@ -156,31 +165,16 @@ export class WebhookProcessor {
   /** Resolves when no delivery is waiting (tests, shutdown). */
   idle(): Promise<void> {
     return this.loop.idle(async () => {
-      const [waiting] = await this.vera.database.db
-        .select({ id: webhookDeliveries.id })
-        .from(webhookDeliveries)
-        .where(and(inArray(webhookDeliveries.status, ['received', 'processing']), lte(webhookDeliveries.nextAttemptAt, new Date())))
-        .limit(1);
+      const [waiting] = await this.vera.database.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(DELIVERIES.due()).limit(1);
       return waiting !== undefined;
     });
   }
 
-  private async claim(): Promise<(typeof webhookDeliveries.$inferSelect)[]> {
-    const db = this.vera.database.db;
-    return db.transaction(async (tx) => {
-      const due = await tx
-        .select({ id: webhookDeliveries.id })
-        .from(webhookDeliveries)
-        .where(and(inArray(webhookDeliveries.status, ['received', 'processing']), lte(webhookDeliveries.nextAttemptAt, new Date())))
-        .orderBy(webhookDeliveries.receivedAt)
-        .limit(10)
-        .for('update', { skipLocked: true });
-      if (due.length === 0) return [];
-      return tx
-        .update(webhookDeliveries)
-        .set({ status: 'processing', attempts: sql`${webhookDeliveries.attempts} + 1`, nextAttemptAt: new Date(Date.now() + LEASE_MS) })
-        .where(inArray(webhookDeliveries.id, due.map((d) => d.id)))
-        .returning();
+  private claim(): Promise<(typeof webhookDeliveries.$inferSelect)[]> {
+    return claimDue(this.vera.database.db, DELIVERIES, 10, {
+      status: 'processing',
+      attempts: sql`${webhookDeliveries.attempts} + 1`,
+      nextAttemptAt: new Date(Date.now() + LEASE_MS),
     });
   }
 
@@ -204,7 +198,7 @@ export class WebhookProcessor {
             .set({
               status: d.attempts >= MAX_ATTEMPTS ? 'failed' : 'received',
               error: message,
-              nextAttemptAt: new Date(Date.now() + 1000 * 2 ** d.attempts),
+              nextAttemptAt: new Date(Date.now() + backoffMs(d.attempts + 1)),
             })
             .where(eq(webhookDeliveries.id, d.id));
         }

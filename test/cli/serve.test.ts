@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { serveProcess, type ServeProcess } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 
 const t = useTestDatabase();
@@ -23,18 +24,10 @@ function envFor(home: string): NodeJS.ProcessEnv {
 }
 
 /** Starts `vera serve` on a free port and resolves with its URL once it listens. */
-function serve(home: string): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: envFor(home), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /Vera serving on (http:\/\/\S+)/.exec(stderr);
-      if (m) resolve({ child, url: m[1]!, stderr: () => stderr });
-    });
-    child.on('exit', (code) => reject(new Error(`vera serve exited with ${code}: ${stderr}`)));
-  });
+async function serve(home: string): Promise<ServeProcess> {
+  const started = await serveProcess(envFor(home));
+  children.push(started.child);
+  return started;
 }
 
 function run(home: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {

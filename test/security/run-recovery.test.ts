@@ -10,7 +10,7 @@ import { loadConfig } from '../../server/config.ts';
 import { openDatabase, type Database } from '../../server/db/client.ts';
 import { isVeraError } from '../../server/errors.ts';
 import { Datastore } from '../../server/repo/index.ts';
-import { cliEnv, runCli, spawnCli } from '../support/cli.ts';
+import { cliEnv, runCli, serveProcess, type ServeProcess } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { seedToyRaw, TOY_PIPELINE } from '../support/runs.ts';
 
@@ -57,20 +57,10 @@ async function prepare(): Promise<{ home: string; env: (extra?: Record<string, s
   }
 }
 
-/** `vera serve` on a free port; resolves once it listens. */
-function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawnCli(['serve', '--port', '0'], env);
-  children.push(child);
-  child.stdin!.end();
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /Vera serving on (http:\/\/\S+)/.exec(stderr);
-      if (m) resolve({ child, url: m[1]!, stderr: () => stderr });
-    });
-    child.on('exit', (code) => reject(new Error(`vera serve exited with ${code}: ${stderr}`)));
-  });
+async function serve(env: NodeJS.ProcessEnv): Promise<ServeProcess> {
+  const started = await serveProcess(env);
+  children.push(started.child);
+  return started;
 }
 
 async function stop(child: ChildProcess, signal: NodeJS.Signals) {

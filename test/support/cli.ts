@@ -34,3 +34,24 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [VERA_BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
+
+export interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+}
+
+/** `vera serve` on a free port in a child process; resolves with its URL once it listens. */
+export function serveProcess(env: NodeJS.ProcessEnv): Promise<ServeProcess> {
+  const child = spawnCli(['serve', '--port', '0'], env);
+  child.stdin!.end();
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = /Vera serving on (http:\/\/\S+)/.exec(stderr);
+      if (m) resolve({ child, url: m[1]!, stderr: () => stderr });
+    });
+    child.on('exit', (code) => reject(new Error(`vera serve exited with ${code}: ${stderr}`)));
+  });
+}
