@@ -6,7 +6,7 @@ import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 /**
  * Dependency rules, checked by `npm run lint` so they stay true: no import cycles; pipelines/ is
  * a leaf (task code imports only pipelines/ and npm packages, so pipelines outside Vera's tree can
- * use it); server domains in layers; faces above domains. docs/architecture.md explains them, and
+ * use it); runner/ never opens the database; server domains in layers; faces above domains. docs/architecture.md explains them, and
  * test/lint/dependency-rules.test.ts shows them failing on violations.
  */
 function domainLayers(layers) {
@@ -24,6 +24,7 @@ export const dependencyRules = {
     {
       zones: [
         { target: './pipelines', from: ['./server', './runner', './cli'], message: 'pipelines/ is a leaf: task code imports only pipelines/ and npm packages.' },
+        { target: './runner', from: './server/db', message: 'runner/ never opens the database: only the server writes it (planning lives in server/runs).' },
         // Domains in layers, each using only those below it: db < auth < repo < git < runs <
         // metrics < ci. Upward news travels as events (server/events); only faces see app.ts.
         ...domainLayers(['db', 'auth', 'repo', 'git', 'runs', 'metrics', 'ci']),

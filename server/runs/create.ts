@@ -1,6 +1,6 @@
 import { inArray } from 'drizzle-orm';
-import { buildQuantumGraph } from '../../runner/graph/build.ts';
-import type { QuantumGraph } from '../../runner/graph/types.ts';
+import { buildQuantumGraph } from './graph/build.ts';
+import type { QuantumGraph } from './graph/types.ts';
 import type { ConfigOverrides } from '../../runner/pipeline/config.ts';
 import { loadPipelineText, type Pipeline } from '../../runner/pipeline/load.ts';
 import { requireRole, type Actor } from '../auth/roles.ts';

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import { datasetKey } from '../../runner/graph/build.ts';
+import { datasetKey } from './graph/build.ts';
 import type { Executor } from '../../runner/executors/local.ts';
 import type { QuantumJob } from '../../runner/worker-job.ts';
 import type { Actor } from '../auth/roles.ts';

@@ -30,6 +30,11 @@ describe('dependency rules in npm run lint', () => {
     expect(down).toEqual([]);
   });
 
+  it('runner/ may not open the database', async () => {
+    const messages = await lintAs('runner/probe.ts', "import { openDatabase } from '../server/db/client.ts';\nexport const o = openDatabase;\n");
+    expect(messages).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths: .*runner\/ never opens the database/)]);
+  });
+
   it('an import cycle fails: a module that imports what imports it', async () => {
     // server/errors.ts is imported by the repository code; making it import that code back closes a cycle.
     const messages = await lintAs('server/errors.ts', "import { validateCollectionName } from './repo/index.ts';\nexport const v = validateCollectionName;\n");

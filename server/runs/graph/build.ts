@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import type { Db } from '../../server/db/client.ts';
-import { VeraError } from '../../server/errors.ts';
-import { findDataset, type BindValue, type DataId, type DatasetRef } from '../../server/repo/index.ts';
-import { canonicalJson } from '../pipeline/config.ts';
-import type { Pipeline, PipelineTask, ResolvedConnection } from '../pipeline/load.ts';
+import type { Db } from '../../db/client.ts';
+import { VeraError } from '../../errors.ts';
+import { findDataset, type BindValue, type DataId, type DatasetRef } from '../../repo/index.ts';
+import { canonicalJson } from '../../../runner/pipeline/config.ts';
+import type { Pipeline, PipelineTask, ResolvedConnection } from '../../../runner/pipeline/load.ts';
 import { buildDataIdSpace, project, type Row } from './space.ts';
 import type { DatasetNode, QuantumGraph, QuantumNode } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { DataId } from '../../server/repo/index.ts';
+import type { DataId } from '../../repo/index.ts';
 
 /** A dataset in a quantum graph: already in the input collections, or to be produced. */
 export interface DatasetNode {

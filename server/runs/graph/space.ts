@@ -1,5 +1,5 @@
-import type { Db } from '../../server/db/client.ts';
-import { VeraError } from '../../server/errors.ts';
+import type { Db } from '../../db/client.ts';
+import { VeraError } from '../../errors.ts';
 import {
   dimension,
   findDatasets,
@@ -8,10 +8,10 @@ import {
   type BindValue,
   type DataId,
   type DatasetRef,
-} from '../../server/repo/index.ts';
-import { polygonsOverlap, type Polygon } from '../../server/repo/regions.ts';
-import { parseWhere, wherePredicate } from '../../server/repo/where/index.ts';
-import type { Pipeline } from '../pipeline/load.ts';
+} from '../../repo/index.ts';
+import { polygonsOverlap, type Polygon } from '../../repo/regions.ts';
+import { parseWhere, wherePredicate } from '../../repo/where/index.ts';
+import type { Pipeline } from '../../../runner/pipeline/load.ts';
 
 export type Row = Record<string, string | number>;
 
