@@ -164,6 +164,10 @@ function coaddMetadata(ref: ExposureValue, used: readonly ExposureValue[], rejec
 export const assembleCoadd = defineTask({
   description: 'Inverse-variance weighted, outlier-clipped mean of the warps of a patch in one band (nJy)',
   config: assembleCoaddConfig,
+  connections: {
+    warps: { kind: 'input', storageClass: 'Exposure', multiple: true },
+    coadd: { kind: 'output', storageClass: 'Exposure' },
+  },
   run(inputs: TaskInputs, config: AssembleCoaddConfig) {
     // Sorted by visit: the sum's order, hence the bytes, must not depend on the inputs' order.
     const warps = [...many<ExposureValue>(inputs, 'warps')].sort((a, b) => Number(a.dataId.visit) - Number(b.dataId.visit)).map((d) => d.value);

@@ -234,6 +234,13 @@ function assemble(
 export const calibrate = defineTask({
   description: 'Astrometric (TAN WCS) and photometric (zero point) calibration against the reference catalog',
   config: calibrateConfig,
+  connections: {
+    exposure: { kind: 'input', storageClass: 'Exposure' },
+    sources: { kind: 'input', storageClass: 'Catalog' },
+    refcat: { kind: 'prerequisite', storageClass: 'Catalog' },
+    calexp: { kind: 'output', storageClass: 'Exposure' },
+    src: { kind: 'output', storageClass: 'Catalog' },
+  },
   run(inputs: TaskInputs, config: CalibrateConfig, ctx: TaskContext) {
     const exposure = single<ExposureValue>(inputs, 'exposure').value;
     const band = String(exposure.metadata.BAND ?? ctx.dataId.band ?? '');

@@ -145,6 +145,11 @@ export function runCharacterizeImage(input: ExposureValue, c: CharacterizeImageC
 export const characterizeImage = defineTask({
   description: 'Background subtraction, PSF measurement (double Gaussian), detection and first measurement of sources',
   config: characterizeImageConfig,
+  connections: {
+    exposure: { kind: 'input', storageClass: 'Exposure' },
+    characterized: { kind: 'output', storageClass: 'Exposure' },
+    sources: { kind: 'output', storageClass: 'Catalog' },
+  },
   run(inputs: TaskInputs, config: CharacterizeImageConfig) {
     const { exposure, sources } = runCharacterizeImage(single<ExposureValue>(inputs, 'exposure').value, config);
     return { characterized: exposure, sources };

@@ -101,6 +101,10 @@ export function runDetectCoadd(coadd: ExposureValue, c: DetectCoaddConfig): { ca
 export const detectCoadd = defineTask({
   description: 'Detect and measure sources on a coadd; objects with sky positions and a primary flag per patch',
   config: detectCoaddConfig,
+  connections: {
+    coadd: { kind: 'input', storageClass: 'Exposure' },
+    catalog: { kind: 'output', storageClass: 'Catalog' },
+  },
   run(inputs: TaskInputs, config: DetectCoaddConfig, ctx: TaskContext) {
     const coadd = single<ExposureValue>(inputs, 'coadd').value;
     const metadata = { ...coadd.metadata, TRACT: coadd.metadata.TRACT ?? ctx.dataId.tract ?? 0, PATCH: coadd.metadata.PATCH ?? ctx.dataId.patch ?? 0 };

@@ -125,6 +125,11 @@ export function runForcedPhot(calexp: ExposureValue, references: readonly Catalo
 export const forcedPhot = defineTask({
   description: 'Forced PSF photometry of coadd objects on a calexp (per-visit fluxes in nJy)',
   config: forcedPhotConfig,
+  connections: {
+    exposure: { kind: 'input', storageClass: 'Exposure' },
+    references: { kind: 'input', storageClass: 'Catalog', multiple: true },
+    forced: { kind: 'output', storageClass: 'Catalog' },
+  },
   run(inputs: TaskInputs, config: ForcedPhotConfig) {
     const calexp = single<ExposureValue>(inputs, 'exposure').value;
     const refs = many<CatalogValue>(inputs, 'references').map((d) => d.value);

@@ -136,6 +136,12 @@ function maskCosmicRays(image: Float32Array, variance: Float32Array, mask: Int32
 export const isr = defineTask({
   description: 'Instrument signature removal: bias, gain, flat, saturation and cosmic-ray masks, variance (raw ADU -> electrons)',
   config: isrConfig,
+  connections: {
+    raw: { kind: 'input', storageClass: 'Image' },
+    bias: { kind: 'calibration', storageClass: 'Image' },
+    flat: { kind: 'calibration', storageClass: 'Image' },
+    exposure: { kind: 'output', storageClass: 'Exposure' },
+  },
   run(inputs: TaskInputs, config: IsrConfig) {
     const raw = single<ImageValue>(inputs, 'raw').value;
     const bias = config.doBias ? single<ImageValue>(inputs, 'bias').value : undefined;

@@ -84,6 +84,10 @@ export function runMakeWarp(calexps: readonly ExposureValue[], grid: PatchGrid, 
 export const makeWarp = defineTask({
   description: 'Resample the calexps of one visit onto a patch grid, in nJy, with variance and coverage',
   config: makeWarpConfig,
+  connections: {
+    calexps: { kind: 'input', storageClass: 'Exposure', multiple: true },
+    warp: { kind: 'output', storageClass: 'Exposure' },
+  },
   run(inputs: TaskInputs, config: MakeWarpConfig, ctx: TaskContext) {
     const grid = patchGrid(config.skymap, Number(ctx.dataId.tract), Number(ctx.dataId.patch));
     // Sorted by detector so the result does not depend on the order inputs arrive in.

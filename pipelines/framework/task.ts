@@ -35,9 +35,23 @@ export interface TaskContext {
   log(message: string): void;
 }
 
+/** How a task uses one named connection: what the pipeline YAML must wire to it. */
+export interface ConnectionSpec {
+  kind: 'input' | 'prerequisite' | 'calibration' | 'output';
+  storageClass: string;
+  /** Inputs gathered over several data IDs (a visit's detectors, a patch's warps). */
+  multiple?: boolean;
+}
+
 export interface Task<C = unknown> {
   /** Human-readable description for `--help` style listings. */
   description: string;
+  /**
+   * The connections `run` reads and returns, by name. When declared, the pipeline loader checks
+   * the YAML against them: a misspelled or missing connection, or a different kind or storage
+   * class, fails when the pipeline is loaded, not in a worker.
+   */
+  connections?: Readonly<Record<string, ConnectionSpec>>;
   /** Strict schema with defaults: unknown fields are errors, absent fields take defaults. */
   config: z.ZodType<C>;
   run(inputs: TaskInputs, config: C, ctx: TaskContext): TaskOutputs | Promise<TaskOutputs>;

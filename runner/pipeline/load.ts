@@ -108,6 +108,7 @@ export async function loadPipelineText(text: string, named: string, overrides: C
       return conn;
     });
     if (!connections.some((c) => c.kind === 'output')) throw invalid(file, `${where} has no output connection`);
+    checkDeclaredConnections(file, where, t.class, task, connections);
     const config = resolveConfig(file, label, task, t.config, overrides[label] ?? {});
     tasks.push({ label, className: t.class, modulePath, exportName, task, group, config, configHash: hashConfig(config), connections });
   }
@@ -137,6 +138,29 @@ function checkDimensionsFit(file: string, where: string, c: ResolvedConnection, 
       { dimensions: outside },
     );
   }
+}
+
+/**
+ * A task that declares its connections (`defineTask({ connections })`) is wired as it says: the
+ * YAML names exactly those connections, with the same kind, storage class and `multiple`.
+ */
+function checkDeclaredConnections(file: string, where: string, className: string, task: Task, connections: readonly ResolvedConnection[]): void {
+  const declared = task.connections;
+  if (!declared) return;
+  const names = Object.keys(declared);
+  for (const c of connections) {
+    const spec = declared[c.name];
+    if (!spec) throw invalid(file, `${where} connection '${c.name}': ${className} has no such connection; it declares ${names.join(', ')}`, { connection: c.name });
+    const got = { kind: c.kind, storageClass: c.storageClass, multiple: Boolean(c.multiple) };
+    const want = { kind: spec.kind, storageClass: spec.storageClass, multiple: Boolean(spec.multiple) };
+    for (const key of ['kind', 'storageClass', 'multiple'] as const) {
+      if (got[key] !== want[key]) {
+        throw invalid(file, `${where} connection '${c.name}': ${key} is ${String(got[key])} in the pipeline but ${className} declares ${String(want[key])}`, { connection: c.name, field: key });
+      }
+    }
+  }
+  const missing = names.filter((n) => !connections.some((c) => c.name === n));
+  if (missing.length > 0) throw invalid(file, `${where} does not wire connection${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that ${className} declares`, { connections: missing });
 }
 
 async function importTask(file: string, where: string, className: string, modulePath: string, exportName: string): Promise<Task> {

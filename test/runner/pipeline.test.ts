@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseOverrideFile, parseOverrideOptions } from '../../runner/pipeline/config.ts';
 import { loadPipelineText } from '../../runner/pipeline/load.ts';
+import { PROJECT_ROOT } from '../support/git-repo.ts';
 import { TOY_PIPELINE, toyPipelineText } from '../support/runs.ts';
 
 // Pipelines written next to the toy one so their relative task classes resolve.
@@ -95,5 +96,47 @@ describe('pipeline loading', () => {
     expect(e3.message).toContain("config override for unknown task 'nosuch'");
     expect(parseOverrideFile('scale:\n  factor: 4\n', 'o.yaml')).toEqual({ scale: { factor: 4 } });
     expect(() => parseOverrideFile('- 1\n', 'o.yaml')).toThrowError(/o.yaml: expected a mapping/);
+  });
+});
+
+describe('connections a task declares in code', () => {
+  // The DRP's isr declares raw, bias, flat (inputs) and exposure (output); its pipeline must say the same.
+  const drpFile = path.join(PROJECT_ROOT, 'pipelines', 'probe.yaml');
+  const isr = (connections: string) => `tasks:
+  isr:
+    class: ./drp/isr.ts#isr
+    dimensions: [instrument, visit, detector]
+    connections:
+${connections}`;
+  const RAW = '      raw: { kind: input, datasetType: raw, dimensions: [instrument, visit, detector], storageClass: Image }\n';
+  const BIAS = '      bias: { kind: calibration, datasetType: bias, dimensions: [instrument, detector], storageClass: Image }\n';
+  const FLAT = '      flat: { kind: calibration, datasetType: flat, dimensions: [instrument, physical_filter, detector], storageClass: Image }\n';
+  const OUT = '      exposure: { kind: output, datasetType: postISRCCD, dimensions: [instrument, visit, detector], storageClass: Exposure }\n';
+  const load = (text: string) =>
+    loadPipelineText(text, drpFile).then(
+      () => undefined,
+      (e) => e as { code: string; message: string },
+    );
+
+  it('the pipeline as declared loads', async () => {
+    expect(await load(isr(RAW + BIAS + FLAT + OUT))).toBeUndefined();
+  });
+
+  it('a misspelled connection fails at load, naming the declared ones', async () => {
+    const e = await load(isr(RAW + BIAS + FLAT.replace('flat:', 'flatt:') + OUT));
+    expect(e?.code).toBe('PIPELINE_INVALID');
+    expect(e?.message).toContain("connection 'flatt': ./drp/isr.ts#isr has no such connection; it declares raw, bias, flat, exposure");
+  });
+
+  it('a different storage class or kind fails at load', async () => {
+    const e = await load(isr(RAW.replace('storageClass: Image', 'storageClass: Exposure') + BIAS + FLAT + OUT));
+    expect(e?.message).toContain("connection 'raw': storageClass is Exposure in the pipeline but ./drp/isr.ts#isr declares Image");
+    const k = await load(isr(RAW + BIAS.replace('kind: calibration', 'kind: prerequisite') + FLAT + OUT));
+    expect(k?.message).toContain("connection 'bias': kind is prerequisite in the pipeline but ./drp/isr.ts#isr declares calibration");
+  });
+
+  it('a declared connection left unwired fails at load', async () => {
+    const e = await load(isr(RAW + BIAS + OUT));
+    expect(e?.message).toContain("does not wire connection 'flat' that ./drp/isr.ts#isr declares");
   });
 });

@@ -101,6 +101,10 @@ export function runAstrometricRepeatability(sources: readonly { visit: number; c
 export const astrometricRepeatability = defineTask({
   description: 'Astrometric repeatability: pooled RMS of bright stars\u2019 positions about their means over the visits of a band (mas)',
   config: astrometricRepeatabilityConfig,
+  connections: {
+    sources: { kind: 'input', storageClass: 'Catalog', multiple: true },
+    measurement: { kind: 'output', storageClass: 'Measurement' },
+  },
   run(inputs: TaskInputs, config: AstrometricRepeatabilityConfig) {
     const sources = [...many<CatalogValue>(inputs, 'sources')]
       .sort((a, b) => Number(a.dataId.visit) - Number(b.dataId.visit) || Number(a.dataId.detector) - Number(b.dataId.detector))

@@ -73,6 +73,11 @@ export function runCoaddDepth(coadd: ExposureValue, detections: CatalogValue, c:
 export const coaddDepth = defineTask({
   description: 'Coadd 5-sigma point-source depth of a patch from PSF fluxes at empty sky positions (AB mag)',
   config: coaddDepthConfig,
+  connections: {
+    coadd: { kind: 'input', storageClass: 'Exposure' },
+    catalog: { kind: 'input', storageClass: 'Catalog' },
+    measurement: { kind: 'output', storageClass: 'Measurement' },
+  },
   run(inputs: TaskInputs, config: CoaddDepthConfig) {
     return { measurement: runCoaddDepth(single<ExposureValue>(inputs, 'coadd').value, single<CatalogValue>(inputs, 'catalog').value, config) };
   },

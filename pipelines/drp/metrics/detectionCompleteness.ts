@@ -68,6 +68,12 @@ export function runDetectionCompleteness(src: CatalogValue, truth: CatalogValue,
 export const detectionCompleteness = defineTask({
   description: 'Detection completeness (truth stars with S/N >= 10 detected) and purity (detections that are real) of a calexp (%)',
   config: detectionCompletenessConfig,
+  connections: {
+    sources: { kind: 'input', storageClass: 'Catalog' },
+    truth: { kind: 'prerequisite', storageClass: 'Catalog' },
+    completeness: { kind: 'output', storageClass: 'Measurement' },
+    purity: { kind: 'output', storageClass: 'Measurement' },
+  },
   run(inputs: TaskInputs, config: DetectionCompletenessConfig) {
     const { completeness, purity } = runDetectionCompleteness(single<CatalogValue>(inputs, 'sources').value, single<CatalogValue>(inputs, 'truth').value, config);
     return { completeness, purity };

@@ -134,6 +134,11 @@ function nearAny(points: { x: number; y: number; centre: [number, number] }[], r
 export const photometricRepeatability = defineTask({
   description: 'PA1: RMS of bright unresolved stars\u2019 forced magnitudes about their means over the visits of a band (mmag)',
   config: photometricRepeatabilityConfig,
+  connections: {
+    forced: { kind: 'input', storageClass: 'Catalog', multiple: true },
+    transients: { kind: 'prerequisite', storageClass: 'Catalog' },
+    pa1: { kind: 'output', storageClass: 'Measurement' },
+  },
   run(inputs: TaskInputs, config: PhotometricRepeatabilityConfig) {
     const forced = [...many<CatalogValue>(inputs, 'forced')]
       .sort((a, b) => Number(a.dataId.visit) - Number(b.dataId.visit) || Number(a.dataId.detector) - Number(b.dataId.detector))

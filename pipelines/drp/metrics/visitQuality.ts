@@ -59,6 +59,10 @@ export function runZeroPointScatter(sources: readonly { visit: number; catalog: 
 export const psfFwhm = defineTask({
   description: 'PSF FWHM of a visit: median over its detectors (arcsec)',
   config: psfFwhmConfig,
+  connections: {
+    sources: { kind: 'input', storageClass: 'Catalog', multiple: true },
+    measurement: { kind: 'output', storageClass: 'Measurement' },
+  },
   run(inputs: TaskInputs) {
     const sources = [...many<CatalogValue>(inputs, 'sources')].sort((a, b) => Number(a.dataId.detector) - Number(b.dataId.detector)).map((d) => d.value);
     return { measurement: runPsfFwhm(sources) };
@@ -68,6 +72,10 @@ export const psfFwhm = defineTask({
 export const zeroPointScatter = defineTask({
   description: 'Zero-point scatter between the detectors of a visit, pooled over the visits of a band (mmag)',
   config: zeroPointScatterConfig,
+  connections: {
+    sources: { kind: 'input', storageClass: 'Catalog', multiple: true },
+    measurement: { kind: 'output', storageClass: 'Measurement' },
+  },
   run(inputs: TaskInputs, config: z.infer<typeof zeroPointScatterConfig>) {
     const sources = [...many<CatalogValue>(inputs, 'sources')]
       .sort((a, b) => Number(a.dataId.visit) - Number(b.dataId.visit) || Number(a.dataId.detector) - Number(b.dataId.detector))
