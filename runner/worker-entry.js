@@ -1,6 +1,5 @@
-// Worker-thread entry: registers tsx in this thread, then exposes the TypeScript worker.
-import { register } from 'tsx/esm/api';
+// Worker-thread entry: registers tsx and the task API's resolve hook in this thread, then exposes the TypeScript worker.
+import './hooks/register.js';
 
-register();
 const mod = await import('./worker.ts');
 export default mod.default;
