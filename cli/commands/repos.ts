@@ -72,7 +72,7 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { repo?: string; status?: string; json?: boolean }) => {
       const { builds } = await withClient((c) =>
-        c.request<{ builds: BuildRow[] }>(`query($repo: String, $status: String) { builds(repo: $repo, status: $status) { ${BUILD_FIELDS} } }`, { repo: opts.repo, status: opts.status }),
+        c.request<{ builds: BuildRow[] }>(`query($repo: String, $status: BuildStatus) { builds(repo: $repo, status: $status) { ${BUILD_FIELDS} } }`, { repo: opts.repo, status: opts.status }),
       );
       if (opts.json) return printJson(builds);
       printTable(['ID', 'REPO', 'COMMIT', 'REF', 'EVENT', 'STATUS', 'REGRESSIONS'], builds.map((b) => [b.id, b.repo, b.commit.slice(0, 10), b.ref, b.event, b.status, b.regressions]));

@@ -133,7 +133,7 @@ export const exploreTypeDefs = /* GraphQL */ `
     "Tags of repo (a tracked repository's name or GitHub owner/name), or of the repository the measurements on dataset record; oldest first; with a branch, placed on its history."
     releases(repo: String, dataset: String, branch: String): [Release!]!
     "The newest runs first (runs lists the oldest first)."
-    recentRuns(${limitDoc('Query.recentRuns')} limit: Int = ${LIST_LIMITS['Query.recentRuns'].default}, status: String): [Run!]!
+    recentRuns(${limitDoc('Query.recentRuns')} limit: Int = ${LIST_LIMITS['Query.recentRuns'].default}, status: RunStatus): [Run!]!
     dashboards: [Dashboard!]!
     dashboard(slug: String!): Dashboard
   }

@@ -17,6 +17,62 @@ export const typeDefs = /* GraphQL */ `
     CALIBRATION
   }
 
+  enum RunStatus {
+    pending
+    running
+    succeeded
+    failed
+    partial
+    cancelled
+  }
+
+  enum QuantumStatus {
+    pending
+    running
+    succeeded
+    failed
+    blocked
+  }
+
+  enum BuildStatus {
+    queued
+    running
+    succeeded
+    failed
+    error
+  }
+
+  enum RegressionStatus {
+    open
+    acknowledged
+    fixed
+    false_alarm
+  }
+
+  "Which detection method found a change."
+  enum FindingKind {
+    spec
+    percent
+    absolute
+    zscore
+    welch
+    changepoint
+  }
+
+  "A metric's head against its base: worse, better, no significant change, or too little data (missing: one side has none)."
+  enum ComparisonStatus {
+    regression
+    improvement
+    unchanged
+    insufficient
+    missing
+  }
+
+  enum GitRefKind {
+    branch
+    tag
+  }
+
   enum Role {
     viewer
     developer
@@ -125,7 +181,7 @@ export const typeDefs = /* GraphQL */ `
     name: String!
     owner: String!
     purpose: RunPurpose!
-    status: String!
+    status: RunStatus!
     pipelineFile: String!
     inputs: [String!]!
     where: String!
@@ -143,7 +199,7 @@ export const typeDefs = /* GraphQL */ `
     "Refreshed while a server executes the run; a running run whose heartbeat stopped moving lost its server."
     heartbeatAt: DateTime
     progress: RunProgress!
-    quanta(status: String, task: String, ${limitDoc('Run.quanta')} limit: Int): [Quantum!]!
+    quanta(status: QuantumStatus, task: String, ${limitDoc('Run.quanta')} limit: Int): [Quantum!]!
   }
 
   "One execution of one task on one data ID, with its provenance."
@@ -153,7 +209,7 @@ export const typeDefs = /* GraphQL */ `
     taskLabel: String!
     taskClass: String
     dataId: JSON!
-    status: String!
+    status: QuantumStatus!
     config: JSON
     configHash: String
     software: JSON
@@ -263,8 +319,8 @@ export const typeDefs = /* GraphQL */ `
     dataset: String!
     branch: String!
     dataId: JSON!
-    kind: String!
-    status: String!
+    kind: FindingKind!
+    status: RegressionStatus!
     firstBadCommit: String!
     lastGoodCommit: String
     finding: JSON!
@@ -292,7 +348,7 @@ export const typeDefs = /* GraphQL */ `
     relativeDelta: Float
     pValue: Float
     significant: Boolean!
-    status: String!
+    status: ComparisonStatus!
     specs: [SpecStatus!]!
   }
 
@@ -320,7 +376,7 @@ export const typeDefs = /* GraphQL */ `
 
   type GitRef {
     name: String!
-    kind: String!
+    kind: GitRefKind!
     sha: String!
   }
 
@@ -332,7 +388,7 @@ export const typeDefs = /* GraphQL */ `
     ref: String!
     event: String!
     prNumber: Int
-    status: String!
+    status: BuildStatus!
     error: String
     "Metrics that regressed against the base, once the build has finished."
     regressions: Int
@@ -393,7 +449,7 @@ export const typeDefs = /* GraphQL */ `
     dataset(id: ID!): Dataset
     run(name: String!): Run
     "Runs, newest first."
-    runs(owner: String, status: String, ${limitDoc('Query.runs')} limit: Int): [Run!]!
+    runs(owner: String, status: RunStatus, ${limitDoc('Query.runs')} limit: Int): [Run!]!
     quantum(id: ID!): Quantum
     metrics(package: String): [Metric!]!
     specifications(metric: String): [Specification!]!
@@ -401,13 +457,13 @@ export const typeDefs = /* GraphQL */ `
     series(metric: String!, dataset: String!, branch: String!, dataId: JSON, repo: String): Series!
     "E-divisive change points (as Apache Otava) of a series; defaults are Otava's."
     changePoints(metric: String!, dataset: String!, branch: String!, dataId: JSON, window: Int, maxPValue: Float, minMagnitude: Float): [ChangePoint!]!
-    regressions(status: String, metric: String): [Regression!]!
+    regressions(status: RegressionStatus, metric: String): [Regression!]!
     regression(id: Int!): Regression
     "Two runs, or two refs (branches, tags, SHAs) on a dataset: head vs its merge base with base, in repo (a tracked repository's name or GitHub owner/name), else in the repository the dataset's measurements record."
     compare(baseRun: String, headRun: String, dataset: String, head: String, base: String = "master", repo: String): Comparison!
     detectionConfig(metric: String!): JSON!
     repos: [Repo!]!
-    builds(repo: String, status: String, ${limitDoc('Query.builds')} limit: Int): [Build!]!
+    builds(repo: String, status: BuildStatus, ${limitDoc('Query.builds')} limit: Int): [Build!]!
     build(id: Int!): Build
     "From a dataset back to raw data: each dataset with the quantum that produced it."
     provenance(datasetId: ID!): [ProvenanceStep!]!
@@ -461,7 +517,7 @@ export const typeDefs = /* GraphQL */ `
     postJob(job: String!, dataset: String!, repo: String, commit: String, branch: String, importDefinitions: Boolean = false): JobIngest!
     "Runs detection on a series and records the regressions it finds, with explanations; repo as for series."
     scanSeries(metric: String!, dataset: String!, branch: String!, dataId: JSON, repo: String): [Regression!]!
-    setRegressionStatus(id: Int!, status: String!, note: String): Regression!
+    setRegressionStatus(id: Int!, status: RegressionStatus!, note: String): Regression!
     "Sets a metric's detection config (direction, specs, percent, absolute, zscore, welch, changepoints)."
     setDetectionConfig(metric: String!, config: JSON!): JSON!
     "Sets detection configs from YAML (metric name: config); all or nothing."

@@ -73,7 +73,7 @@ describe('the dashboard in Chromium', () => {
 
     // Overview: every metric's latest value on master against its spec.
     type Summary = { metric: string; latest: number; status: string; specs: { pass: boolean }[] };
-    const { data: overview } = await v.gql<{ metricOverview: Summary[]; regressions: { id: number }[] }>(`{ metricOverview(branch: "master") { metric latest status specs { pass } } regressions(status: "open") { id } }`);
+    const { data: overview } = await v.gql<{ metricOverview: Summary[]; regressions: { id: number }[] }>(`{ metricOverview(branch: "master") { metric latest status specs { pass } } regressions(status: open) { id } }`);
     await open(page, '/');
     await screenshot(page, 'overview');
     expect(overview!.metricOverview.map((s) => s.metric)).toEqual(['toy.completeness', 'toy.offset']);

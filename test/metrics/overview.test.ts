@@ -146,7 +146,7 @@ describe('recent runs', () => {
     for (const name of ['u/dev/a', 'u/dev/b', 'u/dev/c']) {
       await createRun(t.db, { pipelineFile: TOY_PIPELINE, pipelineYaml: toyPipelineText(), inputs: ['TestCam/raw'], output: name, executor: 'local' }, dev);
     }
-    const res = await v.gql<{ recentRuns: { name: string }[]; none: { name: string }[] }>(`{ recentRuns(limit: 2) { name } none: recentRuns(status: "failed") { name } }`);
+    const res = await v.gql<{ recentRuns: { name: string }[]; none: { name: string }[] }>(`{ recentRuns(limit: 2) { name } none: recentRuns(status: failed) { name } }`);
     expect(res.errors).toBeUndefined();
     expect(res.data!.recentRuns.map((r) => r.name)).toEqual(['u/dev/c', 'u/dev/b']);
     expect(res.data!.none).toEqual([]);

@@ -90,7 +90,7 @@ describe('regression detection end to end', () => {
       `query($b: String!, $h: String!) {
         series(metric: "toy.offset", dataset: "TestCam/raw", branch: "master") { unit points { commit runs } }
         changePoints(metric: "toy.offset", dataset: "TestCam/raw", branch: "master") { commit }
-        regressions(status: "open") { id status explanation }
+        regressions(status: open) { id status explanation }
         compare(baseRun: $b, headRun: $h) { rows { metric dataId status delta } }
       }`,
       { b: `ci/master/${BAD - 1}`, h: `ci/master/${BAD}` },
@@ -105,7 +105,7 @@ describe('regression detection end to end', () => {
 
     const { token } = await v.user('triager', 'developer');
     const ack = await v.gql<{ setRegressionStatus: { status: string } }>(
-      `mutation($id: Int!) { setRegressionStatus(id: $id, status: "acknowledged", note: "expected: offset raised on purpose") { status } }`,
+      `mutation($id: Int!) { setRegressionStatus(id: $id, status: acknowledged, note: "expected: offset raised on purpose") { status } }`,
       { id: res.data!.regressions[0]!.id },
       token,
     );

@@ -114,7 +114,7 @@ async function killMidRun(env: NodeJS.ProcessEnv): Promise<{ state: RunState; fi
 /** Start times of the run's succeeded quanta, by id. */
 async function succeededQuanta(c: VeraClient): Promise<Map<string, string>> {
   const { run } = await c.request<{ run: { quanta: { id: string; startedAt: string }[] } }>(
-    `query($name: String!) { run(name: $name) { quanta(status: "succeeded") { id startedAt } } }`,
+    `query($name: String!) { run(name: $name) { quanta(status: succeeded) { id startedAt } } }`,
     { name: RUN },
   );
   return new Map(run.quanta.map((q) => [q.id, q.startedAt]));

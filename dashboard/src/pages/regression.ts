@@ -212,7 +212,7 @@ export async function regressionsPage(ctx: PageContext): Promise<void> {
   ctx.setTitle('Regressions');
   const status = ctx.query.get('status') ?? '';
   const { regressions } = await gql<{ regressions: RegressionRow[] }>(
-    'query($s: String) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding } }',
+    'query($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding } }',
     { s: status || null },
     ctx.signal,
   );

@@ -73,7 +73,7 @@ export interface RegressionRow {
 
 export async function fetchRegressions(q: Q<'regressions'>, values: Values, signal: AbortSignal): Promise<RegressionRow[]> {
   const r = await gql<{ regressions: RegressionRow[] }>(
-    'query($s: String, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }',
+    'query($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }',
     { s: q.status ? interpolate(q.status, values) : null, m: q.metric ? interpolate(q.metric, values) : null },
     signal,
   );
@@ -87,7 +87,7 @@ export interface RunRow {
 }
 
 export async function fetchRuns(q: Q<'runs'>, values: Values, signal: AbortSignal): Promise<RunRow[]> {
-  const r = await gql<{ runs: RunRow[] }>('query($s: String, $l: Int) { runs: recentRuns(status: $s, limit: $l) { name status createdAt } }', { s: q.status ? interpolate(q.status, values) : null, l: q.limit }, signal);
+  const r = await gql<{ runs: RunRow[] }>('query($s: RunStatus, $l: Int) { runs: recentRuns(status: $s, limit: $l) { name status createdAt } }', { s: q.status ? interpolate(q.status, values) : null, l: q.limit }, signal);
   return r.runs;
 }
 

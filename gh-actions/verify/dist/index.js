@@ -27,7 +27,7 @@ async function getBuild(client, id) {
 async function failedQuanta(client, run, limit = 5) {
   const data = await client.request(
     `reading the failed quanta of ${run}`,
-    `query($run: String!, $limit: Int) { run(name: $run) { quanta(status: "failed", limit: $limit) { taskLabel dataId error } } }`,
+    `query($run: String!, $limit: Int) { run(name: $run) { quanta(status: failed, limit: $limit) { taskLabel dataId error } } }`,
     { run, limit }
   );
   return data.run?.quanta ?? [];

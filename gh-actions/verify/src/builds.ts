@@ -70,7 +70,7 @@ export async function getBuild(client: VeraClient, id: number): Promise<BuildSta
 export async function failedQuanta(client: VeraClient, run: string, limit = 5): Promise<FailedQuantum[]> {
   const data = await client.request<{ run: { quanta: FailedQuantum[] } | null }>(
     `reading the failed quanta of ${run}`,
-    `query($run: String!, $limit: Int) { run(name: $run) { quanta(status: "failed", limit: $limit) { taskLabel dataId error } } }`,
+    `query($run: String!, $limit: Int) { run(name: $run) { quanta(status: failed, limit: $limit) { taskLabel dataId error } } }`,
     { run, limit },
   );
   return data.run?.quanta ?? [];
