@@ -5,11 +5,11 @@ import { VeraError } from '../../server/errors.ts';
 import { withClient } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 
-const QUERY = `query($baseRun: String, $headRun: String, $dataset: String, $head: String, $base: String, $repo: String) {
-  compare(baseRun: $baseRun, headRun: $headRun, dataset: $dataset, head: $head, base: $base, repo: $repo) {
-    base { label commit runs } head { label commit runs }
-    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }
-  }
+const FIELDS = `base { label commit runs } head { label commit runs }
+    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }`;
+const RUNS_QUERY = `query($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ${FIELDS} } }`;
+const REFS_QUERY = `query($dataset: String!, $head: String!, $base: String, $repo: String) {
+  compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) { ${FIELDS} }
 }`;
 
 export function register(program: Command): void {
@@ -26,17 +26,20 @@ export function register(program: Command): void {
     .option('--markdown', 'Markdown, as for a pull-request comment')
     .option('--fail-on-regression', 'exit with status 1 when a metric regressed')
     .action(async (opts: { runs?: string; dataset?: string; head?: string; base: string; repo?: string; perDataId?: boolean; json?: boolean; markdown?: boolean; failOnRegression?: boolean }) => {
+      let query: string;
       let variables: Record<string, unknown>;
       if (opts.runs) {
         const [baseRun, headRun] = opts.runs.split(',');
         if (!baseRun || !headRun) throw new VeraError('BAD_INPUT', '--runs takes two run names: base,head');
-        variables = { baseRun, headRun };
+        query = RUNS_QUERY;
+        variables = { base: baseRun, head: headRun };
       } else if (opts.dataset && opts.head) {
+        query = REFS_QUERY;
         variables = { dataset: opts.dataset, head: opts.head, base: opts.base, repo: opts.repo };
       } else {
         throw new VeraError('BAD_INPUT', 'give --runs base,head, or --dataset and --head (with --base, and --repo naming a tracked repository)');
       }
-      const { compare } = await withClient((c) => c.request<{ compare: Comparison }>(QUERY, variables));
+      const { compare } = await withClient((c) => c.request<{ compare: Comparison }>(query, variables));
       if (opts.json) printJson(compare);
       else if (opts.markdown) process.stdout.write(comparisonMarkdown(compare, { perDataId: opts.perDataId }));
       else {

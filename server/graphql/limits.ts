@@ -41,7 +41,6 @@ export interface ListLimit {
  */
 export const LIST_LIMITS = {
   'Query.runs': { argument: 'limit', default: 100, max: 1000 },
-  'Query.recentRuns': { argument: 'limit', default: 20, max: 500 },
   'Query.builds': { argument: 'limit', default: 100, max: 1000 },
   'Query.datasets': { argument: 'limit', default: 10_000, max: 100_000 },
   'Query.measuredDataIds': { argument: 'limit', default: 500, max: 10_000 },

@@ -132,8 +132,6 @@ export const exploreTypeDefs = /* GraphQL */ `
     measurements(metric: String, dataset: String, runs: [String!], datasetId: ID, commits: [String!], ${limitDoc('Query.measurements')} limit: Int = ${LIST_LIMITS['Query.measurements'].default}): [Measurement!]!
     "Tags of repo (a tracked repository's name or GitHub owner/name), or of the repository the measurements on dataset record; oldest first; with a branch, placed on its history."
     releases(repo: String, dataset: String, branch: String): [Release!]!
-    "The newest runs first (runs lists the oldest first)."
-    recentRuns(${limitDoc('Query.recentRuns')} limit: Int = ${LIST_LIMITS['Query.recentRuns'].default}, status: RunStatus): [Run!]!
     dashboards: [Dashboard!]!
     dashboard(slug: String!): Dashboard
   }

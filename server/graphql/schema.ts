@@ -459,8 +459,10 @@ export const typeDefs = /* GraphQL */ `
     changePoints(metric: String!, dataset: String!, branch: String!, dataId: JSON, window: Int, maxPValue: Float, minMagnitude: Float): [ChangePoint!]!
     regressions(status: RegressionStatus, metric: String): [Regression!]!
     regression(id: Int!): Regression
-    "Two runs, or two refs (branches, tags, SHAs) on a dataset: head vs its merge base with base, in repo (a tracked repository's name or GitHub owner/name), else in the repository the dataset's measurements record."
-    compare(baseRun: String, headRun: String, dataset: String, head: String, base: String = "master", repo: String): Comparison!
+    "Two runs, metric by metric: head against base."
+    compareRuns(base: String!, head: String!): Comparison!
+    "A branch or tag against its merge base with base on a dataset; repo (a tracked repository) orders commits, default the one the measurements record."
+    compareRefs(dataset: String!, head: String!, base: String = "master", repo: String): Comparison!
     detectionConfig(metric: String!): JSON!
     repos: [Repo!]!
     builds(repo: String, status: BuildStatus, ${limitDoc('Query.builds')} limit: Int): [Build!]!

@@ -170,7 +170,7 @@ describe('the dashboard in Chromium', () => {
 
     // Compare: the feature branch against master, sortable and filterable, numbers from GraphQL.
     const { data: cmp } = await v.gql<{ compare: { rows: { metric: string; dataId: unknown; base: number; head: number }[] } }>(
-      `query($d: String!) { compare(dataset: $d, head: "feature", base: "master") { rows { metric dataId base head } } }`,
+      `query($d: String!) { compare: compareRefs(dataset: $d, head: "feature", base: "master") { rows { metric dataId base head } } }`,
       { d: DATASET },
     );
     await open(page, `/compare?dataset=${encodeURIComponent(DATASET)}&head=feature&base=master`);
@@ -199,7 +199,7 @@ describe('the dashboard in Chromium', () => {
 
     // master's head (after the bad commit) against the feature branch: significant regressions, as GraphQL says.
     const { data: reverse } = await v.gql<{ compare: { rows: { metric: string; dataId: unknown; status: string; significant: boolean }[] } }>(
-      `query($d: String!) { compare(dataset: $d, head: "master", base: "feature") { rows { metric dataId status significant } } }`,
+      `query($d: String!) { compare: compareRefs(dataset: $d, head: "master", base: "feature") { rows { metric dataId status significant } } }`,
       { d: DATASET },
     );
     await open(page, `/compare?dataset=${encodeURIComponent(DATASET)}&head=master&base=feature`);

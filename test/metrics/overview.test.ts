@@ -139,16 +139,16 @@ describe('releases', () => {
   });
 });
 
-describe('recent runs', () => {
+describe('runs', () => {
   it('lists the newest runs first, filtered by status', async () => {
     const dev = await makeActor(t.db, 'dev', 'developer');
     await seedToyRaw(t.db, v.vera.datastore, dev, { nVisits: 1, nDetectors: 1 });
     for (const name of ['u/dev/a', 'u/dev/b', 'u/dev/c']) {
       await createRun(t.db, { pipelineFile: TOY_PIPELINE, pipelineYaml: toyPipelineText(), inputs: ['TestCam/raw'], output: name, executor: 'local' }, dev);
     }
-    const res = await v.gql<{ recentRuns: { name: string }[]; none: { name: string }[] }>(`{ recentRuns(limit: 2) { name } none: recentRuns(status: failed) { name } }`);
+    const res = await v.gql<{ runs: { name: string }[]; none: { name: string }[] }>(`{ runs(limit: 2) { name } none: runs(status: failed) { name } }`);
     expect(res.errors).toBeUndefined();
-    expect(res.data!.recentRuns.map((r) => r.name)).toEqual(['u/dev/c', 'u/dev/b']);
+    expect(res.data!.runs.map((r) => r.name)).toEqual(['u/dev/c', 'u/dev/b']);
     expect(res.data!.none).toEqual([]);
   });
 });

@@ -91,7 +91,7 @@ describe('regression detection end to end', () => {
         series(metric: "toy.offset", dataset: "TestCam/raw", branch: "master") { unit points { commit runs } }
         changePoints(metric: "toy.offset", dataset: "TestCam/raw", branch: "master") { commit }
         regressions(status: open) { id status explanation }
-        compare(baseRun: $b, headRun: $h) { rows { metric dataId status delta } }
+        compare: compareRuns(base: $b, head: $h) { rows { metric dataId status delta } }
       }`,
       { b: `ci/master/${BAD - 1}`, h: `ci/master/${BAD}` },
     );

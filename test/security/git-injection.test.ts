@@ -91,13 +91,13 @@ describe('refs from callers are data, never git options', () => {
 
   it('compare: neither head nor base reaches git as an option', async () => {
     for (const repo of [null, 'pipeline']) {
-      expectCode(await attack(`query($x: String!, $r: String) { compare(dataset: "${DATASET}", head: $x, base: "master", repo: $r) { rows { metric } } }`, { r: repo }), 'BAD_REF');
-      expectCode(await attack(`query($x: String!, $r: String) { compare(dataset: "${DATASET}", head: "master", base: $x, repo: $r) { rows { metric } } }`, { r: repo }), 'BAD_REF');
+      expectCode(await attack(`query($x: String!, $r: String) { compare: compareRefs(dataset: "${DATASET}", head: $x, base: "master", repo: $r) { rows { metric } } }`, { r: repo }), 'BAD_REF');
+      expectCode(await attack(`query($x: String!, $r: String) { compare: compareRefs(dataset: "${DATASET}", head: "master", base: $x, repo: $r) { rows { metric } } }`, { r: repo }), 'BAD_REF');
     }
     // The old way of naming the repository (a server path) is refused before any git runs.
     for (const field of ['head', 'base']) {
       const other = field === 'head' ? 'base' : 'head';
-      const errors = await attack(`query($x: String!, $r: String) { compare(dataset: "${DATASET}", ${field}: $x, ${other}: "master", repo: $r) { rows { metric } } }`, { r: tracked.mirrorPath });
+      const errors = await attack(`query($x: String!, $r: String) { compare: compareRefs(dataset: "${DATASET}", ${field}: $x, ${other}: "master", repo: $r) { rows { metric } } }`, { r: tracked.mirrorPath });
       for (const e of errors) expect(['BAD_REF', 'NOT_FOUND']).toContain(e.extensions.code);
     }
   });
@@ -116,7 +116,7 @@ describe('refs from callers are data, never git options', () => {
     const res = await v.gql<{ series: { order: string; points: { commit: string }[] }; compare: { head: { commit: string } } }>(
       `query($sha: String!) {
         series(metric: "demo.offset", dataset: "${DATASET}", branch: "master", repo: "pipeline") { order points { commit } }
-        compare(dataset: "${DATASET}", head: $sha, base: "v1.0") { head { commit } }
+        compare: compareRefs(dataset: "${DATASET}", head: $sha, base: "v1.0") { head { commit } }
       }`,
       { sha: shas[3] },
     );
@@ -137,7 +137,7 @@ describe('repo: names a tracked repository, never a server path', () => {
     const { token } = await v.user('dev2', 'developer');
     for (const repo of ['/etc', untracked.dir, tracked.mirrorPath, '../pipeline']) {
       notTracked((await v.gql(`query($r: String) { series(metric: "demo.offset", dataset: "Other/raw", branch: "master", repo: $r) { points { commit } } }`, { r: repo })).errors?.[0]);
-      notTracked((await v.gql(`query($r: String) { compare(dataset: "Other/raw", head: "master", base: "master", repo: $r) { rows { metric } } }`, { r: repo })).errors?.[0]);
+      notTracked((await v.gql(`query($r: String) { compare: compareRefs(dataset: "Other/raw", head: "master", base: "master", repo: $r) { rows { metric } } }`, { r: repo })).errors?.[0]);
       notTracked((await v.gql(`query($r: String) { releases(repo: $r) { tag } }`, { r: repo })).errors?.[0]);
       notTracked((await v.gql(`mutation($r: String) { scanSeries(metric: "demo.offset", dataset: "Other/raw", branch: "master", repo: $r) { id } }`, { r: repo }, token)).errors?.[0]);
     }

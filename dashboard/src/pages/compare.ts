@@ -51,11 +51,11 @@ function runControls(ctx: PageContext, runNames: string[], baseRun: string, head
 export async function comparePage(ctx: PageContext): Promise<void> {
   ctx.setTitle('Compare');
   const q = ctx.query;
-  const [series, { recentRuns }] = await Promise.all([
+  const [series, { runs: recent }] = await Promise.all([
     measuredSeries(ctx.signal),
-    gql<{ recentRuns: { name: string }[] }>('{ recentRuns(limit: 100) { name } }', {}, ctx.signal),
+    gql<{ runs: { name: string }[] }>('{ runs(limit: 100) { name } }', {}, ctx.signal),
   ]);
-  const runNames = recentRuns.map((r) => r.name);
+  const runNames = recent.map((r) => r.name);
   const datasets = datasetsOf(series);
   const dataset = q.get('dataset') ?? datasets[0] ?? '';
   const branches = branchesOf(series.filter((s) => s.dataset === dataset));
@@ -100,8 +100,10 @@ export async function comparePage(ctx: PageContext): Promise<void> {
   try {
     ({ compare } = await gql<{ compare: { base: Side; head: Side; rows: Row[] } }>(
       // No repo: the server orders commits by the repository the dataset's measurements record.
-      `query($d: String, $h: String, $b: String, $br: String, $hr: String) { compare(dataset: $d, head: $h, base: $b, baseRun: $br, headRun: $hr) { ${FIELDS} } }`,
-      byRuns ? { br: q.get('baseRun'), hr: q.get('headRun') } : { d: dataset, h: head, b: base },
+      byRuns
+        ? `query($b: String!, $h: String!) { compare: compareRuns(base: $b, head: $h) { ${FIELDS} } }`
+        : `query($d: String!, $h: String!, $b: String) { compare: compareRefs(dataset: $d, head: $h, base: $b) { ${FIELDS} } }`,
+      byRuns ? { b: q.get('baseRun'), h: q.get('headRun') } : { d: dataset, h: head, b: base },
       ctx.signal,
     ));
   } catch (e) {

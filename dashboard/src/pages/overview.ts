@@ -89,7 +89,7 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
   ctx.setTitle('Overview');
   const [series, side] = await Promise.all([
     measuredSeries(ctx.signal),
-    gql<{ regressions: { id: number }[]; runs: RunRow[] }>('{ regressions(status: open) { id } runs: recentRuns(limit: 6) { name status purpose createdAt } }', {}, ctx.signal),
+    gql<{ regressions: { id: number }[]; runs: RunRow[] }>('{ regressions(status: open) { id } runs(limit: 6) { name status purpose createdAt } }', {}, ctx.signal),
   ]);
   const branches = branchesOf(series);
   const branch = ctx.query.get('branch') ?? defaultBranch(series);

@@ -87,7 +87,7 @@ export interface RunRow {
 }
 
 export async function fetchRuns(q: Q<'runs'>, values: Values, signal: AbortSignal): Promise<RunRow[]> {
-  const r = await gql<{ runs: RunRow[] }>('query($s: RunStatus, $l: Int) { runs: recentRuns(status: $s, limit: $l) { name status createdAt } }', { s: q.status ? interpolate(q.status, values) : null, l: q.limit }, signal);
+  const r = await gql<{ runs: RunRow[] }>('query($s: RunStatus, $l: Int) { runs(status: $s, limit: $l) { name status createdAt } }', { s: q.status ? interpolate(q.status, values) : null, l: q.limit }, signal);
   return r.runs;
 }
 

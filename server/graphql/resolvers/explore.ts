@@ -2,7 +2,6 @@ import { deleteDashboard, findDashboard, listDashboards, saveDashboard } from '.
 import { listMeasuredSeries, listMeasurements, measuredDataIds, metricOverview } from '../../metrics/overview.ts';
 import { releasesOf } from '../../metrics/releases.ts';
 import { convertValue } from '../../metrics/verify/index.ts';
-import { listRuns } from '../../runs/index.ts';
 import type { GraphQLContext } from '../context.ts';
 import { listLimit } from '../limits.ts';
 
@@ -22,8 +21,6 @@ export const exploreQueries = {
   ) => listMeasurements(vera.database.db, { metric: opt(a.metric), dataset: opt(a.dataset), runs: opt(a.runs), datasetId: opt(a.datasetId), commits: opt(a.commits), limit: listLimit('Query.measurements', a.limit) }),
   releases: (_: unknown, a: { repo?: string | null; dataset?: string | null; branch?: string | null }, { vera }: Ctx) =>
     releasesOf(vera.database.db, { repo: opt(a.repo), dataset: opt(a.dataset), branch: opt(a.branch) }),
-  recentRuns: (_: unknown, a: { limit?: number | null; status?: string | null }, { vera }: Ctx) =>
-    listRuns(vera.database.db, { limit: listLimit('Query.recentRuns', a.limit), status: opt(a.status) }),
   dashboards: (_: unknown, _a: unknown, { vera }: Ctx) => listDashboards(vera.database.db),
   dashboard: (_: unknown, a: { slug: string }, { vera }: Ctx) => findDashboard(vera.database.db, a.slug),
 };

@@ -4,7 +4,6 @@ import { getRegression, listRegressions, scanSeries, setRegressionStatus, type R
 import { loadSeries, type Series } from '../../metrics/series.ts';
 import { detectionConfigOf, importDetectionConfigs, setDetectionConfig } from '../../metrics/specs-db.ts';
 import { requireRole } from '../../auth/roles.ts';
-import { VeraError } from '../../errors.ts';
 import { collectionNames } from '../../runs/queries.ts';
 import type { GraphQLContext } from '../context.ts';
 
@@ -40,11 +39,9 @@ export const seriesQueries = {
   regressions: async (_: unknown, a: { status?: string | null; metric?: string | null }, { vera }: Ctx) =>
     (await listRegressions(vera.database.db, { status: a.status ?? undefined, metric: a.metric ?? undefined })).map(regressionOut),
   regression: async (_: unknown, a: { id: number }, { vera }: Ctx) => regressionOut(await getRegression(vera.database.db, a.id)),
-  compare: (_: unknown, a: { baseRun?: string | null; headRun?: string | null; dataset?: string | null; head?: string | null; base?: string | null; repo?: string | null }, { vera }: Ctx) => {
-    if (a.baseRun && a.headRun) return compareRuns(vera.database.db, a.baseRun, a.headRun);
-    if (a.dataset && a.head) return compareRefs(vera.database.db, { dataset: a.dataset, head: a.head, base: a.base ?? 'master', repo: a.repo ?? undefined });
-    throw new VeraError('BAD_INPUT', 'compare needs baseRun and headRun, or dataset and head (with base, and repo: a tracked repository)');
-  },
+  compareRuns: (_: unknown, a: { base: string; head: string }, { vera }: Ctx) => compareRuns(vera.database.db, a.base, a.head),
+  compareRefs: (_: unknown, a: { dataset: string; head: string; base?: string | null; repo?: string | null }, { vera }: Ctx) =>
+    compareRefs(vera.database.db, { dataset: a.dataset, head: a.head, base: a.base ?? 'master', repo: a.repo ?? undefined }),
   detectionConfig: async (_: unknown, a: { metric: string }, { vera }: Ctx) => (await detectionConfigOf(vera.database.db, a.metric)).config,
 };
 
