@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .action(async (datasetId: string, opts: { json?: boolean }) => {
       const { provenance } = await withClient((c) =>
         c.request<{ provenance: Step[] }>(
-          `query($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software } } }`,
+          `query($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }`,
           { id: datasetId },
         ),
       );

@@ -167,6 +167,19 @@ export const typeDefs = /* GraphQL */ `
     replay
   }
 
+  "The version of the pipeline code a run or quantum ran."
+  type SoftwareVersion {
+    "Where the code was checked out (a tracked repository's mirror, or a local checkout)."
+    repo: String!
+    commit: String
+    branch: String
+    tag: String
+    "Whether the checkout had uncommitted changes."
+    dirty: Boolean!
+    "SHA-256 of the uncommitted changes, so two dirty runs can be told apart."
+    diffHash: String
+  }
+
   type RunProgress {
     total: Int!
     pending: Int!
@@ -187,7 +200,7 @@ export const typeDefs = /* GraphQL */ `
     where: String!
     configOverrides: JSON!
     "Commit, branch, tag and dirty flag of the pipeline code."
-    software: JSON
+    software: SoftwareVersion
     executor: String!
     seed: Int!
     saveIntermediates: Boolean!
@@ -212,7 +225,7 @@ export const typeDefs = /* GraphQL */ `
     status: QuantumStatus!
     config: JSON
     configHash: String
-    software: JSON
+    software: SoftwareVersion
     executor: String
     host: String
     startedAt: DateTime

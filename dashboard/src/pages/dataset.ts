@@ -99,7 +99,7 @@ export async function datasetPage(ctx: PageContext): Promise<void> {
   const { dataset, provenance, measurements } = await gql<{ dataset: DatasetInfo | null; provenance: Step[]; measurements: { metric: string; value: number | null; unit: string }[] }>(
     `query($id: ID!) {
       dataset(id: $id) { id datasetType run dataId path sizeBytes checksum createdAt }
-      provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel status startedAt endedAt host configHash software } }
+      provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel status startedAt endedAt host configHash software { commit dirty } } }
       measurements(datasetId: $id) { metric value unit }
     }`,
     { id },

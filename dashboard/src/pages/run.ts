@@ -72,7 +72,7 @@ export async function runPage(ctx: PageContext): Promise<void> {
   const { run, measurements } = await gql<{ run: Run | null; measurements: { metric: string; value: number | null; unit: string; dataId: Record<string, unknown>; datasetId: string | null }[] }>(
     `query($n: String!) {
       run(name: $n) {
-        name owner purpose status pipelineFile inputs where configOverrides software executor error createdAt startedAt endedAt ${PROGRESS_FIELDS}
+        name owner purpose status pipelineFile inputs where configOverrides software { commit branch tag dirty repo } executor error createdAt startedAt endedAt ${PROGRESS_FIELDS}
         ${TASK_GRAPH_FIELDS}
         quanta(limit: 5000) { id taskLabel dataId status startedAt endedAt host peakMemoryBytes error outputs { id datasetType dataId } }
       }

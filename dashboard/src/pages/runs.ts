@@ -22,7 +22,7 @@ export async function runsPage(ctx: PageContext): Promise<void> {
   ctx.setTitle('Runs');
   const status = ctx.query.get('status') ?? '';
   const { runs } = await gql<{ runs: RunRow[] }>(
-    'query($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software createdAt startedAt endedAt progress { total succeeded failed } } }',
+    'query($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }',
     { s: status || null },
     ctx.signal,
   );
