@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -7,6 +6,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE, bundleAction } from '../../gh-actions/verify/build.ts';
+import { parseOutputFile, runActionBundle, type ActionResult } from '../support/action.ts';
 import type { BuildState } from '../../gh-actions/verify/src/builds.ts';
 import { buildTarget, graphqlEndpoint, readConfig, type ActionConfig } from '../../gh-actions/verify/src/config.ts';
 import { regressedMetrics, stepSummary, verdict } from '../../gh-actions/verify/src/report.ts';
@@ -43,44 +43,8 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** `$GITHUB_OUTPUT` read back the way the runner does: `name<<DELIM`, value lines, `DELIM`. */
-function parseOutputFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]!);
-    out[m[1]!] = value.join('\n');
-  }
-  return out;
-}
-
-interface ActionResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-/** Runs the committed bundle as the runner would: a child process with INPUT_* and GITHUB_*. */
-async function runBundle(env: Record<string, string>, payload?: unknown): Promise<ActionResult> {
-  const dir = fs.mkdtempSync(path.join(tmp, 'step-'));
-  const files = { GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'), GITHUB_EVENT_PATH: path.join(dir, 'event.json') };
-  fs.writeFileSync(files.GITHUB_OUTPUT, '');
-  fs.writeFileSync(files.GITHUB_STEP_SUMMARY, '');
-  fs.writeFileSync(files.GITHUB_EVENT_PATH, JSON.stringify(payload ?? {}));
-  // Not spawnSync: the Vera answering the action runs in this process.
-  const child = spawn(process.execPath, [BUNDLE], { env: { PATH: process.env.PATH ?? '', GITHUB_ACTIONS: 'true', ...files, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr, outputs: parseOutputFile(fs.readFileSync(files.GITHUB_OUTPUT, 'utf8')), summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') };
-}
+/** Runs the committed bundle as the runner would. */
+const runBundle = (env: Record<string, string>, payload?: unknown): Promise<ActionResult> => runActionBundle(tmp, env, payload);
 
 const GITHUB_REPO = 'vera-test/toy-pipelines';
 const VERA_YAML = `runs:

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE } from '../../gh-actions/verify/build.ts';
 import { systemActor } from '../../server/auth/index.ts';
 import { addRepo, getRepo } from '../../server/git/repos.ts';
 import { buildRuns, builds, runs } from '../../server/db/schema/index.ts';
@@ -16,6 +14,7 @@ import { makeActor } from '../support/factories.ts';
 import { makePipelineRepo, metricPipeline, metricTaskSource } from '../support/git-repo.ts';
 import { seedToyRaw, TOY_PIPELINE, toyPipelineText } from '../support/runs.ts';
 import { useTestVera } from '../support/vera.ts';
+import { runActionBundle } from '../support/action.ts';
 
 /**
  * The GitHub Action following a build one of whose runs Vera failed because the server executing
@@ -39,19 +38,6 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** Runs the committed bundle as the runner does; resolves with its exit code, stdout and outputs file. */
-async function runBundle(env: Record<string, string>) {
-  const dir = fs.mkdtempSync(path.join(tmp, 'step-'));
-  const files = { GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'), GITHUB_EVENT_PATH: path.join(dir, 'event.json') };
-  for (const f of Object.values(files)) fs.writeFileSync(f, f === files.GITHUB_EVENT_PATH ? '{}' : '');
-  const child = spawn(process.execPath, [BUNDLE], { env: { PATH: process.env.PATH ?? '', GITHUB_ACTIONS: 'true', ...files, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, outputs: fs.readFileSync(files.GITHUB_OUTPUT, 'utf8'), summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') };
-}
-
 describe('the verify action', () => {
   it('stops with a clear error when a run of the build was failed because its server stopped', async () => {
     const op = await makeActor(t.db, 'op', 'operator');
@@ -74,7 +60,7 @@ describe('the verify action', () => {
       { buildId: build!.id, runId: alive.id, pipeline: 'pipeline.yaml', dataset: 'TestCam/raw' },
     ]);
 
-    const result = await runBundle({
+    const result = await runActionBundle(tmp, {
       'INPUT_VERA-URL': server.url,
       INPUT_TOKEN: token,
       INPUT_REPO: 'vera-test/orphan-pipelines',
@@ -86,12 +72,11 @@ describe('the verify action', () => {
       GITHUB_REF: 'refs/heads/master',
     });
     expect(result.code).toBe(1);
-    const errors = result.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    const errors = (result.stdout + result.stderr).split('\n').filter((l) => l.startsWith('::error'));
     expect(errors).toEqual([
       `::error title=Vera::Vera build ${build!.id} failed: run ${dead.name} stopped: the server executing it stopped (last heartbeat ${lastBeat.toISOString()}); its finished quanta are kept: resume it (vera run --resume ${dead.name}), then re-run this job`,
     ]);
-    expect(result.outputs).toContain('status<<');
-    expect(result.outputs).toMatch(/status<<(\S+)\nfailed\n\1/);
+    expect(result.outputs.status).toBe('failed');
     expect(result.summary).toContain('the server executing it stopped');
   });
 });
