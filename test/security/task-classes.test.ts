@@ -153,8 +153,18 @@ describe('task classes are checked before anything is imported', () => {
     } finally {
       fs.rmSync(probe, { force: true });
     }
-    // Vera's own task code stays reachable from a test repository.
-    const p = await loadPipelineText(pipelineWith(`./${path.relative(inside, path.join(PROJECT_ROOT, 'pipelines/drp/isr.ts'))}#isr`), path.join(inside, 'p.yaml'));
+    // Vera's own task code stays reachable from a test repository (wired as isr declares its connections).
+    const isrPipeline = `tasks:
+  isr:
+    class: ./${path.relative(inside, path.join(PROJECT_ROOT, 'pipelines/drp/isr.ts'))}#isr
+    dimensions: [instrument, visit, detector]
+    connections:
+      raw: { kind: input, datasetType: raw, dimensions: [instrument, visit, detector], storageClass: Image }
+      bias: { kind: calibration, datasetType: bias, dimensions: [instrument, detector], storageClass: Image }
+      flat: { kind: calibration, datasetType: flat, dimensions: [instrument, physical_filter, detector], storageClass: Image }
+      exposure: { kind: output, datasetType: postISRCCD, dimensions: [instrument, visit, detector], storageClass: Exposure }
+`;
+    const p = await loadPipelineText(isrPipeline, path.join(inside, 'p.yaml'));
     expect(p.tasks[0]!.modulePath).toBe(fs.realpathSync(path.join(PROJECT_ROOT, 'pipelines/drp/isr.ts')));
   });
 
