@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import pg from 'pg';
 import type { Db } from '../server/db/client.ts';
 import { insertDimensionRecords } from '../server/repo/index.ts';
 
@@ -39,4 +40,32 @@ export function makeLinearRepo(dir: string, nCommits: number): string[] {
   }
   execFileSync('git', ['-C', dir, 'fast-import', '--quiet'], { input: stream });
   return execFileSync('git', ['-C', dir, 'rev-list', '--reverse', 'master']).toString().trim().split('\n');
+}
+
+/** The PostgreSQL server benches measure against (the machine's own, as CI's). */
+export const BENCH_PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * Runs `fn` with the URL of a scratch database created on BENCH_PG_URL's server and dropped after,
+ * whatever `fn` does. When the server cannot be reached, prints "bench <group> | skipped" and
+ * returns: a bench on a machine without PostgreSQL still reports its PGlite numbers.
+ */
+export async function withBenchDatabase(group: string, fn: (url: string) => Promise<void>): Promise<void> {
+  const admin = new pg.Client({ connectionString: BENCH_PG_URL });
+  try {
+    await admin.connect();
+  } catch (e) {
+    console.log(`bench ${group} | skipped: cannot connect to ${BENCH_PG_URL} (${(e as Error).message})`);
+    return;
+  }
+  const name = `vera_bench_${group.replace(/\W+/g, '_')}_${process.pid}`;
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+    const url = new URL(BENCH_PG_URL);
+    url.pathname = `/${name}`;
+    await fn(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
 }

@@ -12,14 +12,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { createUser } from '../server/auth/index.ts';
 import { openDatabase, sql, type Db } from '../server/db/client.ts';
 import { createCollection, registerDatasetType, registerDatasets } from '../server/repo/index.ts';
-import { insertBenchCam, makeLinearRepo } from './fixtures.ts';
+import { insertBenchCam, makeLinearRepo, withBenchDatabase } from './fixtures.ts';
 import { percentile, report } from './lib.ts';
 
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const VERA_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/vera.js');
 const N_VISITS = 200;
 const N_DETECTORS = 50;
@@ -128,51 +126,40 @@ const QUERIES: { name: string; query: string; variables?: Record<string, unknown
 ];
 
 async function main() {
-  const admin = new pg.Client({ connectionString: PG_URL });
-  try {
-    await admin.connect();
-  } catch (e) {
-    console.log(`bench graphql postgres | skipped: cannot connect to ${PG_URL} (${(e as Error).message})`);
-    return;
-  }
-  const name = `vera_bench_gql_${process.pid}`;
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-bench-gql-'));
-  let server: ChildProcess | undefined;
-  try {
-    const u = new URL(PG_URL);
-    u.pathname = `/${name}`;
-    const database = await openDatabase({ url: u.toString() });
-    await seed(database.db, path.join(home, 'pipelines.git'));
-    await database.close();
+  await withBenchDatabase('graphql postgres', async (dbUrl) => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-bench-gql-'));
+    let server: ChildProcess | undefined;
+    try {
+      const database = await openDatabase({ url: dbUrl });
+      await seed(database.db, path.join(home, 'pipelines.git'));
+      await database.close();
 
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, DATABASE_URL: u.toString(), VERA_HOME: home, VERA_PORT: String(port), VERA_LOG_LEVEL: 'warn' };
-    server = await startServer(env, url);
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const env = { ...process.env, DATABASE_URL: dbUrl, VERA_HOME: home, VERA_PORT: String(port), VERA_LOG_LEVEL: 'warn' };
+      server = await startServer(env, url);
 
-    const healthz = await load(() => fetch(`${url}/healthz`), () => {});
-    report('graphql postgres', 'GET /healthz (baseline)', healthz.perSecond, 'req/s', `p50 ${healthz.p50.toFixed(1)} ms, p99 ${healthz.p99.toFixed(1)} ms`);
-    for (const q of QUERIES) {
-      const body = JSON.stringify({ query: q.query, variables: q.variables });
-      const send = () => fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      const check = (text: string) => {
-        const parsed = JSON.parse(text) as { data?: Record<string, unknown>; errors?: { message: string }[] };
-        if (parsed.errors || !parsed.data || !q.expect(parsed.data)) throw new Error(`${q.name}: unexpected answer ${text.slice(0, 300)}`);
-      };
-      await load(send, check); // warm-up: JIT, plans, caches
-      const r = await load(send, check);
-      report('graphql postgres', `${q.name} throughput`, r.perSecond, 'req/s', `${CONCURRENCY} clients, ${r.n} requests, ${(r.perSecond / healthz.perSecond).toFixed(2)}x of /healthz`);
-      report('graphql postgres', `${q.name} latency p50`, r.p50, 'ms');
-      report('graphql postgres', `${q.name} latency p99`, r.p99, 'ms', r.p99 < 200 ? 'goal p99 < 200 ms: met' : 'goal p99 < 200 ms: NOT met');
+      const healthz = await load(() => fetch(`${url}/healthz`), () => {});
+      report('graphql postgres', 'GET /healthz (baseline)', healthz.perSecond, 'req/s', `p50 ${healthz.p50.toFixed(1)} ms, p99 ${healthz.p99.toFixed(1)} ms`);
+      for (const q of QUERIES) {
+        const body = JSON.stringify({ query: q.query, variables: q.variables });
+        const send = () => fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const check = (text: string) => {
+          const parsed = JSON.parse(text) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+          if (parsed.errors || !parsed.data || !q.expect(parsed.data)) throw new Error(`${q.name}: unexpected answer ${text.slice(0, 300)}`);
+        };
+        await load(send, check); // warm-up: JIT, plans, caches
+        const r = await load(send, check);
+        report('graphql postgres', `${q.name} throughput`, r.perSecond, 'req/s', `${CONCURRENCY} clients, ${r.n} requests, ${(r.perSecond / healthz.perSecond).toFixed(2)}x of /healthz`);
+        report('graphql postgres', `${q.name} latency p50`, r.p50, 'ms');
+        report('graphql postgres', `${q.name} latency p99`, r.p99, 'ms', r.p99 < 200 ? 'goal p99 < 200 ms: met' : 'goal p99 < 200 ms: NOT met');
+      }
+    } finally {
+      server?.kill('SIGTERM');
+      await new Promise((r) => (server && server.exitCode === null ? server.once('exit', r) : r(undefined)));
+      fs.rmSync(home, { recursive: true, force: true });
     }
-  } finally {
-    server?.kill('SIGTERM');
-    await new Promise((r) => (server && server.exitCode === null ? server.once('exit', r) : r(undefined)));
-    fs.rmSync(home, { recursive: true, force: true });
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 await main();

@@ -8,7 +8,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { createUser } from '../server/auth/index.ts';
 import { openDatabase, sql, type Database } from '../server/db/client.ts';
 import { datasets } from '../server/db/schema/index.ts';
@@ -20,14 +19,13 @@ import {
   registerDatasetType,
   registerDatasets,
 } from '../server/repo/index.ts';
-import { insertBenchCam } from './fixtures.ts';
+import { insertBenchCam, withBenchDatabase } from './fixtures.ts';
 import { percentile, report, timeMs } from './lib.ts';
 
 const N_VISITS = 1000;
 const N_DETECTORS = 100;
 const BATCH = 1000;
 const N_QUERIES = 300;
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function seed(database: Database) {
   const db = database.db;
@@ -118,28 +116,14 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  const name = `vera_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  try {
-    await admin.connect();
-  } catch (e) {
-    console.log(`bench repo postgres | skipped: cannot connect to ${PG_URL} (${(e as Error).message})`);
-    return;
-  }
-  await admin.query(`CREATE DATABASE "${name}"`);
-  try {
-    const u = new URL(PG_URL);
-    u.pathname = `/${name}`;
-    const server = await openDatabase({ url: u.toString() });
+  await withBenchDatabase('repo postgres', async (url) => {
+    const server = await openDatabase({ url });
     try {
       await benchDriver('postgres', server);
     } finally {
       await server.close();
     }
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 await main();

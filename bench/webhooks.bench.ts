@@ -7,7 +7,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { openVera } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { openDatabase, type Database } from '../server/db/client.ts';
@@ -15,11 +14,11 @@ import { startHttpServer } from '../server/http/server.ts';
 import { createLogger } from '../server/log.ts';
 import { postDelivery, webhookExample } from '../test/support/webhook-client.ts';
 import { percentile, report } from './lib.ts';
+import { withBenchDatabase } from './fixtures.ts';
 
 const N = 2000;
 const CONCURRENCY = 20;
 const SECRET = 'bench-secret';
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function bench(label: string, database: Database, home: string) {
   const config = loadConfig({ VERA_HOME: home, VERA_LOG_LEVEL: 'silent', GITHUB_WEBHOOK_SECRET: SECRET });
@@ -58,23 +57,14 @@ try {
   const lite = await openDatabase({ dataDir: path.join(home, 'db') });
   await bench('pglite', lite, home);
   await lite.close();
-  const admin = new pg.Client({ connectionString: PG_URL });
-  const ok = await admin.connect().then(() => true, () => false);
-  if (!ok) console.log(`bench webhooks postgres | skipped: cannot connect to ${PG_URL}`);
-  else {
-    const name = `vera_bench_wh_${process.pid}`;
-    await admin.query(`CREATE DATABASE "${name}"`);
+  await withBenchDatabase('webhooks postgres', async (url) => {
+    const server = await openDatabase({ url });
     try {
-      const u = new URL(PG_URL);
-      u.pathname = `/${name}`;
-      const server = await openDatabase({ url: u.toString() });
       await bench('postgres', server, home);
-      await server.close();
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
+      await server.close();
     }
-  }
+  });
 } finally {
   fs.rmSync(home, { recursive: true, force: true });
 }
