@@ -22,5 +22,7 @@ export interface QuantumResult {
   startedAt: number;
   endedAt: number;
   peakMemoryBytes: number;
+  /** Milliseconds the worker spent on each step around the task, and on the task itself. */
+  timings: { readMs: number; decodeMs: number; computeMs: number; encodeMs: number };
   log: string;
 }

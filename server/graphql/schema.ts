@@ -189,6 +189,34 @@ export const typeDefs = /* GraphQL */ `
     blocked: Int!
   }
 
+  """
+  Where a quantum's time went, in milliseconds: waiting for a worker after being handed to the
+  executor, reading and decoding its input files, the task's own computation, encoding its outputs,
+  and writing the output files with their checksums.
+  """
+  type QuantumTimings {
+    queueMs: Float!
+    readMs: Float!
+    decodeMs: Float!
+    computeMs: Float!
+    encodeMs: Float!
+    writeMs: Float!
+  }
+
+  "A task's quanta in one run: how many ran, and their time per phase summed, registration included."
+  type TaskTimings {
+    taskLabel: String!
+    quanta: Int!
+    queueMs: Float!
+    readMs: Float!
+    decodeMs: Float!
+    computeMs: Float!
+    encodeMs: Float!
+    writeMs: Float!
+    "Recording the outputs and provenance in the database."
+    registerMs: Float!
+  }
+
   "A processing run: a pipeline executed on input collections into its own RUN collection."
   type Run {
     name: String!
@@ -212,6 +240,8 @@ export const typeDefs = /* GraphQL */ `
     "Refreshed while a server executes the run; a running run whose heartbeat stopped moving lost its server."
     heartbeatAt: DateTime
     progress: RunProgress!
+    "Per task, where the executed quanta's time went (summed over the run's executions, resumes included)."
+    taskTimings: [TaskTimings!]!
     quanta(status: QuantumStatus, task: String, ${limitDoc('Run.quanta')} limit: Int): [Quantum!]!
   }
 
@@ -231,6 +261,8 @@ export const typeDefs = /* GraphQL */ `
     startedAt: DateTime
     endedAt: DateTime
     peakMemoryBytes: Float
+    "Recorded for quanta executed by Vera; null for imported provenance."
+    timings: QuantumTimings
     log: String
     error: String
     inputs: [Dataset!]!

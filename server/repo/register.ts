@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { datasets, quanta, quantumInputs } from '../db/schema/index.ts';
@@ -10,7 +11,7 @@ import { expandDataIds } from './dimensions.ts';
 import type { Datastore, Content, StagedFile } from './datastore/index.ts';
 import { pgErrorCode } from '../db/pg-errors.ts';
 import { storageClass } from './storage-classes.ts';
-import type { SoftwareVersion } from '../db/schema/index.ts';
+import type { QuantumTimings, SoftwareVersion } from '../db/schema/index.ts';
 import type { Collection, DataId, DatasetRef, DatasetType } from './types.ts';
 
 export interface DatasetRecordSpec {
@@ -34,6 +35,8 @@ export interface QuantumProvenance {
   startedAt: Date;
   endedAt: Date;
   peakMemoryBytes: number;
+  /** Where the quantum's time went; `putDatasets` sets `writeMs`, the time it spends writing the files. */
+  timings?: QuantumTimings | undefined;
   log: string;
 }
 
@@ -62,7 +65,7 @@ const INSERT_BATCH = 1000;
 export async function registerDatasets(db: Db, req: RegisterRequest, actor: Actor): Promise<DatasetRef[]> {
   const run = await writableRun(db, req.run, actor);
   const prepared = await prepareDatasets(db, run, req.datasets);
-  return commitDatasets(db, run, prepared, req.datasets, req.quantum);
+  return commitDatasets(db, run, prepared, req.datasets, req.quantum ? [req.quantum] : [], () => req.quantum?.id ?? null);
 }
 
 /**
@@ -75,11 +78,11 @@ async function commitDatasets(
   run: Collection,
   prepared: PreparedDataset[],
   files: readonly FileFacts[],
-  quantum: QuantumSpec | undefined,
+  producers: readonly QuantumSpec[],
+  producerOf: (datasetIndex: number) => string | null,
   beforeCommit?: () => Promise<void>,
 ): Promise<DatasetRef[]> {
   const createdAt = new Date();
-  const quantumId = quantum?.id ?? null;
   const refs: DatasetRef[] = prepared.map((p, i) => ({
     id: p.id,
     datasetType: p.type.name,
@@ -89,12 +92,12 @@ async function commitDatasets(
     path: files[i]!.path,
     sizeBytes: files[i]!.sizeBytes,
     checksum: files[i]!.checksum,
-    quantumId,
+    quantumId: producerOf(i),
     createdAt,
   }));
   try {
     return await db.transaction(async (tx) => {
-      if (quantum) await insertQuantum(tx, run, quantum);
+      for (const quantum of producers) await insertQuantum(tx, run, quantum);
       for (let i = 0; i < refs.length; i += INSERT_BATCH) {
         const batch = refs.slice(i, i + INSERT_BATCH).map((r, j) => ({
           id: r.id,
@@ -105,7 +108,7 @@ async function commitDatasets(
           path: r.path,
           sizeBytes: r.sizeBytes,
           checksum: r.checksum,
-          quantumId,
+          quantumId: r.quantumId,
           createdAt,
         }));
         await tx.insert(datasets).values(batch);
@@ -217,6 +220,7 @@ async function insertQuantum(tx: Db, run: Collection, q: QuantumSpec): Promise<v
           startedAt: p.startedAt,
           endedAt: p.endedAt,
           peakMemoryBytes: p.peakMemoryBytes,
+          timings: p.timings ?? null,
           log: p.log,
           error: null,
         }
@@ -269,24 +273,61 @@ export async function putDatasets(
   req: { run: string; items: readonly PutItem[]; quantum?: QuantumSpec | undefined },
   actor: Actor,
 ): Promise<DatasetRef[]> {
+  const [group] = await putQuantaOutputs(db, store, { run: req.run, groups: [{ items: req.items, quantum: req.quantum }] }, actor);
+  return group!.refs;
+}
+
+/** The outputs of one quantum (or datasets with no producer, when `quantum` is absent). */
+export interface OutputGroup {
+  items: readonly PutItem[];
+  quantum?: QuantumSpec | undefined;
+}
+
+/**
+ * `putDatasets` for the outputs of several finished quanta at once: one permission check, one
+ * data-ID expansion and one transaction for all of them, which is what keeps registration off
+ * the runner's critical path when quanta are small. All or nothing, like `putDatasets`. Each
+ * group's answer carries its refs and the time spent writing its files (recorded in its
+ * quantum's timings as `writeMs`).
+ */
+export async function putQuantaOutputs(
+  db: Db,
+  store: Datastore,
+  req: { run: string; groups: readonly OutputGroup[] },
+  actor: Actor,
+): Promise<{ refs: DatasetRef[]; writeMs: number }[]> {
   const run = await writableRun(db, req.run, actor);
-  const prepared = await prepareDatasets(db, run, req.items);
+  const items = req.groups.flatMap((g) => g.items);
+  const groupOfItem = req.groups.flatMap((g, k) => g.items.map(() => k));
+  const prepared = await prepareDatasets(db, run, items);
   const staged: StagedFile[] = [];
   const published: string[] = [];
   try {
+    const writeMs = req.groups.map(() => 0);
     for (const [i, p] of prepared.entries()) {
+      const t = performance.now();
       const path = store.pathFor(run.name, p.type.name, p.dataId, storageClass(p.type.storageClass).extension);
-      staged.push(await store.stage(path, req.items[i]!.content));
+      staged.push(await store.stage(path, items[i]!.content));
+      writeMs[groupOfItem[i]!]! += performance.now() - t;
     }
-    return await commitDatasets(db, run, prepared, staged, req.quantum, async () => {
+    const producers = req.groups.flatMap((g, k) => (g.quantum ? [withWriteTime(g.quantum, writeMs[k]!)] : []));
+    const refs = await commitDatasets(db, run, prepared, staged, producers, (i) => req.groups[groupOfItem[i]!]!.quantum?.id ?? null, async () => {
       for (const s of staged) {
         await store.publish(s);
         published.push(s.path);
       }
     });
+    const out = req.groups.map((_, k) => ({ refs: [] as DatasetRef[], writeMs: writeMs[k]! }));
+    refs.forEach((r, i) => out[groupOfItem[i]!]!.refs.push(r));
+    return out;
   } catch (e) {
     await Promise.all(staged.map((s) => store.discard(s)));
     await Promise.all(published.map((p) => store.remove(p)));
     throw e;
   }
+}
+
+function withWriteTime(q: QuantumSpec, writeMs: number): QuantumSpec {
+  const p = q.provenance;
+  return p?.timings ? { ...q, provenance: { ...p, timings: { ...p.timings, writeMs } } } : q;
 }

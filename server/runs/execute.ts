@@ -1,16 +1,18 @@
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { datasetKey } from './graph/build.ts';
 import type { Executor } from '../../runner/executors/local.ts';
-import type { QuantumJob } from '../../runner/worker-job.ts';
+import type { QuantumJob, QuantumResult } from '../../runner/worker-job.ts';
 import type { Actor } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
-import { quanta, runs, users, type QuantumPlan } from '../db/schema/index.ts';
-import { findDatasets, getDatasets, putDatasets, type Datastore, type DatasetRef } from '../repo/index.ts';
+import { quanta, runs, users, type QuantumPlan, type QuantumTimings, type SoftwareVersion } from '../db/schema/index.ts';
+import { findDatasets, getDatasets, putQuantaOutputs, type Datastore, type DatasetRef, type OutputGroup } from '../repo/index.ts';
 import type { Logger } from '../log.ts';
 import { getRun } from './queries.ts';
 import { dropIntermediates } from './intermediates.ts';
 import { quantumSeed } from './seed.ts';
+import { TaskTimingTotals } from './timings.ts';
 import type { RunProgress, RunStatus } from './types.ts';
 
 export interface ExecuteDeps {
@@ -41,7 +43,8 @@ interface QuantumRow {
 
 /**
  * Executes (or resumes) a run: quanta whose inputs all exist run as soon as a worker is free;
- * each success registers its outputs and provenance in one transaction; a failure marks the
+ * finished quanta have their outputs and provenance registered in batches, one transaction per
+ * batch (all or nothing for the quanta in it); a failure marks the
  * quanta downstream of it `blocked` while the others go on. Quanta that already succeeded are
  * kept, so a run whose process died resumes where it stopped and registers nothing twice.
  */
@@ -56,10 +59,15 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   const rows = (await db.select().from(quanta).where(eq(quanta.runId, run.collectionId))) as QuantumRow[];
   const available = await availableDatasets(db, run.name, rows);
   const state = new Map(rows.map((q) => [q.id, q.status]));
-  const producers = new Map<string, QuantumRow>();
-  for (const q of rows) for (const o of q.plan!.outputs) producers.set(datasetKey(o.datasetType, o.dataId), q);
   const consumers = new Map<string, QuantumRow[]>();
-  for (const q of rows) for (const i of q.plan!.inputs) consumers.set(datasetKey(i.datasetType, i.dataId), [...(consumers.get(datasetKey(i.datasetType, i.dataId)) ?? []), q]);
+  for (const q of rows) {
+    for (const i of q.plan!.inputs) {
+      const key = datasetKey(i.datasetType, i.dataId);
+      const list = consumers.get(key);
+      if (list) list.push(q);
+      else consumers.set(key, [q]);
+    }
+  }
 
   const progress = (): RunProgress => {
     const p: RunProgress = { total: rows.length, pending: 0, running: 0, succeeded: 0, failed: 0, blocked: 0 };
@@ -68,7 +76,8 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   };
   const isReady = (q: QuantumRow) => state.get(q.id) === 'pending' && q.plan!.inputs.every((i) => available.has(inputKey(i)));
   const ready: QuantumRow[] = rows.filter(isReady);
-  const running = new Set<Promise<void>>();
+  const queued = new Set(ready.map((q) => q.id));
+  const timings = new TaskTimingTotals(run.taskTimings);
   opts.onProgress?.(progress());
 
   const block = async (failed: QuantumRow) => {
@@ -87,79 +96,115 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     }
     if (blocked.length > 0) await db.update(quanta).set({ status: 'blocked' }).where(inArray(quanta.id, blocked));
   };
+  const fail = async (q: QuantumRow, e: unknown) => {
+    const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    deps.log.warn({ quantum: q.id, task: q.taskLabel, dataId: q.dataId, err: message }, 'quantum failed');
+    state.set(q.id, 'failed');
+    await db.update(quanta).set({ status: 'failed', error: message, endedAt: new Date(), host: os.hostname(), executor: deps.executor.name }).where(eq(quanta.id, q.id));
+    await block(q);
+  };
 
   // A worker slot frees as soon as its quantum's outputs are back; registering them (files and
-  // database) overlaps with the next quantum's computation instead of holding the slot.
+  // database) overlaps with the next quanta's computation instead of holding the slot. `changed`
+  // and `wake` tell the scheduling loop below that a slot freed or quanta became ready; `crash`
+  // keeps an error of the bookkeeping itself (the database gone) for the loop to throw.
   let computing = 0;
-  let freed = false;
+  let changed = false;
   let wake: () => void = () => {};
+  let crash: unknown;
+  const executing = new Set<Promise<void>>();
+
+  // Registration of finished quanta runs beside execution, one batch at a time: everything that
+  // finished while the previous batch was being registered goes in the next one, in a single
+  // transaction. Small quanta then cost one transaction per batch, not one each.
+  const finished: Finished[] = [];
+  let registering: Promise<void> | undefined;
+  const register = async (batch: Finished[]) => {
+    const t0 = performance.now();
+    let answers: Awaited<ReturnType<typeof putQuantaOutputs>>;
+    try {
+      answers = await putQuantaOutputs(db, deps.datastore, { run: run.name, groups: batch.map((f) => outputGroup(f, run, deps.executor.name, available)) }, actor);
+    } catch (e) {
+      if (batch.length === 1) return fail(batch[0]!.q, e);
+      // One bad quantum must not fail the batch: register each alone, so only it fails.
+      for (const f of batch) await register([f]);
+      return;
+    }
+    const registerMs = (performance.now() - t0 - answers.reduce((sum, a) => sum + a.writeMs, 0)) / batch.length;
+    for (const [k, f] of batch.entries()) {
+      const { refs, writeMs } = answers[k]!;
+      timings.add(f.q.taskLabel, { ...f.timings, writeMs }, registerMs);
+      for (const ref of refs) available.set(datasetKey(ref.datasetType, ref.dataId), ref);
+      state.set(f.q.id, 'succeeded');
+      for (const ref of refs) {
+        for (const c of consumers.get(datasetKey(ref.datasetType, ref.dataId)) ?? []) {
+          if (!queued.has(c.id) && isReady(c)) {
+            queued.add(c.id);
+            ready.push(c);
+          }
+        }
+      }
+    }
+  };
+  const drain = async () => {
+    while (finished.length > 0) {
+      await register(finished.splice(0, MAX_REGISTRATION_BATCH));
+      opts.onProgress?.(progress());
+      changed = true;
+      wake();
+    }
+  };
+  const scheduleRegistration = () => {
+    if (registering || finished.length === 0) return;
+    registering = drain()
+      .catch((e: unknown) => void (crash ??= e))
+      .finally(() => {
+        registering = undefined;
+        // A quantum that finished between the last batch and this line still gets registered.
+        scheduleRegistration();
+      });
+  };
+
   const launch = (q: QuantumRow) => {
     computing++;
     state.set(q.id, 'running');
     const job = jobFor(q, run.seed, available, deps.datastore);
-    const task = (async () => {
-      await db.update(quanta).set({ status: 'running', startedAt: new Date() }).where(eq(quanta.id, q.id));
-      try {
-        const result = await deps.executor.run(job).finally(() => {
-          computing--;
-          freed = true;
-          wake();
-        });
-        const refs = await putDatasets(
-          db,
-          deps.datastore,
-          {
-            run: run.name,
-            items: q.plan!.outputs.map((o) => ({
-              datasetType: o.datasetType,
-              dataId: o.dataId,
-              content: result.outputs.find((r) => r.connection === o.connection)!.bytes,
-            })),
-            quantum: {
-              id: q.id,
-              taskLabel: q.taskLabel,
-              dataId: q.dataId,
-              inputs: q.plan!.inputs.map((i) => ({ datasetId: available.get(inputKey(i))!.id, connection: i.connection })),
-              provenance: {
-                taskClass: q.taskClass!,
-                config: q.config ?? {},
-                configHash: q.configHash ?? '',
-                software: run.software,
-                executor: deps.executor.name,
-                host: os.hostname(),
-                startedAt: new Date(result.startedAt),
-                endedAt: new Date(result.endedAt),
-                peakMemoryBytes: result.peakMemoryBytes,
-                log: result.log,
-              },
-            },
-          },
-          actor,
-        );
-        for (const ref of refs) available.set(datasetKey(ref.datasetType, ref.dataId), ref);
-        state.set(q.id, 'succeeded');
-        for (const ref of refs) for (const c of consumers.get(datasetKey(ref.datasetType, ref.dataId)) ?? []) if (isReady(c) && !ready.includes(c)) ready.push(c);
-      } catch (e) {
-        const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
-        deps.log.warn({ quantum: q.id, task: q.taskLabel, dataId: q.dataId, err: message }, 'quantum failed');
-        state.set(q.id, 'failed');
-        await db
-          .update(quanta)
-          .set({ status: 'failed', error: message, endedAt: new Date(), host: os.hostname(), executor: deps.executor.name })
-          .where(eq(quanta.id, q.id));
-        await block(q);
-      }
-      opts.onProgress?.(progress());
-    })();
-    running.add(task);
-    void task.finally(() => running.delete(task));
+    const dispatchedAt = Date.now();
+    const task = deps.executor.run(job).then(
+      (result) => {
+        finished.push({ q, result, timings: { queueMs: Math.max(0, result.startedAt - dispatchedAt), ...result.timings, writeMs: 0 } });
+        scheduleRegistration();
+      },
+      (e: unknown) => fail(q, e).then(() => opts.onProgress?.(progress())),
+    );
+    const done = task.catch((e: unknown) => void (crash ??= e)).finally(() => {
+      computing--;
+      executing.delete(done);
+      changed = true;
+      wake();
+    });
+    executing.add(done);
   };
 
-  while (ready.length > 0 || running.size > 0) {
-    while (ready.length > 0 && computing < deps.executor.concurrency && !opts.signal?.aborted) launch(ready.shift()!);
-    if (running.size === 0) break;
-    if (!freed) await Promise.race([...running, new Promise<void>((resolve) => (wake = resolve))]);
-    freed = false;
+  for (;;) {
+    const launched: string[] = [];
+    while (ready.length > 0 && computing < deps.executor.concurrency && !opts.signal?.aborted) {
+      const q = ready.shift()!;
+      launched.push(q.id);
+      launch(q);
+    }
+    // One statement for the quanta just launched; a quantum that already finished and was
+    // registered (succeeded) is left alone.
+    if (launched.length > 0) {
+      await db
+        .update(quanta)
+        .set({ status: 'running', startedAt: new Date() })
+        .where(and(inArray(quanta.id, launched), eq(quanta.status, 'pending')));
+    }
+    if (executing.size === 0 && !registering) break;
+    if (!changed) await Promise.race([...executing, ...(registering ? [registering] : []), new Promise<void>((resolve) => (wake = resolve))]);
+    changed = false;
+    if (crash) throw crash;
   }
 
   const final = progress();
@@ -167,8 +212,49 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   const status: RunStatus = final.succeeded === final.total ? 'succeeded' : opts.signal?.aborted && final.failed === 0 ? 'cancelled' : 'failed';
   if (status === 'succeeded' && !run.saveIntermediates) await dropIntermediates(db, deps.datastore, run.collectionId, rows);
   const error = status === 'failed' ? `${final.failed} quanta failed, ${final.blocked} blocked, ${final.pending} not run` : null;
-  await db.update(runs).set({ status, endedAt: new Date(), error }).where(eq(runs.id, run.id));
+  await db.update(runs).set({ status, endedAt: new Date(), error, taskTimings: timings.toJSON() }).where(eq(runs.id, run.id));
   return status;
+}
+
+/** Outputs of at most this many finished quanta are registered in one transaction. */
+const MAX_REGISTRATION_BATCH = 256;
+
+/** A quantum whose outputs came back from the executor, waiting to be registered. */
+interface Finished {
+  q: QuantumRow;
+  result: QuantumResult;
+  timings: QuantumTimings;
+}
+
+/** The outputs of a finished quantum and its provenance, as the repository registers them. */
+function outputGroup(f: Finished, run: { name: string; software: SoftwareVersion | null }, executor: string, available: Map<string, DatasetRef>): OutputGroup {
+  const { q, result } = f;
+  return {
+    items: q.plan!.outputs.map((o) => ({
+      datasetType: o.datasetType,
+      dataId: o.dataId,
+      content: result.outputs.find((r) => r.connection === o.connection)!.bytes,
+    })),
+    quantum: {
+      id: q.id,
+      taskLabel: q.taskLabel,
+      dataId: q.dataId,
+      inputs: q.plan!.inputs.map((i) => ({ datasetId: available.get(inputKey(i))!.id, connection: i.connection })),
+      provenance: {
+        taskClass: q.taskClass!,
+        config: q.config ?? {},
+        configHash: q.configHash ?? '',
+        software: run.software,
+        executor,
+        host: os.hostname(),
+        startedAt: new Date(result.startedAt),
+        endedAt: new Date(result.endedAt),
+        peakMemoryBytes: result.peakMemoryBytes,
+        timings: f.timings,
+        log: result.log,
+      },
+    },
+  };
 }
 
 function inputKey(i: QuantumPlan['inputs'][number]): string {

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { collections, datasets, quanta, quantumInputs, type QuantumPlan, type SoftwareVersion } from '../db/schema/index.ts';
+import { collections, datasets, quanta, quantumInputs, type QuantumPlan, type QuantumTimings, type SoftwareVersion } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { assertUuids, getDatasets, type DatasetRef } from '../repo/index.ts';
 
@@ -20,6 +20,7 @@ export interface QuantumInfo {
   startedAt: Date | null;
   endedAt: Date | null;
   peakMemoryBytes: number | null;
+  timings: QuantumTimings | null;
   log: string | null;
   error: string | null;
   plan: QuantumPlan | null;
@@ -41,6 +42,7 @@ const quantumColumns = {
   startedAt: quanta.startedAt,
   endedAt: quanta.endedAt,
   peakMemoryBytes: quanta.peakMemoryBytes,
+  timings: quanta.timings,
   log: quanta.log,
   error: quanta.error,
   plan: quanta.plan,

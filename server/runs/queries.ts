@@ -49,6 +49,7 @@ const runColumns = {
   endedAt: runs.endedAt,
   expiresAt: runs.expiresAt,
   heartbeatAt: runs.heartbeatAt,
+  taskTimings: runs.taskTimings,
 };
 
 type RunRow = Awaited<ReturnType<typeof selectRuns>>[number];

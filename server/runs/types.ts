@@ -1,4 +1,4 @@
-import type { SoftwareVersion } from '../db/schema/index.ts';
+import type { SoftwareVersion, TaskTimings } from '../db/schema/index.ts';
 
 export type RunPurpose = 'ci' | 'developer' | 'operator' | 'replay';
 export type RunStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'partial' | 'cancelled';
@@ -34,5 +34,7 @@ export interface RunInfo {
   expiresAt: Date | null;
   /** Last sign of life of the process executing it (see lease.ts); followers watch it. */
   heartbeatAt: Date | null;
+  /** Per task label: quanta executed and milliseconds per phase, summed (see QuantumTimings). */
+  taskTimings: Record<string, TaskTimings>;
   progress: RunProgress;
 }

@@ -63,6 +63,30 @@ describe('runs on the local executor', () => {
     }
   });
 
+  it('records where each quantum\'s time went, and sums it per task on the run', async () => {
+    await makeRun('u/alice/toy', { where: 'visit IN (1, 2)' });
+    await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, 'u/alice/toy');
+    const res = await v.gql<{ run: { taskTimings: Record<string, number | string>[]; quanta: { taskLabel: string; timings: Record<string, number> }[] } }>(
+      `{ run(name: "u/alice/toy") {
+          taskTimings { taskLabel quanta queueMs readMs decodeMs computeMs encodeMs writeMs registerMs }
+          quanta { taskLabel timings { queueMs readMs decodeMs computeMs encodeMs writeMs } }
+        } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const { taskTimings, quanta } = res.data!.run;
+    const phases = ['queueMs', 'readMs', 'decodeMs', 'computeMs', 'encodeMs', 'writeMs'];
+    for (const q of quanta) for (const p of phases) expect(q.timings[p]).toBeGreaterThanOrEqual(0);
+    // Every quantum read files (the sums read what scale wrote) and wrote its outputs.
+    for (const q of quanta) expect(q.timings.readMs! + q.timings.writeMs!).toBeGreaterThan(0);
+    expect(taskTimings.map((s) => s.taskLabel).sort()).toEqual(['scale', 'sumVisit']);
+    for (const sum of taskTimings) {
+      const mine = quanta.filter((q) => q.taskLabel === sum.taskLabel);
+      expect(sum.quanta).toBe(mine.length);
+      for (const p of phases) expect(sum[p]).toBeCloseTo(mine.reduce((acc, q) => acc + q.timings[p]!, 0), 6);
+      expect(sum.registerMs).toBeGreaterThan(0);
+    }
+  });
+
   it('drops intermediates after success but keeps their provenance rows; --save-intermediates keeps files', async () => {
     await makeRun('u/alice/toy');
     await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, 'u/alice/toy');
@@ -91,6 +115,10 @@ describe('runs on the local executor', () => {
     expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, 'u/alice/toy')).toBe('failed');
     const [{ n }] = (await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM datasets d JOIN collections c ON c.id = d.run_id WHERE c.name = 'u/alice/toy'`)) as [{ n: number }];
     expect(n).toBe(6); // 4 scaled (visits 1 and 3) + 2 totals
+    // The run's timing totals count each quantum that succeeded once, across both executions.
+    const { taskTimings } = await getRun(t.db, 'u/alice/toy');
+    expect(taskTimings.scale!.quanta).toBe(4);
+    expect(taskTimings.sumVisit!.quanta).toBe(2);
   });
 
   it('refuses a where expression naming dimensions the pipeline does not have, and an empty graph', async () => {

@@ -67,6 +67,22 @@ export interface QuantumPlan {
   outputs: { connection: string; datasetType: string; dataId: DataIdJson; storageClass: string; persist: boolean }[];
 }
 
+/**
+ * Where a quantum's time went, in milliseconds. The worker measures reading its input files,
+ * decoding them, the task itself and encoding its outputs; the server measures the wait between
+ * handing the quantum to the executor and the worker starting it, and writing the output files
+ * (with their checksums). Registration happens in the transaction that records this row, so it
+ * is summed per task on the run instead (`runs.task_timings`).
+ */
+export interface QuantumTimings {
+  queueMs: number;
+  readMs: number;
+  decodeMs: number;
+  computeMs: number;
+  encodeMs: number;
+  writeMs: number;
+}
+
 /** Software a quantum ran: the commit of the pipeline code, and whether the checkout was dirty. */
 export interface SoftwareVersion {
   repo: string;
@@ -102,6 +118,7 @@ export const quanta = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     peakMemoryBytes: bigint('peak_memory_bytes', { mode: 'number' }),
+    timings: jsonb('timings').$type<QuantumTimings>(),
     log: text('log'),
     error: text('error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,7 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { users } from './auth.ts';
-import { collections, type SoftwareVersion } from './registry.ts';
+import { collections, type QuantumTimings, type SoftwareVersion } from './registry.ts';
+
+/** A task's quanta in one run: how many, and their phases summed, with registration. */
+export interface TaskTimings extends QuantumTimings {
+  quanta: number;
+  registerMs: number;
+}
 
 /** A processing run: a pipeline executed on inputs into its own RUN collection. */
 export const runs = pgTable(
@@ -38,6 +44,8 @@ export const runs = pgTable(
      * is older than the lease lost its executor (a killed server) and is recovered at start-up.
      */
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    /** Per task label: quanta executed and milliseconds summed per phase, registration included. */
+    taskTimings: jsonb('task_timings').$type<Record<string, TaskTimings>>().notNull().default({}),
   },
   (t) => [
     check('runs_purpose_check', sql`${t.purpose} IN ('ci', 'developer', 'operator', 'replay')`),

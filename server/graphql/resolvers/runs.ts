@@ -71,6 +71,7 @@ export const runTypes = {
   Run: {
     quanta: (r: RunInfo & { collectionId: number }, a: { status?: string | null; task?: string | null; limit?: number | null }, { loaders }: Ctx) =>
       loaders.quantaOfRun.load({ runCollectionId: r.collectionId, status: a.status ?? undefined, taskLabel: a.task ?? undefined, limit: listLimit('Run.quanta', a.limit) }),
+    taskTimings: (r: RunInfo) => Object.entries(r.taskTimings).map(([taskLabel, t]) => ({ taskLabel, ...t })),
   },
   Quantum: {
     inputs: (q: QuantumInfo, _a: unknown, { loaders }: Ctx) => loaders.inputsOfQuantum.load(q.id),
