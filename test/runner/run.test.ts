@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalExecutor, type Executor } from '../../runner/executors/local.ts';
 import { queryRows, sql } from '../../server/db/client.ts';
 import { createLogger } from '../../server/log.ts';
-import { findDatasets } from '../../server/repo/index.ts';
+import { findDatasets, putDatasets } from '../../server/repo/index.ts';
 import { createRun } from '../../server/runs/create.ts';
 import { executeRun } from '../../server/runs/execute.ts';
 import { getRun } from '../../server/runs/queries.ts';
@@ -119,6 +119,20 @@ describe('runs on the local executor', () => {
     const { taskTimings } = await getRun(t.db, 'u/alice/toy');
     expect(taskTimings.scale!.quanta).toBe(4);
     expect(taskTimings.sumVisit!.quanta).toBe(2);
+  });
+
+  it('a quantum whose outputs cannot be registered fails alone; the others finishing with it are registered', async () => {
+    await makeRun('u/alice/toy', { where: 'visit IN (1, 2, 3)' });
+    // A dataset already in the run where one quantum will write: its registration must conflict.
+    const admin = await makeActor(t.db, 'root', 'admin');
+    await putDatasets(t.db, v.vera.datastore, { run: 'u/alice/toy', items: [{ datasetType: 'scaled', dataId: { instrument: 'TestCam', visit: 2, detector: 1 }, content: new TextEncoder().encode('{"value":0}') }] }, admin);
+    expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, 'u/alice/toy')).toBe('failed');
+    const info = await getRun(t.db, 'u/alice/toy');
+    expect(info.progress).toMatchObject({ total: 9, succeeded: 7, failed: 1, blocked: 1 });
+    const [failed] = await queryRows<{ task_label: string; data_id: Record<string, number>; error: string }>(t.db, sql`SELECT task_label, data_id, error FROM quanta WHERE status = 'failed'`);
+    expect(failed).toMatchObject({ task_label: 'scale', data_id: { visit: 2, detector: 1 } });
+    expect(failed!.error).toMatch(/already/);
+    expect(Object.keys(await totals('u/alice/toy')).sort()).toEqual(['1', '3']);
   });
 
   it('refuses a where expression naming dimensions the pipeline does not have, and an empty graph', async () => {
