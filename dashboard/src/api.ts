@@ -1,4 +1,5 @@
 import { gql } from './gql.ts';
+import { graphql } from './generated/gql.ts';
 
 /** Queries and result types several pages share. Each page asks only for the fields it draws. */
 
@@ -12,8 +13,8 @@ export interface MeasuredSeries {
 }
 
 export async function measuredSeries(signal: AbortSignal, metric?: string): Promise<MeasuredSeries[]> {
-  const r = await gql<{ measuredSeries: MeasuredSeries[] }>(
-    'query($m: String) { measuredSeries(metric: $m) { metric dataset branch repo commits lastMeasuredAt } }',
+  const r = await gql(
+    graphql(`query MeasuredSeries($m: String) { measuredSeries(metric: $m) { metric dataset branch repo commits lastMeasuredAt } }`),
     { m: metric ?? null },
     signal,
   );
