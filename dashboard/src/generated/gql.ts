@@ -41,12 +41,12 @@ type Documents = {
     "query Quantum($id: ID!) { quantum(id: $id) { log error configHash } }": typeof types.QuantumDocument,
     "query RunProgressPoll($n: String!) { run(name: $n) { status endedAt progress { ...ProgressCounts } ...TaskGraphView } }": typeof types.RunProgressPollDocument,
     "query RunList($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }": typeof types.RunListDocument,
-    "query Series($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }": typeof types.SeriesDocument,
-    "query MetricOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }": typeof types.MetricOverviewDocument,
-    "query Regressions($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }": typeof types.RegressionsDocument,
-    "query Runs($s: RunStatus, $l: Int) { runs(status: $s, limit: $l) { name status createdAt } }": typeof types.RunsDocument,
+    "query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }": typeof types.PanelSeriesDocument,
+    "query PanelOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }": typeof types.PanelOverviewDocument,
+    "query PanelRegressions($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }": typeof types.PanelRegressionsDocument,
+    "query PanelRuns($s: RunStatus, $l: Int) { runs(status: $s, limit: $l) { name status createdAt } }": typeof types.PanelRunsDocument,
     "query PanelSeriesPoints($m: String!, $d: String!, $b: String!) { series(metric: $m, dataset: $d, branch: $b) { unit points { commit position } } }": typeof types.PanelSeriesPointsDocument,
-    "query Measurements($m: String!, $d: String!, $c: [String!]) { measurements(metric: $m, dataset: $d, commits: $c, limit: 20000) { value dataId commit } }": typeof types.MeasurementsDocument,
+    "query PanelMeasurements($m: String!, $d: String!, $c: [String!]) { measurements(metric: $m, dataset: $d, commits: $c, limit: 20000) { value dataId commit } }": typeof types.PanelMeasurementsDocument,
     "query MeasuredDataIds($m: String!, $d: String!) { measuredDataIds(metric: $m, dataset: $d) }": typeof types.MeasuredDataIdsDocument,
 };
 const documents: Documents = {
@@ -76,12 +76,12 @@ const documents: Documents = {
     "query Quantum($id: ID!) { quantum(id: $id) { log error configHash } }": types.QuantumDocument,
     "query RunProgressPoll($n: String!) { run(name: $n) { status endedAt progress { ...ProgressCounts } ...TaskGraphView } }": types.RunProgressPollDocument,
     "query RunList($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }": types.RunListDocument,
-    "query Series($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }": types.SeriesDocument,
-    "query MetricOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }": types.MetricOverviewDocument,
-    "query Regressions($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }": types.RegressionsDocument,
-    "query Runs($s: RunStatus, $l: Int) { runs(status: $s, limit: $l) { name status createdAt } }": types.RunsDocument,
+    "query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }": types.PanelSeriesDocument,
+    "query PanelOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }": types.PanelOverviewDocument,
+    "query PanelRegressions($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }": types.PanelRegressionsDocument,
+    "query PanelRuns($s: RunStatus, $l: Int) { runs(status: $s, limit: $l) { name status createdAt } }": types.PanelRunsDocument,
     "query PanelSeriesPoints($m: String!, $d: String!, $b: String!) { series(metric: $m, dataset: $d, branch: $b) { unit points { commit position } } }": types.PanelSeriesPointsDocument,
-    "query Measurements($m: String!, $d: String!, $c: [String!]) { measurements(metric: $m, dataset: $d, commits: $c, limit: 20000) { value dataId commit } }": types.MeasurementsDocument,
+    "query PanelMeasurements($m: String!, $d: String!, $c: [String!]) { measurements(metric: $m, dataset: $d, commits: $c, limit: 20000) { value dataId commit } }": types.PanelMeasurementsDocument,
     "query MeasuredDataIds($m: String!, $d: String!) { measuredDataIds(metric: $m, dataset: $d) }": types.MeasuredDataIdsDocument,
 };
 
@@ -192,19 +192,19 @@ export function graphql(source: "query RunList($s: RunStatus) { runs(status: $s,
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Series($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }"): typeof import('./graphql.ts').SeriesDocument;
+export function graphql(source: "query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }"): typeof import('./graphql.ts').PanelSeriesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query MetricOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }"): typeof import('./graphql.ts').MetricOverviewDocument;
+export function graphql(source: "query PanelOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }"): typeof import('./graphql.ts').PanelOverviewDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Regressions($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }"): typeof import('./graphql.ts').RegressionsDocument;
+export function graphql(source: "query PanelRegressions($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }"): typeof import('./graphql.ts').PanelRegressionsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Runs($s: RunStatus, $l: Int) { runs(status: $s, limit: $l) { name status createdAt } }"): typeof import('./graphql.ts').RunsDocument;
+export function graphql(source: "query PanelRuns($s: RunStatus, $l: Int) { runs(status: $s, limit: $l) { name status createdAt } }"): typeof import('./graphql.ts').PanelRunsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -212,7 +212,7 @@ export function graphql(source: "query PanelSeriesPoints($m: String!, $d: String
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Measurements($m: String!, $d: String!, $c: [String!]) { measurements(metric: $m, dataset: $d, commits: $c, limit: 20000) { value dataId commit } }"): typeof import('./graphql.ts').MeasurementsDocument;
+export function graphql(source: "query PanelMeasurements($m: String!, $d: String!, $c: [String!]) { measurements(metric: $m, dataset: $d, commits: $c, limit: 20000) { value dataId commit } }"): typeof import('./graphql.ts').PanelMeasurementsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -226,7 +226,7 @@ export type RunListQueryVariables = Exact<{
 
 export type RunListQuery = { runs: Array<{ name: string, owner: string, purpose: RunPurpose, status: RunStatus, inputs: Array<string>, createdAt: string, startedAt: string | null, endedAt: string | null, software: { commit: string | null, branch: string | null } | null, progress: { total: number, succeeded: number, failed: number } }> };
 
-export type SeriesQueryVariables = Exact<{
+export type PanelSeriesQueryVariables = Exact<{
   m: string;
   d: string;
   b: string;
@@ -234,30 +234,30 @@ export type SeriesQueryVariables = Exact<{
 }>;
 
 
-export type SeriesQuery = { series: { unit: string, order: string, points: Array<{ position: number, mean: number, runs: Array<string> }> } };
+export type PanelSeriesQuery = { series: { unit: string, order: string, points: Array<{ position: number, mean: number, runs: Array<string> }> } };
 
-export type MetricOverviewQueryVariables = Exact<{
+export type PanelOverviewQueryVariables = Exact<{
   b: string;
 }>;
 
 
-export type MetricOverviewQuery = { metricOverview: Array<{ metric: string, dataset: string, latest: number, unit: string, status: string }> };
+export type PanelOverviewQuery = { metricOverview: Array<{ metric: string, dataset: string, latest: number, unit: string, status: string }> };
 
-export type RegressionsQueryVariables = Exact<{
+export type PanelRegressionsQueryVariables = Exact<{
   s?: RegressionStatus | null | undefined;
   m?: string | null | undefined;
 }>;
 
 
-export type RegressionsQuery = { regressions: Array<{ id: number, metric: string, kind: FindingKind, status: RegressionStatus, branch: string }> };
+export type PanelRegressionsQuery = { regressions: Array<{ id: number, metric: string, kind: FindingKind, status: RegressionStatus, branch: string }> };
 
-export type RunsQueryVariables = Exact<{
+export type PanelRunsQueryVariables = Exact<{
   s?: RunStatus | null | undefined;
   l?: number | null | undefined;
 }>;
 
 
-export type RunsQuery = { runs: Array<{ name: string, status: RunStatus, createdAt: string }> };
+export type PanelRunsQuery = { runs: Array<{ name: string, status: RunStatus, createdAt: string }> };
 
 export type PanelSeriesPointsQueryVariables = Exact<{
   m: string;
@@ -268,14 +268,14 @@ export type PanelSeriesPointsQueryVariables = Exact<{
 
 export type PanelSeriesPointsQuery = { series: { unit: string, points: Array<{ commit: string, position: number }> } };
 
-export type MeasurementsQueryVariables = Exact<{
+export type PanelMeasurementsQueryVariables = Exact<{
   m: string;
   d: string;
   c?: Array<string> | string | null | undefined;
 }>;
 
 
-export type MeasurementsQuery = { measurements: Array<{ value: number | null, dataId: Record<string, unknown>, commit: string | null }> };
+export type PanelMeasurementsQuery = { measurements: Array<{ value: number | null, dataId: Record<string, unknown>, commit: string | null }> };
 
 export type MeasuredDataIdsQueryVariables = Exact<{
   m: string;
@@ -855,8 +855,8 @@ export const RunListDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RunListQuery, RunListQueryVariables>;
-export const SeriesDocument = new TypedDocumentString(`
-    query Series($m: String!, $d: String!, $b: String!, $id: JSON) {
+export const PanelSeriesDocument = new TypedDocumentString(`
+    query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) {
   series(metric: $m, dataset: $d, branch: $b, dataId: $id) {
     unit
     order
@@ -867,9 +867,9 @@ export const SeriesDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<SeriesQuery, SeriesQueryVariables>;
-export const MetricOverviewDocument = new TypedDocumentString(`
-    query MetricOverview($b: String!) {
+    `) as unknown as TypedDocumentString<PanelSeriesQuery, PanelSeriesQueryVariables>;
+export const PanelOverviewDocument = new TypedDocumentString(`
+    query PanelOverview($b: String!) {
   metricOverview(branch: $b, points: 1) {
     metric
     dataset
@@ -878,9 +878,9 @@ export const MetricOverviewDocument = new TypedDocumentString(`
     status
   }
 }
-    `) as unknown as TypedDocumentString<MetricOverviewQuery, MetricOverviewQueryVariables>;
-export const RegressionsDocument = new TypedDocumentString(`
-    query Regressions($s: RegressionStatus, $m: String) {
+    `) as unknown as TypedDocumentString<PanelOverviewQuery, PanelOverviewQueryVariables>;
+export const PanelRegressionsDocument = new TypedDocumentString(`
+    query PanelRegressions($s: RegressionStatus, $m: String) {
   regressions(status: $s, metric: $m) {
     id
     metric
@@ -889,16 +889,16 @@ export const RegressionsDocument = new TypedDocumentString(`
     branch
   }
 }
-    `) as unknown as TypedDocumentString<RegressionsQuery, RegressionsQueryVariables>;
-export const RunsDocument = new TypedDocumentString(`
-    query Runs($s: RunStatus, $l: Int) {
+    `) as unknown as TypedDocumentString<PanelRegressionsQuery, PanelRegressionsQueryVariables>;
+export const PanelRunsDocument = new TypedDocumentString(`
+    query PanelRuns($s: RunStatus, $l: Int) {
   runs(status: $s, limit: $l) {
     name
     status
     createdAt
   }
 }
-    `) as unknown as TypedDocumentString<RunsQuery, RunsQueryVariables>;
+    `) as unknown as TypedDocumentString<PanelRunsQuery, PanelRunsQueryVariables>;
 export const PanelSeriesPointsDocument = new TypedDocumentString(`
     query PanelSeriesPoints($m: String!, $d: String!, $b: String!) {
   series(metric: $m, dataset: $d, branch: $b) {
@@ -910,15 +910,15 @@ export const PanelSeriesPointsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PanelSeriesPointsQuery, PanelSeriesPointsQueryVariables>;
-export const MeasurementsDocument = new TypedDocumentString(`
-    query Measurements($m: String!, $d: String!, $c: [String!]) {
+export const PanelMeasurementsDocument = new TypedDocumentString(`
+    query PanelMeasurements($m: String!, $d: String!, $c: [String!]) {
   measurements(metric: $m, dataset: $d, commits: $c, limit: 20000) {
     value
     dataId
     commit
   }
 }
-    `) as unknown as TypedDocumentString<MeasurementsQuery, MeasurementsQueryVariables>;
+    `) as unknown as TypedDocumentString<PanelMeasurementsQuery, PanelMeasurementsQueryVariables>;
 export const MeasuredDataIdsDocument = new TypedDocumentString(`
     query MeasuredDataIds($m: String!, $d: String!) {
   measuredDataIds(metric: $m, dataset: $d)

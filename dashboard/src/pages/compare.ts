@@ -8,25 +8,9 @@ import { table, type Column } from '../table.ts';
 import { graphql } from '../generated/gql.ts';
 import type { ComparisonViewFragment } from '../generated/graphql.ts';
 
-interface Row {
-  metric: string;
-  unit: string;
-  dataId: Record<string, unknown> | null;
-  base: number | null;
-  head: number | null;
-  delta: number | null;
-  relativeDelta: number | null;
-  pValue: number | null;
-  significant: boolean;
-  status: string;
-  specs: { spec: string; base: boolean | null; head: boolean | null }[];
-}
+type Row = ComparisonViewFragment['rows'][number];
 
-interface Side {
-  label: string;
-  commit: string | null;
-  runs: string[];
-}
+type Side = ComparisonViewFragment['base'];
 
 /** What the page draws of a comparison, by either query. */
 export const COMPARISON_FIELDS = graphql(`

@@ -7,13 +7,9 @@ import { link } from '../links.ts';
 import type { PageContext } from '../router.ts';
 import { table } from '../table.ts';
 import { graphql } from '../generated/gql.ts';
+import type { DatasetQuery } from '../generated/graphql.ts';
 
-interface Step {
-  dataset: { id: string; datasetType: string; run: string; dataId: Record<string, unknown> };
-  stored: boolean;
-  inputIds: string[];
-  quantum: { id: string; taskLabel: string; status: string; startedAt: string | null; endedAt: string | null; host: string | null; configHash: string | null; software: { commit?: string | null; dirty?: boolean } | null } | null;
-}
+type Step = DatasetQuery['provenance'][number];
 
 /** Above this many datasets side by side, the graph shows one node per dataset type and run. */
 const MAX_PER_LAYER = 6;

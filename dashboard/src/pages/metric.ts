@@ -9,15 +9,9 @@ import type { PageContext } from '../router.ts';
 import { table } from '../table.ts';
 import { metricChartOption, type BranchSeries, type Mark, type PointData } from './metric-chart.ts';
 import { graphql } from '../generated/gql.ts';
+import type { MetricSeriesQuery } from '../generated/graphql.ts';
 
-interface ChangePoint {
-  index: number;
-  commit: string;
-  lastGoodCommit: string | null;
-  pValue: number;
-  meanBefore: number;
-  meanAfter: number;
-}
+type ChangePoint = NonNullable<MetricSeriesQuery['changePoints']>[number];
 
 type DataIdValue = string | number;
 

@@ -5,16 +5,11 @@ import { gql } from '../gql.ts';
 import { link } from '../links.ts';
 import type { PageContext } from '../router.ts';
 import { graphql } from '../generated/gql.ts';
-import type { OverviewMetricsQuery } from '../generated/graphql.ts';
+import type { OverviewHeadQuery, OverviewMetricsQuery } from '../generated/graphql.ts';
 
 type Summary = OverviewMetricsQuery['metricOverview'][number];
 
-interface RunRow {
-  name: string;
-  status: string;
-  purpose: string;
-  createdAt: string;
-}
+type RunRow = OverviewHeadQuery['runs'][number];
 
 const STATUS_TEXT = { pass: 'meets spec', partial: 'partly', fail: 'fails spec', none: 'no spec' } as const;
 

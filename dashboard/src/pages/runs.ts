@@ -5,20 +5,9 @@ import { link } from '../links.ts';
 import type { PageContext } from '../router.ts';
 import { table } from '../table.ts';
 import { graphql } from '../generated/gql.ts';
-import type { RunStatus } from '../generated/graphql.ts';
+import type { RunListQuery, RunStatus } from '../generated/graphql.ts';
 
-interface RunRow {
-  name: string;
-  owner: string;
-  purpose: string;
-  status: string;
-  inputs: string[];
-  software: { commit?: string | null; branch?: string | null } | null;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  progress: { total: number; succeeded: number; failed: number };
-}
+type RunRow = RunListQuery['runs'][number];
 
 export async function runsPage(ctx: PageContext): Promise<void> {
   ctx.setTitle('Runs');

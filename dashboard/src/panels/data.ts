@@ -1,7 +1,7 @@
 import type { PanelQuery } from '../../../contracts/dashboard-model.ts';
 import type { SeriesPoint } from '../api.ts';
 import { gql as request } from '../gql.ts';
-import type { TypedDocumentString, RegressionStatus, RunStatus } from '../generated/graphql.ts';
+import type { PanelOverviewQuery, PanelRegressionsQuery, PanelRunsQuery, RegressionStatus, RunStatus, TypedDocumentString } from '../generated/graphql.ts';
 import { dataIdFilter, expandList, interpolate, type Values } from './variables.ts';
 import { graphql } from '../generated/gql.ts';
 
@@ -34,7 +34,7 @@ export async function fetchSeries(q: Q<'series'>, values: Values, signal: AbortS
   const results = await Promise.allSettled(
     branches.map((b) =>
       gql(
-        graphql(`query Series($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }`),
+        graphql(`query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }`),
         { ...vars, b },
         signal,
       ),
@@ -52,44 +52,28 @@ export async function fetchSeries(q: Q<'series'>, values: Values, signal: AbortS
   return { unit, series, missing };
 }
 
-export interface OverviewRow {
-  metric: string;
-  dataset: string;
-  latest: number;
-  unit: string;
-  status: string;
-}
+export type OverviewRow = PanelOverviewQuery['metricOverview'][number];
 
 export async function fetchOverview(q: Q<'overview'>, values: Values, signal: AbortSignal): Promise<OverviewRow[]> {
-  const r = await gql(graphql(`query MetricOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }`), { b: interpolate(q.branch, values) }, signal);
+  const r = await gql(graphql(`query PanelOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }`), { b: interpolate(q.branch, values) }, signal);
   return r.metricOverview;
 }
 
-export interface RegressionRow {
-  id: number;
-  metric: string;
-  kind: string;
-  status: string;
-  branch: string;
-}
+export type RegressionRow = PanelRegressionsQuery['regressions'][number];
 
 export async function fetchRegressions(q: Q<'regressions'>, values: Values, signal: AbortSignal): Promise<RegressionRow[]> {
   const r = await gql(
-    graphql(`query Regressions($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }`),
+    graphql(`query PanelRegressions($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }`),
     { s: q.status ? (interpolate(q.status, values) as RegressionStatus) : null, m: q.metric ? interpolate(q.metric, values) : null },
     signal,
   );
   return r.regressions;
 }
 
-export interface RunRow {
-  name: string;
-  status: string;
-  createdAt: string;
-}
+export type RunRow = PanelRunsQuery['runs'][number];
 
 export async function fetchRuns(q: Q<'runs'>, values: Values, signal: AbortSignal): Promise<RunRow[]> {
-  const r = await gql(graphql(`query Runs($s: RunStatus, $l: Int) { runs(status: $s, limit: $l) { name status createdAt } }`), { s: q.status ? (interpolate(q.status, values) as RunStatus) : null, l: q.limit }, signal);
+  const r = await gql(graphql(`query PanelRuns($s: RunStatus, $l: Int) { runs(status: $s, limit: $l) { name status createdAt } }`), { s: q.status ? (interpolate(q.status, values) as RunStatus) : null, l: q.limit }, signal);
   return r.runs;
 }
 
@@ -114,7 +98,7 @@ export async function fetchDataIds(q: Q<'dataIds'>, values: Values, signal: Abor
   );
   const commits = series.points.slice(-q.commits);
   const { measurements } = await gql(
-    graphql(`query Measurements($m: String!, $d: String!, $c: [String!]) { measurements(metric: $m, dataset: $d, commits: $c, limit: 20000) { value dataId commit } }`),
+    graphql(`query PanelMeasurements($m: String!, $d: String!, $c: [String!]) { measurements(metric: $m, dataset: $d, commits: $c, limit: 20000) { value dataId commit } }`),
     { m: metric, d: dataset, c: commits.map((c) => c.commit) },
     signal,
   );
