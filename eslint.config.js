@@ -6,7 +6,8 @@ import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 /**
  * Dependency rules, checked by `npm run lint` so they stay true: no import cycles; pipelines/ is
  * a leaf (task code imports only pipelines/ and npm packages, so pipelines outside Vera's tree can
- * use it); runner/ never opens the database; server domains in layers; faces above domains. docs/architecture.md explains them, and
+ * use it); runner/ never opens the database; server domains in layers; faces above domains; the web
+ * app and the Action import no server code (generated types and contracts/ only). docs/architecture.md explains them, and
  * test/lint/dependency-rules.test.ts shows them failing on violations.
  */
 function domainLayers(layers) {
@@ -28,6 +29,18 @@ export const dependencyRules = {
         // Domains in layers, each using only those below it: db < auth < repo < git < runs <
         // metrics < ci. Upward news travels as events (server/events); only faces see app.ts.
         ...domainLayers(['db', 'auth', 'repo', 'git', 'runs', 'metrics', 'ci']),
+        // The web app and the Action are clients: they reach Vera over GraphQL, with types generated
+        // from the schema into their own generated/ folder, and share only contracts/ with the server.
+        {
+          target: ['./dashboard', './gh-actions'],
+          from: ['./server', './runner', './cli', './pipelines'],
+          message: 'dashboard/ and gh-actions/ import no server code: use the types `npm run codegen` generates from the schema (their generated/ folder) or contracts/.',
+        },
+        {
+          target: './contracts',
+          from: ['./server', './runner', './cli', './pipelines', './dashboard', './gh-actions'],
+          message: 'contracts/ is shared by the server and its clients: it imports nothing of theirs.',
+        },
         {
           target: ['./server/db', './server/jobs', './server/auth', './server/repo', './server/git', './server/runs', './server/metrics', './server/ci', './server/dashboards', './server/events'],
           from: ['./server/app.ts', './server/graphql', './server/http', './cli'],
@@ -39,7 +52,7 @@ export const dependencyRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '**/dist/**', '.vera/**', 'migrations/**', 'test/artifacts/**', '.scratch/**', '.test-tmp/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '**/dist/**', '.vera/**', 'migrations/**', 'test/artifacts/**', '.scratch/**', '.test-tmp/**', '**/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -51,7 +64,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/**', 'runner/**', 'pipelines/**', 'cli/**', 'dashboard/src/**', 'gh-actions/**'],
+    files: ['server/**', 'runner/**', 'pipelines/**', 'cli/**', 'contracts/**', 'dashboard/src/**', 'gh-actions/**'],
     plugins: { 'import-x': importX },
     settings: {
       'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })],

@@ -4,14 +4,19 @@ import { homeId, type VeraConfig } from '../server/config.ts';
 import { VeraError, type ErrorCode } from '../server/errors.ts';
 import { createGraphQL, type VeraYoga } from '../server/graphql/yoga.ts';
 import { createLogger } from '../server/log.ts';
+import type { TypedDocumentString } from './generated/graphql.ts';
 
 /**
  * How CLI commands reach Vera: always through GraphQL, so the CLI acts as a user exactly as any
  * other client does. The transport is HTTP to a running server (VERA_URL, or a local `vera serve`
  * for the same VERA_HOME), or, when none is running, an in-process server on the same database.
  */
+/** An operation's variables: optional when it has none or all are optional. */
+export type VariablesOf<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
+
 export interface VeraClient {
-  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Runs an operation written with `graphql(...)`: its result and variables are typed from the schema. */
+  request<T, V>(query: TypedDocumentString<T, V>, ...variables: VariablesOf<V>): Promise<T>;
   /** "http://..." or "in-process (<database>)", for messages. */
   target: string;
   close(): Promise<void>;
@@ -32,11 +37,11 @@ function unwrap<T>(body: GraphQLResponse<T>): T {
   return body.data;
 }
 
-async function post<T>(fetcher: (init: RequestInit) => Promise<Response>, token: string | undefined, query: string, variables?: Record<string, unknown>) {
+async function post<T, V>(fetcher: (init: RequestInit) => Promise<Response>, token: string | undefined, query: TypedDocumentString<T, V>, variables?: V) {
   const res = await fetcher({
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: query.toString(), variables }),
   });
   const text = await res.text();
   let body: GraphQLResponse<T>;
@@ -55,7 +60,7 @@ export async function connect(config: VeraConfig): Promise<VeraClient> {
     const endpoint = new URL('/graphql', url).toString();
     return {
       target: url,
-      request: (query, variables) =>
+      request: (query, ...[variables]) =>
         post((init) => fetch(endpoint, init).catch((e: Error) => {
           throw new VeraError('INTERNAL', `cannot reach Vera at ${url}: ${e.message}`);
         }), token, query, variables),
@@ -71,7 +76,7 @@ export async function connect(config: VeraConfig): Promise<VeraClient> {
   const localToken = token ?? readAdminToken(config.home);
   return {
     target: `in-process (${vera.database.location})`,
-    request: (query, variables) => post((init) => Promise.resolve(yoga.fetch('http://in-process/graphql', init)), localToken, query, variables),
+    request: (query, ...[variables]) => post((init) => Promise.resolve(yoga.fetch('http://in-process/graphql', init)), localToken, query, variables),
     close: () => vera.close(),
   };
 }

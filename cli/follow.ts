@@ -1,19 +1,15 @@
 import cliProgress from 'cli-progress';
 import { VeraError } from '../server/errors.ts';
-import { isOrphanedRunError } from '../server/runs/orphan-reason.ts';
-import type { RunProgress } from '../server/runs/types.ts';
+import { isOrphanedRunError } from '../contracts/orphan-reason.ts';
 import type { VeraClient } from './client.ts';
+import { graphql } from './generated/gql.ts';
+import type { RunStateQuery } from './generated/graphql.ts';
 
+type RunState = NonNullable<RunStateQuery['run']>;
 
-interface RunState {
-  name: string;
-  status: string;
-  error: string | null;
-  heartbeatAt: string | null;
-  progress: RunProgress;
-}
-
-const RUN_STATE = `query($name: String!) { run(name: $name) { name status error heartbeatAt progress { total pending running succeeded failed blocked } } }`;
+const RUN_STATE = graphql(`
+  query RunState($name: String!) { run(name: $name) { name status error heartbeatAt progress { total pending running succeeded failed blocked } } }
+`);
 
 /** The run lease's default (VERA_RUN_LEASE_SECONDS), for callers without a config at hand. */
 const DEFAULT_LEASE_MS = 60_000;
@@ -39,7 +35,7 @@ export async function followRun(client: VeraClient, name: string, opts: { interv
   let started = false;
   try {
     for (;;) {
-      const { run } = await client.request<{ run: RunState | null }>(RUN_STATE, { name });
+      const { run } = await client.request(RUN_STATE, { name });
       if (!run) throw new Error(`run '${name}' disappeared`);
       const p = run.progress;
       const done = p.succeeded + p.failed + p.blocked;

@@ -1,15 +1,8 @@
 import type { Command } from 'commander';
 import { splitList, withClient } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
-
-interface Row {
-  name: string;
-  type: string;
-  owner: string;
-  children: string[];
-  datasetCount: number;
-  doc: string;
-}
+import { graphql } from '../generated/gql.ts';
+import type { CollectionType } from '../generated/graphql.ts';
 
 export function register(program: Command): void {
   program
@@ -19,10 +12,10 @@ export function register(program: Command): void {
     .option('--type <types>', 'only these types, comma-separated')
     .option('--json', 'machine-readable output')
     .action(async (pattern: string | undefined, opts: { type?: string; json?: boolean }) => {
-      const types = opts.type ? splitList(opts.type).map((t) => t.toUpperCase()) : undefined;
+      const types = opts.type ? splitList(opts.type).map((t) => t.toUpperCase() as CollectionType) : undefined;
       const { collections } = await withClient((c) =>
-        c.request<{ collections: Row[] }>(
-          'query($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }',
+        c.request(
+          graphql(`query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }`),
           { pattern, types },
         ),
       );

@@ -1,16 +1,29 @@
 import type { Command } from 'commander';
-import type { Comparison } from '../../server/metrics/compare.ts';
 import { COMPARISON_HEADERS, comparisonMarkdown, comparisonTableRows } from '../../server/metrics/compare-format.ts';
 import { VeraError } from '../../server/errors.ts';
 import { withClient } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
+import type { VeraClient } from '../client.ts';
+import { graphql } from '../generated/gql.ts';
+import type { ComparisonFieldsFragment } from '../generated/graphql.ts';
 
-const FIELDS = `base { label commit runs } head { label commit runs }
-    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }`;
-const RUNS_QUERY = `query($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ${FIELDS} } }`;
-const REFS_QUERY = `query($dataset: String!, $head: String!, $base: String, $repo: String) {
-  compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) { ${FIELDS} }
-}`;
+/** What `vera compare` prints of a comparison, by either query. */
+export const COMPARISON_FIELDS = graphql(`
+  fragment ComparisonFields on Comparison {
+    base { label commit runs } head { label commit runs }
+    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }
+  }
+`);
+
+const RUNS_QUERY = graphql(`
+  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }
+`);
+
+const REFS_QUERY = graphql(`
+  query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {
+    compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) { ...ComparisonFields }
+  }
+`);
 
 export function register(program: Command): void {
   program
@@ -26,20 +39,18 @@ export function register(program: Command): void {
     .option('--markdown', 'Markdown, as for a pull-request comment')
     .option('--fail-on-regression', 'exit with status 1 when a metric regressed')
     .action(async (opts: { runs?: string; dataset?: string; head?: string; base: string; repo?: string; perDataId?: boolean; json?: boolean; markdown?: boolean; failOnRegression?: boolean }) => {
-      let query: string;
-      let variables: Record<string, unknown>;
+      let ask: (c: VeraClient) => Promise<{ compare: ComparisonFieldsFragment }>;
       if (opts.runs) {
         const [baseRun, headRun] = opts.runs.split(',');
         if (!baseRun || !headRun) throw new VeraError('BAD_INPUT', '--runs takes two run names: base,head');
-        query = RUNS_QUERY;
-        variables = { base: baseRun, head: headRun };
+        ask = (c) => c.request(RUNS_QUERY, { base: baseRun, head: headRun });
       } else if (opts.dataset && opts.head) {
-        query = REFS_QUERY;
-        variables = { dataset: opts.dataset, head: opts.head, base: opts.base, repo: opts.repo };
+        const { dataset, head } = opts;
+        ask = (c) => c.request(REFS_QUERY, { dataset, head, base: opts.base, repo: opts.repo });
       } else {
         throw new VeraError('BAD_INPUT', 'give --runs base,head, or --dataset and --head (with --base, and --repo naming a tracked repository)');
       }
-      const { compare } = await withClient((c) => c.request<{ compare: Comparison }>(query, variables));
+      const { compare } = await withClient(ask);
       if (opts.json) printJson(compare);
       else if (opts.markdown) process.stdout.write(comparisonMarkdown(compare, { perDataId: opts.perDataId }));
       else {

@@ -3,14 +3,7 @@ import type { Command } from 'commander';
 import { VeraError } from '../../server/errors.ts';
 import { withClient } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
-
-interface DashboardRow {
-  slug: string;
-  title: string;
-  owner: string | null;
-  builtin: boolean;
-  updatedAt: string;
-}
+import { graphql } from '../generated/gql.ts';
 
 function readJsonFile(file: string): unknown {
   let text: string;
@@ -33,7 +26,7 @@ export function register(program: Command): void {
     .description('list dashboards')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      const { dashboards: rows } = await withClient((c) => c.request<{ dashboards: DashboardRow[] }>('{ dashboards { slug title owner builtin updatedAt } }'));
+      const { dashboards: rows } = await withClient((c) => c.request(graphql(`query Dashboards { dashboards { slug title owner builtin updatedAt } }`)));
       if (opts.json) return printJson(rows);
       printTable(['SLUG', 'TITLE', 'OWNER', 'UPDATED'], rows.map((d) => [d.slug, d.title, d.builtin && !d.owner ? '(builtin)' : d.owner, d.updatedAt.slice(0, 19).replace('T', ' ')]));
     });
@@ -42,7 +35,7 @@ export function register(program: Command): void {
     .description('print a dashboard as JSON (the format `vera dashboards import` reads)')
     .argument('<slug>', 'the dashboard, e.g. verification')
     .action(async (slug: string) => {
-      const { dashboard } = await withClient((c) => c.request<{ dashboard: { definition: unknown } | null }>('query($s: String!) { dashboard(slug: $s) { definition } }', { s: slug }));
+      const { dashboard } = await withClient((c) => c.request(graphql(`query Dashboard($s: String!) { dashboard(slug: $s) { definition } }`), { s: slug }));
       if (!dashboard) throw new VeraError('NOT_FOUND', `no dashboard '${slug}'`, { slug });
       printJson(dashboard.definition);
     });
@@ -54,8 +47,8 @@ export function register(program: Command): void {
       const definitions = files.map(readJsonFile);
       await withClient(async (c) => {
         for (const definition of definitions) {
-          const { saveDashboard } = await c.request<{ saveDashboard: { slug: string; title: string } }>(
-            'mutation($d: JSON!) { saveDashboard(definition: $d) { slug title } }',
+          const { saveDashboard } = await c.request(
+            graphql(`mutation SaveDashboard($d: JSON!) { saveDashboard(definition: $d) { slug title } }`),
             { d: definition },
           );
           process.stderr.write(`saved dashboard ${saveDashboard.slug} (${saveDashboard.title})\n`);
@@ -68,7 +61,7 @@ export function register(program: Command): void {
     .argument('<slug>', 'the dashboard')
     .action(async (slug: string) => {
       const { deleteDashboard } = await withClient((c) =>
-        c.request<{ deleteDashboard: { slug: string; restored: boolean } }>('mutation($s: String!) { deleteDashboard(slug: $s) { slug restored } }', { s: slug }),
+        c.request(graphql(`mutation DeleteDashboard($s: String!) { deleteDashboard(slug: $s) { slug restored } }`), { s: slug }),
       );
       process.stderr.write(deleteDashboard.restored ? `restored builtin dashboard ${slug}\n` : `deleted dashboard ${slug}\n`);
     });

@@ -1,14 +1,7 @@
 import type { Command } from 'commander';
 import { withClient } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
-
-interface Row {
-  name: string;
-  dimensions: string[];
-  requiredDimensions: string[];
-  storageClass: string;
-  isCalibration: boolean;
-}
+import { graphql } from '../generated/gql.ts';
 
 export function register(program: Command): void {
   program
@@ -17,7 +10,7 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
       const { datasetTypes } = await withClient((c) =>
-        c.request<{ datasetTypes: Row[] }>('{ datasetTypes { name dimensions requiredDimensions storageClass isCalibration } }'),
+        c.request(graphql(`query DatasetTypes { datasetTypes { name dimensions requiredDimensions storageClass isCalibration } }`)),
       );
       if (opts.json) return printJson(datasetTypes);
       printTable(

@@ -2,16 +2,7 @@ import type { Command } from 'commander';
 import { VeraError } from '../../server/errors.ts';
 import { splitList, withClient } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
-
-interface Row {
-  id: string;
-  run: string;
-  dataId: Record<string, string | number>;
-  path: string;
-  sizeBytes: number;
-  validFrom: string | null;
-  validTo: string | null;
-}
+import { graphql } from '../generated/gql.ts';
 
 /** `--bind k=v` values: integers stay numbers, everything else is a string; `k=a,b` is a list. */
 export function parseBind(pairs: string[]): Record<string, string | number | (string | number)[]> {
@@ -53,12 +44,12 @@ export function register(program: Command): void {
           limit: opts.limit !== undefined ? Number(opts.limit) : undefined,
         };
         const { datasets } = await withClient((c) =>
-          c.request<{ datasets: Row[] }>(
-            `query($datasetType: String!, $collections: [String!]!, $where: String, $bind: JSON, $time: DateTime, $findFirst: Boolean, $limit: Int) {
+          c.request(
+            graphql(`query Datasets($datasetType: String!, $collections: [String!]!, $where: String, $bind: JSON, $time: DateTime, $findFirst: Boolean, $limit: Int) {
               datasets(datasetType: $datasetType, collections: $collections, where: $where, bind: $bind, time: $time, findFirst: $findFirst, limit: $limit) {
                 id run dataId path sizeBytes validFrom validTo
               }
-            }`,
+            }`),
             variables,
           ),
         );
@@ -67,7 +58,7 @@ export function register(program: Command): void {
         const calib = datasets.some((d) => d.validFrom || d.validTo);
         printTable(
           [...keys.map((k) => k.toUpperCase()), 'RUN', 'ID', ...(calib ? ['VALID FROM', 'VALID TO'] : [])],
-          datasets.map((d) => [...keys.map((k) => d.dataId[k]), d.run, d.id, ...(calib ? [d.validFrom ?? '-inf', d.validTo ?? '+inf'] : [])]),
+          datasets.map((d) => [...keys.map((k) => d.dataId[k] as string | number | undefined), d.run, d.id, ...(calib ? [d.validFrom ?? '-inf', d.validTo ?? '+inf'] : [])]),
         );
         process.stderr.write(`${datasets.length} dataset(s)\n`);
       },

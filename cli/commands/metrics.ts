@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { readMetricsTree } from '../../server/metrics/verify/index.ts';
 import { withClient } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
+import { graphql } from '../generated/gql.ts';
 
 export function register(program: Command): void {
   const metrics = program.command('metrics').description('lsst.verify metrics, specifications and measurements');
@@ -16,8 +17,8 @@ export function register(program: Command): void {
       // Read here and sent as content: the server takes no paths, and may be on another machine.
       const files = readMetricsTree(path.resolve(dir));
       const { importMetrics } = await withClient((c) =>
-        c.request<{ importMetrics: { metrics: number; specifications: number; problems: string[] } }>(
-          'mutation($files: [MetricsFileInput!]!) { importMetrics(files: $files) { metrics specifications problems } }',
+        c.request(
+          graphql(`mutation ImportMetrics($files: [MetricsFileInput!]!) { importMetrics(files: $files) { metrics specifications problems } }`),
           { files },
         ),
       );
@@ -31,7 +32,7 @@ export function register(program: Command): void {
     .argument('<file>', 'YAML mapping of metric name to detection config')
     .action(async (file: string) => {
       const { importDetectionConfigs } = await withClient((c) =>
-        c.request<{ importDetectionConfigs: number }>('mutation($yaml: String!, $file: String) { importDetectionConfigs(yaml: $yaml, file: $file) }', {
+        c.request(graphql(`mutation ImportDetectionConfigs($yaml: String!, $file: String) { importDetectionConfigs(yaml: $yaml, file: $file) }`), {
           yaml: fs.readFileSync(file, 'utf8'),
           file,
         }),
@@ -45,7 +46,7 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { package?: string; json?: boolean }) => {
       const { metrics: rows } = await withClient((c) =>
-        c.request<{ metrics: { name: string; unit: string; description: string }[] }>('query($p: String) { metrics(package: $p) { name unit description } }', { p: opts.package }),
+        c.request(graphql(`query Metrics($p: String) { metrics(package: $p) { name unit description } }`), { p: opts.package }),
       );
       if (opts.json) return printJson(rows);
       printTable(['METRIC', 'UNIT', 'DESCRIPTION'], rows.map((m) => [m.name, m.unit, m.description.split('\n')[0]!.slice(0, 80)]));
@@ -61,8 +62,8 @@ export function register(program: Command): void {
     .option('--import-definitions', 'also import the metrics and specifications the job carries')
     .action(async (file: string, opts: { dataset: string; commit?: string; branch?: string; repo?: string; importDefinitions?: boolean }) => {
       const { postJob } = await withClient((c) =>
-        c.request<{ postJob: { jobId: string; ingested: number } }>(
-          'mutation($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) { postJob(job: $job, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo, importDefinitions: $defs) { jobId ingested } }',
+        c.request(
+          graphql(`mutation PostJob($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) { postJob(job: $job, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo, importDefinitions: $defs) { jobId ingested } }`),
           { job: fs.readFileSync(file, 'utf8'), dataset: opts.dataset, commit: opts.commit, branch: opts.branch, repo: opts.repo, defs: Boolean(opts.importDefinitions) },
         ),
       );

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
 import { withClient } from '../context.ts';
 import { printJson } from '../output.ts';
-
-interface Step {
-  dataset: { id: string; datasetType: string; run: string; dataId: Record<string, unknown> };
-  stored: boolean;
-  quantum: { id: string; taskLabel: string; configHash: string | null; status: string; software: { commit: string | null; dirty: boolean } | null } | null;
-  inputIds: string[];
-}
+import { graphql } from '../generated/gql.ts';
 
 export function register(program: Command): void {
   program
@@ -17,8 +11,8 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (datasetId: string, opts: { json?: boolean }) => {
       const { provenance } = await withClient((c) =>
-        c.request<{ provenance: Step[] }>(
-          `query($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }`,
+        c.request(
+          graphql(`query Provenance($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }`),
           { id: datasetId },
         ),
       );

@@ -4,28 +4,10 @@ import type { Command } from 'commander';
 import { withClient } from '../context.ts';
 import { followRun } from '../follow.ts';
 import { printJson, printTable } from '../output.ts';
+import { graphql } from '../generated/gql.ts';
+import type { BuildStatus, BuildQuery } from '../generated/graphql.ts';
 
-interface RepoRow {
-  name: string;
-  url: string;
-  githubFullName: string | null;
-  defaultBranch: string;
-  fetchedAt: string | null;
-}
-
-interface BuildRow {
-  id: number;
-  repo: string;
-  commit: string;
-  ref: string;
-  event: string;
-  status: string;
-  regressions: number | null;
-  summaryMarkdown: string | null;
-  runs: { name: string; status: string }[];
-}
-
-const BUILD_FIELDS = 'id repo commit ref event status regressions summaryMarkdown runs { name status }';
+type BuildRow = NonNullable<BuildQuery['build']>;
 
 export function register(program: Command): void {
   const repos = program.command('repos').description('git repositories Vera tracks (bare mirrors under VERA_HOME/git)');
@@ -38,7 +20,7 @@ export function register(program: Command): void {
     .action(async (url: string, opts: { name?: string; github?: string }) => {
       const source = fs.existsSync(url) ? path.resolve(url) : url;
       const { addRepo } = await withClient((c) =>
-        c.request<{ addRepo: RepoRow }>('mutation($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }', {
+        c.request(graphql(`mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }`), {
           url: source,
           name: opts.name,
           gh: opts.github,
@@ -51,7 +33,7 @@ export function register(program: Command): void {
     .description('list tracked repositories')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      const { repos: rows } = await withClient((c) => c.request<{ repos: RepoRow[] }>('{ repos { name url githubFullName defaultBranch fetchedAt } }'));
+      const { repos: rows } = await withClient((c) => c.request(graphql(`query Repos { repos { name url githubFullName defaultBranch fetchedAt } }`)));
       if (opts.json) return printJson(rows);
       printTable(['NAME', 'URL', 'GITHUB', 'DEFAULT BRANCH', 'FETCHED'], rows.map((r) => [r.name, r.url, r.githubFullName, r.defaultBranch, r.fetchedAt]));
     });
@@ -60,7 +42,7 @@ export function register(program: Command): void {
     .description('fetch a tracked repository now')
     .argument('<name>')
     .action(async (name: string) => {
-      await withClient((c) => c.request('mutation($name: String!) { fetchRepo(name: $name) { name } }', { name }));
+      await withClient((c) => c.request(graphql(`mutation FetchRepo($name: String!) { fetchRepo(name: $name) { name } }`), { name }));
       process.stderr.write(`fetched '${name}'\n`);
     });
 
@@ -70,9 +52,9 @@ export function register(program: Command): void {
     .option('--repo <name>', 'only this repository')
     .option('--status <status>', 'queued, running, succeeded, failed or error')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { repo?: string; status?: string; json?: boolean }) => {
+    .action(async (opts: { repo?: string; status?: BuildStatus; json?: boolean }) => {
       const { builds } = await withClient((c) =>
-        c.request<{ builds: BuildRow[] }>(`query($repo: String, $status: BuildStatus) { builds(repo: $repo, status: $status) { ${BUILD_FIELDS} } }`, { repo: opts.repo, status: opts.status }),
+        c.request(graphql(`query Builds($repo: String, $status: BuildStatus) { builds(repo: $repo, status: $status) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }`), { repo: opts.repo, status: opts.status }),
       );
       if (opts.json) return printJson(builds);
       printTable(['ID', 'REPO', 'COMMIT', 'REF', 'EVENT', 'STATUS', 'REGRESSIONS'], builds.map((b) => [b.id, b.repo, b.commit.slice(0, 10), b.ref, b.event, b.status, b.regressions]));
@@ -90,8 +72,8 @@ export function register(program: Command): void {
     .option('--json', 'print the final build as JSON')
     .action(async (repo: string, commit: string, opts: { ref?: string; pipeline?: string; dataset?: string; wait?: boolean; json?: boolean }) => {
       await withClient(async (c, config) => {
-        const { requestBuild } = await c.request<{ requestBuild: BuildRow }>(
-          `mutation($repo: String!, $commit: String!, $ref: String!, $pipeline: String, $dataset: String) { requestBuild(repo: $repo, commit: $commit, ref: $ref, pipeline: $pipeline, dataset: $dataset) { ${BUILD_FIELDS} } }`,
+        const { requestBuild } = await c.request(
+          graphql(`mutation RequestBuild($repo: String!, $commit: String!, $ref: String!, $pipeline: String, $dataset: String) { requestBuild(repo: $repo, commit: $commit, ref: $ref, pipeline: $pipeline, dataset: $dataset) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }`),
           { repo, commit, ref: opts.ref ?? (/^[0-9a-f]{40}$/.test(commit) ? commit : `refs/heads/${commit}`), pipeline: opts.pipeline, dataset: opts.dataset },
         );
         process.stderr.write(`build ${requestBuild.id} of ${requestBuild.commit.slice(0, 10)}: ${requestBuild.runs.length} run(s)\n`);
@@ -99,7 +81,7 @@ export function register(program: Command): void {
         for (const r of requestBuild.runs) await followRun(c, r.name, { quiet: Boolean(opts.json), leaseMs: config.runLeaseMs });
         let final: BuildRow | null = null;
         for (let i = 0; i < 600; i++) {
-          final = (await c.request<{ build: BuildRow | null }>(`query($id: Int!) { build(id: $id) { ${BUILD_FIELDS} } }`, { id: requestBuild.id })).build;
+          final = (await c.request(graphql(`query Build($id: Int!) { build(id: $id) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }`), { id: requestBuild.id })).build;
           if (final && final.status !== 'queued' && final.status !== 'running') break;
           await new Promise((r) => setTimeout(r, 300));
         }

@@ -6,7 +6,25 @@ import { splitList, withClient } from '../context.ts';
 import { readLocalFile } from '../files.ts';
 import { followRun } from '../follow.ts';
 import { printJson } from '../output.ts';
+import { graphql } from '../generated/gql.ts';
+import type { RunPurpose, SubmitRunMutationVariables } from '../generated/graphql.ts';
 import { parseBind } from './datasets.ts';
+
+const SUBMIT_RUN = graphql(`
+  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {
+    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed) {
+      run { name progress { total } } skipped
+    }
+  }
+`);
+
+const RESUME_RUN = graphql(`
+  mutation ResumeRun($name: String!) { resumeRun(name: $name) { name } }
+`);
+
+const RERUN = graphql(`
+  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }
+`);
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
@@ -35,17 +53,17 @@ async function finish(name: string, opts: { json?: boolean; wait?: boolean }, fo
  * The pipeline is sent as its text; its absolute path tells the server where it lives (inside
  * Vera's checkout or VERA_PIPELINE_ROOTS), which is what its task classes are relative to.
  */
-function submitVariables(pipeline: string, opts: Record<string, unknown>) {
+function submitVariables(pipeline: string, opts: Record<string, unknown>): SubmitRunMutationVariables {
   const file = path.resolve(pipeline);
   return {
     pipelineFile: file,
     pipelineYaml: readLocalFile(file, 'pipeline'),
     inputs: splitList(opts.input as string),
-    output: opts.output,
-    where: opts.where,
+    output: opts.output as string,
+    where: opts.where as string | undefined,
     bind: (opts.bind as string[]).length ? parseBind(opts.bind as string[]) : undefined,
     config: configOverrides(opts.configFile as string[], opts.config as string[]),
-    purpose: opts.purpose,
+    purpose: opts.purpose as RunPurpose,
     saveIntermediates: Boolean(opts.saveIntermediates),
     seed: Number(opts.seed),
   };
@@ -75,17 +93,10 @@ export function register(program: Command): void {
       await withClient(async (client, config) => {
         if (!variables) {
           const name = opts.resume as string;
-          await client.request(`mutation($name: String!) { resumeRun(name: $name) { name } }`, { name });
+          await client.request(RESUME_RUN, { name });
           return finish(name, opts, () => followRun(client, name, { quiet: Boolean(opts.json), leaseMs: config.runLeaseMs }));
         }
-        const { submitRun } = await client.request<{ submitRun: { run: { name: string; progress: { total: number } }; skipped: number } }>(
-          `mutation($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {
-            submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed) {
-              run { name progress { total } } skipped
-            }
-          }`,
-          variables,
-        );
+        const { submitRun } = await client.request(SUBMIT_RUN, variables);
         if (!opts.json) {
           process.stderr.write(`run '${submitRun.run.name}': ${submitRun.run.progress.total} quanta${submitRun.skipped ? ` (${submitRun.skipped} left out: inputs missing)` : ''}\n`);
         }
@@ -104,7 +115,7 @@ export function register(program: Command): void {
     .option('--json', 'print the final run state as JSON')
     .action(async (opts: { from: string; output: string; config: string[]; saveIntermediates?: boolean; wait?: boolean; json?: boolean }) => {
       await withClient(async (client, config) => {
-        await client.request(`mutation($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }`, {
+        await client.request(RERUN, {
           id: opts.from,
           output: opts.output,
           s: Boolean(opts.saveIntermediates),

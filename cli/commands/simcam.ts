@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { splitList, withClient } from '../context.ts';
 import { printJson } from '../output.ts';
+import { graphql } from '../generated/gql.ts';
 
 export function register(program: Command): void {
   const simcam = program.command('simcam').description('the SimCam synthetic instrument: deterministic sky, camera and calibrations');
@@ -17,10 +18,10 @@ export function register(program: Command): void {
       const grid = opts.detectors?.split('x').map(Number);
       process.stderr.write('generating SimCam data...\n');
       const { generateSimCam } = await withClient((c) =>
-        c.request<{ generateSimCam: { visits: number; detectors: number; raws: number; collections: string[] } }>(
-          `mutation($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {
+        c.request(
+          graphql(`mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {
             generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }
-          }`,
+          }`),
           { visits: Number(opts.visits), bands: splitList(opts.bands), seed: Number(opts.seed), grid, size: opts.detectorSize ? Number(opts.detectorSize) : undefined },
         ),
       );

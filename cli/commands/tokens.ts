@@ -2,19 +2,11 @@ import type { Command } from 'commander';
 import { VeraError } from '../../server/errors.ts';
 import { withClient } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
+import { graphql } from '../generated/gql.ts';
+import type { TokensQuery } from '../generated/graphql.ts';
 
-interface TokenRow {
-  id: number;
-  user: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
+type TokenRow = TokensQuery['tokens'][number];
 
-const TOKEN_FIELDS = 'id user name prefix createdAt lastUsedAt expiresAt revokedAt';
 const UNITS_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
 /** `--expires 30d` (hours, days, weeks from now) or an ISO 8601 instant, as an ISO string. */
@@ -46,7 +38,7 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { user?: string; all?: boolean; json?: boolean }) => {
       const { tokens: rows } = await withClient((c) =>
-        c.request<{ tokens: TokenRow[] }>(`query($u: String, $a: Boolean) { tokens(user: $u, all: $a) { ${TOKEN_FIELDS} } }`, { u: opts.user, a: opts.all ?? false }),
+        c.request(graphql(`query Tokens($u: String, $a: Boolean) { tokens(user: $u, all: $a) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }`), { u: opts.user, a: opts.all ?? false }),
       );
       if (opts.json) return printJson(rows);
       printTable(
@@ -64,8 +56,8 @@ export function register(program: Command): void {
     .action(async (name: string, opts: { user?: string; expires?: string; json?: boolean }) => {
       const expiresAt = opts.expires ? parseExpiry(opts.expires) : undefined;
       const { createToken } = await withClient((c) =>
-        c.request<{ createToken: { token: string; id: number; user: string; expiresAt: string | null } }>(
-          'mutation($n: String!, $u: String, $e: DateTime) { createToken(name: $n, user: $u, expiresAt: $e) { token id user expiresAt } }',
+        c.request(
+          graphql(`mutation CreateToken($n: String!, $u: String, $e: DateTime) { createToken(name: $n, user: $u, expiresAt: $e) { token id user expiresAt } }`),
           { n: name, u: opts.user, e: expiresAt },
         ),
       );
@@ -84,7 +76,7 @@ export function register(program: Command): void {
       });
       await withClient(async (c) => {
         for (const id of numbers) {
-          const { revokeToken } = await c.request<{ revokeToken: TokenRow }>(`mutation($id: Int!) { revokeToken(id: $id) { ${TOKEN_FIELDS} } }`, { id });
+          const { revokeToken } = await c.request(graphql(`mutation RevokeToken($id: Int!) { revokeToken(id: $id) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }`), { id });
           process.stderr.write(`revoked token ${revokeToken.id} (${revokeToken.name}) of '${revokeToken.user}'\n`);
         }
       });

@@ -1,19 +1,14 @@
 import { gql } from './gql.ts';
+import { graphql } from './generated/gql.ts';
+import type { MeasuredSeriesQuery } from './generated/graphql.ts';
 
 /** Queries and result types several pages share. Each page asks only for the fields it draws. */
 
-export interface MeasuredSeries {
-  metric: string;
-  dataset: string;
-  branch: string | null;
-  repo: string | null;
-  commits: number;
-  lastMeasuredAt: string;
-}
+export type MeasuredSeries = MeasuredSeriesQuery['measuredSeries'][number];
 
 export async function measuredSeries(signal: AbortSignal, metric?: string): Promise<MeasuredSeries[]> {
-  const r = await gql<{ measuredSeries: MeasuredSeries[] }>(
-    'query($m: String) { measuredSeries(metric: $m) { metric dataset branch repo commits lastMeasuredAt } }',
+  const r = await gql(
+    graphql(`query MeasuredSeries($m: String) { measuredSeries(metric: $m) { metric dataset branch repo commits lastMeasuredAt } }`),
     { m: metric ?? null },
     signal,
   );

@@ -3,6 +3,8 @@
  * (localStorage `vera.token`) is sent as `Authorization: Bearer`; without one the app reads
  * anonymously, as VERA_ANONYMOUS_READ allows by default.
  */
+import type { TypedDocumentString } from './generated/graphql.ts';
+
 const TOKEN_KEY = 'vera.token';
 
 export class GraphQLRequestError extends Error {
@@ -32,12 +34,13 @@ export function saveToken(token: string | null): void {
   else localStorage.removeItem(TOKEN_KEY);
 }
 
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+/** Runs an operation written with `graphql(...)`: its result and variables are typed from the schema. */
+export async function gql<T, V>(query: TypedDocumentString<T, V>, variables: V, signal?: AbortSignal): Promise<T> {
   const token = savedToken();
   const res = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: query.toString(), variables }),
     ...(signal ? { signal } : {}),
   });
   let body: Response<T>;

@@ -10,6 +10,7 @@ import { regressionPage, regressionsPage } from './pages/regression.ts';
 import { runPage } from './pages/run.ts';
 import { runsPage } from './pages/runs.ts';
 import { Router, type Route } from './router.ts';
+import { graphql } from './generated/gql.ts';
 
 const routes: Route[] = [
   { pattern: /^\/$/, page: overviewPage, nav: 'overview' },
@@ -36,7 +37,7 @@ const NAV: [string, string, string][] = [
 function userBadge(): HTMLElement {
   const badge = h('button', { class: 'user', type: 'button', title: 'API token used by this browser (for saving dashboards)' }, '…');
   const refresh = () =>
-    gql<{ me: { name: string; role: string } }>('{ me { name role } }')
+    gql(graphql(`query Me { me { name role } }`), {})
       .then(({ me }) => {
         badge.textContent = me.name === 'anonymous' ? 'Read-only · add token' : `${me.name} (${me.role})`;
       })

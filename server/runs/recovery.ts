@@ -3,7 +3,7 @@ import type { RunDeps } from './deps.ts';
 import { quanta, runs } from '../db/schema/index.ts';
 import { DrainLoop } from '../util/drain-loop.ts';
 import { claimOrphanedRuns, type OrphanedRun } from './lease.ts';
-import { orphanedRunError } from './orphan-reason.ts';
+import { orphanedRunError } from '../../contracts/orphan-reason.ts';
 
 export interface RecoveryOutcome {
   resumed: string[];

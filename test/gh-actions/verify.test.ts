@@ -12,6 +12,10 @@ import { buildTarget, graphqlEndpoint, readConfig, type ActionConfig } from '../
 import { regressedMetrics, stepSummary, verdict } from '../../gh-actions/verify/src/report.ts';
 import { escapeData, formatCommand, formatOutput, getBooleanInput, getInput, getNumberInput, Step } from '../../gh-actions/verify/src/toolkit.ts';
 import { VeraClient, VeraRequestError } from '../../gh-actions/verify/src/vera-client.ts';
+import { TypedDocumentString } from '../../gh-actions/verify/src/generated/graphql.ts';
+
+/** A document the test's fake server answers; the schema has no such field. */
+const OK_QUERY = new TypedDocumentString<{ ok: number }, Record<string, never>>('{ ok }');
 import { listBuilds } from '../../server/ci/builds.ts';
 import { addRepo } from '../../server/git/repos.ts';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
@@ -340,7 +344,7 @@ describe('Vera client', () => {
     const client = new VeraClient({ url: `http://127.0.0.1:${port}/graphql`, token: 't', attempts: 6, retryDelayMs: 40, log: (l) => logged.push(l) });
     setTimeout(() => srv.listen(port, '127.0.0.1'), 100);
     try {
-      expect(await client.request('reading', '{ ok }', {})).toEqual({ ok: 1 });
+      expect(await client.request('reading', OK_QUERY, {})).toEqual({ ok: 1 });
       expect(logged.length).toBeGreaterThanOrEqual(1);
       expect(logged[0]).toMatch(/^Vera did not answer \(connect ECONNREFUSED 127\.0\.0\.1:\d+\); retrying in 40 ms \(attempt 2 of 6\)$/);
 
@@ -349,16 +353,16 @@ describe('Vera client', () => {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ errors: [{ message: 'unknown token', extensions: { code: 'UNAUTHENTICATED' } }] }));
       };
-      await expect(client.request('reading', '{ ok }', {})).rejects.toMatchObject({ code: 'UNAUTHENTICATED', httpStatus: 401, message: 'reading: Vera answered HTTP 401 Unauthorized: [UNAUTHENTICATED] unknown token' });
+      await expect(client.request('reading', OK_QUERY, {})).rejects.toMatchObject({ code: 'UNAUTHENTICATED', httpStatus: 401, message: 'reading: Vera answered HTTP 401 Unauthorized: [UNAUTHENTICATED] unknown token' });
       answer = (res) => res.end(JSON.stringify({ data: null, errors: [{ message: 'no build 9', extensions: { code: 'NOT_FOUND' } }, { message: 'x' }] }));
-      await expect(client.request('reading', '{ ok }', {})).rejects.toThrow('reading: Vera refused: [NOT_FOUND] no build 9 (and 1 more error)');
+      await expect(client.request('reading', OK_QUERY, {})).rejects.toThrow('reading: Vera refused: [NOT_FOUND] no build 9 (and 1 more error)');
       let calls = 0;
       answer = (res) => {
         calls++;
         res.statusCode = 503;
         res.end('upstream down');
       };
-      const err = await client.request('reading', '{ ok }', {}).catch((e: unknown) => e);
+      const err = await client.request('reading', OK_QUERY, {}).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(VeraRequestError);
       expect(calls).toBe(6);
       expect((err as Error).message).toMatch(/after 6 attempts: reading: Vera answered HTTP 503 Service Unavailable: upstream down$/);

@@ -35,6 +35,17 @@ describe('dependency rules in npm run lint', () => {
     expect(messages).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths: .*runner\/ never opens the database/)]);
   });
 
+  it('the web app and the Action may not import server code, only their generated types and contracts/', async () => {
+    const dashboard = await lintAs('dashboard/src/pages/probe.ts', "import type { RunInfo } from '../../../server/runs/index.ts';\nexport type R = RunInfo;\n");
+    expect(dashboard).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths: .*dashboard\/ and gh-actions\/ import no server code/)]);
+    const action = await lintAs('gh-actions/verify/src/probe.ts', "import { VeraError } from '../../../server/errors.ts';\nexport const e = VeraError;\n");
+    expect(action).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths: .*dashboard\/ and gh-actions\/ import no server code/)]);
+    const generated = await lintAs('dashboard/src/pages/probe.ts', "import type { RunQuery } from '../generated/graphql.ts';\nimport type { Panel } from '../../../contracts/dashboard-model.ts';\nexport type R = [RunQuery, Panel];\n");
+    expect(generated).toEqual([]);
+    const contracts = await lintAs('contracts/probe.ts', "import { VeraError } from '../server/errors.ts';\nexport const e = VeraError;\n");
+    expect(contracts).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths: .*contracts\/ is shared/)]);
+  });
+
   it('an import cycle fails: a module that imports what imports it', async () => {
     // server/errors.ts is imported by the repository code; making it import that code back closes a cycle.
     const messages = await lintAs('server/errors.ts', "import { validateCollectionName } from './repo/index.ts';\nexport const v = validateCollectionName;\n");

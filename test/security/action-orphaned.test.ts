@@ -8,7 +8,7 @@ import { addRepo, getRepo } from '../../server/git/repos.ts';
 import { buildRuns, builds, runs } from '../../server/db/schema/index.ts';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import { createRun } from '../../server/runs/create.ts';
-import { orphanedRunError } from '../../server/runs/orphan-reason.ts';
+import { orphanedRunError } from '../../contracts/orphan-reason.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
 import { makePipelineRepo, metricPipeline, metricTaskSource } from '../support/git-repo.ts';

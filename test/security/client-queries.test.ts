@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   getIntrospectionQuery,
   getNullableType,
@@ -13,110 +11,35 @@ import {
   validate,
   type GraphQLType,
 } from 'graphql';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import * as cliDocuments from '../../cli/generated/graphql.ts';
+import * as dashboardDocuments from '../../dashboard/src/generated/graphql.ts';
+import * as actionDocuments from '../../gh-actions/verify/src/generated/graphql.ts';
 import { checkQueryLimits } from '../../server/graphql/protection.ts';
 import { veraSchema } from '../../server/graphql/yoga.ts';
-import { PROJECT_ROOT } from '../support/git-repo.ts';
 
 /**
- * The query limits must not refuse Vera's own clients: every GraphQL document the web app, the
- * CLI and the GitHub Action send (found in their sources, with constants and conditional parts
- * filled in at their largest) stays under them, with the defaults their variables leave.
+ * The query limits must not refuse Vera's own clients: every GraphQL operation the web app, the
+ * CLI and the GitHub Action send (the typed documents `npm run codegen` generates from their
+ * `graphql(...)` calls, fragments included) stays under them, with the defaults their variables leave.
  */
-const CLIENT_DIRS = ['dashboard/src', 'cli', 'gh-actions/verify/src'];
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(p);
-    return /\.ts$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
-  });
-}
-
-interface Found {
-  file: string;
-  line: number;
-  text: string | undefined;
-}
-
-/** String and template literals of every client file, templates resolved where they can be. */
-function literals(): Found[] {
-  const files = CLIENT_DIRS.flatMap((d) => sourceFiles(path.join(PROJECT_ROOT, d))).map((f) => ts.createSourceFile(f, fs.readFileSync(f, 'utf8'), ts.ScriptTarget.Latest, true));
-  // Constants: a file's own first, then those exported anywhere (TASK_GRAPH_FIELDS).
-  const local = new Map<ts.SourceFile, Map<string, ts.Expression>>();
-  const exported = new Map<string, ts.Expression>();
-  for (const f of files) {
-    const consts = new Map<string, ts.Expression>();
-    const visit = (n: ts.Node) => {
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (n.parent.flags & ts.NodeFlags.Const) !== 0) {
-        consts.set(n.name.text, n.initializer);
-        const statement = n.parent.parent;
-        if (ts.isVariableStatement(statement) && statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) exported.set(n.name.text, n.initializer);
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(f);
-    local.set(f, consts);
-  }
-  const resolve = (e: ts.Expression, f: ts.SourceFile, depth = 0): string | undefined => {
-    if (depth > 10) return undefined;
-    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
-    if (ts.isParenthesizedExpression(e)) return resolve(e.expression, f, depth + 1);
-    if (ts.isIdentifier(e)) {
-      const init = local.get(f)!.get(e.text) ?? exported.get(e.text);
-      return init ? resolve(init, f, depth + 1) : undefined;
-    }
-    if (ts.isConditionalExpression(e)) {
-      // The larger branch: the limits must hold for the biggest variant.
-      const parts = [resolve(e.whenTrue, f, depth + 1), resolve(e.whenFalse, f, depth + 1)];
-      return parts.includes(undefined) ? undefined : parts.sort((a, b) => b!.length - a!.length)[0];
-    }
-    if (ts.isTemplateExpression(e)) {
-      let out = e.head.text;
-      for (const span of e.templateSpans) {
-        const part = resolve(span.expression, f, depth + 1);
-        if (part === undefined) return undefined;
-        out += part + span.literal.text;
-      }
-      return out;
-    }
-    return undefined;
-  };
-  const found: Found[] = [];
-  for (const f of files) {
-    const visit = (n: ts.Node) => {
-      if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) {
-        found.push({ file: path.relative(PROJECT_ROOT, f.fileName), line: f.getLineAndCharacterOfPosition(n.getStart()).line + 1, text: resolve(n, f) });
-        return;
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(f);
-  }
-  return found;
-}
+const CLIENTS = { 'dashboard/src': dashboardDocuments, cli: cliDocuments, 'gh-actions/verify/src': actionDocuments };
 
 const schema = veraSchema();
-/** Starts like a GraphQL operation: `query(`, `mutation {`, `{ field`. */
-const LOOKS_LIKE_OPERATION = /^\s*(?:(?:query|mutation)\s*[({A-Za-z_]|\{\s*[A-Za-z_]\w*\s*[({:])/;
 
 function clientOperations() {
   const ops: { where: string; text: string }[] = [];
   const unresolved: string[] = [];
-  for (const l of literals()) {
-    const where = `${l.file}:${l.line}`;
-    if (l.text === undefined) continue;
-    if (!LOOKS_LIKE_OPERATION.test(l.text)) continue;
-    let doc;
-    try {
-      doc = parse(l.text);
-    } catch {
-      continue; // a JSON text or a message that happens to start with "{ x:"
+  for (const [dir, module] of Object.entries(CLIENTS)) {
+    for (const [name, value] of Object.entries(module)) {
+      // Fragments are generated as documents too; they are checked inside the operations that spread them.
+      if (!(value instanceof module.TypedDocumentString) || !name.endsWith('Document') || name.endsWith('FragmentDoc')) continue;
+      const text = value.toString();
+      const where = `${dir}: ${name}`;
+      const errors = validate(schema, parse(text), specifiedRules);
+      if (errors.length > 0) unresolved.push(`${where}: ${errors[0]!.message}`);
+      else ops.push({ where, text });
     }
-    const errors = validate(schema, doc, specifiedRules);
-    if (errors.length > 0) unresolved.push(`${where}: ${errors[0]!.message}`);
-    else ops.push({ where, text: l.text });
   }
   return { ops, unresolved };
 }
@@ -156,7 +79,7 @@ describe("the clients' own queries", () => {
     // The web app, the CLI and the Action send dozens of documents; finding few means the
     // extraction broke, not that the clients stopped talking.
     expect(ops.length).toBeGreaterThan(40);
-    for (const dir of CLIENT_DIRS) expect(ops.some((o) => o.where.startsWith(dir)), dir).toBe(true);
+    for (const dir of Object.keys(CLIENTS)) expect(ops.some((o) => o.where.startsWith(dir)), dir).toBe(true);
     // The biggest ones are among them.
     expect(ops.some((o) => o.text.includes('quanta(limit: 5000)') && o.text.includes('taskGraph'))).toBe(true);
     expect(ops.some((o) => o.text.includes('limit: 20000'))).toBe(true);

@@ -13,6 +13,7 @@ import { Datastore } from '../../server/repo/index.ts';
 import { cliEnv, runCli, serveProcess, type ServeProcess } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { seedToyRaw, TOY_PIPELINE } from '../support/runs.ts';
+import { TypedDocumentString } from '../../cli/generated/graphql.ts';
 
 /**
  * A server executing a run is SIGKILLed; what happens next must not depend on anyone noticing:
@@ -82,7 +83,7 @@ interface RunState {
 }
 
 async function runState(c: VeraClient): Promise<RunState> {
-  const { run } = await c.request<{ run: RunState }>(`query($name: String!) { run(name: $name) { status error heartbeatAt progress { total succeeded running pending } } }`, { name: RUN });
+  const { run } = await c.request(new TypedDocumentString<{ run: RunState }, { name: string }>(`query($name: String!) { run(name: $name) { status error heartbeatAt progress { total succeeded running pending } } }`), { name: RUN });
   return run;
 }
 
@@ -94,7 +95,7 @@ async function killMidRun(env: NodeJS.ProcessEnv): Promise<{ state: RunState; fi
   const server = await serve(env);
   const c = await client({ ...env, VERA_URL: server.url });
   await c.request(
-    `mutation($file: String!, $config: JSON) { submitRun(pipelineFile: $file, inputs: ["TestCam/raw"], output: "${RUN}", config: $config) { run { name } } }`,
+    new TypedDocumentString<unknown, { file: string; config: unknown }>(`mutation($file: String!, $config: JSON) { submitRun(pipelineFile: $file, inputs: ["TestCam/raw"], output: "${RUN}", config: $config) { run { name } } }`),
     { file: TOY_PIPELINE, config: { scale: { sleepMs: 400 } } },
   );
   let state: RunState | undefined;
@@ -113,8 +114,8 @@ async function killMidRun(env: NodeJS.ProcessEnv): Promise<{ state: RunState; fi
 
 /** Start times of the run's succeeded quanta, by id. */
 async function succeededQuanta(c: VeraClient): Promise<Map<string, string>> {
-  const { run } = await c.request<{ run: { quanta: { id: string; startedAt: string }[] } }>(
-    `query($name: String!) { run(name: $name) { quanta(status: succeeded) { id startedAt } } }`,
+  const { run } = await c.request(
+    new TypedDocumentString<{ run: { quanta: { id: string; startedAt: string }[] } }, { name: string }>(`query($name: String!) { run(name: $name) { quanta(status: succeeded) { id startedAt } } }`),
     { name: RUN },
   );
   return new Map(run.quanta.map((q) => [q.id, q.startedAt]));

@@ -5,28 +5,29 @@ import { gql } from '../gql.ts';
 import { link } from '../links.ts';
 import type { PageContext } from '../router.ts';
 import { table, type Column } from '../table.ts';
+import { graphql } from '../generated/gql.ts';
+import type { ComparisonViewFragment } from '../generated/graphql.ts';
 
-interface Row {
-  metric: string;
-  unit: string;
-  dataId: Record<string, unknown> | null;
-  base: number | null;
-  head: number | null;
-  delta: number | null;
-  relativeDelta: number | null;
-  pValue: number | null;
-  significant: boolean;
-  status: string;
-  specs: { spec: string; base: boolean | null; head: boolean | null }[];
-}
+type Row = ComparisonViewFragment['rows'][number];
 
-interface Side {
-  label: string;
-  commit: string | null;
-  runs: string[];
-}
+type Side = ComparisonViewFragment['base'];
 
-const FIELDS = 'base { label commit runs } head { label commit runs } rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }';
+/** What the page draws of a comparison, by either query. */
+export const COMPARISON_FIELDS = graphql(`
+  fragment ComparisonView on Comparison {
+    base { label commit runs } head { label commit runs }
+    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }
+  }
+`);
+
+const COMPARE_RUNS = graphql(`
+  query CompareRuns($b: String!, $h: String!) { compare: compareRuns(base: $b, head: $h) { ...ComparisonView } }
+`);
+
+// No repo: the server orders commits by the repository the dataset's measurements record.
+const COMPARE_REFS = graphql(`
+  query CompareRefs($d: String!, $h: String!, $b: String) { compare: compareRefs(dataset: $d, head: $h, base: $b) { ...ComparisonView } }
+`);
 
 function specCell(r: Row) {
   return r.specs.map((s) =>
@@ -53,7 +54,7 @@ export async function comparePage(ctx: PageContext): Promise<void> {
   const q = ctx.query;
   const [series, { runs: recent }] = await Promise.all([
     measuredSeries(ctx.signal),
-    gql<{ runs: { name: string }[] }>('{ runs(limit: 100) { name } }', {}, ctx.signal),
+    gql(graphql(`query CompareRunNames { runs(limit: 100) { name } }`), {}, ctx.signal),
   ]);
   const runNames = recent.map((r) => r.name);
   const datasets = datasetsOf(series);
@@ -96,24 +97,19 @@ export async function comparePage(ctx: PageContext): Promise<void> {
     ctx.root.append(notice('empty', `Only ${base} is measured`, `Run the pipeline on another branch of ${repo} to compare it with ${base} here, or `, h('a', { href: link.compare({ baseRun: runNames[1] ?? '', headRun: runNames[0] ?? '' }) }, 'compare two runs'), '.'));
     return;
   }
-  let compare: { base: Side; head: Side; rows: Row[] };
+  let compare: ComparisonViewFragment;
   try {
-    ({ compare } = await gql<{ compare: { base: Side; head: Side; rows: Row[] } }>(
-      // No repo: the server orders commits by the repository the dataset's measurements record.
-      byRuns
-        ? `query($b: String!, $h: String!) { compare: compareRuns(base: $b, head: $h) { ${FIELDS} } }`
-        : `query($d: String!, $h: String!, $b: String) { compare: compareRefs(dataset: $d, head: $h, base: $b) { ${FIELDS} } }`,
-      byRuns ? { b: q.get('baseRun'), h: q.get('headRun') } : { d: dataset, h: head, b: base },
-      ctx.signal,
-    ));
+    ({ compare } = byRuns
+      ? await gql(COMPARE_RUNS, { b: q.get('baseRun') ?? '', h: q.get('headRun') ?? '' }, ctx.signal)
+      : await gql(COMPARE_REFS, { d: dataset, h: head!, b: base }, ctx.signal));
   } catch (e) {
     if (ctx.signal.aborted) throw e;
     ctx.root.append(notice('error', 'These cannot be compared', (e as Error).message));
     return;
   }
   // Data IDs open the head's Measurement dataset at that data ID.
-  const { measurements } = await gql<{ measurements: { metric: string; dataId: Record<string, unknown>; datasetId: string | null }[] }>(
-    'query($runs: [String!]) { measurements(runs: $runs, limit: 5000) { metric dataId datasetId } }',
+  const { measurements } = await gql(
+    graphql(`query CompareMeasurements($runs: [String!]) { measurements(runs: $runs, limit: 5000) { metric dataId datasetId } }`),
     { runs: compare.head.runs },
     ctx.signal,
   );

@@ -1,4 +1,4 @@
-import type { DashboardDefinition } from '../../../server/dashboards/model.ts';
+import type { DashboardDefinition } from '../../../contracts/dashboard-model.ts';
 import { measuredSeries } from '../api.ts';
 import { h, notice, section, select } from '../dom.ts';
 import { ago } from '../format.ts';
@@ -8,19 +8,16 @@ import { renderPanel } from '../panels/render.ts';
 import { resolveVariables, valuesOf, type ResolvedVariable } from '../panels/variables.ts';
 import type { PageContext } from '../router.ts';
 import { table } from '../table.ts';
+import { graphql } from '../generated/gql.ts';
+import type { DashboardsQuery } from '../generated/graphql.ts';
 
-interface DashboardRow {
-  slug: string;
-  title: string;
-  owner: string | null;
-  builtin: boolean;
-  updatedAt: string;
-  definition: DashboardDefinition;
-}
+/** A stored dashboard; its definition is JSON in the schema, checked by the server when saved. */
+type DashboardRow = Omit<DashboardsQuery['dashboards'][number], 'definition'> & { definition: DashboardDefinition };
 
 export async function dashboardsPage(ctx: PageContext): Promise<void> {
   ctx.setTitle('Dashboards');
-  const { dashboards } = await gql<{ dashboards: DashboardRow[] }>('{ dashboards { slug title owner builtin updatedAt definition } }', {}, ctx.signal);
+  const { dashboards: stored } = await gql(graphql(`query Dashboards { dashboards { slug title owner builtin updatedAt definition } }`), {}, ctx.signal);
+  const dashboards = stored as DashboardRow[];
   ctx.root.append(
     h(
       'div',
@@ -101,7 +98,7 @@ function editor(ctx: PageContext, d: DashboardRow): HTMLElement {
       return;
     }
     try {
-      const { saveDashboard } = await gql<{ saveDashboard: { slug: string } }>('mutation($d: JSON!) { saveDashboard(definition: $d) { slug } }', { d: definition });
+      const { saveDashboard } = await gql(graphql(`mutation SaveDashboard($d: JSON!) { saveDashboard(definition: $d) { slug } }`), { d: definition });
       ctx.navigate(link.dashboard(saveDashboard.slug));
     } catch (e) {
       status.replaceChildren(notice('error', 'Not saved', (e as Error).message));
@@ -116,12 +113,12 @@ function editor(ctx: PageContext, d: DashboardRow): HTMLElement {
 
 export async function dashboardPage(ctx: PageContext): Promise<void> {
   const slug = ctx.params[0]!;
-  const { dashboard } = await gql<{ dashboard: DashboardRow | null }>('query($s: String!) { dashboard(slug: $s) { slug title owner builtin updatedAt definition } }', { s: slug }, ctx.signal);
+  const { dashboard } = await gql(graphql(`query Dashboard($s: String!) { dashboard(slug: $s) { slug title owner builtin updatedAt definition } }`), { s: slug }, ctx.signal);
   if (!dashboard) {
     ctx.root.append(notice('empty', `No dashboard '${slug}'`, h('a', { href: link.dashboards() }, 'See all dashboards')));
     return;
   }
-  const d = dashboard.definition;
+  const d = dashboard.definition as DashboardDefinition;
   ctx.setTitle(d.title);
   // Variables take their options from what has been measured; a dashboard without any skips asking.
   const series = d.variables.length ? await measuredSeries(ctx.signal) : undefined;
@@ -139,7 +136,7 @@ export async function dashboardPage(ctx: PageContext): Promise<void> {
         'div',
         { class: 'controls' },
         h('a', { class: 'btn', href: exportHref, download: `${d.slug}.json` }, 'Export JSON'),
-        h('button', { class: 'btn', type: 'button', onclick: () => editHolder.replaceChildren(editHolder.childElementCount ? '' : editor(ctx, dashboard)) }, 'Edit JSON'),
+        h('button', { class: 'btn', type: 'button', onclick: () => editHolder.replaceChildren(editHolder.childElementCount ? '' : editor(ctx, dashboard as DashboardRow)) }, 'Edit JSON'),
       ),
     ),
     resolved.length ? h('div', { class: 'controls card', 'data-testid': 'variables' }, ...resolved.map((r) => variableControl(ctx, r))) : '',

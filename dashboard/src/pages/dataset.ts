@@ -6,24 +6,10 @@ import { gql } from '../gql.ts';
 import { link } from '../links.ts';
 import type { PageContext } from '../router.ts';
 import { table } from '../table.ts';
+import { graphql } from '../generated/gql.ts';
+import type { DatasetQuery } from '../generated/graphql.ts';
 
-interface DatasetInfo {
-  id: string;
-  datasetType: string;
-  run: string;
-  dataId: Record<string, unknown>;
-  path: string;
-  sizeBytes: number;
-  checksum: string;
-  createdAt: string;
-}
-
-interface Step {
-  dataset: { id: string; datasetType: string; run: string; dataId: Record<string, unknown> };
-  stored: boolean;
-  inputIds: string[];
-  quantum: { id: string; taskLabel: string; status: string; startedAt: string | null; endedAt: string | null; host: string | null; configHash: string | null; software: { commit?: string | null; dirty?: boolean } | null } | null;
-}
+type Step = DatasetQuery['provenance'][number];
 
 /** Above this many datasets side by side, the graph shows one node per dataset type and run. */
 const MAX_PER_LAYER = 6;
@@ -96,12 +82,12 @@ function provenanceOption(graph: ReturnType<typeof provenanceGraph>, selfId: str
 export async function datasetPage(ctx: PageContext): Promise<void> {
   const id = ctx.params[0]!;
   ctx.setTitle(`Dataset ${id.slice(0, 8)}`);
-  const { dataset, provenance, measurements } = await gql<{ dataset: DatasetInfo | null; provenance: Step[]; measurements: { metric: string; value: number | null; unit: string }[] }>(
-    `query($id: ID!) {
+  const { dataset, provenance, measurements } = await gql(
+    graphql(`query Dataset($id: ID!) {
       dataset(id: $id) { id datasetType run dataId path sizeBytes checksum createdAt }
       provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel status startedAt endedAt host configHash software { commit dirty } } }
       measurements(datasetId: $id) { metric value unit }
-    }`,
+    }`),
     { id },
     ctx.signal,
   ).catch((e: Error) => {

@@ -7,26 +7,11 @@ import { gql } from '../gql.ts';
 import { link } from '../links.ts';
 import type { PageContext } from '../router.ts';
 import { table } from '../table.ts';
-import { metricChartOption, type BranchSeries, type Mark, type PointData, type Spec } from './metric-chart.ts';
+import { metricChartOption, type BranchSeries, type Mark, type PointData } from './metric-chart.ts';
+import { graphql } from '../generated/gql.ts';
+import type { MetricSeriesQuery } from '../generated/graphql.ts';
 
-interface ChangePoint {
-  index: number;
-  commit: string;
-  lastGoodCommit: string | null;
-  pValue: number;
-  meanBefore: number;
-  meanAfter: number;
-}
-
-interface RegressionRow {
-  id: number;
-  kind: string;
-  status: string;
-  branch: string;
-  dataset: string;
-  dataId: Record<string, unknown>;
-  firstBadCommit: string;
-}
+type ChangePoint = NonNullable<MetricSeriesQuery['changePoints']>[number];
 
 type DataIdValue = string | number;
 
@@ -44,7 +29,13 @@ function dataIdDimensions(dataIds: Record<string, DataIdValue>[]): Map<string, D
   return out;
 }
 
-const SERIES_FIELDS = 'order points { commit position n mean std runs }';
+/** One branch's series; the first branch also asks for the change points drawn on it. */
+const SERIES = graphql(`
+  query MetricSeries($m: String!, $d: String!, $b: String!, $id: JSON, $withChangePoints: Boolean!) {
+    series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { commit position n mean std runs } }
+    changePoints(metric: $m, dataset: $d, branch: $b, dataId: $id) @include(if: $withChangePoints) { index commit lastGoodCommit pValue meanBefore meanAfter }
+  }
+`);
 
 export async function metricPage(ctx: PageContext): Promise<void> {
   const all = await measuredSeries(ctx.signal);
@@ -65,18 +56,18 @@ export async function metricPage(ctx: PageContext): Promise<void> {
   const branches = chosen.length ? chosen : [defaultBranch(inDataset)];
   const repo = repoOf(inDataset, dataset);
 
-  const meta = await gql<{ metrics: { name: string; unit: string; description: string }[]; specifications: Spec[]; regressions: RegressionRow[]; measuredDataIds: Record<string, DataIdValue>[] }>(
-    `query($m: String!, $d: String!) {
+  const meta = await gql(
+    graphql(`query Metrics($m: String!, $d: String!) {
       metrics { name unit description }
       specifications(metric: $m) { name operator metricUnitValue }
       regressions(metric: $m) { id kind status branch dataset dataId firstBadCommit }
       measuredDataIds(metric: $m, dataset: $d)
-    }`,
+    }`),
     { m: metric, d: dataset },
     ctx.signal,
   );
   const info = meta.metrics.find((m) => m.name === metric);
-  const dims = dataIdDimensions(meta.measuredDataIds);
+  const dims = dataIdDimensions(meta.measuredDataIds as Record<string, DataIdValue>[]);
   const dataId: Record<string, DataIdValue> = {};
   for (const [k, values] of dims) {
     const want = ctx.query.get(`id.${k}`);
@@ -86,18 +77,15 @@ export async function metricPage(ctx: PageContext): Promise<void> {
 
   const results = await Promise.allSettled(
     branches.map((b, i) =>
-      gql<{ series: { unit: string } & Omit<BranchSeries, 'branch'>; changePoints?: ChangePoint[] }>(
-        `query($m: String!, $d: String!, $b: String!, $id: JSON) {
-          series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit ${SERIES_FIELDS} }
-          ${i === 0 ? 'changePoints(metric: $m, dataset: $d, branch: $b, dataId: $id) { index commit lastGoodCommit pValue meanBefore meanAfter }' : ''}
-        }`,
-        { m: metric, d: dataset, b, id: Object.keys(dataId).length ? dataId : null },
+      gql(
+        SERIES,
+        { m: metric, d: dataset, b, id: Object.keys(dataId).length ? dataId : null, withChangePoints: i === 0 },
         ctx.signal,
       ),
     ),
   );
   const releases: Release[] = repo
-    ? await gql<{ releases: Release[] }>('query($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }', { d: dataset, b: branches[0] }, ctx.signal)
+    ? await gql(graphql(`query Releases($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }`), { d: dataset, b: branches[0]! }, ctx.signal)
         .then((r) => r.releases)
         .catch(() => [])
     : [];

@@ -4,27 +4,12 @@ import { ago, num, operatorText, shortSha, unitLabel } from '../format.ts';
 import { gql } from '../gql.ts';
 import { link } from '../links.ts';
 import type { PageContext } from '../router.ts';
+import { graphql } from '../generated/gql.ts';
+import type { OverviewHeadQuery, OverviewMetricsQuery } from '../generated/graphql.ts';
 
-interface Summary {
-  metric: string;
-  dataset: string;
-  unit: string;
-  description: string;
-  latest: number;
-  commit: string;
-  run: string | null;
-  n: number;
-  sparkline: number[];
-  specs: { name: string; operator: string; value: number; pass: boolean }[];
-  status: 'pass' | 'partial' | 'fail' | 'none';
-}
+type Summary = OverviewMetricsQuery['metricOverview'][number];
 
-interface RunRow {
-  name: string;
-  status: string;
-  purpose: string;
-  createdAt: string;
-}
+type RunRow = OverviewHeadQuery['runs'][number];
 
 const STATUS_TEXT = { pass: 'meets spec', partial: 'partly', fail: 'fails spec', none: 'no spec' } as const;
 
@@ -57,7 +42,7 @@ function metricCard(s: Summary, branch: string): HTMLElement {
   return h(
     'a',
     { class: `card metric-card ${s.status}`, href: link.metric(s.metric, { dataset: s.dataset, branch }), 'data-metric': s.metric, title: s.description },
-    h('div', { class: 'head' }, h('span', { class: 'package' }, s.metric.includes('.') ? s.metric.slice(0, s.metric.indexOf('.')) : ' '), pill(STATUS_TEXT[s.status], s.status)),
+    h('div', { class: 'head' }, h('span', { class: 'package' }, s.metric.includes('.') ? s.metric.slice(0, s.metric.indexOf('.')) : ' '), pill(STATUS_TEXT[s.status as keyof typeof STATUS_TEXT] ?? s.status, s.status)),
     h('div', { class: 'name' }, s.metric.slice(s.metric.indexOf('.') + 1)),
     h('div', { class: 'latest', 'data-value': String(s.latest) }, num(s.latest), unit ? h('span', { class: 'unit' }, unit) : null),
     h(
@@ -89,12 +74,12 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
   ctx.setTitle('Overview');
   const [series, side] = await Promise.all([
     measuredSeries(ctx.signal),
-    gql<{ regressions: { id: number }[]; runs: RunRow[] }>('{ regressions(status: open) { id } runs(limit: 6) { name status purpose createdAt } }', {}, ctx.signal),
+    gql(graphql(`query OverviewHead { regressions(status: open) { id } runs(limit: 6) { name status purpose createdAt } }`), {}, ctx.signal),
   ]);
   const branches = branchesOf(series);
   const branch = ctx.query.get('branch') ?? defaultBranch(series);
-  const { metricOverview: rows } = await gql<{ metricOverview: Summary[] }>(
-    'query($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass } status } }',
+  const { metricOverview: rows } = await gql(
+    graphql(`query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass } status } }`),
     { b: branch },
     ctx.signal,
   );

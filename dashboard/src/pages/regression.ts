@@ -6,6 +6,8 @@ import { gql } from '../gql.ts';
 import { link } from '../links.ts';
 import type { PageContext } from '../router.ts';
 import { table } from '../table.ts';
+import { graphql } from '../generated/gql.ts';
+import type { RegressionListQuery, RegressionQuery, RegressionStatus } from '../generated/graphql.ts';
 
 interface Software {
   commit?: string | null;
@@ -26,21 +28,19 @@ interface Explanation {
   dataIds: { dataId: Record<string, unknown>; before: number | null; after: number | null; delta: number | null }[];
 }
 
-interface Regression {
-  id: number;
-  metric: string;
-  dataset: string;
-  branch: string;
-  dataId: Record<string, unknown>;
-  kind: string;
-  status: string;
-  firstBadCommit: string;
-  lastGoodCommit: string | null;
-  finding: { message?: string; baseline?: number; value?: number; delta?: number; relativeDelta?: number; pValue?: number; spec?: string };
-  explanation: Explanation | null;
-  note: string;
-  createdAt: string;
+/** What a finding records (JSON in the schema: its fields depend on the detection method). */
+interface Finding {
+  message?: string;
+  baseline?: number;
+  value?: number;
+  delta?: number;
+  relativeDelta?: number;
+  pValue?: number;
+  spec?: string;
 }
+
+/** A regression as the schema types it, with its JSON finding and explanation read as the server writes them. */
+type Regression = Omit<NonNullable<RegressionQuery['regression']>, 'finding' | 'explanation'> & { finding: Finding; explanation: Explanation | null };
 
 function contextChart(points: SeriesPoint[], r: Regression, unit: string): ChartOption {
   const pos = new Map(points.map((p) => [p.commit, p]));
@@ -73,20 +73,25 @@ function softwareText(s: Software | null): string {
 export async function regressionPage(ctx: PageContext): Promise<void> {
   const id = Number(ctx.params[0]);
   ctx.setTitle(`Regression #${id}`);
-  const { regression: r } = await gql<{ regression: Regression }>(
-    'query($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note createdAt } }',
+  const { regression } = await gql(
+    graphql(`query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note createdAt } }`),
     { id },
     ctx.signal,
   );
+  if (!regression) {
+    ctx.root.append(notice('empty', `No regression #${id}`, 'It may have been removed; see ', h('a', { href: link.regressions() }, 'all regressions'), '.'));
+    return;
+  }
+  const r = regression as Regression;
   const x = r.explanation;
   const [ctxSeries, moved] = await Promise.all([
-    gql<{ series: { unit: string; points: SeriesPoint[] } }>(
-      'query($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit points { commit position n mean std runs } } }',
+    gql(
+      graphql(`query RegressionContext($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit points { commit position n mean std runs } } }`),
       { m: r.metric, d: r.dataset, b: r.branch, id: Object.keys(r.dataId).length ? r.dataId : null },
       ctx.signal,
     ).catch(() => undefined),
     x?.badRun
-      ? gql<{ measurements: { dataId: Record<string, unknown>; datasetId: string | null }[] }>('query($m: String!, $r: [String!]) { measurements(metric: $m, runs: $r, limit: 5000) { dataId datasetId } }', { m: r.metric, r: [x.badRun] }, ctx.signal).then((m) => m.measurements)
+      ? gql(graphql(`query RegressionMoved($m: String!, $r: [String!]) { measurements(metric: $m, runs: $r, limit: 5000) { dataId datasetId } }`), { m: r.metric, r: [x.badRun] }, ctx.signal).then((m) => m.measurements)
       : Promise.resolve([]),
   ]);
   const unit = ctxSeries?.series.unit ?? '';
@@ -204,18 +209,17 @@ export async function regressionPage(ctx: PageContext): Promise<void> {
 }
 
 /** What the regressions list shows of each; the detail page reads the whole `Regression`. */
-type RegressionRow = Pick<Regression, 'id' | 'metric' | 'dataset' | 'branch' | 'dataId' | 'kind' | 'status' | 'firstBadCommit' | 'createdAt'> & {
-  finding: { delta?: number; relativeDelta?: number };
-};
+type RegressionRow = Omit<RegressionListQuery['regressions'][number], 'finding'> & { finding: Finding };
 
 export async function regressionsPage(ctx: PageContext): Promise<void> {
   ctx.setTitle('Regressions');
   const status = ctx.query.get('status') ?? '';
-  const { regressions } = await gql<{ regressions: RegressionRow[] }>(
-    'query($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding } }',
-    { s: status || null },
+  const { regressions: rows } = await gql(
+    graphql(`query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding } }`),
+    { s: (status || null) as RegressionStatus | null },
     ctx.signal,
   );
+  const regressions = rows as RegressionRow[];
   ctx.root.append(
     h(
       'div',

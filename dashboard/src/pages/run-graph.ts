@@ -1,26 +1,30 @@
 import { STATUS_COLORS, type ChartOption } from '../charts.ts';
 import { frameNodes, layeredGraphSeries, layeredLayout, spacingFor } from '../dag.ts';
+import { graphql } from '../generated/gql.ts';
+import type { ProgressCountsFragment, TaskGraphViewFragment } from '../generated/graphql.ts';
 
 /**
  * The provenance graph of a run's tasks (Run.taskGraph, built on the server from the quanta's
  * plans): which task's outputs feed which task, where the run's inputs come from, and its
  * products. Tasks are colored by their quanta, so polling redraws the run live.
  */
-export interface Progress {
-  total: number;
-  pending: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  blocked: number;
-}
+/** A run's (or a task's) quanta by status, as every progress bar draws them. */
+export const PROGRESS_COUNTS = graphql(`
+  fragment ProgressCounts on RunProgress { total pending running succeeded failed blocked }
+`);
 
-export interface TaskGraph {
-  nodes: { id: string; kind: string; label: string; progress: Progress | null; collections: string[] }[];
-  edges: { source: string; target: string; datasetTypes: string[] }[];
-}
+/**
+ * What the graph draws of a run; queries spread it as `...TaskGraphView`. Its progress fields are
+ * written out: the query depth limit counts each fragment spread as a level.
+ */
+export const TASK_GRAPH = graphql(`
+  fragment TaskGraphView on Run {
+    taskGraph { nodes { id kind label collections progress { total pending running succeeded failed blocked } } edges { source target datasetTypes } }
+  }
+`);
 
-export const TASK_GRAPH_FIELDS = 'taskGraph { nodes { id kind label collections progress { total pending running succeeded failed blocked } } edges { source target datasetTypes } }';
+export type Progress = ProgressCountsFragment;
+export type TaskGraph = TaskGraphViewFragment['taskGraph'];
 
 /** The worst status among a task's quanta decides its color. */
 function taskStatus(p: Progress): string {

@@ -6,43 +6,14 @@ import { gql } from '../gql.ts';
 import { link } from '../links.ts';
 import type { PageContext } from '../router.ts';
 import { table } from '../table.ts';
-import { runGraphHeightPx, runGraphOption, TASK_GRAPH_FIELDS, taskLayers, type Progress, type TaskGraph } from './run-graph.ts';
+import { runGraphHeightPx, runGraphOption, taskLayers, type Progress } from './run-graph.ts';
+import { graphql } from '../generated/gql.ts';
+import type { RunQuery } from '../generated/graphql.ts';
 
-interface Quantum {
-  id: string;
-  taskLabel: string;
-  dataId: Record<string, unknown>;
-  status: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  host: string | null;
-  peakMemoryBytes: number | null;
-  error: string | null;
-  outputs: { id: string; datasetType: string; dataId: Record<string, unknown> }[];
-}
-
-interface Run {
-  name: string;
-  owner: string;
-  purpose: string;
-  status: string;
-  pipelineFile: string;
-  inputs: string[];
-  where: string;
-  configOverrides: Record<string, unknown>;
-  software: { commit?: string | null; branch?: string | null; tag?: string | null; dirty?: boolean; repo?: string } | null;
-  executor: string;
-  error: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  progress: Progress;
-  taskGraph: TaskGraph;
-  quanta: Quantum[];
-}
+type Run = NonNullable<RunQuery['run']>;
+type Quantum = Run['quanta'][number];
 
 const ACTIVE = new Set(['pending', 'running']);
-const PROGRESS_FIELDS = 'progress { total pending running succeeded failed blocked }';
 const POLL_MS = 2000;
 
 function progressBar(p: Progress): HTMLElement {
@@ -69,15 +40,15 @@ function softwareText(s: Run['software']): string {
 export async function runPage(ctx: PageContext): Promise<void> {
   const name = ctx.params[0]!;
   ctx.setTitle(name);
-  const { run, measurements } = await gql<{ run: Run | null; measurements: { metric: string; value: number | null; unit: string; dataId: Record<string, unknown>; datasetId: string | null }[] }>(
-    `query($n: String!) {
+  const { run, measurements } = await gql(
+    graphql(`query Run($n: String!) {
       run(name: $n) {
-        name owner purpose status pipelineFile inputs where configOverrides software { commit branch tag dirty repo } executor error createdAt startedAt endedAt ${PROGRESS_FIELDS}
-        ${TASK_GRAPH_FIELDS}
+        name owner purpose status pipelineFile inputs where configOverrides software { commit branch tag dirty repo } executor error createdAt startedAt endedAt progress { ...ProgressCounts }
+        ...TaskGraphView
         quanta(limit: 5000) { id taskLabel dataId status startedAt endedAt host peakMemoryBytes error outputs { id datasetType dataId } }
       }
       measurements(runs: [$n], limit: 5000) { metric value unit dataId datasetId }
-    }`,
+    }`),
     { n: name },
     ctx.signal,
   );
@@ -152,7 +123,7 @@ export async function runPage(ctx: PageContext): Promise<void> {
   const tasks = [...new Set(run.quanta.map((q) => q.taskLabel))];
   const showLog = async (q: Quantum) => {
     logHolder.replaceChildren(h('div', { class: 'muted' }, 'loading the log…'));
-    const { quantum } = await gql<{ quantum: { log: string | null; error: string | null; configHash: string | null } | null }>('query($id: ID!) { quantum(id: $id) { log error configHash } }', { id: q.id }, ctx.signal);
+    const { quantum } = await gql(graphql(`query Quantum($id: ID!) { quantum(id: $id) { log error configHash } }`), { id: q.id }, ctx.signal);
     logHolder.replaceChildren(
       h('div', { class: 'row' }, h('b', null, `${q.taskLabel} ${dataIdText(q.dataId)}`), pill(q.status, q.status), h('span', { class: 'muted mono' }, `config ${shortSha(quantum?.configHash ?? null)}`)),
       quantum?.error ? h('pre', { class: 'log', style: { color: '#ffb4ae' } }, quantum.error) : '',
@@ -244,12 +215,13 @@ export async function runPage(ctx: PageContext): Promise<void> {
 
   if (ACTIVE.has(run.status)) {
     const timer = setInterval(() => {
-      void gql<{ run: { status: string; endedAt: string | null; progress: Progress; taskGraph: TaskGraph } }>(
-        `query($n: String!) { run(name: $n) { status endedAt ${PROGRESS_FIELDS} ${TASK_GRAPH_FIELDS} } }`,
+      void gql(
+        graphql(`query RunProgressPoll($n: String!) { run(name: $n) { status endedAt progress { ...ProgressCounts } ...TaskGraphView } }`),
         { n: name },
         ctx.signal,
       )
         .then(({ run: now }) => {
+          if (!now) return;
           progressHolder.replaceChildren(progressBar(now.progress));
           statusPill.replaceChildren(pill(now.status, now.status));
           graphChart?.setOption(runGraphOption(now.taskGraph, graphEl.clientWidth));

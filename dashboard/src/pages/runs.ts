@@ -4,26 +4,17 @@ import { gql } from '../gql.ts';
 import { link } from '../links.ts';
 import type { PageContext } from '../router.ts';
 import { table } from '../table.ts';
+import { graphql } from '../generated/gql.ts';
+import type { RunListQuery, RunStatus } from '../generated/graphql.ts';
 
-interface RunRow {
-  name: string;
-  owner: string;
-  purpose: string;
-  status: string;
-  inputs: string[];
-  software: { commit?: string | null; branch?: string | null } | null;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  progress: { total: number; succeeded: number; failed: number };
-}
+type RunRow = RunListQuery['runs'][number];
 
 export async function runsPage(ctx: PageContext): Promise<void> {
   ctx.setTitle('Runs');
   const status = ctx.query.get('status') ?? '';
-  const { runs } = await gql<{ runs: RunRow[] }>(
-    'query($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }',
-    { s: status || null },
+  const { runs } = await gql(
+    graphql(`query RunList($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }`),
+    { s: (status || null) as RunStatus | null },
     ctx.signal,
   );
   ctx.root.append(

@@ -1,7 +1,9 @@
-import type { PanelQuery } from '../../../server/dashboards/model.ts';
+import type { PanelQuery } from '../../../contracts/dashboard-model.ts';
 import type { SeriesPoint } from '../api.ts';
 import { gql as request } from '../gql.ts';
+import type { PanelOverviewQuery, PanelRegressionsQuery, PanelRunsQuery, RegressionStatus, RunStatus, TypedDocumentString } from '../generated/graphql.ts';
 import { dataIdFilter, expandList, interpolate, type Values } from './variables.ts';
+import { graphql } from '../generated/gql.ts';
 
 /**
  * What each query source fetches: only the fields its panels draw. Panels of one page that ask
@@ -9,11 +11,11 @@ import { dataIdFilter, expandList, interpolate, type Values } from './variables.
  */
 const shared = new WeakMap<AbortSignal, Map<string, Promise<unknown>>>();
 
-function gql<T>(query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<T> {
+function gql<T, V>(query: TypedDocumentString<T, V>, variables: V, signal: AbortSignal): Promise<T> {
   const cache = shared.get(signal) ?? new Map<string, Promise<unknown>>();
   shared.set(signal, cache);
-  const key = JSON.stringify([query, variables]);
-  if (!cache.has(key)) cache.set(key, request<T>(query, variables, signal));
+  const key = JSON.stringify([query.toString(), variables]);
+  if (!cache.has(key)) cache.set(key, request(query, variables, signal));
   return cache.get(key) as Promise<T>;
 }
 
@@ -31,8 +33,8 @@ export async function fetchSeries(q: Q<'series'>, values: Values, signal: AbortS
   const vars = { m: interpolate(q.metric, values), d: interpolate(q.dataset, values), id: dataIdFilter(q.dataId, values) };
   const results = await Promise.allSettled(
     branches.map((b) =>
-      gql<{ series: { unit: string; order: string; points: BranchPoints['points'] } }>(
-        'query($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }',
+      gql(
+        graphql(`query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }`),
         { ...vars, b },
         signal,
       ),
@@ -50,44 +52,28 @@ export async function fetchSeries(q: Q<'series'>, values: Values, signal: AbortS
   return { unit, series, missing };
 }
 
-export interface OverviewRow {
-  metric: string;
-  dataset: string;
-  latest: number;
-  unit: string;
-  status: string;
-}
+export type OverviewRow = PanelOverviewQuery['metricOverview'][number];
 
 export async function fetchOverview(q: Q<'overview'>, values: Values, signal: AbortSignal): Promise<OverviewRow[]> {
-  const r = await gql<{ metricOverview: OverviewRow[] }>('query($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }', { b: interpolate(q.branch, values) }, signal);
+  const r = await gql(graphql(`query PanelOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }`), { b: interpolate(q.branch, values) }, signal);
   return r.metricOverview;
 }
 
-export interface RegressionRow {
-  id: number;
-  metric: string;
-  kind: string;
-  status: string;
-  branch: string;
-}
+export type RegressionRow = PanelRegressionsQuery['regressions'][number];
 
 export async function fetchRegressions(q: Q<'regressions'>, values: Values, signal: AbortSignal): Promise<RegressionRow[]> {
-  const r = await gql<{ regressions: RegressionRow[] }>(
-    'query($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }',
-    { s: q.status ? interpolate(q.status, values) : null, m: q.metric ? interpolate(q.metric, values) : null },
+  const r = await gql(
+    graphql(`query PanelRegressions($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }`),
+    { s: q.status ? (interpolate(q.status, values) as RegressionStatus) : null, m: q.metric ? interpolate(q.metric, values) : null },
     signal,
   );
   return r.regressions;
 }
 
-export interface RunRow {
-  name: string;
-  status: string;
-  createdAt: string;
-}
+export type RunRow = PanelRunsQuery['runs'][number];
 
 export async function fetchRuns(q: Q<'runs'>, values: Values, signal: AbortSignal): Promise<RunRow[]> {
-  const r = await gql<{ runs: RunRow[] }>('query($s: RunStatus, $l: Int) { runs(status: $s, limit: $l) { name status createdAt } }', { s: q.status ? interpolate(q.status, values) : null, l: q.limit }, signal);
+  const r = await gql(graphql(`query PanelRuns($s: RunStatus, $l: Int) { runs(status: $s, limit: $l) { name status createdAt } }`), { s: q.status ? (interpolate(q.status, values) as RunStatus) : null, l: q.limit }, signal);
   return r.runs;
 }
 
@@ -105,14 +91,14 @@ export interface DataIdGrid {
 /** A metric's measurements on the latest commits of a branch, grouped by one data ID dimension. */
 export async function fetchDataIds(q: Q<'dataIds'>, values: Values, signal: AbortSignal): Promise<DataIdGrid> {
   const [metric, dataset, branch, dimension] = [interpolate(q.metric, values), interpolate(q.dataset, values), interpolate(q.branch, values), interpolate(q.dimension, values)];
-  const { series } = await gql<{ series: { unit: string; points: { commit: string; position: number }[] } }>(
-    'query($m: String!, $d: String!, $b: String!) { series(metric: $m, dataset: $d, branch: $b) { unit points { commit position } } }',
+  const { series } = await gql(
+    graphql(`query PanelSeriesPoints($m: String!, $d: String!, $b: String!) { series(metric: $m, dataset: $d, branch: $b) { unit points { commit position } } }`),
     { m: metric, d: dataset, b: branch },
     signal,
   );
   const commits = series.points.slice(-q.commits);
-  const { measurements } = await gql<{ measurements: { value: number | null; dataId: Record<string, unknown>; commit: string | null }[] }>(
-    'query($m: String!, $d: String!, $c: [String!]) { measurements(metric: $m, dataset: $d, commits: $c, limit: 20000) { value dataId commit } }',
+  const { measurements } = await gql(
+    graphql(`query PanelMeasurements($m: String!, $d: String!, $c: [String!]) { measurements(metric: $m, dataset: $d, commits: $c, limit: 20000) { value dataId commit } }`),
     { m: metric, d: dataset, c: commits.map((c) => c.commit) },
     signal,
   );

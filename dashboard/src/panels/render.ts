@@ -1,4 +1,4 @@
-import type { Panel } from '../../../server/dashboards/model.ts';
+import type { Panel } from '../../../contracts/dashboard-model.ts';
 import { axisName, mountChart, PALETTE, type ChartOption } from '../charts.ts';
 import { h, notice, pill } from '../dom.ts';
 import { ago, num, shortSha, unitLabel } from '../format.ts';

@@ -1,6 +1,7 @@
-import type { DashboardVariable } from '../../../server/dashboards/model.ts';
+import type { DashboardVariable } from '../../../contracts/dashboard-model.ts';
 import { branchesOf, datasetsOf, type MeasuredSeries } from '../api.ts';
 import { gql } from '../gql.ts';
+import { graphql } from '../generated/gql.ts';
 
 /**
  * Dashboard variables: their options (from what has been measured), their current values (from
@@ -19,7 +20,7 @@ export interface ResolvedVariable {
 
 async function bandsOf(metric: string | undefined, dataset: string | undefined, signal: AbortSignal): Promise<string[]> {
   if (!metric || !dataset) return [];
-  const { measuredDataIds } = await gql<{ measuredDataIds: Record<string, unknown>[] }>('query($m: String!, $d: String!) { measuredDataIds(metric: $m, dataset: $d) }', { m: metric, d: dataset }, signal);
+  const { measuredDataIds } = await gql(graphql(`query MeasuredDataIds($m: String!, $d: String!) { measuredDataIds(metric: $m, dataset: $d) }`), { m: metric, d: dataset }, signal);
   return [...new Set(measuredDataIds.map((d) => d.band).filter((b) => b !== undefined).map(String))].sort();
 }
 

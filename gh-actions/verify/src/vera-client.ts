@@ -4,6 +4,8 @@
  * say what Vera said. Retrying requestBuild is safe: Vera keeps one build per (repo, commit, ref).
  */
 
+import type { TypedDocumentString } from './generated/graphql.ts';
+
 export class VeraRequestError extends Error {
   override readonly name = 'VeraRequestError';
   constructor(
@@ -66,11 +68,11 @@ export class VeraClient {
   }
 
   /** Runs a query or mutation; `what` names it in errors ("requesting the build"). */
-  async request<T>(what: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  async request<T, V>(what: string, query: TypedDocumentString<T, V>, variables: V): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let reason: string;
       try {
-        return await this.once<T>(what, query, variables);
+        return await this.once(what, query, variables);
       } catch (e) {
         if (e instanceof VeraRequestError && !(e.httpStatus !== undefined && RETRY_STATUSES.has(e.httpStatus))) throw e;
         reason = e instanceof VeraRequestError ? e.message : describeNetworkError(e);
@@ -84,11 +86,11 @@ export class VeraClient {
     }
   }
 
-  private async once<T>(what: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  private async once<T, V>(what: string, query: TypedDocumentString<T, V>, variables: V): Promise<T> {
     const res = await fetch(this.opts.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${this.opts.token}` },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: query.toString(), variables }),
       signal: AbortSignal.timeout(this.requestTimeoutMs),
     });
     const text = await res.text();

@@ -1,4 +1,4 @@
-import { isOrphanedRunError } from '../../../server/runs/orphan-reason.ts';
+import { isOrphanedRunError } from '../../../contracts/orphan-reason.ts';
 import { dataIdText, failedQuanta, FINISHED_BUILD, FINISHED_RUN, getBuild, type BuildRun, type BuildState, type FailedQuantum } from './builds.ts';
 import type { Step } from './toolkit.ts';
 import type { VeraClient } from './vera-client.ts';

@@ -4,6 +4,7 @@ import { addRepo, fetchRepo, findRepoByGithubName, getRepo, listRepos, type Repo
 import { requireRole } from '../../auth/roles.ts';
 import { VeraError } from '../../errors.ts';
 import type { GraphQLContext } from '../context.ts';
+import type { MutationAddRepoArgs, MutationFetchRepoArgs, MutationRequestBuildArgs, QueryBuildArgs, QueryBuildsArgs } from '../generated/resolvers.ts';
 import { listLimit } from '../limits.ts';
 
 type Ctx = GraphQLContext;
@@ -26,15 +27,15 @@ function shape(build: BuildRow, repo: string) {
 
 export const ciQueries = {
   repos: (_: unknown, _a: unknown, { vera }: Ctx) => listRepos(vera.database.db),
-  builds: async (_: unknown, a: { repo?: string | null; status?: string | null; limit?: number | null }, ctx: Ctx) =>
+  builds: async (_: unknown, a: QueryBuildsArgs, ctx: Ctx) =>
     (await listBuilds(ctx.vera.database.db, { repo: a.repo ?? undefined, status: a.status ?? undefined, limit: listLimit('Query.builds', a.limit) })).map((b) => shape(b.build, b.repo)),
-  build: (_: unknown, a: { id: number }, ctx: Ctx) => buildOut(ctx, a.id).catch((e: VeraError) => (e.code === 'NOT_FOUND' ? null : Promise.reject(e))),
+  build: (_: unknown, a: QueryBuildArgs, ctx: Ctx) => buildOut(ctx, a.id).catch((e: VeraError) => (e.code === 'NOT_FOUND' ? null : Promise.reject(e))),
 };
 
 export const ciMutations = {
-  addRepo: (_: unknown, a: { url: string; name?: string | null; githubFullName?: string | null }, { vera, actor }: Ctx) =>
+  addRepo: (_: unknown, a: MutationAddRepoArgs, { vera, actor }: Ctx) =>
     addRepo(vera.database.db, vera.config.home, { url: a.url, ...(a.name ? { name: a.name } : {}), ...(a.githubFullName ? { githubFullName: a.githubFullName } : {}) }, actor),
-  fetchRepo: async (_: unknown, a: { name: string }, { vera, actor }: Ctx) => {
+  fetchRepo: async (_: unknown, a: MutationFetchRepoArgs, { vera, actor }: Ctx) => {
     requireRole(actor, 'developer', 'fetching repositories');
     const repo = await getRepo(vera.database.db, a.name);
     await fetchRepo(vera.database.db, repo);
@@ -42,7 +43,7 @@ export const ciMutations = {
   },
   requestBuild: async (
     _: unknown,
-    a: { repo: string; commit: string; ref: string; event?: string | null; prNumber?: number | null; headBranch?: string | null; pipeline?: string | null; dataset?: string | null },
+    a: MutationRequestBuildArgs,
     ctx: Ctx,
   ) => {
     const event = (a.event ?? 'api') as BuildEvent;

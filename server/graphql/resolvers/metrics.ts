@@ -1,22 +1,23 @@
 import { importMetricsFiles, listMetrics, listSpecifications } from '../../metrics/catalog.ts';
 import { ingestJob } from '../../metrics/ingest.ts';
 import type { GraphQLContext } from '../context.ts';
+import type { MutationImportMetricsArgs, MutationPostJobArgs, QueryMetricsArgs, QuerySpecificationsArgs } from '../generated/resolvers.ts';
 
 type Ctx = GraphQLContext;
 
 export const metricQueries = {
-  metrics: (_: unknown, a: { package?: string | null }, { vera }: Ctx) => listMetrics(vera.database.db, { package: a.package ?? undefined }),
-  specifications: (_: unknown, a: { metric?: string | null }, { vera }: Ctx) => listSpecifications(vera.database.db, { metric: a.metric ?? undefined }),
+  metrics: (_: unknown, a: QueryMetricsArgs, { vera }: Ctx) => listMetrics(vera.database.db, { package: a.package ?? undefined }),
+  specifications: (_: unknown, a: QuerySpecificationsArgs, { vera }: Ctx) => listSpecifications(vera.database.db, { metric: a.metric ?? undefined }),
 };
 
 export const metricMutations = {
-  importMetrics: async (_: unknown, a: { files: { path: string; text: string }[] }, { vera, actor }: Ctx) => {
+  importMetrics: async (_: unknown, a: MutationImportMetricsArgs, { vera, actor }: Ctx) => {
     const s = await importMetricsFiles(vera.database.db, a.files, actor);
     return { ...s, problems: s.problems.map((p) => `${p.spec}: ${p.problem}`) };
   },
   postJob: (
     _: unknown,
-    a: { job: string; dataset: string; repo?: string | null; commit?: string | null; branch?: string | null; importDefinitions?: boolean | null },
+    a: MutationPostJobArgs,
     { vera, actor }: Ctx,
   ) =>
     ingestJob(

@@ -2,6 +2,7 @@ import { requireRole } from '../../auth/roles.ts';
 import * as repo from '../../repo/index.ts';
 import type { Collection } from '../../repo/index.ts';
 import type { GraphQLContext } from '../context.ts';
+import type { MutationCertifyDatasetsArgs, MutationCreateCollectionArgs, MutationInsertDimensionRecordsArgs, MutationRegisterDatasetTypeArgs, MutationSetChainArgs, MutationTagDatasetsArgs, MutationUntagDatasetsArgs, QueryCollectionArgs, QueryCollectionsArgs, QueryDatasetArgs, QueryDatasetTypeArgs, QueryDatasetsArgs, QueryDimensionRecordsArgs } from '../generated/resolvers.ts';
 import { listLimit } from '../limits.ts';
 
 type Ctx = GraphQLContext;
@@ -12,16 +13,16 @@ const bindOf = (v: unknown) => (v ?? undefined) as repo.DatasetQuery['bind'];
 export const repoQueries = {
   dimensions: () => [...repo.DIMENSIONS.values()],
   storageClasses: () => [...repo.STORAGE_CLASSES.values()],
-  dimensionRecords: (_: unknown, a: { dimension: string; dataId?: unknown }, { vera }: Ctx) =>
+  dimensionRecords: (_: unknown, a: QueryDimensionRecordsArgs, { vera }: Ctx) =>
     repo.queryDimensionRecords(vera.database.db, a.dimension, a.dataId ?? {}),
   datasetTypes: (_: unknown, _a: Args, { vera }: Ctx) => repo.listDatasetTypes(vera.database.db),
-  datasetType: (_: unknown, a: { name: string }, { vera }: Ctx) => repo.findDatasetType(vera.database.db, a.name),
-  collections: (_: unknown, a: { pattern?: string | null; types?: string[] | null }, { vera }: Ctx) =>
+  datasetType: (_: unknown, a: QueryDatasetTypeArgs, { vera }: Ctx) => repo.findDatasetType(vera.database.db, a.name),
+  collections: (_: unknown, a: QueryCollectionsArgs, { vera }: Ctx) =>
     repo.listCollections(vera.database.db, { pattern: a.pattern ?? undefined, types: a.types ?? undefined }),
-  collection: (_: unknown, a: { name: string }, { vera }: Ctx) => repo.findCollection(vera.database.db, a.name),
+  collection: (_: unknown, a: QueryCollectionArgs, { vera }: Ctx) => repo.findCollection(vera.database.db, a.name),
   datasets: (
     _: unknown,
-    a: { datasetType: string; collections: string[]; where?: string | null; bind?: unknown; time?: Date | null; findFirst?: boolean | null; limit?: number | null },
+    a: QueryDatasetsArgs,
     { vera }: Ctx,
   ) =>
     repo.findDatasets(vera.database.db, {
@@ -33,29 +34,29 @@ export const repoQueries = {
       findFirst: a.findFirst ?? true,
       limit: listLimit('Query.datasets', a.limit),
     }),
-  dataset: (_: unknown, a: { id: string }, { vera }: Ctx) => repo.findDatasetById(vera.database.db, a.id),
+  dataset: (_: unknown, a: QueryDatasetArgs, { vera }: Ctx) => repo.findDatasetById(vera.database.db, a.id),
 };
 
 export const repoMutations = {
   registerDatasetType: (
     _: unknown,
-    a: { name: string; dimensions: string[]; storageClass: string; isCalibration?: boolean | null },
+    a: MutationRegisterDatasetTypeArgs,
     { vera, actor }: Ctx,
   ) => repo.registerDatasetType(vera.database.db, { ...a, isCalibration: a.isCalibration ?? false }, actor),
-  createCollection: (_: unknown, a: { name: string; type: string; doc?: string | null }, { vera, actor }: Ctx) =>
+  createCollection: (_: unknown, a: MutationCreateCollectionArgs, { vera, actor }: Ctx) =>
     repo.createCollection(vera.database.db, { name: a.name, type: a.type, doc: a.doc ?? '' }, actor),
-  setChain: (_: unknown, a: { name: string; children: string[]; doc?: string | null }, { vera, actor }: Ctx) =>
+  setChain: (_: unknown, a: MutationSetChainArgs, { vera, actor }: Ctx) =>
     repo.setChain(vera.database.db, a.name, a.children, actor, a.doc ?? undefined),
-  tagDatasets: (_: unknown, a: { collection: string; datasetIds: string[] }, { vera, actor }: Ctx) =>
+  tagDatasets: (_: unknown, a: MutationTagDatasetsArgs, { vera, actor }: Ctx) =>
     repo.tagDatasets(vera.database.db, a.collection, a.datasetIds, actor),
-  untagDatasets: (_: unknown, a: { collection: string; datasetIds: string[] }, { vera, actor }: Ctx) =>
+  untagDatasets: (_: unknown, a: MutationUntagDatasetsArgs, { vera, actor }: Ctx) =>
     repo.untagDatasets(vera.database.db, a.collection, a.datasetIds, actor),
   certifyDatasets: (
     _: unknown,
-    a: { collection: string; datasetIds: string[]; validFrom?: Date | null; validTo?: Date | null },
+    a: MutationCertifyDatasetsArgs,
     { vera, actor }: Ctx,
   ) => repo.certifyDatasets(vera.database.db, a.collection, a.datasetIds, { validFrom: a.validFrom, validTo: a.validTo }, actor),
-  insertDimensionRecords: (_: unknown, a: { dimension: string; records: unknown[]; skipExisting?: boolean | null }, { vera, actor }: Ctx) => {
+  insertDimensionRecords: (_: unknown, a: MutationInsertDimensionRecordsArgs, { vera, actor }: Ctx) => {
     requireRole(actor, 'operator', 'inserting dimension records');
     return repo.insertDimensionRecords(vera.database.db, a.dimension, a.records, { skipExisting: a.skipExisting ?? false });
   },

@@ -4,6 +4,7 @@ import type { BindValue, DatasetRef } from '../../repo/index.ts';
 import * as runs from '../../runs/index.ts';
 import type { RunInfo, QuantumInfo } from '../../runs/index.ts';
 import type { GraphQLContext } from '../context.ts';
+import type { MutationRerunArgs, MutationResumeRunArgs, MutationSubmitRunArgs, QueryProvenanceArgs, QueryQuantumArgs, QueryRunArgs, QueryRunsArgs, RunQuantaArgs } from '../generated/resolvers.ts';
 import { listLimit } from '../limits.ts';
 
 type Ctx = GraphQLContext;
@@ -17,30 +18,18 @@ function overridesOf(config: unknown): ConfigOverrides | undefined {
 }
 
 export const runQueries = {
-  run: (_: unknown, a: { name: string }, { vera }: Ctx) => runs.findRun(vera.database.db, a.name),
-  runs: (_: unknown, a: { owner?: string | null; status?: string | null; limit?: number | null }, { vera }: Ctx) =>
+  run: (_: unknown, a: QueryRunArgs, { vera }: Ctx) => runs.findRun(vera.database.db, a.name),
+  runs: (_: unknown, a: QueryRunsArgs, { vera }: Ctx) =>
     runs.listRuns(vera.database.db, { owner: a.owner ?? undefined, status: a.status ?? undefined, limit: listLimit('Query.runs', a.limit) }),
-  quantum: (_: unknown, a: { id: string }, { vera }: Ctx) => runs.getQuanta(vera.database.db, [a.id]).then((q) => q[0] ?? null),
-  provenance: async (_: unknown, a: { datasetId: string }, { vera }: Ctx) =>
+  quantum: (_: unknown, a: QueryQuantumArgs, { vera }: Ctx) => runs.getQuanta(vera.database.db, [a.id]).then((q) => q[0] ?? null),
+  provenance: async (_: unknown, a: QueryProvenanceArgs, { vera }: Ctx) =>
     (await runs.provenanceChain(vera.database.db, a.datasetId)).map((s) => ({ dataset: s.dataset, stored: s.dataset.stored, quantum: s.quantum ?? null, inputIds: s.inputs })),
 };
 
 export const runMutations = {
   submitRun: (
     _: unknown,
-    a: {
-      pipelineFile: string;
-      pipelineYaml?: string | null;
-      inputs: string[];
-      output: string;
-      where?: string | null;
-      bind?: unknown;
-      config?: unknown;
-      purpose?: runs.RunPurpose | null;
-      saveIntermediates?: boolean | null;
-      seed?: number | null;
-      expiresAt?: Date | null;
-    },
+    a: MutationSubmitRunArgs,
     { vera, actor }: Ctx,
   ) =>
     runs
@@ -62,14 +51,14 @@ export const runMutations = {
         actor,
       )
       .then((r) => ({ run: r.run, skipped: r.skipped.length })),
-  resumeRun: (_: unknown, a: { name: string }, { vera, actor }: Ctx) => runs.resumeRun(vera, a.name, actor),
-  rerun: (_: unknown, a: { datasetId: string; output: string; saveIntermediates?: boolean | null; config?: unknown }, { vera, actor }: Ctx) =>
+  resumeRun: (_: unknown, a: MutationResumeRunArgs, { vera, actor }: Ctx) => runs.resumeRun(vera, a.name, actor),
+  rerun: (_: unknown, a: MutationRerunArgs, { vera, actor }: Ctx) =>
     runs.submitRerun(vera, { datasetId: a.datasetId, output: a.output, saveIntermediates: a.saveIntermediates ?? false, configOverrides: overridesOf(a.config) }, actor),
 };
 
 export const runTypes = {
   Run: {
-    quanta: (r: RunInfo & { collectionId: number }, a: { status?: string | null; task?: string | null; limit?: number | null }, { loaders }: Ctx) =>
+    quanta: (r: RunInfo & { collectionId: number }, a: RunQuantaArgs, { loaders }: Ctx) =>
       loaders.quantaOfRun.load({ runCollectionId: r.collectionId, status: a.status ?? undefined, taskLabel: a.task ?? undefined, limit: listLimit('Run.quanta', a.limit) }),
     taskTimings: (r: RunInfo) => Object.entries(r.taskTimings).map(([taskLabel, t]) => ({ taskLabel, ...t })),
   },

@@ -6,6 +6,7 @@ import { detectionConfigOf, importDetectionConfigs, setDetectionConfig } from '.
 import { requireRole } from '../../auth/roles.ts';
 import { collectionNames } from '../../runs/queries.ts';
 import type { GraphQLContext } from '../context.ts';
+import type { MutationImportDetectionConfigsArgs, MutationSetDetectionConfigArgs, MutationSetRegressionStatusArgs, QueryCompareRefsArgs, QueryCompareRunsArgs, QueryDetectionConfigArgs, QueryRegressionArgs, QueryRegressionsArgs } from '../generated/resolvers.ts';
 
 type Ctx = GraphQLContext;
 type SeriesArgs = { metric: string; dataset: string; branch: string; dataId?: Record<string, string | number> | null; repo?: string | null };
@@ -36,13 +37,13 @@ export const seriesQueries = {
     );
     return cps.map((c) => ({ ...c, commit: s.points[c.index]!.commit, lastGoodCommit: c.index > 0 ? s.points[c.index - 1]!.commit : null }));
   },
-  regressions: async (_: unknown, a: { status?: string | null; metric?: string | null }, { vera }: Ctx) =>
+  regressions: async (_: unknown, a: QueryRegressionsArgs, { vera }: Ctx) =>
     (await listRegressions(vera.database.db, { status: a.status ?? undefined, metric: a.metric ?? undefined })).map(regressionOut),
-  regression: async (_: unknown, a: { id: number }, { vera }: Ctx) => regressionOut(await getRegression(vera.database.db, a.id)),
-  compareRuns: (_: unknown, a: { base: string; head: string }, { vera }: Ctx) => compareRuns(vera.database.db, a.base, a.head),
-  compareRefs: (_: unknown, a: { dataset: string; head: string; base?: string | null; repo?: string | null }, { vera }: Ctx) =>
+  regression: async (_: unknown, a: QueryRegressionArgs, { vera }: Ctx) => regressionOut(await getRegression(vera.database.db, a.id)),
+  compareRuns: (_: unknown, a: QueryCompareRunsArgs, { vera }: Ctx) => compareRuns(vera.database.db, a.base, a.head),
+  compareRefs: (_: unknown, a: QueryCompareRefsArgs, { vera }: Ctx) =>
     compareRefs(vera.database.db, { dataset: a.dataset, head: a.head, base: a.base ?? 'master', repo: a.repo ?? undefined }),
-  detectionConfig: async (_: unknown, a: { metric: string }, { vera }: Ctx) => (await detectionConfigOf(vera.database.db, a.metric)).config,
+  detectionConfig: async (_: unknown, a: QueryDetectionConfigArgs, { vera }: Ctx) => (await detectionConfigOf(vera.database.db, a.metric)).config,
 };
 
 export const seriesMutations = {
@@ -50,13 +51,13 @@ export const seriesMutations = {
     requireRole(actor, 'developer', 'scanning series');
     return (await scanSeries(vera.database.db, seriesQuery(a))).regressions.map(regressionOut);
   },
-  setRegressionStatus: async (_: unknown, a: { id: number; status: string; note?: string | null }, { vera, actor }: Ctx) =>
+  setRegressionStatus: async (_: unknown, a: MutationSetRegressionStatusArgs, { vera, actor }: Ctx) =>
     regressionOut(await setRegressionStatus(vera.database.db, a.id, a.status, a.note ?? undefined, actor)),
-  importDetectionConfigs: (_: unknown, a: { yaml: string; file?: string | null }, { vera, actor }: Ctx) => {
+  importDetectionConfigs: (_: unknown, a: MutationImportDetectionConfigsArgs, { vera, actor }: Ctx) => {
     requireRole(actor, 'developer', 'configuring detection');
     return importDetectionConfigs(vera.database.db, a.yaml, a.file ?? 'detection config');
   },
-  setDetectionConfig: (_: unknown, a: { metric: string; config: unknown }, { vera, actor }: Ctx) => {
+  setDetectionConfig: (_: unknown, a: MutationSetDetectionConfigArgs, { vera, actor }: Ctx) => {
     requireRole(actor, 'developer', 'configuring detection');
     return setDetectionConfig(vera.database.db, a.metric, a.config);
   },

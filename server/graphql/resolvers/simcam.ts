@@ -2,13 +2,15 @@ import type { Band } from '../../../pipelines/simcam/index.ts';
 import { VeraError } from '../../errors.ts';
 import { generateSimCam } from '../../simcam/generate.ts';
 import type { GraphQLContext } from '../context.ts';
+import type { MutationGenerateSimCamArgs, RequireFields } from '../generated/resolvers.ts';
 
 const BANDS = new Set(['g', 'r', 'i']);
 
 export const simcamMutations = {
   generateSimCam: (
     _: unknown,
-    a: { visits: number; bands: string[]; seed: number; detectorGrid?: number[] | null; detectorSizePx?: number | null },
+    // visits, bands and seed have defaults in the schema, so they are always given.
+    a: RequireFields<MutationGenerateSimCamArgs, 'visits' | 'bands' | 'seed'>,
     { vera, actor }: GraphQLContext,
   ) => {
     const bad = a.bands.find((b) => !BANDS.has(b));

@@ -1,7 +1,7 @@
 /**
  * How a run taken over from a dead executor is marked failed (VERA_ORPHANED_RUNS=fail). Followers
  * (the CLI, the GitHub Action) recognise it by this wording, so it lives in a module that imports
- * nothing and that the Action's bundle can include.
+ * nothing and that the Action's bundle can include (contracts/: shared by the server and its clients).
  */
 export const ORPHANED_RUN_REASON = 'the server executing it stopped';
 

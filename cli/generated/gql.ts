@@ -1,0 +1,224 @@
+/* eslint-disable */
+import * as types from './graphql.ts';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }": typeof types.CollectionsDocument,
+    "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }\n  }\n": typeof types.ComparisonFieldsFragmentDoc,
+    "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n": typeof types.CompareRunsDocument,
+    "\n  query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {\n    compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) { ...ComparisonFields }\n  }\n": typeof types.CompareRefsDocument,
+    "query Dashboards { dashboards { slug title owner builtin updatedAt } }": typeof types.DashboardsDocument,
+    "query Dashboard($s: String!) { dashboard(slug: $s) { definition } }": typeof types.DashboardDocument,
+    "mutation SaveDashboard($d: JSON!) { saveDashboard(definition: $d) { slug title } }": typeof types.SaveDashboardDocument,
+    "mutation DeleteDashboard($s: String!) { deleteDashboard(slug: $s) { slug restored } }": typeof types.DeleteDashboardDocument,
+    "query DatasetTypes { datasetTypes { name dimensions requiredDimensions storageClass isCalibration } }": typeof types.DatasetTypesDocument,
+    "query Datasets($datasetType: String!, $collections: [String!]!, $where: String, $bind: JSON, $time: DateTime, $findFirst: Boolean, $limit: Int) {\n              datasets(datasetType: $datasetType, collections: $collections, where: $where, bind: $bind, time: $time, findFirst: $findFirst, limit: $limit) {\n                id run dataId path sizeBytes validFrom validTo\n              }\n            }": typeof types.DatasetsDocument,
+    "mutation ImportMetrics($files: [MetricsFileInput!]!) { importMetrics(files: $files) { metrics specifications problems } }": typeof types.ImportMetricsDocument,
+    "mutation ImportDetectionConfigs($yaml: String!, $file: String) { importDetectionConfigs(yaml: $yaml, file: $file) }": typeof types.ImportDetectionConfigsDocument,
+    "query Metrics($p: String) { metrics(package: $p) { name unit description } }": typeof types.MetricsDocument,
+    "mutation PostJob($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) { postJob(job: $job, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo, importDefinitions: $defs) { jobId ingested } }": typeof types.PostJobDocument,
+    "query Provenance($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }": typeof types.ProvenanceDocument,
+    "mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }": typeof types.AddRepoDocument,
+    "query Repos { repos { name url githubFullName defaultBranch fetchedAt } }": typeof types.ReposDocument,
+    "mutation FetchRepo($name: String!) { fetchRepo(name: $name) { name } }": typeof types.FetchRepoDocument,
+    "query Builds($repo: String, $status: BuildStatus) { builds(repo: $repo, status: $status) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }": typeof types.BuildsDocument,
+    "mutation RequestBuild($repo: String!, $commit: String!, $ref: String!, $pipeline: String, $dataset: String) { requestBuild(repo: $repo, commit: $commit, ref: $ref, pipeline: $pipeline, dataset: $dataset) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }": typeof types.RequestBuildDocument,
+    "query Build($id: Int!) { build(id: $id) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }": typeof types.BuildDocument,
+    "\n  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {\n    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed) {\n      run { name progress { total } } skipped\n    }\n  }\n": typeof types.SubmitRunDocument,
+    "\n  mutation ResumeRun($name: String!) { resumeRun(name: $name) { name } }\n": typeof types.ResumeRunDocument,
+    "\n  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }\n": typeof types.RerunDocument,
+    "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }": typeof types.GenerateSimCamDocument,
+    "query Tokens($u: String, $a: Boolean) { tokens(user: $u, all: $a) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": typeof types.TokensDocument,
+    "mutation CreateToken($n: String!, $u: String, $e: DateTime) { createToken(name: $n, user: $u, expiresAt: $e) { token id user expiresAt } }": typeof types.CreateTokenDocument,
+    "mutation RevokeToken($id: Int!) { revokeToken(id: $id) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": typeof types.RevokeTokenDocument,
+    "mutation DisableUser($n: String!) { disableUser(name: $n) { name } }": typeof types.DisableUserDocument,
+    "mutation EnableUser($n: String!) { enableUser(name: $n) { name } }": typeof types.EnableUserDocument,
+    "query Users { users { name role createdAt disabledAt } }": typeof types.UsersDocument,
+    "mutation CreateUser($n: String!, $r: Role!) { createUser(name: $n, role: $r) { name } }": typeof types.CreateUserDocument,
+    "\n  query RunState($name: String!) { run(name: $name) { name status error heartbeatAt progress { total pending running succeeded failed blocked } } }\n": typeof types.RunStateDocument,
+};
+const documents: Documents = {
+    "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }": types.CollectionsDocument,
+    "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }\n  }\n": types.ComparisonFieldsFragmentDoc,
+    "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n": types.CompareRunsDocument,
+    "\n  query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {\n    compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) { ...ComparisonFields }\n  }\n": types.CompareRefsDocument,
+    "query Dashboards { dashboards { slug title owner builtin updatedAt } }": types.DashboardsDocument,
+    "query Dashboard($s: String!) { dashboard(slug: $s) { definition } }": types.DashboardDocument,
+    "mutation SaveDashboard($d: JSON!) { saveDashboard(definition: $d) { slug title } }": types.SaveDashboardDocument,
+    "mutation DeleteDashboard($s: String!) { deleteDashboard(slug: $s) { slug restored } }": types.DeleteDashboardDocument,
+    "query DatasetTypes { datasetTypes { name dimensions requiredDimensions storageClass isCalibration } }": types.DatasetTypesDocument,
+    "query Datasets($datasetType: String!, $collections: [String!]!, $where: String, $bind: JSON, $time: DateTime, $findFirst: Boolean, $limit: Int) {\n              datasets(datasetType: $datasetType, collections: $collections, where: $where, bind: $bind, time: $time, findFirst: $findFirst, limit: $limit) {\n                id run dataId path sizeBytes validFrom validTo\n              }\n            }": types.DatasetsDocument,
+    "mutation ImportMetrics($files: [MetricsFileInput!]!) { importMetrics(files: $files) { metrics specifications problems } }": types.ImportMetricsDocument,
+    "mutation ImportDetectionConfigs($yaml: String!, $file: String) { importDetectionConfigs(yaml: $yaml, file: $file) }": types.ImportDetectionConfigsDocument,
+    "query Metrics($p: String) { metrics(package: $p) { name unit description } }": types.MetricsDocument,
+    "mutation PostJob($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) { postJob(job: $job, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo, importDefinitions: $defs) { jobId ingested } }": types.PostJobDocument,
+    "query Provenance($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }": types.ProvenanceDocument,
+    "mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }": types.AddRepoDocument,
+    "query Repos { repos { name url githubFullName defaultBranch fetchedAt } }": types.ReposDocument,
+    "mutation FetchRepo($name: String!) { fetchRepo(name: $name) { name } }": types.FetchRepoDocument,
+    "query Builds($repo: String, $status: BuildStatus) { builds(repo: $repo, status: $status) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }": types.BuildsDocument,
+    "mutation RequestBuild($repo: String!, $commit: String!, $ref: String!, $pipeline: String, $dataset: String) { requestBuild(repo: $repo, commit: $commit, ref: $ref, pipeline: $pipeline, dataset: $dataset) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }": types.RequestBuildDocument,
+    "query Build($id: Int!) { build(id: $id) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }": types.BuildDocument,
+    "\n  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {\n    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed) {\n      run { name progress { total } } skipped\n    }\n  }\n": types.SubmitRunDocument,
+    "\n  mutation ResumeRun($name: String!) { resumeRun(name: $name) { name } }\n": types.ResumeRunDocument,
+    "\n  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }\n": types.RerunDocument,
+    "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }": types.GenerateSimCamDocument,
+    "query Tokens($u: String, $a: Boolean) { tokens(user: $u, all: $a) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": types.TokensDocument,
+    "mutation CreateToken($n: String!, $u: String, $e: DateTime) { createToken(name: $n, user: $u, expiresAt: $e) { token id user expiresAt } }": types.CreateTokenDocument,
+    "mutation RevokeToken($id: Int!) { revokeToken(id: $id) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": types.RevokeTokenDocument,
+    "mutation DisableUser($n: String!) { disableUser(name: $n) { name } }": types.DisableUserDocument,
+    "mutation EnableUser($n: String!) { enableUser(name: $n) { name } }": types.EnableUserDocument,
+    "query Users { users { name role createdAt disabledAt } }": types.UsersDocument,
+    "mutation CreateUser($n: String!, $r: Role!) { createUser(name: $n, role: $r) { name } }": types.CreateUserDocument,
+    "\n  query RunState($name: String!) { run(name: $name) { name status error heartbeatAt progress { total pending running succeeded failed blocked } } }\n": types.RunStateDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }"): typeof import('./graphql.ts').CollectionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }\n  }\n"): typeof import('./graphql.ts').ComparisonFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n"): typeof import('./graphql.ts').CompareRunsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {\n    compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) { ...ComparisonFields }\n  }\n"): typeof import('./graphql.ts').CompareRefsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Dashboards { dashboards { slug title owner builtin updatedAt } }"): typeof import('./graphql.ts').DashboardsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Dashboard($s: String!) { dashboard(slug: $s) { definition } }"): typeof import('./graphql.ts').DashboardDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SaveDashboard($d: JSON!) { saveDashboard(definition: $d) { slug title } }"): typeof import('./graphql.ts').SaveDashboardDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteDashboard($s: String!) { deleteDashboard(slug: $s) { slug restored } }"): typeof import('./graphql.ts').DeleteDashboardDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DatasetTypes { datasetTypes { name dimensions requiredDimensions storageClass isCalibration } }"): typeof import('./graphql.ts').DatasetTypesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Datasets($datasetType: String!, $collections: [String!]!, $where: String, $bind: JSON, $time: DateTime, $findFirst: Boolean, $limit: Int) {\n              datasets(datasetType: $datasetType, collections: $collections, where: $where, bind: $bind, time: $time, findFirst: $findFirst, limit: $limit) {\n                id run dataId path sizeBytes validFrom validTo\n              }\n            }"): typeof import('./graphql.ts').DatasetsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ImportMetrics($files: [MetricsFileInput!]!) { importMetrics(files: $files) { metrics specifications problems } }"): typeof import('./graphql.ts').ImportMetricsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ImportDetectionConfigs($yaml: String!, $file: String) { importDetectionConfigs(yaml: $yaml, file: $file) }"): typeof import('./graphql.ts').ImportDetectionConfigsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Metrics($p: String) { metrics(package: $p) { name unit description } }"): typeof import('./graphql.ts').MetricsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PostJob($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) { postJob(job: $job, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo, importDefinitions: $defs) { jobId ingested } }"): typeof import('./graphql.ts').PostJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Provenance($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }"): typeof import('./graphql.ts').ProvenanceDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }"): typeof import('./graphql.ts').AddRepoDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Repos { repos { name url githubFullName defaultBranch fetchedAt } }"): typeof import('./graphql.ts').ReposDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation FetchRepo($name: String!) { fetchRepo(name: $name) { name } }"): typeof import('./graphql.ts').FetchRepoDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Builds($repo: String, $status: BuildStatus) { builds(repo: $repo, status: $status) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }"): typeof import('./graphql.ts').BuildsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RequestBuild($repo: String!, $commit: String!, $ref: String!, $pipeline: String, $dataset: String) { requestBuild(repo: $repo, commit: $commit, ref: $ref, pipeline: $pipeline, dataset: $dataset) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }"): typeof import('./graphql.ts').RequestBuildDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Build($id: Int!) { build(id: $id) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }"): typeof import('./graphql.ts').BuildDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {\n    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed) {\n      run { name progress { total } } skipped\n    }\n  }\n"): typeof import('./graphql.ts').SubmitRunDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeRun($name: String!) { resumeRun(name: $name) { name } }\n"): typeof import('./graphql.ts').ResumeRunDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }\n"): typeof import('./graphql.ts').RerunDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }"): typeof import('./graphql.ts').GenerateSimCamDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Tokens($u: String, $a: Boolean) { tokens(user: $u, all: $a) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }"): typeof import('./graphql.ts').TokensDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CreateToken($n: String!, $u: String, $e: DateTime) { createToken(name: $n, user: $u, expiresAt: $e) { token id user expiresAt } }"): typeof import('./graphql.ts').CreateTokenDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RevokeToken($id: Int!) { revokeToken(id: $id) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }"): typeof import('./graphql.ts').RevokeTokenDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DisableUser($n: String!) { disableUser(name: $n) { name } }"): typeof import('./graphql.ts').DisableUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation EnableUser($n: String!) { enableUser(name: $n) { name } }"): typeof import('./graphql.ts').EnableUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Users { users { name role createdAt disabledAt } }"): typeof import('./graphql.ts').UsersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CreateUser($n: String!, $r: Role!) { createUser(name: $n, role: $r) { name } }"): typeof import('./graphql.ts').CreateUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RunState($name: String!) { run(name: $name) { name status error heartbeatAt progress { total pending running succeeded failed blocked } } }\n"): typeof import('./graphql.ts').RunStateDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

@@ -1,0 +1,811 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type BuildStatus =
+  | 'error'
+  | 'failed'
+  | 'queued'
+  | 'running'
+  | 'succeeded';
+
+export type CollectionType =
+  | 'CALIBRATION'
+  | 'CHAINED'
+  | 'RUN'
+  | 'TAGGED';
+
+/** A metric's head against its base: worse, better, no significant change, or too little data (missing: one side has none). */
+export type ComparisonStatus =
+  | 'improvement'
+  | 'insufficient'
+  | 'missing'
+  | 'regression'
+  | 'unchanged';
+
+/** One file of a metrics package, by its path inside the package (relative, no ..). */
+export type MetricsFileInput = {
+  path: string;
+  text: string;
+};
+
+export type QuantumStatus =
+  | 'blocked'
+  | 'failed'
+  | 'pending'
+  | 'running'
+  | 'succeeded';
+
+export type Role =
+  | 'admin'
+  | 'developer'
+  | 'operator'
+  | 'viewer';
+
+export type RunPurpose =
+  | 'ci'
+  | 'developer'
+  | 'operator'
+  | 'replay';
+
+export type RunStatus =
+  | 'cancelled'
+  | 'failed'
+  | 'partial'
+  | 'pending'
+  | 'running'
+  | 'succeeded';
+
+export type CollectionsQueryVariables = Exact<{
+  pattern?: string | null | undefined;
+  types?: Array<CollectionType> | CollectionType | null | undefined;
+}>;
+
+
+export type CollectionsQuery = { collections: Array<{ name: string, type: CollectionType, owner: string, children: Array<string>, datasetCount: number, doc: string }> };
+
+export type ComparisonFieldsFragment = { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null }> }> };
+
+export type CompareRunsQueryVariables = Exact<{
+  base: string;
+  head: string;
+}>;
+
+
+export type CompareRunsQuery = { compare: { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null }> }> } };
+
+export type CompareRefsQueryVariables = Exact<{
+  dataset: string;
+  head: string;
+  base?: string | null | undefined;
+  repo?: string | null | undefined;
+}>;
+
+
+export type CompareRefsQuery = { compare: { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null }> }> } };
+
+export type DashboardsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardsQuery = { dashboards: Array<{ slug: string, title: string, owner: string | null, builtin: boolean, updatedAt: string }> };
+
+export type DashboardQueryVariables = Exact<{
+  s: string;
+}>;
+
+
+export type DashboardQuery = { dashboard: { definition: Record<string, unknown> } | null };
+
+export type SaveDashboardMutationVariables = Exact<{
+  d: unknown;
+}>;
+
+
+export type SaveDashboardMutation = { saveDashboard: { slug: string, title: string } };
+
+export type DeleteDashboardMutationVariables = Exact<{
+  s: string;
+}>;
+
+
+export type DeleteDashboardMutation = { deleteDashboard: { slug: string, restored: boolean } };
+
+export type DatasetTypesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DatasetTypesQuery = { datasetTypes: Array<{ name: string, dimensions: Array<string>, requiredDimensions: Array<string>, storageClass: string, isCalibration: boolean }> };
+
+export type DatasetsQueryVariables = Exact<{
+  datasetType: string;
+  collections: Array<string> | string;
+  where?: string | null | undefined;
+  bind?: unknown;
+  time?: string | null | undefined;
+  findFirst?: boolean | null | undefined;
+  limit?: number | null | undefined;
+}>;
+
+
+export type DatasetsQuery = { datasets: Array<{ id: string, run: string, dataId: Record<string, unknown>, path: string, sizeBytes: number, validFrom: string | null, validTo: string | null }> };
+
+export type ImportMetricsMutationVariables = Exact<{
+  files: Array<MetricsFileInput> | MetricsFileInput;
+}>;
+
+
+export type ImportMetricsMutation = { importMetrics: { metrics: number, specifications: number, problems: Array<string> } };
+
+export type ImportDetectionConfigsMutationVariables = Exact<{
+  yaml: string;
+  file?: string | null | undefined;
+}>;
+
+
+export type ImportDetectionConfigsMutation = { importDetectionConfigs: number };
+
+export type MetricsQueryVariables = Exact<{
+  p?: string | null | undefined;
+}>;
+
+
+export type MetricsQuery = { metrics: Array<{ name: string, unit: string, description: string }> };
+
+export type PostJobMutationVariables = Exact<{
+  job: string;
+  dataset: string;
+  commit?: string | null | undefined;
+  branch?: string | null | undefined;
+  repo?: string | null | undefined;
+  defs?: boolean | null | undefined;
+}>;
+
+
+export type PostJobMutation = { postJob: { jobId: string, ingested: number } };
+
+export type ProvenanceQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ProvenanceQuery = { provenance: Array<{ stored: boolean, inputIds: Array<string>, dataset: { id: string, datasetType: string, run: string, dataId: Record<string, unknown> }, quantum: { id: string, taskLabel: string, configHash: string | null, status: QuantumStatus, software: { commit: string | null, dirty: boolean } | null } | null }> };
+
+export type AddRepoMutationVariables = Exact<{
+  url: string;
+  name?: string | null | undefined;
+  gh?: string | null | undefined;
+}>;
+
+
+export type AddRepoMutation = { addRepo: { name: string, url: string, githubFullName: string | null, defaultBranch: string, fetchedAt: string | null } };
+
+export type ReposQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReposQuery = { repos: Array<{ name: string, url: string, githubFullName: string | null, defaultBranch: string, fetchedAt: string | null }> };
+
+export type FetchRepoMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type FetchRepoMutation = { fetchRepo: { name: string } };
+
+export type BuildsQueryVariables = Exact<{
+  repo?: string | null | undefined;
+  status?: BuildStatus | null | undefined;
+}>;
+
+
+export type BuildsQuery = { builds: Array<{ id: number, repo: string, commit: string, ref: string, event: string, status: BuildStatus, regressions: number | null, summaryMarkdown: string | null, runs: Array<{ name: string, status: RunStatus }> }> };
+
+export type RequestBuildMutationVariables = Exact<{
+  repo: string;
+  commit: string;
+  ref: string;
+  pipeline?: string | null | undefined;
+  dataset?: string | null | undefined;
+}>;
+
+
+export type RequestBuildMutation = { requestBuild: { id: number, repo: string, commit: string, ref: string, event: string, status: BuildStatus, regressions: number | null, summaryMarkdown: string | null, runs: Array<{ name: string, status: RunStatus }> } };
+
+export type BuildQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type BuildQuery = { build: { id: number, repo: string, commit: string, ref: string, event: string, status: BuildStatus, regressions: number | null, summaryMarkdown: string | null, runs: Array<{ name: string, status: RunStatus }> } | null };
+
+export type SubmitRunMutationVariables = Exact<{
+  pipelineFile: string;
+  pipelineYaml?: string | null | undefined;
+  inputs: Array<string> | string;
+  output: string;
+  where?: string | null | undefined;
+  bind?: unknown;
+  config?: unknown;
+  purpose?: RunPurpose | null | undefined;
+  saveIntermediates?: boolean | null | undefined;
+  seed?: number | null | undefined;
+}>;
+
+
+export type SubmitRunMutation = { submitRun: { skipped: number, run: { name: string, progress: { total: number } } } };
+
+export type ResumeRunMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type ResumeRunMutation = { resumeRun: { name: string } };
+
+export type RerunMutationVariables = Exact<{
+  id: string | number;
+  output: string;
+  s?: boolean | null | undefined;
+  config?: unknown;
+}>;
+
+
+export type RerunMutation = { rerun: { name: string } };
+
+export type GenerateSimCamMutationVariables = Exact<{
+  visits?: number | null | undefined;
+  bands?: Array<string> | string | null | undefined;
+  seed?: number | null | undefined;
+  grid?: Array<number> | number | null | undefined;
+  size?: number | null | undefined;
+}>;
+
+
+export type GenerateSimCamMutation = { generateSimCam: { visits: number, detectors: number, raws: number, collections: Array<string> } };
+
+export type TokensQueryVariables = Exact<{
+  u?: string | null | undefined;
+  a?: boolean | null | undefined;
+}>;
+
+
+export type TokensQuery = { tokens: Array<{ id: number, user: string, name: string, prefix: string, createdAt: string, lastUsedAt: string | null, expiresAt: string | null, revokedAt: string | null }> };
+
+export type CreateTokenMutationVariables = Exact<{
+  n: string;
+  u?: string | null | undefined;
+  e?: string | null | undefined;
+}>;
+
+
+export type CreateTokenMutation = { createToken: { token: string, id: number, user: string, expiresAt: string | null } };
+
+export type RevokeTokenMutationVariables = Exact<{
+  id: number;
+}>;
+
+
+export type RevokeTokenMutation = { revokeToken: { id: number, user: string, name: string, prefix: string, createdAt: string, lastUsedAt: string | null, expiresAt: string | null, revokedAt: string | null } };
+
+export type DisableUserMutationVariables = Exact<{
+  n: string;
+}>;
+
+
+export type DisableUserMutation = { disableUser: { name: string } };
+
+export type EnableUserMutationVariables = Exact<{
+  n: string;
+}>;
+
+
+export type EnableUserMutation = { enableUser: { name: string } };
+
+export type UsersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UsersQuery = { users: Array<{ name: string, role: Role, createdAt: string | null, disabledAt: string | null }> };
+
+export type CreateUserMutationVariables = Exact<{
+  n: string;
+  r: Role;
+}>;
+
+
+export type CreateUserMutation = { createUser: { name: string } };
+
+export type RunStateQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type RunStateQuery = { run: { name: string, status: RunStatus, error: string | null, heartbeatAt: string | null, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number } } | null };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const ComparisonFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ComparisonFields on Comparison {
+  base {
+    label
+    commit
+    runs
+  }
+  head {
+    label
+    commit
+    runs
+  }
+  rows {
+    metric
+    unit
+    dataId
+    base
+    head
+    delta
+    relativeDelta
+    pValue
+    significant
+    status
+    specs {
+      spec
+      base
+      head
+    }
+  }
+}
+    `, {"fragmentName":"ComparisonFields"}) as unknown as TypedDocumentString<ComparisonFieldsFragment, unknown>;
+export const CollectionsDocument = new TypedDocumentString(`
+    query Collections($pattern: String, $types: [CollectionType!]) {
+  collections(pattern: $pattern, types: $types) {
+    name
+    type
+    owner
+    children
+    datasetCount
+    doc
+  }
+}
+    `) as unknown as TypedDocumentString<CollectionsQuery, CollectionsQueryVariables>;
+export const CompareRunsDocument = new TypedDocumentString(`
+    query CompareRuns($base: String!, $head: String!) {
+  compare: compareRuns(base: $base, head: $head) {
+    ...ComparisonFields
+  }
+}
+    fragment ComparisonFields on Comparison {
+  base {
+    label
+    commit
+    runs
+  }
+  head {
+    label
+    commit
+    runs
+  }
+  rows {
+    metric
+    unit
+    dataId
+    base
+    head
+    delta
+    relativeDelta
+    pValue
+    significant
+    status
+    specs {
+      spec
+      base
+      head
+    }
+  }
+}`) as unknown as TypedDocumentString<CompareRunsQuery, CompareRunsQueryVariables>;
+export const CompareRefsDocument = new TypedDocumentString(`
+    query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {
+  compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) {
+    ...ComparisonFields
+  }
+}
+    fragment ComparisonFields on Comparison {
+  base {
+    label
+    commit
+    runs
+  }
+  head {
+    label
+    commit
+    runs
+  }
+  rows {
+    metric
+    unit
+    dataId
+    base
+    head
+    delta
+    relativeDelta
+    pValue
+    significant
+    status
+    specs {
+      spec
+      base
+      head
+    }
+  }
+}`) as unknown as TypedDocumentString<CompareRefsQuery, CompareRefsQueryVariables>;
+export const DashboardsDocument = new TypedDocumentString(`
+    query Dashboards {
+  dashboards {
+    slug
+    title
+    owner
+    builtin
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardsQuery, DashboardsQueryVariables>;
+export const DashboardDocument = new TypedDocumentString(`
+    query Dashboard($s: String!) {
+  dashboard(slug: $s) {
+    definition
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardQuery, DashboardQueryVariables>;
+export const SaveDashboardDocument = new TypedDocumentString(`
+    mutation SaveDashboard($d: JSON!) {
+  saveDashboard(definition: $d) {
+    slug
+    title
+  }
+}
+    `) as unknown as TypedDocumentString<SaveDashboardMutation, SaveDashboardMutationVariables>;
+export const DeleteDashboardDocument = new TypedDocumentString(`
+    mutation DeleteDashboard($s: String!) {
+  deleteDashboard(slug: $s) {
+    slug
+    restored
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteDashboardMutation, DeleteDashboardMutationVariables>;
+export const DatasetTypesDocument = new TypedDocumentString(`
+    query DatasetTypes {
+  datasetTypes {
+    name
+    dimensions
+    requiredDimensions
+    storageClass
+    isCalibration
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetTypesQuery, DatasetTypesQueryVariables>;
+export const DatasetsDocument = new TypedDocumentString(`
+    query Datasets($datasetType: String!, $collections: [String!]!, $where: String, $bind: JSON, $time: DateTime, $findFirst: Boolean, $limit: Int) {
+  datasets(
+    datasetType: $datasetType
+    collections: $collections
+    where: $where
+    bind: $bind
+    time: $time
+    findFirst: $findFirst
+    limit: $limit
+  ) {
+    id
+    run
+    dataId
+    path
+    sizeBytes
+    validFrom
+    validTo
+  }
+}
+    `) as unknown as TypedDocumentString<DatasetsQuery, DatasetsQueryVariables>;
+export const ImportMetricsDocument = new TypedDocumentString(`
+    mutation ImportMetrics($files: [MetricsFileInput!]!) {
+  importMetrics(files: $files) {
+    metrics
+    specifications
+    problems
+  }
+}
+    `) as unknown as TypedDocumentString<ImportMetricsMutation, ImportMetricsMutationVariables>;
+export const ImportDetectionConfigsDocument = new TypedDocumentString(`
+    mutation ImportDetectionConfigs($yaml: String!, $file: String) {
+  importDetectionConfigs(yaml: $yaml, file: $file)
+}
+    `) as unknown as TypedDocumentString<ImportDetectionConfigsMutation, ImportDetectionConfigsMutationVariables>;
+export const MetricsDocument = new TypedDocumentString(`
+    query Metrics($p: String) {
+  metrics(package: $p) {
+    name
+    unit
+    description
+  }
+}
+    `) as unknown as TypedDocumentString<MetricsQuery, MetricsQueryVariables>;
+export const PostJobDocument = new TypedDocumentString(`
+    mutation PostJob($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) {
+  postJob(
+    job: $job
+    dataset: $dataset
+    commit: $commit
+    branch: $branch
+    repo: $repo
+    importDefinitions: $defs
+  ) {
+    jobId
+    ingested
+  }
+}
+    `) as unknown as TypedDocumentString<PostJobMutation, PostJobMutationVariables>;
+export const ProvenanceDocument = new TypedDocumentString(`
+    query Provenance($id: ID!) {
+  provenance(datasetId: $id) {
+    stored
+    inputIds
+    dataset {
+      id
+      datasetType
+      run
+      dataId
+    }
+    quantum {
+      id
+      taskLabel
+      configHash
+      status
+      software {
+        commit
+        dirty
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ProvenanceQuery, ProvenanceQueryVariables>;
+export const AddRepoDocument = new TypedDocumentString(`
+    mutation AddRepo($url: String!, $name: String, $gh: String) {
+  addRepo(url: $url, name: $name, githubFullName: $gh) {
+    name
+    url
+    githubFullName
+    defaultBranch
+    fetchedAt
+  }
+}
+    `) as unknown as TypedDocumentString<AddRepoMutation, AddRepoMutationVariables>;
+export const ReposDocument = new TypedDocumentString(`
+    query Repos {
+  repos {
+    name
+    url
+    githubFullName
+    defaultBranch
+    fetchedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ReposQuery, ReposQueryVariables>;
+export const FetchRepoDocument = new TypedDocumentString(`
+    mutation FetchRepo($name: String!) {
+  fetchRepo(name: $name) {
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<FetchRepoMutation, FetchRepoMutationVariables>;
+export const BuildsDocument = new TypedDocumentString(`
+    query Builds($repo: String, $status: BuildStatus) {
+  builds(repo: $repo, status: $status) {
+    id
+    repo
+    commit
+    ref
+    event
+    status
+    regressions
+    summaryMarkdown
+    runs {
+      name
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<BuildsQuery, BuildsQueryVariables>;
+export const RequestBuildDocument = new TypedDocumentString(`
+    mutation RequestBuild($repo: String!, $commit: String!, $ref: String!, $pipeline: String, $dataset: String) {
+  requestBuild(
+    repo: $repo
+    commit: $commit
+    ref: $ref
+    pipeline: $pipeline
+    dataset: $dataset
+  ) {
+    id
+    repo
+    commit
+    ref
+    event
+    status
+    regressions
+    summaryMarkdown
+    runs {
+      name
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RequestBuildMutation, RequestBuildMutationVariables>;
+export const BuildDocument = new TypedDocumentString(`
+    query Build($id: Int!) {
+  build(id: $id) {
+    id
+    repo
+    commit
+    ref
+    event
+    status
+    regressions
+    summaryMarkdown
+    runs {
+      name
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<BuildQuery, BuildQueryVariables>;
+export const SubmitRunDocument = new TypedDocumentString(`
+    mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {
+  submitRun(
+    pipelineFile: $pipelineFile
+    pipelineYaml: $pipelineYaml
+    inputs: $inputs
+    output: $output
+    where: $where
+    bind: $bind
+    config: $config
+    purpose: $purpose
+    saveIntermediates: $saveIntermediates
+    seed: $seed
+  ) {
+    run {
+      name
+      progress {
+        total
+      }
+    }
+    skipped
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitRunMutation, SubmitRunMutationVariables>;
+export const ResumeRunDocument = new TypedDocumentString(`
+    mutation ResumeRun($name: String!) {
+  resumeRun(name: $name) {
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<ResumeRunMutation, ResumeRunMutationVariables>;
+export const RerunDocument = new TypedDocumentString(`
+    mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) {
+  rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) {
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<RerunMutation, RerunMutationVariables>;
+export const GenerateSimCamDocument = new TypedDocumentString(`
+    mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {
+  generateSimCam(
+    visits: $visits
+    bands: $bands
+    seed: $seed
+    detectorGrid: $grid
+    detectorSizePx: $size
+  ) {
+    visits
+    detectors
+    raws
+    collections
+  }
+}
+    `) as unknown as TypedDocumentString<GenerateSimCamMutation, GenerateSimCamMutationVariables>;
+export const TokensDocument = new TypedDocumentString(`
+    query Tokens($u: String, $a: Boolean) {
+  tokens(user: $u, all: $a) {
+    id
+    user
+    name
+    prefix
+    createdAt
+    lastUsedAt
+    expiresAt
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<TokensQuery, TokensQueryVariables>;
+export const CreateTokenDocument = new TypedDocumentString(`
+    mutation CreateToken($n: String!, $u: String, $e: DateTime) {
+  createToken(name: $n, user: $u, expiresAt: $e) {
+    token
+    id
+    user
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<CreateTokenMutation, CreateTokenMutationVariables>;
+export const RevokeTokenDocument = new TypedDocumentString(`
+    mutation RevokeToken($id: Int!) {
+  revokeToken(id: $id) {
+    id
+    user
+    name
+    prefix
+    createdAt
+    lastUsedAt
+    expiresAt
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeTokenMutation, RevokeTokenMutationVariables>;
+export const DisableUserDocument = new TypedDocumentString(`
+    mutation DisableUser($n: String!) {
+  disableUser(name: $n) {
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<DisableUserMutation, DisableUserMutationVariables>;
+export const EnableUserDocument = new TypedDocumentString(`
+    mutation EnableUser($n: String!) {
+  enableUser(name: $n) {
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<EnableUserMutation, EnableUserMutationVariables>;
+export const UsersDocument = new TypedDocumentString(`
+    query Users {
+  users {
+    name
+    role
+    createdAt
+    disabledAt
+  }
+}
+    `) as unknown as TypedDocumentString<UsersQuery, UsersQueryVariables>;
+export const CreateUserDocument = new TypedDocumentString(`
+    mutation CreateUser($n: String!, $r: Role!) {
+  createUser(name: $n, role: $r) {
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<CreateUserMutation, CreateUserMutationVariables>;
+export const RunStateDocument = new TypedDocumentString(`
+    query RunState($name: String!) {
+  run(name: $name) {
+    name
+    status
+    error
+    heartbeatAt
+    progress {
+      total
+      pending
+      running
+      succeeded
+      failed
+      blocked
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunStateQuery, RunStateQueryVariables>;
