@@ -16,6 +16,7 @@ import { createLogger } from '../server/log.ts';
 import { Datastore } from '../server/repo/index.ts';
 import { createRun } from '../server/runs/create.ts';
 import { executeRun } from '../server/runs/execute.ts';
+import { getRun } from '../server/runs/queries.ts';
 import { generateSimCam, SIMCAM } from '../server/simcam/generate.ts';
 import { report, timeMs } from './lib.ts';
 
@@ -50,6 +51,14 @@ try {
     report('runner isr+characterizeImage', `wall time, ${threads} worker${threads > 1 ? 's' : ''}`, wall[threads]! / 1000, 's', `${sim.raws} raws, ${(pixels / 1e6).toFixed(1)} Mpx`);
   }
   report('runner isr+characterizeImage', 'pixels/s per core (1 worker)', pixels / (wall[1]! / 1000), 'px/s');
+  // Worker time per raw against the tasks' own compute, both from the phases each quantum
+  // recorded in the 2-worker run: what reading, decoding and encoding add around the science.
+  const totals = Object.values((await getRun(database.db, 'bench/threads-2')).taskTimings);
+  const sum = (k: 'readMs' | 'decodeMs' | 'computeMs' | 'encodeMs') => totals.reduce((acc, t) => acc + t[k], 0);
+  const computePerRaw = sum('computeMs') / sim.raws;
+  const workerPerRaw = (sum('readMs') + sum('decodeMs') + sum('computeMs') + sum('encodeMs')) / sim.raws;
+  report('runner isr+characterizeImage', 'task compute per raw (2 workers)', computePerRaw, 'ms');
+  report('runner isr+characterizeImage', 'worker time per raw vs compute', workerPerRaw / computePerRaw, 'x', `${workerPerRaw.toFixed(0)} ms per raw; goal <= 1.15`);
   report('runner isr+characterizeImage', 'scaling 1 -> 2 workers', wall[1]! / wall[2]!, 'x', `${os.availableParallelism()} cores; ideal 2`);
 } finally {
   await database.close();

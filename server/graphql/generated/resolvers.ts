@@ -583,6 +583,8 @@ export type Quantum = {
   status: QuantumStatus;
   taskClass?: Maybe<Scalars['String']['output']>;
   taskLabel: Scalars['String']['output'];
+  /** Recorded for quanta executed by Vera; null for imported provenance. */
+  timings?: Maybe<QuantumTimings>;
 };
 
 export type QuantumStatus =
@@ -591,6 +593,21 @@ export type QuantumStatus =
   | 'pending'
   | 'running'
   | 'succeeded';
+
+/**
+ * Where a quantum's time went, in milliseconds: waiting for a worker after being handed to the
+ * executor, reading and decoding its input files, the task's own computation, encoding its outputs,
+ * and writing the output files with their checksums.
+ */
+export type QuantumTimings = {
+  __typename?: 'QuantumTimings';
+  computeMs: Scalars['Float']['output'];
+  decodeMs: Scalars['Float']['output'];
+  encodeMs: Scalars['Float']['output'];
+  queueMs: Scalars['Float']['output'];
+  readMs: Scalars['Float']['output'];
+  writeMs: Scalars['Float']['output'];
+};
 
 export type Query = {
   __typename?: 'Query';
@@ -906,6 +923,8 @@ export type Run = {
   startedAt?: Maybe<Scalars['DateTime']['output']>;
   status: RunStatus;
   taskGraph: TaskGraph;
+  /** Per task, where the executed quanta's time went (summed over the run's executions, resumes included). */
+  taskTimings: Array<TaskTimings>;
   where: Scalars['String']['output'];
 };
 
@@ -1063,6 +1082,21 @@ export type TaskGraphNode = {
   progress?: Maybe<RunProgress>;
 };
 
+/** A task's quanta in one run: how many ran, and their time per phase summed, registration included. */
+export type TaskTimings = {
+  __typename?: 'TaskTimings';
+  computeMs: Scalars['Float']['output'];
+  decodeMs: Scalars['Float']['output'];
+  encodeMs: Scalars['Float']['output'];
+  quanta: Scalars['Int']['output'];
+  queueMs: Scalars['Float']['output'];
+  readMs: Scalars['Float']['output'];
+  /** Recording the outputs and provenance in the database. */
+  registerMs: Scalars['Float']['output'];
+  taskLabel: Scalars['String']['output'];
+  writeMs: Scalars['Float']['output'];
+};
+
 export type User = {
   __typename?: 'User';
   createdAt?: Maybe<Scalars['DateTime']['output']>;
@@ -1182,6 +1216,7 @@ export type ResolversTypes = {
   ProvenanceStep: ResolverTypeWrapper<ProvenanceStep>;
   Quantum: ResolverTypeWrapper<Quantum>;
   QuantumStatus: QuantumStatus;
+  QuantumTimings: ResolverTypeWrapper<QuantumTimings>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Regression: ResolverTypeWrapper<Regression>;
   RegressionStatus: RegressionStatus;
@@ -1205,6 +1240,7 @@ export type ResolversTypes = {
   TaskGraph: ResolverTypeWrapper<TaskGraph>;
   TaskGraphEdge: ResolverTypeWrapper<TaskGraphEdge>;
   TaskGraphNode: ResolverTypeWrapper<TaskGraphNode>;
+  TaskTimings: ResolverTypeWrapper<TaskTimings>;
   User: ResolverTypeWrapper<User>;
 };
 
@@ -1240,6 +1276,7 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   ProvenanceStep: ProvenanceStep;
   Quantum: Quantum;
+  QuantumTimings: QuantumTimings;
   Query: Record<PropertyKey, never>;
   Regression: Regression;
   Release: Release;
@@ -1259,6 +1296,7 @@ export type ResolversParentTypes = {
   TaskGraph: TaskGraph;
   TaskGraphEdge: TaskGraphEdge;
   TaskGraphNode: TaskGraphNode;
+  TaskTimings: TaskTimings;
   User: User;
 };
 
@@ -1522,6 +1560,16 @@ export type QuantumResolvers<ContextType = GraphQLContext, ParentType extends Re
   status?: Resolver<ResolversTypes['QuantumStatus'], ParentType, ContextType>;
   taskClass?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   taskLabel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timings?: Resolver<Maybe<ResolversTypes['QuantumTimings']>, ParentType, ContextType>;
+};
+
+export type QuantumTimingsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QuantumTimings'] = ResolversParentTypes['QuantumTimings']> = {
+  computeMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  decodeMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  encodeMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  queueMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  readMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  writeMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -1617,6 +1665,7 @@ export type RunResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
   taskGraph?: Resolver<ResolversTypes['TaskGraph'], ParentType, ContextType>;
+  taskTimings?: Resolver<Array<ResolversTypes['TaskTimings']>, ParentType, ContextType>;
   where?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -1723,6 +1772,18 @@ export type TaskGraphNodeResolvers<ContextType = GraphQLContext, ParentType exte
   progress?: Resolver<Maybe<ResolversTypes['RunProgress']>, ParentType, ContextType>;
 };
 
+export type TaskTimingsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskTimings'] = ResolversParentTypes['TaskTimings']> = {
+  computeMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  decodeMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  encodeMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  quanta?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  queueMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  readMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  registerMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  taskLabel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  writeMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   disabledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1757,6 +1818,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Mutation?: MutationResolvers<ContextType>;
   ProvenanceStep?: ProvenanceStepResolvers<ContextType>;
   Quantum?: QuantumResolvers<ContextType>;
+  QuantumTimings?: QuantumTimingsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Regression?: RegressionResolvers<ContextType>;
   Release?: ReleaseResolvers<ContextType>;
@@ -1775,6 +1837,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   TaskGraph?: TaskGraphResolvers<ContextType>;
   TaskGraphEdge?: TaskGraphEdgeResolvers<ContextType>;
   TaskGraphNode?: TaskGraphNodeResolvers<ContextType>;
+  TaskTimings?: TaskTimingsResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };
 
