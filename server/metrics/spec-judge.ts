@@ -51,7 +51,8 @@ function inUnit(v: JudgedValue, unit: string): number | null {
  * The metric over all data IDs, pooled as the metric defines it when every measurement carries
  * the sums to pool (extras written by the pipelines/drp metric tasks):
  *   - RMS metrics (PA1, astrometric repeatability): `sumSquares` (unit², Σ of squared residuals)
- *     and `dof`: all = sqrt(Σ sumSquares / Σ dof), the RMS pooled over stars;
+ *     and `dof`: all = sqrt(max(0, Σ sumSquares) / Σ dof), the RMS pooled over stars (a
+ *     noise-subtracted sum may be negative per band);
  *   - fractions (completeness, purity, outlier fractions): `numerator` and `denominator`:
  *     all = scale · Σ numerator / Σ denominator, with scale 100 for '%' and 1 otherwise.
  * Otherwise (metrics without a pooled definition, e.g. a per-visit PSF FWHM) the mean of the
@@ -64,7 +65,7 @@ export function pooledValue(values: readonly JudgedValue[], unit: string): numbe
   const sameUnit = measured.every((v) => v.unit === unit);
   if (sameUnit && measured.every((v) => extraValue(v.extras, 'sumSquares') !== undefined && extraValue(v.extras, 'dof') !== undefined)) {
     const dof = sum('dof');
-    if (dof > 0) return Math.sqrt(sum('sumSquares') / dof);
+    if (dof > 0) return Math.sqrt(Math.max(0, sum('sumSquares')) / dof);
   }
   if (sameUnit && measured.every((v) => extraValue(v.extras, 'numerator') !== undefined && extraValue(v.extras, 'denominator') !== undefined)) {
     const den = sum('denominator');
