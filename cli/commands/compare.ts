@@ -11,7 +11,7 @@ import type { ComparisonFieldsFragment } from '../generated/graphql.ts';
 export const COMPARISON_FIELDS = graphql(`
   fragment ComparisonFields on Comparison {
     base { label commit runs } head { label commit runs }
-    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }
+    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }
   }
 `);
 

@@ -16,7 +16,7 @@ import * as types from './graphql.ts';
  */
 type Documents = {
     "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }": typeof types.CollectionsDocument,
-    "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }\n  }\n": typeof types.ComparisonFieldsFragmentDoc,
+    "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": typeof types.ComparisonFieldsFragmentDoc,
     "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n": typeof types.CompareRunsDocument,
     "\n  query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {\n    compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) { ...ComparisonFields }\n  }\n": typeof types.CompareRefsDocument,
     "query Dashboards { dashboards { slug title owner builtin updatedAt } }": typeof types.DashboardsDocument,
@@ -51,7 +51,7 @@ type Documents = {
 };
 const documents: Documents = {
     "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }": types.CollectionsDocument,
-    "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }\n  }\n": types.ComparisonFieldsFragmentDoc,
+    "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": types.ComparisonFieldsFragmentDoc,
     "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n": types.CompareRunsDocument,
     "\n  query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {\n    compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) { ...ComparisonFields }\n  }\n": types.CompareRefsDocument,
     "query Dashboards { dashboards { slug title owner builtin updatedAt } }": types.DashboardsDocument,
@@ -92,7 +92,7 @@ export function graphql(source: "query Collections($pattern: String, $types: [Co
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }\n  }\n"): typeof import('./graphql.ts').ComparisonFieldsFragmentDoc;
+export function graphql(source: "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n"): typeof import('./graphql.ts').ComparisonFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -66,7 +66,7 @@ export type CollectionsQueryVariables = Exact<{
 
 export type CollectionsQuery = { collections: Array<{ name: string, type: CollectionType, owner: string, children: Array<string>, datasetCount: number, doc: string }> };
 
-export type ComparisonFieldsFragment = { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null }> }> };
+export type ComparisonFieldsFragment = { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> };
 
 export type CompareRunsQueryVariables = Exact<{
   base: string;
@@ -74,7 +74,7 @@ export type CompareRunsQueryVariables = Exact<{
 }>;
 
 
-export type CompareRunsQuery = { compare: { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null }> }> } };
+export type CompareRunsQuery = { compare: { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> } };
 
 export type CompareRefsQueryVariables = Exact<{
   dataset: string;
@@ -84,7 +84,7 @@ export type CompareRefsQueryVariables = Exact<{
 }>;
 
 
-export type CompareRefsQuery = { compare: { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null }> }> } };
+export type CompareRefsQuery = { compare: { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> } };
 
 export type DashboardsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -365,6 +365,9 @@ export const ComparisonFieldsFragmentDoc = new TypedDocumentString(`
       spec
       base
       head
+      failingDataIds
+      worstDataId
+      worstValue
     }
   }
 }
@@ -413,6 +416,9 @@ export const CompareRunsDocument = new TypedDocumentString(`
       spec
       base
       head
+      failingDataIds
+      worstDataId
+      worstValue
     }
   }
 }`) as unknown as TypedDocumentString<CompareRunsQuery, CompareRunsQueryVariables>;
@@ -448,6 +454,9 @@ export const CompareRefsDocument = new TypedDocumentString(`
       spec
       base
       head
+      failingDataIds
+      worstDataId
+      worstValue
     }
   }
 }`) as unknown as TypedDocumentString<CompareRefsQuery, CompareRefsQueryVariables>;

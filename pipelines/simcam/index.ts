@@ -22,7 +22,7 @@ export { findVisit, findDetector, visitDetectorWcs, visitDetectorRegion } from '
 export { INSTRUMENT } from './camera.ts';
 export { SKYMAP_NAME } from './skymap.ts';
 export { Rng } from './random.ts';
-export { psfForFwhm, psfNoiseEquivalentAreaPx, pointSourceSnr } from './psf.ts';
+export { psfForFwhm, psfNoiseEquivalentAreaPx, pointSourceSnr, psfWeightedSnr } from './psf.ts';
 
 export const DEFAULT_SIMCAM_OPTIONS: ResolvedOptions = {
   seed: 1,

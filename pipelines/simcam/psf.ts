@@ -49,3 +49,19 @@ export function psfNoiseEquivalentAreaPx(psf: PsfModel): number {
 export function pointSourceSnr(fluxE: number, skyEPerPx: number, readNoiseE: number, psf: PsfModel): number {
   return fluxE / Math.sqrt(fluxE + psfNoiseEquivalentAreaPx(psf) * (skyEPerPx + readNoiseE * readNoiseE));
 }
+
+/**
+ * S/N of PSF-weighted photometry with fixed weights w = P (LSST's PsfFlux; what forced
+ * photometry measures): Var = Σ P² V / (Σ P²)² with V = sky + readNoise² + F·P, so the source
+ * term is F · A² ∫P³ rather than F (A the noise-equivalent area); for a single Gaussian A²∫P³ =
+ * 4/3. pointSourceSnr's F is the minimum-variance weighting's limit at high S/N and would
+ * predict forced-photometry errors too small. ∫ G_i G_j G_k = 1 / ((2π)² (σi²σj² + σj²σk² + σi²σk²)).
+ */
+export function psfWeightedSnr(fluxE: number, skyEPerPx: number, readNoiseE: number, psf: PsfModel): number {
+  const w = [1 - psf.wingFraction, psf.wingFraction];
+  const s2 = [psf.sigmaCorePx ** 2, psf.sigmaWingPx ** 2];
+  let cube = 0;
+  for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) cube += (w[i]! * w[j]! * w[k]!) / ((2 * Math.PI) ** 2 * (s2[i]! * s2[j]! + s2[j]! * s2[k]! + s2[i]! * s2[k]!));
+  const area = psfNoiseEquivalentAreaPx(psf);
+  return fluxE / Math.sqrt(fluxE * area * area * cube + area * (skyEPerPx + readNoiseE * readNoiseE));
+}

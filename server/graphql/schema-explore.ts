@@ -23,7 +23,12 @@ export const exploreTypeDefs = /* GraphQL */ `
     "The threshold, in the metric's unit."
     value: Float!
     unit: String!
+    "Met by the latest point and by each of its data IDs."
     pass: Boolean!
+    failingDataIds: Int!
+    "The failing data ID farthest beyond the threshold."
+    worstDataId: JSON
+    worstValue: Float
   }
 
   "A metric's latest point on a branch against its specifications."

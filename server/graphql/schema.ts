@@ -378,8 +378,14 @@ export const typeDefs = /* GraphQL */ `
 
   type SpecStatus {
     spec: String!
+    "Met by the pooled value and by every data ID (docs/metrics.md, Specifications)."
     base: Boolean
     head: Boolean
+    "Head side: how many data IDs fail the spec."
+    failingDataIds: Int!
+    "Head side: the failing data ID farthest beyond the threshold."
+    worstDataId: JSON
+    worstValue: Float
   }
 
   type CompareRow {

@@ -1,4 +1,5 @@
 import type { Comparison, CompareRow } from './compare.ts';
+import { dataIdLabel } from './spec-judge.ts';
 
 /** Formatting of comparisons for terminals and for GitHub (PR comments, step summaries). */
 
@@ -12,12 +13,20 @@ function pct(v: number | null): string {
   return v === null || !Number.isFinite(v) ? '' : `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}%`;
 }
 
+/** "design: FAIL (worst band=g: 12.3; 2 data IDs fail)": a spec fails where its worst data ID is named. */
 function specCell(r: CompareRow): string {
-  return r.specs.map((s) => `${s.spec.split('.').pop()}: ${s.head === null ? '?' : s.head ? 'pass' : 'FAIL'}`).join(', ');
+  return r.specs
+    .map((s) => {
+      const verdict = `${s.spec.split('.').pop()}: ${s.head === null ? '?' : s.head ? 'pass' : 'FAIL'}`;
+      if (s.head !== false || r.dataId !== null || !s.worstDataId) return verdict;
+      const more = s.failingDataIds > 1 ? `; ${s.failingDataIds} data IDs fail` : '';
+      return `${verdict} (worst ${dataIdLabel(s.worstDataId)}: ${fmt(s.worstValue)}${more})`;
+    })
+    .join(', ');
 }
 
 function dataIdCell(r: CompareRow): string {
-  return r.dataId ? Object.entries(r.dataId).filter(([k]) => k !== 'instrument').map(([k, v]) => `${k}=${v}`).join(' ') : 'all';
+  return dataIdLabel(r.dataId);
 }
 
 export function comparisonTableRows(c: Comparison, opts: { perDataId?: boolean } = {}): string[][] {
@@ -32,12 +41,18 @@ export function regressionsIn(c: Comparison): CompareRow[] {
   return c.rows.filter((r) => r.dataId === null && (r.status === 'regression' || r.specs.some((s) => s.base !== false && s.head === false)));
 }
 
+/** " (worst: band=g)" when a failing spec names its worst data ID. */
+function worstIn(r: CompareRow): string {
+  const worst = r.specs.find((s) => s.head === false && s.worstDataId)?.worstDataId;
+  return worst ? ` (worst: ${dataIdLabel(worst)})` : '';
+}
+
 /** Markdown for a PR comment or a GitHub step summary: a headline, then one row per metric. */
 export function comparisonMarkdown(c: Comparison, opts: { title?: string; perDataId?: boolean } = {}): string {
   const bad = regressionsIn(c);
   const better = c.rows.filter((r) => r.dataId === null && r.status === 'improvement');
   const headline = bad.length
-    ? `**${bad.length} metric${bad.length > 1 ? 's' : ''} regressed**: ${bad.map((r) => `\`${r.metric}\``).join(', ')}`
+    ? `**${bad.length} metric${bad.length > 1 ? 's' : ''} regressed**: ${bad.map((r) => `\`${r.metric}\`${worstIn(r)}`).join(', ')}`
     : `No regression${better.length ? `; ${better.length} improved` : ''}.`;
   const side = (s: Comparison['base']) => `${s.label}${s.commit ? ` (\`${s.commit.slice(0, 10)}\`)` : ''}`;
   const rows = comparisonTableRows(c, opts).map((cells) => `| ${cells.map((x) => x.replace(/\|/g, '\\|')).join(' | ')} |`);

@@ -6,16 +6,22 @@ import type { Db } from '../db/client.ts';
 import { measurements } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { collectionNames, getRun } from '../runs/queries.ts';
-import { compareSamples, estimateNoise, passesSpec, type ComparisonStatus, type NoiseEstimate } from './detect/index.ts';
+import { compareSamples, estimateNoise, type ComparisonStatus, type NoiseEstimate } from './detect/index.ts';
 import { gitDirOf } from './git-dir.ts';
 import { loadSeries, metricUnit } from './series.ts';
 import { detectionConfigOf } from './specs-db.ts';
-import { convertValue, parseUnit } from './verify/index.ts';
+import { judgeSpecs, pooledValue } from './spec-judge.ts';
+import { convertValue, parseUnit, type ThresholdSpecification } from './verify/index.ts';
 
 export interface SpecStatus {
   spec: string;
+  /** Met by "all" and by every data ID (spec-judge.ts); null: nothing measured on that side. */
   base: boolean | null;
   head: boolean | null;
+  /** On the head side: how many data IDs fail, and the one farthest beyond the threshold. */
+  failingDataIds: number;
+  worstDataId: Record<string, unknown> | null;
+  worstValue: number | null;
 }
 
 /** One metric (dataId null: aggregated over data IDs) or one metric on one data ID. */
@@ -46,6 +52,7 @@ interface Row {
   dataId: Record<string, string | number>;
   runId: number | null;
   commit: string | null;
+  extras: Record<string, unknown>;
 }
 
 const fields = {
@@ -55,6 +62,7 @@ const fields = {
   dataId: measurements.dataId,
   runId: measurements.runId,
   commit: measurements.commit,
+  extras: measurements.extras,
 };
 
 function finite(n: number | null | undefined): n is number {
@@ -67,9 +75,11 @@ function toUnit(rows: Row[], unit: string): number[] {
 }
 
 /**
- * Compares two sets of measurements metric by metric: an aggregate row per metric (Welch over
- * the data IDs, or a noise estimate from the base series when a side is small) and a row per
- * data ID, each with base, head, delta, relative delta, significance and spec status.
+ * Compares two sets of measurements metric by metric: an aggregate row per metric (its value
+ * pooled as the metric defines it, spec-judge.ts; significance by Welch over the data IDs, or a
+ * noise estimate from the base series when a side is small) and a row per data ID, each with
+ * base, head, delta, relative delta, significance and spec status. The aggregate row meets a
+ * spec only when every data ID does, and names the worst failing one.
  */
 async function compareRows(db: Db, baseRows: Row[], headRows: Row[], opts: { dataset?: string; baseBranch?: string }): Promise<CompareRow[]> {
   const metricNames = [...new Set([...baseRows, ...headRows].map((r) => r.metricName))].sort();
@@ -87,8 +97,7 @@ async function compareRows(db: Db, baseRows: Row[], headRows: Row[], opts: { dat
     }
     const row = async (dataId: Record<string, unknown> | null, bs: Row[], hs: Row[]): Promise<CompareRow> => {
       const [bv, hv] = [toUnit(bs, unit), toUnit(hs, unit)];
-      const mean = (v: number[]) => (v.length ? v.reduce((s, x) => s + x, 0) / v.length : null);
-      const [base, head] = [mean(bv), mean(hv)];
+      const [base, head] = [pooledValue(bs, unit), pooledValue(hs, unit)];
       if (base === null || head === null) {
         return { metric, unit, dataId, base, head, delta: null, relativeDelta: null, pValue: null, significant: false, status: 'missing', specs: [] };
       }
@@ -104,7 +113,7 @@ async function compareRows(db: Db, baseRows: Row[], headRows: Row[], opts: { dat
         pValue: Number.isFinite(c.pValue) ? c.pValue : null,
         significant: c.significant,
         status: c.status,
-        specs: dataId === null ? checked.map((s) => ({ spec: s.name, base: passesSpec(s, base, unit), head: passesSpec(s, head, unit) })) : [],
+        specs: specStatuses(checked, bs, hs, unit),
       };
     };
     out.push(await row(null, b, h));
@@ -117,6 +126,12 @@ async function compareRows(db: Db, baseRows: Row[], headRows: Row[], opts: { dat
     }
   }
   return out;
+}
+
+/** Each spec judged on both sides (per data ID; the worst failing data ID is the head's). */
+function specStatuses(specs: readonly ThresholdSpecification[], bs: Row[], hs: Row[], unit: string): SpecStatus[] {
+  const [b, h] = [judgeSpecs(specs, bs, unit), judgeSpecs(specs, hs, unit)];
+  return h.map((v, i) => ({ spec: v.spec, base: b[i]!.pass, head: v.pass, failingDataIds: v.failingDataIds, worstDataId: v.worstDataId, worstValue: v.worstValue }));
 }
 
 /** Two runs, metric by metric. */

@@ -5,7 +5,8 @@ import { VeraError } from '../errors.ts';
 import { assertUuids } from '../repo/index.ts';
 import { collectionNames } from '../runs/queries.ts';
 import { passesSpec } from './detect/index.ts';
-import { loadSeries, type Series } from './series.ts';
+import { loadSeries, type Series, type SeriesMeasurementRow } from './series.ts';
+import { judgeSpecs, type JudgedValue } from './spec-judge.ts';
 import { detectionConfigOf } from './specs-db.ts';
 import { convertValue, parseUnit, type ThresholdSpecification } from './verify/index.ts';
 
@@ -110,7 +111,12 @@ export interface SpecCheck {
   /** The threshold, in the metric's unit. */
   value: number;
   unit: string;
+  /** Met by the latest point and by each of its data IDs (spec-judge.ts). */
   pass: boolean;
+  failingDataIds: number;
+  /** The failing data ID farthest beyond the threshold, with its value. */
+  worstDataId: Record<string, unknown> | null;
+  worstValue: number | null;
 }
 
 /** `pass`: every specification met; `partial`: some; `fail`: none; `none`: no specification applies. */
@@ -146,6 +152,13 @@ export function specStatus(checks: readonly SpecCheck[]): SpecStatus {
   return passed === checks.length ? 'pass' : passed === 0 ? 'fail' : 'partial';
 }
 
+/** A point's measurements with the extras that pooling needs (spec-judge.ts). */
+async function withExtras(db: Db, rows: readonly SeriesMeasurementRow[]): Promise<JudgedValue[]> {
+  if (rows.length === 0) return [];
+  const extras = new Map((await db.select({ id: measurements.id, extras: measurements.extras }).from(measurements).where(inArray(measurements.id, rows.map((r) => r.id)))).map((r) => [r.id, r.extras]));
+  return rows.map((r) => ({ value: r.value, unit: r.unit, dataId: r.dataId, extras: extras.get(r.id) ?? null }));
+}
+
 function lastRun(series: Series, commit: string, names: Map<number, string>): string | null {
   const ids = (series.measurements.get(commit) ?? []).map((m) => m.runId).filter((r): r is number => r !== null);
   return ids.length ? (names.get(Math.max(...ids)) ?? null) : null;
@@ -172,12 +185,17 @@ export async function metricOverview(db: Db, opts: { branch: string; points?: nu
     if (!last) continue;
     const { config, specs } = await detectionConfigOf(db, k.metric);
     const unit = parseUnit(series.unit);
-    const checks = applicableSpecs(config.specs, specs).map((s) => ({
+    const applicable = applicableSpecs(config.specs, specs);
+    const verdicts = judgeSpecs(applicable, await withExtras(db, series.measurements.get(last.commit) ?? []), series.unit);
+    const checks = applicable.map((s, i) => ({
       name: s.name,
       operator: s.threshold.operator,
       value: convertValue(s.threshold.value, s.threshold.unit, unit),
       unit: series.unit,
-      pass: passesSpec(s, last.mean, series.unit),
+      pass: verdicts[i]!.pass ?? passesSpec(s, last.mean, series.unit),
+      failingDataIds: verdicts[i]!.failingDataIds,
+      worstDataId: verdicts[i]!.worstDataId,
+      worstValue: verdicts[i]!.worstValue,
     }));
     const names = await collectionNames(db, (series.measurements.get(last.commit) ?? []).map((m) => m.runId));
     out.push({

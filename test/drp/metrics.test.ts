@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAstrometricRepeatability, astrometricRepeatabilityConfig } from '../../pipelines/drp/metrics/astrometricRepeatability.ts';
 import { runDetectionCompleteness, detectionCompletenessConfig } from '../../pipelines/drp/metrics/detectionCompleteness.ts';
-import { photometricRepeatabilityConfig, runPhotometricRepeatability } from '../../pipelines/drp/metrics/photometricRepeatability.ts';
+import { medianOf, photometricRepeatabilityConfig, runPhotometricRepeatability, runPhotometricRepeatabilityFamily } from '../../pipelines/drp/metrics/photometricRepeatability.ts';
 import { runPsfFwhm, runZeroPointScatter } from '../../pipelines/drp/metrics/visitQuality.ts';
 import { codecFor } from '../../pipelines/framework/codecs.ts';
 import type { CatalogValue } from '../../pipelines/framework/values.ts';
@@ -146,5 +146,66 @@ describe('completeness and purity', () => {
     expect(completeness.extras!.nTruth!.value).toBe(2);
     // Detections at 10, 91 (the S/N 9 star) and 130 (the galaxy) are real; 300 is spurious.
     expect(purity.value).toBe(75);
+  });
+});
+
+describe('PF1 and PA1Systematic', () => {
+  it('PF1 counts a cosmic-ray outlier that the chi-square test keeps out of PA1', () => {
+    // 2 mmag errors: a pair difference beyond PA2 = 15 mmag is a 5.3-sigma event (~1e-7 per
+    // pair), so only star 4's visit 1, made 21 mmag too bright, makes outlier pairs: 3 of them
+    // (with each of the other 3 visits).
+    const sigma = () => 0.002;
+    const clean = forcedCatalogs(200, 4, sigma);
+    const hit = clean.map((cat, v) => {
+      const mags = Float64Array.from(cat.columns.psfMag as Float64Array);
+      if (v === 1) mags[4] = mags[4]! - 0.021;
+      return { ...cat, columns: { ...cat.columns, psfMag: mags } };
+    });
+    const config = photometricRepeatabilityConfig.parse({});
+    const before = runPhotometricRepeatabilityFamily(clean, undefined, config);
+    const after = runPhotometricRepeatabilityFamily(hit, undefined, config);
+    expect(before.pf1.metric).toBe('simcam_drp.PF1');
+    expect(before.pf1.extras!.nOutliers!.value).toBe(0);
+    expect(after.pf1.extras!.nOutliers!.value).toBe(3);
+    // 199 usable stars (7 is extended) x 6 pairs of 4 visits.
+    expect(after.pf1.extras!.nPairs!.value).toBe(199 * 6);
+    expect(after.pf1.value!).toBeCloseTo((100 * 3) / (199 * 6), 10);
+    // The chi-square test rejects the star from PA1, so PA1 hides the hit; PF1 is what shows it.
+    expect(after.pa1.extras!.nRejected!.value).toBe(before.pa1.extras!.nRejected!.value + 1);
+    expect(Math.abs(after.pa1.value! - before.pa1.value!)).toBeLessThan(0.05);
+  });
+
+  it('PA1Systematic removes the photon noise in quadrature: a 3 mmag per-visit offset shows as ~3 mmag', () => {
+    // Each visit's zero point off by a random 3 mmag (the same for every star of the visit), on
+    // top of 5 mmag photon noise: PA1 ≈ sqrt(5² + 3²) ≈ 5.8 mmag, PA1Systematic ≈ 3 mmag. With
+    // 300 stars x 3 dof the pooled noise variance is known to ~3%, but the 4 visit offsets are a
+    // sample of 4: their scatter about the visits' mean is itself uncertain, so compare with the
+    // realized offsets' own unbiased RMS.
+    const offsets = [0.003, -0.0035, 0.001, -0.0005].map((o) => o * 1.2);
+    const mean = offsets.reduce((a, b) => a + b, 0) / offsets.length;
+    const realized = 1000 * Math.sqrt(offsets.reduce((a, o) => a + (o - mean) ** 2, 0) / (offsets.length - 1));
+    const cats = forcedCatalogs(300, 4, () => 0.005, (_, v, m) => m + offsets[v]!);
+    const { pa1, pa1Systematic } = runPhotometricRepeatabilityFamily(cats, undefined, photometricRepeatabilityConfig.parse({}));
+    expect(pa1Systematic.metric).toBe('simcam_drp.PA1Systematic');
+    expect(pa1.value!).toBeGreaterThan(pa1Systematic.value!);
+    // sqrt(excess variance): the noise part's uncertainty, 25 mmag² · sqrt(2/897) ≈ 1.2 mmag²,
+    // moves sqrt(~13 mmag²) by ~ ±0.5 mmag at 3 sigma.
+    expect(Math.abs(pa1Systematic.value! - realized), `PA1Systematic ${pa1Systematic.value}, offsets ${realized}`).toBeLessThan(0.6);
+    const noOffsets = runPhotometricRepeatabilityFamily(forcedCatalogs(300, 4, () => 0.005), undefined, photometricRepeatabilityConfig.parse({}));
+    expect(noOffsets.pa1Systematic.value!).toBeLessThan(1.5);
+  });
+
+  it('selects stars by the true median S/N: with 2 visits, the mean of the two, not the larger', () => {
+    expect(medianOf([50, 150])).toBe(100);
+    expect(medianOf([90, 200])).toBe(145);
+    expect(medianOf([3, 1, 2])).toBe(2);
+    // Star S/N 60 and 130 in its two visits: median 95 < 100, so it is not a PA1 star.
+    const cats = forcedCatalogs(10, 2, () => 0.01).map((cat, v) => {
+      const err = Float64Array.from(cat.columns.psfFluxErr as Float64Array);
+      const flux = cat.columns.psfFlux as Float64Array;
+      for (let k = 0; k < err.length; k++) err[k] = flux[k]! / (v === 0 ? 60 : 130);
+      return { ...cat, columns: { ...cat.columns, psfFluxErr: err } };
+    });
+    expect(runPhotometricRepeatability(cats, undefined, photometricRepeatabilityConfig.parse({})).extras!.nStars).toEqual({ value: 0, unit: '', label: 'stars used' });
   });
 });

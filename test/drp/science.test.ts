@@ -8,8 +8,9 @@ import { coaddDepth } from '../../pipelines/drp/metrics/coaddDepth.ts';
 import { psfFwhm, zeroPointScatter } from '../../pipelines/drp/metrics/visitQuality.ts';
 import { angularSeparationDeg, pixelToSky, skyToPixel } from '../../pipelines/image/wcs.ts';
 import { rawAndTruthValues, transientTruthValue } from '../../pipelines/simcam/datasets.ts';
-import { defineSimCam, pointSourceSnr, psfNoiseEquivalentAreaPx, SKYMAP_NAME, visitDetectorWcs } from '../../pipelines/simcam/index.ts';
+import { defineSimCam, psfNoiseEquivalentAreaPx, psfWeightedSnr, SKYMAP_NAME, visitDetectorWcs } from '../../pipelines/simcam/index.ts';
 import { coaddPatch, detectPatch, forcedFrame, processFrame, refcatValue, runTask, visitDataId, type Frame } from './support.ts';
+import { centroidSigmaPx, fractionBeyond, nearestTruth, robustSigma, robustSigmaTolerance, srcPulls } from './truth-expectations.ts';
 
 /**
  * The DRP slice on SimCam, scored against truth: the four r-band visits of the default demo on
@@ -53,21 +54,33 @@ async function pa1Of(forced: readonly { frame: Frame; forced: CatalogValue }[]):
   return out.pa1 as MeasurementValue;
 }
 
+// Processing is synchronous CPU work; yielding between frames lets the test worker answer the
+// runner's RPC (on a loaded machine a long silent stretch times out "onTaskUpdate").
+const yieldToRunner = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 beforeAll(async () => {
   for (const v of visits) {
     for (const d of DETECTORS) {
+      await yieldToRunner();
       const rendered = rawAndTruthValues(sim, v.id, d);
       prod.push(await processFrame(sim, v.id, d, refcat, 'prod', rendered));
       gradient.push(await processFrame(sim, v.id, d, refcat, 'exp-flat-gradient', rendered));
     }
   }
   for (const patch of PATCHES) {
+    await yieldToRunner();
     const coadd = await coaddPatch(sim, prod, patch, BAND);
     coadds.set(patch, coadd);
     catalogs.set(patch, await detectPatch(coadd, patch, BAND));
   }
-  for (const f of prod) forcedProd.push({ frame: f, forced: await forcedFrame(sim, f, catalogs) });
-  for (const f of gradient) forcedGradient.push({ frame: f, forced: await forcedFrame(sim, f, catalogs) });
+  for (const f of prod) {
+    await yieldToRunner();
+    forcedProd.push({ frame: f, forced: await forcedFrame(sim, f, catalogs) });
+  }
+  for (const f of gradient) {
+    await yieldToRunner();
+    forcedGradient.push({ frame: f, forced: await forcedFrame(sim, f, catalogs) });
+  }
 }, 600_000);
 
 describe('single-frame processing against SimCam truth', () => {
@@ -170,24 +183,43 @@ describe('coadds, forced photometry and repeatability', () => {
     expect(m.value! - deepestVisit).toBeGreaterThan(0.4);
   });
 
-  it('measures PA1 within 20% of the noise-limited prediction from the noise model', async () => {
+  it('measures PA1 within the statistical tolerance of the noise-limited prediction from the noise model', async () => {
     const pa1 = await pa1Of(forcedProd);
     expect(pa1.metric).toBe('simcam_drp.PA1');
     expect(pa1.unit).toBe('mmag');
     expect(pa1.extras!.nStars!.value).toBeGreaterThan(30);
     const predicted = predictedPa1(forcedProd);
-    expect(pa1.value! / predicted - 1, `PA1 ${pa1.value} mmag, predicted ${predicted} mmag`).toBeGreaterThan(-0.2);
-    expect(pa1.value! / predicted - 1, `PA1 ${pa1.value} mmag, predicted ${predicted} mmag`).toBeLessThan(0.2);
+    // A pooled RMS over dof degrees of freedom has relative standard deviation 1/sqrt(2·dof)
+    // (its square is χ²/dof-distributed); 3 of those is the tolerance.
+    const tolerance = 3 / Math.sqrt(2 * pa1.extras!.nDof!.value);
+    console.log(`PA1 ${pa1.value!.toFixed(3)} mmag, predicted ${predicted.toFixed(3)} mmag (${(100 * (pa1.value! / predicted - 1)).toFixed(1)}%, tolerance ${(100 * tolerance).toFixed(1)}%), dof ${pa1.extras!.nDof!.value}`);
+    expect(Math.abs(pa1.value! / predicted - 1), `PA1 ${pa1.value} mmag, predicted ${predicted} mmag`).toBeLessThan(tolerance);
   });
 
-  it('measures astrometric repeatability well below 0.1 px and consistent with the centroid errors', async () => {
+  it('measures astrometric repeatability within the statistical tolerance of the noise model\u2019s centroid errors', async () => {
     const m = await metric(astrometricRepeatability, prod, { skymap: SKYMAP_NAME, tract: 0, band: BAND });
     expect(m.metric).toBe('simcam_drp.AstrometricRepeatability');
     expect(m.extras!.nStars!.value).toBeGreaterThan(30);
-    expect(m.value!).toBeGreaterThan(0);
-    expect(m.value!).toBeLessThan(0.1 * sim.options.pixelScaleArcsec * 1000);
-    expect(m.value! / m.extras!.predictedFromErrors!.value).toBeGreaterThan(0.7);
-    expect(m.value! / m.extras!.predictedFromErrors!.value).toBeLessThan(1.5);
+    const { rmsMas, dof } = predictedAstrometricRms(prod);
+    // 2-D pooled RMS over 2·Σ(n − 1) degrees of freedom: relative standard deviation 1/sqrt(2·dof).
+    const tolerance = 3 / Math.sqrt(2 * dof);
+    console.log(`astrometric RMS ${m.value!.toFixed(3)} mas, predicted ${rmsMas.toFixed(3)} mas (${(100 * (m.value! / rmsMas - 1)).toFixed(1)}%, tolerance ${(100 * tolerance).toFixed(1)}%), from errors ${m.extras!.predictedFromErrors!.value.toFixed(3)}`);
+    expect(Math.abs(m.value! / rmsMas - 1), `measured ${m.value} mas, predicted ${rmsMas} mas`).toBeLessThan(tolerance);
+    // The pipeline's own centroid errors predict the same scatter.
+    expect(Math.abs(m.value! / m.extras!.predictedFromErrors!.value - 1)).toBeLessThan(tolerance);
+  });
+
+  it('has flux and centroid errors that match their scatter against truth: pulls have unit spread', () => {
+    const pulls = srcPulls(prod);
+    for (const [name, xs] of Object.entries(pulls)) {
+      const sigma = robustSigma(xs);
+      const tolerance = robustSigmaTolerance(xs.length);
+      console.log(`${name} pulls: robust sigma ${sigma.toFixed(3)} of ${xs.length} (tolerance ${tolerance.toFixed(3)}), beyond 5: ${(100 * fractionBeyond(xs, 5)).toFixed(1)}%`);
+      expect(xs.length).toBeGreaterThan(300);
+      expect(Math.abs(sigma - 1), `${name} pulls: robust sigma ${sigma} over ${xs.length} stars`).toBeLessThan(tolerance);
+      // The tails stay tails: blends and sub-threshold cosmic rays, not the bulk.
+      expect(fractionBeyond(xs, 5)).toBeLessThan(0.02);
+    }
   });
 
   it('shows the experimental gradient flat: zero-point scatter and PA1 both get measurably worse', async () => {
@@ -230,7 +262,8 @@ function nearestRef(raDeg: number, decDeg: number, radiusArcsec: number): number
 
 /**
  * The noise-limited PA1 for the metric's own star selection: each measurement's error from the
- * noise model (pointSourceSnr with the true flux, sky, PSF and read noise), pooled as the metric
+ * noise model (psfWeightedSnr: forced photometry's fixed PSF weights, with the true flux, sky,
+ * PSF and read noise), pooled as the metric
  * pools residuals: E[Σ (m - m̄)²] = (n - 1)/n · Σ σ².
  */
 function predictedPa1(forced: readonly { frame: Frame; forced: CatalogValue }[]): number {
@@ -256,7 +289,7 @@ function predictedPa1(forced: readonly { frame: Frame; forced: CatalogValue }[])
       const id = (c.objectId as Int32Array)[k]!;
       const s = series.get(id) ?? { sigma: [], snr: [], star: true, ext: (c.coaddExtendedness as Float64Array)[k]! };
       s.star &&= best >= 0 && (t.kind as string[])[best] === 'star';
-      if (best >= 0) s.sigma.push(1.0857 / pointSourceSnr((t.fluxE as Float64Array)[best]!, vt.skyEPerPx, readNoise, vt.psf));
+      if (best >= 0) s.sigma.push(1.0857 / psfWeightedSnr((t.fluxE as Float64Array)[best]!, vt.skyEPerPx, readNoise, vt.psf));
       s.snr.push((c.psfFlux as Float64Array)[k]! / (c.psfFluxErr as Float64Array)[k]!);
       series.set(id, s);
     }
@@ -271,4 +304,38 @@ function predictedPa1(forced: readonly { frame: Frame; forced: CatalogValue }[])
     den += n - 1;
   }
   return 1000 * Math.sqrt(num / den);
+}
+
+/**
+ * The astrometric metric's noise-limited expectation: each selected src star (as the metric
+ * selects them) matched to its truth star, its per-axis centroid error from the noise model
+ * (centroidSigmaPx with the true flux, sky, read noise and PSF), pooled per truth star as the
+ * metric pools residuals: E[Σ |p − p̄|²] = (n − 1)/n · Σ 2σ².
+ */
+function predictedAstrometricRms(frames: readonly Frame[]): { rmsMas: number; dof: number } {
+  const byStar = new Map<number, number[]>();
+  for (const f of frames) {
+    const s = f.src.columns;
+    const t = f.truth.columns;
+    const vt = visitTruth(f.visit);
+    const readNoise = Number(f.truth.metadata.readNoiseE);
+    for (let k = 0; k < (s.xPx as Float64Array).length; k++) {
+      if ((s.extendedness as Float64Array)[k] !== 0 || (s.snr as Float64Array)[k]! < 50) continue;
+      if ((s.flagEdge as boolean[])[k] || (s.flagSaturated as boolean[])[k] || (s.flagCentroid as boolean[])[k] || (s.flagCr as boolean[])[k]) continue;
+      const j = nearestTruth(f.truth, (s.xPx as Float64Array)[k]!, (s.yPx as Float64Array)[k]!, 1);
+      if (j < 0 || (t.kind as string[])[j] !== 'star') continue;
+      const sigmaMas = centroidSigmaPx((t.fluxE as Float64Array)[j]!, vt.skyEPerPx, readNoise, vt.psf) * sim.options.pixelScaleArcsec * 1000;
+      const id = (t.id as Int32Array)[j]!;
+      byStar.set(id, [...(byStar.get(id) ?? []), sigmaMas]);
+    }
+  }
+  let num = 0;
+  let dof = 0;
+  for (const sig of byStar.values()) {
+    const n = sig.length;
+    if (n < 2) continue;
+    num += ((n - 1) / n) * sig.reduce((a, e) => a + 2 * e * e, 0);
+    dof += n - 1;
+  }
+  return { rmsMas: Math.sqrt(num / dof), dof: 2 * dof };
 }

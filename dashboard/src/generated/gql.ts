@@ -17,7 +17,7 @@ import * as types from './graphql.ts';
 type Documents = {
     "query MeasuredSeries($m: String) { measuredSeries(metric: $m) { metric dataset branch repo commits lastMeasuredAt } }": typeof types.MeasuredSeriesDocument,
     "query Me { me { name role } }": typeof types.MeDocument,
-    "\n  fragment ComparisonView on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }\n  }\n": typeof types.ComparisonViewFragmentDoc,
+    "\n  fragment ComparisonView on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": typeof types.ComparisonViewFragmentDoc,
     "\n  query CompareRuns($b: String!, $h: String!) { compare: compareRuns(base: $b, head: $h) { ...ComparisonView } }\n": typeof types.CompareRunsDocument,
     "\n  query CompareRefs($d: String!, $h: String!, $b: String) { compare: compareRefs(dataset: $d, head: $h, base: $b) { ...ComparisonView } }\n": typeof types.CompareRefsDocument,
     "query CompareRunNames { runs(limit: 100) { name } }": typeof types.CompareRunNamesDocument,
@@ -30,7 +30,7 @@ type Documents = {
     "query Metrics($m: String!, $d: String!) {\n      metrics { name unit description }\n      specifications(metric: $m) { name operator metricUnitValue }\n      regressions(metric: $m) { id kind status branch dataset dataId firstBadCommit }\n      measuredDataIds(metric: $m, dataset: $d)\n    }": typeof types.MetricsDocument,
     "query Releases($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }": typeof types.ReleasesDocument,
     "query OverviewHead { regressions(status: open) { id } runs(limit: 6) { name status purpose createdAt } }": typeof types.OverviewHeadDocument,
-    "query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass } status } }": typeof types.OverviewMetricsDocument,
+    "query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass failingDataIds worstDataId worstValue } status } }": typeof types.OverviewMetricsDocument,
     "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note createdAt } }": typeof types.RegressionDocument,
     "query RegressionContext($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit points { commit position n mean std runs } } }": typeof types.RegressionContextDocument,
     "query RegressionMoved($m: String!, $r: [String!]) { measurements(metric: $m, runs: $r, limit: 5000) { dataId datasetId } }": typeof types.RegressionMovedDocument,
@@ -52,7 +52,7 @@ type Documents = {
 const documents: Documents = {
     "query MeasuredSeries($m: String) { measuredSeries(metric: $m) { metric dataset branch repo commits lastMeasuredAt } }": types.MeasuredSeriesDocument,
     "query Me { me { name role } }": types.MeDocument,
-    "\n  fragment ComparisonView on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }\n  }\n": types.ComparisonViewFragmentDoc,
+    "\n  fragment ComparisonView on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": types.ComparisonViewFragmentDoc,
     "\n  query CompareRuns($b: String!, $h: String!) { compare: compareRuns(base: $b, head: $h) { ...ComparisonView } }\n": types.CompareRunsDocument,
     "\n  query CompareRefs($d: String!, $h: String!, $b: String) { compare: compareRefs(dataset: $d, head: $h, base: $b) { ...ComparisonView } }\n": types.CompareRefsDocument,
     "query CompareRunNames { runs(limit: 100) { name } }": types.CompareRunNamesDocument,
@@ -65,7 +65,7 @@ const documents: Documents = {
     "query Metrics($m: String!, $d: String!) {\n      metrics { name unit description }\n      specifications(metric: $m) { name operator metricUnitValue }\n      regressions(metric: $m) { id kind status branch dataset dataId firstBadCommit }\n      measuredDataIds(metric: $m, dataset: $d)\n    }": types.MetricsDocument,
     "query Releases($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }": types.ReleasesDocument,
     "query OverviewHead { regressions(status: open) { id } runs(limit: 6) { name status purpose createdAt } }": types.OverviewHeadDocument,
-    "query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass } status } }": types.OverviewMetricsDocument,
+    "query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass failingDataIds worstDataId worstValue } status } }": types.OverviewMetricsDocument,
     "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note createdAt } }": types.RegressionDocument,
     "query RegressionContext($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit points { commit position n mean std runs } } }": types.RegressionContextDocument,
     "query RegressionMoved($m: String!, $r: [String!]) { measurements(metric: $m, runs: $r, limit: 5000) { dataId datasetId } }": types.RegressionMovedDocument,
@@ -96,7 +96,7 @@ export function graphql(source: "query Me { me { name role } }"): typeof import(
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ComparisonView on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }\n  }\n"): typeof import('./graphql.ts').ComparisonViewFragmentDoc;
+export function graphql(source: "\n  fragment ComparisonView on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n"): typeof import('./graphql.ts').ComparisonViewFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -148,7 +148,7 @@ export function graphql(source: "query OverviewHead { regressions(status: open) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass } status } }"): typeof import('./graphql.ts').OverviewMetricsDocument;
+export function graphql(source: "query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass failingDataIds worstDataId worstValue } status } }"): typeof import('./graphql.ts').OverviewMetricsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

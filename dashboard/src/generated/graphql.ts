@@ -66,7 +66,7 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MeQuery = { me: { name: string, role: Role } };
 
-export type ComparisonViewFragment = { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null }> }> };
+export type ComparisonViewFragment = { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> };
 
 export type CompareRunsQueryVariables = Exact<{
   b: string;
@@ -74,7 +74,7 @@ export type CompareRunsQueryVariables = Exact<{
 }>;
 
 
-export type CompareRunsQuery = { compare: { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null }> }> } };
+export type CompareRunsQuery = { compare: { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> } };
 
 export type CompareRefsQueryVariables = Exact<{
   d: string;
@@ -83,7 +83,7 @@ export type CompareRefsQueryVariables = Exact<{
 }>;
 
 
-export type CompareRefsQuery = { compare: { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null }> }> } };
+export type CompareRefsQuery = { compare: { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> } };
 
 export type CompareRunNamesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -160,7 +160,7 @@ export type OverviewMetricsQueryVariables = Exact<{
 }>;
 
 
-export type OverviewMetricsQuery = { metricOverview: Array<{ metric: string, dataset: string, unit: string, description: string, latest: number, commit: string, run: string | null, n: number, sparkline: Array<number>, status: string, specs: Array<{ name: string, operator: string, value: number, pass: boolean }> }> };
+export type OverviewMetricsQuery = { metricOverview: Array<{ metric: string, dataset: string, unit: string, description: string, latest: number, commit: string, run: string | null, n: number, sparkline: Array<number>, status: string, specs: Array<{ name: string, operator: string, value: number, pass: boolean, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> };
 
 export type RegressionQueryVariables = Exact<{
   id: number;
@@ -330,6 +330,9 @@ export const ComparisonViewFragmentDoc = new TypedDocumentString(`
       spec
       base
       head
+      failingDataIds
+      worstDataId
+      worstValue
     }
   }
 }
@@ -421,6 +424,9 @@ export const CompareRunsDocument = new TypedDocumentString(`
       spec
       base
       head
+      failingDataIds
+      worstDataId
+      worstValue
     }
   }
 }`) as unknown as TypedDocumentString<CompareRunsQuery, CompareRunsQueryVariables>;
@@ -456,6 +462,9 @@ export const CompareRefsDocument = new TypedDocumentString(`
       spec
       base
       head
+      failingDataIds
+      worstDataId
+      worstValue
     }
   }
 }`) as unknown as TypedDocumentString<CompareRefsQuery, CompareRefsQueryVariables>;
@@ -635,6 +644,9 @@ export const OverviewMetricsDocument = new TypedDocumentString(`
       operator
       value
       pass
+      failingDataIds
+      worstDataId
+      worstValue
     }
     status
   }

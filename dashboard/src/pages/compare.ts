@@ -16,7 +16,7 @@ type Side = ComparisonViewFragment['base'];
 export const COMPARISON_FIELDS = graphql(`
   fragment ComparisonView on Comparison {
     base { label commit runs } head { label commit runs }
-    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head } }
+    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }
   }
 `);
 

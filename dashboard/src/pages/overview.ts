@@ -11,6 +11,13 @@ type Summary = OverviewMetricsQuery['metricOverview'][number];
 
 type RunRow = OverviewHeadQuery['runs'][number];
 
+/** " — worst band=g: 12" for a spec failed by a data ID (specs are judged per data ID). */
+function worstText(c: Summary['specs'][number]): string {
+  if (c.pass || !c.worstDataId || c.worstValue === null) return '';
+  const id = Object.entries(c.worstDataId).filter(([k]) => k !== 'instrument' && k !== 'skymap').map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  return ` \u2014 worst ${id}: ${num(c.worstValue)}${c.failingDataIds > 1 ? ` (${c.failingDataIds} fail)` : ''}`;
+}
+
 const STATUS_TEXT = { pass: 'meets spec', partial: 'partly', fail: 'fails spec', none: 'no spec' } as const;
 
 /** Trend of the last points, with the spec thresholds in range as dashed lines. */
@@ -51,7 +58,7 @@ function metricCard(s: Summary, branch: string): HTMLElement {
       s.specs.length === 0
         ? h('span', null, 'no specification applies')
         : s.specs.map((c) =>
-            h('span', { class: c.pass ? 'spec-ok' : 'spec-bad' }, `${c.pass ? '✓' : '✗'} ${c.name.split('.').at(-1)} ${operatorText(c.operator)} ${num(c.value)}${unit ? ` ${unit}` : ''}`),
+            h('span', { class: c.pass ? 'spec-ok' : 'spec-bad' }, `${c.pass ? '✓' : '✗'} ${c.name.split('.').at(-1)} ${operatorText(c.operator)} ${num(c.value)}${unit ? ` ${unit}` : ''}${worstText(c)}`),
           ),
     ),
     sparkline(s.sparkline, s.specs.map((c) => c.value), s.status),
@@ -79,7 +86,7 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
   const branches = branchesOf(series);
   const branch = ctx.query.get('branch') ?? defaultBranch(series);
   const { metricOverview: rows } = await gql(
-    graphql(`query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass } status } }`),
+    graphql(`query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass failingDataIds worstDataId worstValue } status } }`),
     { b: branch },
     ctx.signal,
   );

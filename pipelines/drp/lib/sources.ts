@@ -1,7 +1,7 @@
 import type { Catalog } from '../../io/parquet.ts';
 import { MASK } from '../../framework/values.ts';
 import { detectSources, dilate, type Detections } from './detection.ts';
-import { apertureFlux, gaussianCentroid, gaussianMoments, psfFlux, type Planes } from './measure.ts';
+import { apertureFlux, centroidErrorPx, gaussianCentroid, gaussianMoments, psfFlux, type Planes } from './measure.ts';
 import { gaussianPsf, momentSigmaPx, psfRadiusPx, type DoubleGaussianPsf } from './psf.ts';
 import { fitDoubleGaussianPsf, localBackground } from './psfFit.ts';
 import { median } from './stats.ts';
@@ -175,9 +175,10 @@ function measureAll(p: Planes, skyVar: Float32Array, d: Detections, psf: DoubleG
     cols.footprintId[k] = d.peakFootprint[k]!;
     cols.xPx[k] = x;
     cols.yPx[k] = y;
-    const posErr = snr > 0 ? (Math.SQRT2 * sm) / snr : Number.NaN;
-    cols.xErrPx[k] = posErr;
-    cols.yErrPx[k] = posErr;
+    // Propagated through the centroid estimator (measure.ts); NaN for a non-positive flux.
+    const [xErr, yErr] = snr > 0 ? centroidErrorPx(p, psf, x, y, sm, f.flux, o.ignoreMask | MASK.CR) : [Number.NaN, Number.NaN];
+    cols.xErrPx[k] = xErr;
+    cols.yErrPx[k] = yErr;
     cols.peakSnr[k] = d.peakSnr[k]!;
     cols.psfFlux[k] = f.flux;
     cols.psfFluxErr[k] = f.fluxErr;

@@ -95,6 +95,8 @@ export function runAstrometricRepeatability(sources: readonly { visit: number; c
     predictedFromErrors: { value: mas(2 * sumErr), unit: 'mas', label: 'the same 2-D RMS predicted from the centroid errors' },
     nStars: { value: nStars, unit: '', label: 'stars used' },
     nRejected: { value: nClipped, unit: '', label: 'stars rejected by the chi-square test' },
+    sumSquares: { value: 1e6 * (sumX + sumY), unit: 'mas2', label: 'sum of squared 2-D residuals (for pooling)' },
+    dof: { value: dof, unit: '', label: 'degrees of freedom (for pooling)' },
   });
 }
 

@@ -56,11 +56,15 @@ export function runDetectionCompleteness(src: CatalogValue, truth: CatalogValue,
     completeness: measurement('Completeness', selected > 0 ? (100 * found) / selected : Number.NaN, '%', {
       nTruth: { value: selected, unit: '', label: `truth ${c.kinds.join('/')} with S/N >= ${c.minTruthSnr}` },
       nFound: { value: found, unit: '', label: 'of them detected' },
+      numerator: { value: found, unit: '', label: 'detected (for pooling)' },
+      denominator: { value: selected, unit: '', label: 'selected truth (for pooling)' },
     }),
     purity: measurement('Purity', sx.length > 0 ? (100 * real) / sx.length : Number.NaN, '%', {
       nDetections: { value: sx.length, unit: '', label: 'detections' },
       nReal: { value: real, unit: '', label: 'detections near a truth source' },
       nOneToOne: { value: oneToOne, unit: '', label: 'detections matched one-to-one to truth' },
+      numerator: { value: real, unit: '', label: 'real detections (for pooling)' },
+      denominator: { value: sx.length, unit: '', label: 'detections (for pooling)' },
     }),
   };
 }

@@ -8,7 +8,8 @@ import { chiSquare999, measurement, tangentArcsec } from './common.ts';
  * stars' magnitudes about their own mean, over the visits of one band, from forced photometry
  * (forced_src: one PSF magnitude per coadd object per visit, so no cross-matching is needed).
  *
- * Stars: coadd extendedness 0, median per-visit S/N >= minSnr, unflagged measurements in at least
+ * Stars: coadd extendedness 0, median per-visit S/N >= minSnr (the true median: the mean of the
+ * middle two for an even count), unflagged measurements in at least
  * minVisits visits, not within variableRadiusArcsec of a known variable or transient
  * (truth_transients: variable stars are excluded from PA1 samples in real surveys too). Then
  *
@@ -19,7 +20,17 @@ import { chiSquare999, measurement, tangentArcsec } from './common.ts';
  * point for their degrees of freedom, using the pipeline's own errors, are dropped first: they
  * are blends whose flux varies with the seeing, unflagged variables or galaxies classified as
  * stars, not repeatability. Extras: the same pooled RMS predicted from the pipeline's magnitude
- * errors, the number of stars and of rejected stars.
+ * errors, the number of stars and of rejected stars, and the pooled sums (sumSquares in mmag²,
+ * dof) from which "all bands" is pooled over stars (server/metrics/spec-judge.ts).
+ *
+ * Two companions, from the same stars:
+ *   - PF1 (LPM-17 §3.3.2): the percentage of magnitude differences between two visits of a star
+ *     with |Δm| > PA2 (15 mmag, the SRD design value), over every pair of visits of every
+ *     selected star, BEFORE the χ² rejection: outliers are counted, not clipped;
+ *   - PA1Systematic: PA1 with the photon-noise expectation (the pooled RMS predicted from the
+ *     pipeline's per-measurement errors) removed in quadrature, after the χ² rejection:
+ *     sqrt(max(0, PA1² − predicted²)). It isolates what the noise model does not explain
+ *     (calibration, flat field, PSF modelling), which PA1 of S/N ~ 200 stars barely shows.
  */
 
 export const photometricRepeatabilityConfig = z
@@ -28,6 +39,8 @@ export const photometricRepeatabilityConfig = z
     minVisits: z.number().int().min(2).default(2),
     variableRadiusArcsec: z.number().nonnegative().default(1),
     doChiSquareClip: z.boolean().default(true),
+    /** PF1's outlier threshold, mmag (LPM-17 PA2, design). */
+    pa2Mmag: z.number().positive().default(15),
   })
   .strict();
 export type PhotometricRepeatabilityConfig = z.infer<typeof photometricRepeatabilityConfig>;
@@ -72,20 +85,41 @@ export function forcedSeries(catalogs: readonly CatalogValue[]): { series: StarS
   return { series: [...byId.values()].sort((a, b) => a.objectId - b.objectId), ra, dec, snr, ext };
 }
 
-export function runPhotometricRepeatability(forced: readonly CatalogValue[], transients: CatalogValue | undefined, c: PhotometricRepeatabilityConfig): MeasurementValue {
+/** The true median (mean of the two middle values for an even count). */
+export function medianOf(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const n = v.length;
+  return n % 2 ? v[n >> 1]! : (v[n / 2 - 1]! + v[n / 2]!) / 2;
+}
+
+export interface RepeatabilityMeasurements {
+  pa1: MeasurementValue;
+  pa1Systematic: MeasurementValue;
+  pf1: MeasurementValue;
+}
+
+export function runPhotometricRepeatabilityFamily(forced: readonly CatalogValue[], transients: CatalogValue | undefined, c: PhotometricRepeatabilityConfig): RepeatabilityMeasurements {
   const { series, ra, dec, snr, ext } = forcedSeries(forced);
   const avoid = variablePositions(transients);
+  const pa2 = c.pa2Mmag / 1000;
   let num = 0;
   let den = 0;
   let errNum = 0;
   let nStars = 0;
   let nClipped = 0;
+  let nPairs = 0;
+  let nOutlierPairs = 0;
   for (const s of series) {
     const n = s.mags.length;
     if (n < c.minVisits || ext.get(s.objectId) !== 0) continue;
-    const snrs = [...snr.get(s.objectId)!].sort((a, b) => a - b);
-    if (snrs[n >> 1]! < c.minSnr) continue;
+    if (medianOf(snr.get(s.objectId)!) < c.minSnr) continue;
     if (nearAny(avoid, ra.get(s.objectId)!, dec.get(s.objectId)!, c.variableRadiusArcsec)) continue;
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) {
+        nPairs++;
+        if (Math.abs(s.mags[a]! - s.mags[b]!) > pa2) nOutlierPairs++;
+      }
+    }
     const mean = s.mags.reduce((a, b) => a + b, 0) / n;
     let ss = 0;
     let chi2 = 0;
@@ -104,13 +138,41 @@ export function runPhotometricRepeatability(forced: readonly CatalogValue[], tra
     errNum += ((n - 1) / n) * e2;
     nStars++;
   }
-  const pa1 = den > 0 ? 1000 * Math.sqrt(num / den) : Number.NaN;
-  return measurement('PA1', pa1, 'mmag', {
+  const mmag = (v: number) => (den > 0 ? 1000 * Math.sqrt(v / den) : Number.NaN);
+  const common = {
     nStars: { value: nStars, unit: '', label: 'stars used' },
     nRejected: { value: nClipped, unit: '', label: 'stars rejected by the chi-square test' },
+  };
+  const pa1 = measurement('PA1', mmag(num), 'mmag', {
+    ...common,
     nDof: { value: den, unit: '', label: 'degrees of freedom' },
-    predictedFromErrors: { value: den > 0 ? 1000 * Math.sqrt(errNum / den) : Number.NaN, unit: 'mmag', label: 'the same RMS predicted from the pipeline errors' },
+    predictedFromErrors: { value: mmag(errNum), unit: 'mmag', label: 'the same RMS predicted from the pipeline errors' },
+    sumSquares: { value: 1e6 * num, unit: 'mmag2', label: 'sum of squared residuals (for pooling)' },
+    dof: { value: den, unit: '', label: 'degrees of freedom (for pooling)' },
   });
+  // Negative when the scatter is below its noise expectation; kept signed so pooling over
+  // bands stays unbiased, clamped only in the value.
+  const excess = num - errNum;
+  const pa1Systematic = measurement('PA1Systematic', mmag(Math.max(0, excess)), 'mmag', {
+    ...common,
+    pa1: { value: mmag(num), unit: 'mmag', label: 'PA1' },
+    photonNoise: { value: mmag(errNum), unit: 'mmag', label: 'PA1 expected from the per-measurement errors' },
+    sumSquares: { value: 1e6 * excess, unit: 'mmag2', label: 'excess sum of squares over the noise expectation (for pooling)' },
+    dof: { value: den, unit: '', label: 'degrees of freedom (for pooling)' },
+  });
+  const pf1 = measurement('PF1', nPairs > 0 ? (100 * nOutlierPairs) / nPairs : Number.NaN, '%', {
+    nPairs: { value: nPairs, unit: '', label: 'pairs of visits of selected stars' },
+    nOutliers: { value: nOutlierPairs, unit: '', label: `pairs with |dm| > ${c.pa2Mmag} mmag` },
+    pa2Mmag: { value: c.pa2Mmag, unit: 'mmag', label: 'outlier threshold (PA2)' },
+    numerator: { value: nOutlierPairs, unit: '', label: 'outlier pairs (for pooling)' },
+    denominator: { value: nPairs, unit: '', label: 'pairs (for pooling)' },
+  });
+  return { pa1, pa1Systematic, pf1 };
+}
+
+/** PA1 alone (see runPhotometricRepeatabilityFamily). */
+export function runPhotometricRepeatability(forced: readonly CatalogValue[], transients: CatalogValue | undefined, c: PhotometricRepeatabilityConfig): MeasurementValue {
+  return runPhotometricRepeatabilityFamily(forced, transients, c).pa1;
 }
 
 function variablePositions(transients: CatalogValue | undefined): { x: number; y: number; centre: [number, number] }[] {
@@ -132,18 +194,21 @@ function nearAny(points: { x: number; y: number; centre: [number, number] }[], r
 }
 
 export const photometricRepeatability = defineTask({
-  description: 'PA1: RMS of bright unresolved stars\u2019 forced magnitudes about their means over the visits of a band (mmag)',
+  description: 'PA1 (RMS of bright unresolved stars\u2019 forced magnitudes about their means over the visits of a band, mmag), PA1Systematic and PF1',
   config: photometricRepeatabilityConfig,
   connections: {
     forced: { kind: 'input', storageClass: 'Catalog', multiple: true },
     transients: { kind: 'prerequisite', storageClass: 'Catalog' },
     pa1: { kind: 'output', storageClass: 'Measurement' },
+    pa1Systematic: { kind: 'output', storageClass: 'Measurement' },
+    pf1: { kind: 'output', storageClass: 'Measurement' },
   },
   run(inputs: TaskInputs, config: PhotometricRepeatabilityConfig) {
     const forced = [...many<CatalogValue>(inputs, 'forced')]
       .sort((a, b) => Number(a.dataId.visit) - Number(b.dataId.visit) || Number(a.dataId.detector) - Number(b.dataId.detector))
       .map((d) => d.value);
     const transients = inputs.transients ? single<CatalogValue>(inputs, 'transients').value : undefined;
-    return { pa1: runPhotometricRepeatability(forced, transients, config) };
+    const { pa1, pa1Systematic, pf1 } = runPhotometricRepeatabilityFamily(forced, transients, config);
+    return { pa1, pa1Systematic, pf1 };
   },
 });

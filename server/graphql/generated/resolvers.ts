@@ -1018,19 +1018,30 @@ export type SoftwareVersion = {
 
 export type SpecCheck = {
   __typename?: 'SpecCheck';
+  failingDataIds: Scalars['Int']['output'];
   name: Scalars['String']['output'];
   operator: Scalars['String']['output'];
+  /** Met by the latest point and by each of its data IDs. */
   pass: Scalars['Boolean']['output'];
   unit: Scalars['String']['output'];
   /** The threshold, in the metric's unit. */
   value: Scalars['Float']['output'];
+  /** The failing data ID farthest beyond the threshold. */
+  worstDataId?: Maybe<Scalars['JSON']['output']>;
+  worstValue?: Maybe<Scalars['Float']['output']>;
 };
 
 export type SpecStatus = {
   __typename?: 'SpecStatus';
+  /** Met by the pooled value and by every data ID (docs/metrics.md, Specifications). */
   base?: Maybe<Scalars['Boolean']['output']>;
+  /** Head side: how many data IDs fail the spec. */
+  failingDataIds: Scalars['Int']['output'];
   head?: Maybe<Scalars['Boolean']['output']>;
   spec: Scalars['String']['output'];
+  /** Head side: the failing data ID farthest beyond the threshold. */
+  worstDataId?: Maybe<Scalars['JSON']['output']>;
+  worstValue?: Maybe<Scalars['Float']['output']>;
 };
 
 /** A threshold specification (lsst.verify), inheritance resolved. */
@@ -1722,17 +1733,23 @@ export type SoftwareVersionResolvers<ContextType = GraphQLContext, ParentType ex
 };
 
 export type SpecCheckResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SpecCheck'] = ResolversParentTypes['SpecCheck']> = {
+  failingDataIds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   operator?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pass?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  worstDataId?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  worstValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type SpecStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SpecStatus'] = ResolversParentTypes['SpecStatus']> = {
   base?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  failingDataIds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   head?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   spec?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  worstDataId?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  worstValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type SpecificationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Specification'] = ResolversParentTypes['Specification']> = {
