@@ -6,12 +6,13 @@ import { detectionConfigOf, importDetectionConfigs, setDetectionConfig } from '.
 import { requireRole } from '../../auth/roles.ts';
 import { collectionNames } from '../../runs/queries.ts';
 import type { GraphQLContext } from '../context.ts';
-import type { MutationImportDetectionConfigsArgs, MutationSetDetectionConfigArgs, MutationSetRegressionStatusArgs, QueryCompareRefsArgs, QueryCompareRunsArgs, QueryDetectionConfigArgs, QueryRegressionArgs, QueryRegressionsArgs } from '../generated/resolvers.ts';
+import type { MutationImportDetectionConfigsArgs, MutationSetDetectionConfigArgs, MutationSetRegressionStatusArgs, QueryChangePointsArgs, QueryCompareRefsArgs, QueryCompareRunsArgs, QueryDetectionConfigArgs, QueryRegressionArgs, QueryRegressionsArgs, QuerySeriesArgs } from '../generated/resolvers.ts';
 
 type Ctx = GraphQLContext;
-type SeriesArgs = { metric: string; dataset: string; branch: string; dataId?: Record<string, string | number> | null; repo?: string | null };
+type SeriesArgs = QuerySeriesArgs;
 
-const seriesQuery = (a: SeriesArgs) => ({ metric: a.metric, dataset: a.dataset, branch: a.branch, dataId: a.dataId ?? undefined, repo: a.repo ?? undefined });
+// dataId is JSON in the schema: a data ID's dimension values, as clients send them.
+const seriesQuery = (a: SeriesArgs) => ({ metric: a.metric, dataset: a.dataset, branch: a.branch, dataId: (a.dataId ?? undefined) as Record<string, string | number> | undefined, repo: a.repo ?? undefined });
 
 async function withRuns(vera: Ctx['vera'], s: Series) {
   const names = await collectionNames(vera.database.db, [...s.measurements.values()].flat().map((m) => m.runId));
@@ -29,7 +30,7 @@ const regressionOut = (r: RegressionRow) => ({ ...r, metric: r.metricName });
 
 export const seriesQueries = {
   series: async (_: unknown, a: SeriesArgs, { vera }: Ctx) => withRuns(vera, await loadSeries(vera.database.db, seriesQuery(a))),
-  changePoints: async (_: unknown, a: SeriesArgs & { window?: number | null; maxPValue?: number | null; minMagnitude?: number | null }, { vera }: Ctx) => {
+  changePoints: async (_: unknown, a: QueryChangePointsArgs, { vera }: Ctx) => {
     const s = await loadSeries(vera.database.db, seriesQuery(a));
     const cps = detectChangePoints(
       s.points.map((p) => p.mean),
