@@ -414,6 +414,24 @@ export const typeDefs = /* GraphQL */ `
     updatedAt: DateTime!
   }
 
+  "A raw file sent by its content: the server takes no paths, and may be on another machine."
+  input RawFileInput {
+    "The file's name as the user knows it; problems name it."
+    name: String!
+    contentBase64: String!
+  }
+
+  type RawIngest {
+    run: String!
+    ingested: Int!
+    "Visit ids (Float: they exceed 32 bits, e.g. day_obs * 100000 + sequence)."
+    visits: [Float!]!
+    detectors: [Int!]!
+    "Visit and detector records created; the others were already there and matched the headers."
+    newVisits: Int!
+    newDetectors: Int!
+  }
+
   type SimCamSummary {
     visits: Int!
     detectors: Int!
@@ -523,6 +541,12 @@ export const typeDefs = /* GraphQL */ `
     ): RunSubmission!
     "Generates the SimCam synthetic instrument's data: raws, truth, refcat, calibrations, skymap (operators)."
     generateSimCam(visits: Int = 12, bands: [String!] = ["g", "r", "i"], seed: Int = 1, detectorGrid: [Int!], detectorSizePx: Int): SimCamSummary!
+    """
+    Ingests raw FITS files of an instrument (operators): its definition maps header keywords to
+    visit, detector, filter and day records. All files or none: a bad file refuses the request
+    with every problem listed per file. Default run: <instrument>/raw/all.
+    """
+    ingestRaws(instrument: String!, run: String, files: [RawFileInput!]!): RawIngest!
     """
     Imports a verify_metrics-style package sent as its files (metrics/<package>.yaml and
     specs/<package>/.../<name>.yaml); \`vera metrics import DIR\` reads a directory and sends it.
