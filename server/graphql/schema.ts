@@ -287,8 +287,13 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type JobIngest {
+    "The job's identity: a hash of its content (layout and whitespace do not count)."
     jobId: String!
     ingested: Int!
+    "When the measurements were made: the job's meta.env.date when present, else the ingest time."
+    measuredAt: DateTime!
+    "With importDefinitions: the metrics and specifications the job added or changed, one line each."
+    definitionChanges: [String!]!
   }
 
   "One commit of a series: its measurements aggregated (values in the series unit)."
@@ -554,6 +559,8 @@ export const typeDefs = /* GraphQL */ `
     importMetrics(files: [MetricsFileInput!]!): MetricsImport!
     "Ingests an lsst.verify Job JSON (measurements, metrics, specs, meta) for a dataset at a commit of repo (a tracked repository's name or GitHub owner/name)."
     postJob(job: String!, dataset: String!, repo: String, commit: String, branch: String, importDefinitions: Boolean = false): JobIngest!
+    "Ingests butler metricvalue YAML files (one lsst.verify.Measurement each) as one job; all files or none."
+    postMeasurements(files: [MetricsFileInput!]!, dataset: String!, repo: String, commit: String, branch: String): JobIngest!
     "Runs detection on a series and records the regressions it finds, with explanations; repo as for series."
     scanSeries(metric: String!, dataset: String!, branch: String!, dataId: JSON, repo: String): [Regression!]!
     setRegressionStatus(id: Int!, status: RegressionStatus!, note: String): Regression!
