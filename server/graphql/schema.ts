@@ -575,7 +575,7 @@ export const typeDefs = /* GraphQL */ `
     Builds a commit of a tracked repository (by name, or GitHub owner/name): the runs its vera.yaml
     lists for the event, or the given pipeline on the given dataset. One build per commit and ref.
     """
-    requestBuild(repo: String!, commit: String!, ref: String!, event: String = "api", prNumber: Int, headBranch: String, pipeline: String, dataset: String): Build!
+    requestBuild(repo: String!, commit: String!, ref: String, event: String = "api", prNumber: Int, headBranch: String, pipeline: String, dataset: String): Build!
     "Resumes a run whose execution stopped: finished quanta are kept, the rest run."
     resumeRun(name: String!): Run!
     "Rebuilds the sub-pipeline that produced a dataset from its recorded inputs, as a new run."

@@ -1,4 +1,4 @@
-import { getBuild, listBuilds, requestBuild, type BuildRow } from '../../ci/builds.ts';
+import { getBuild, listBuilds, refOfCommit, requestBuild, type BuildRow } from '../../ci/builds.ts';
 import { BUILD_EVENTS, type BuildEvent } from '../../ci/policy.ts';
 import { addRepo, fetchRepo, findRepoByGithubName, getRepo, listRepos, type Repo } from '../../git/repos.ts';
 import { requireRole } from '../../auth/roles.ts';
@@ -42,7 +42,7 @@ export const ciMutations = {
   },
   requestBuild: async (
     _: unknown,
-    a: { repo: string; commit: string; ref: string; event?: string | null; prNumber?: number | null; headBranch?: string | null; pipeline?: string | null; dataset?: string | null },
+    a: { repo: string; commit: string; ref?: string | null; event?: string | null; prNumber?: number | null; headBranch?: string | null; pipeline?: string | null; dataset?: string | null },
     ctx: Ctx,
   ) => {
     const event = (a.event ?? 'api') as BuildEvent;
@@ -54,7 +54,7 @@ export const ciMutations = {
       {
         repo: repo.name,
         commit: a.commit,
-        ref: a.ref,
+        ref: a.ref ?? (await refOfCommit(ctx.vera.database.db, repo, a.commit)),
         event,
         prNumber: a.prNumber ?? undefined,
         headBranch: a.headBranch ?? undefined,
