@@ -42,7 +42,7 @@ export const dependencyRules = {
           message: 'contracts/ is shared by the server and its clients: it imports nothing of theirs.',
         },
         {
-          target: ['./server/db', './server/jobs', './server/auth', './server/repo', './server/git', './server/runs', './server/metrics', './server/ci', './server/dashboards', './server/events'],
+          target: ['./server/db', './server/jobs', './server/auth', './server/repo', './server/ingest', './server/git', './server/runs', './server/metrics', './server/ci', './server/dashboards', './server/events'],
           from: ['./server/app.ts', './server/graphql', './server/http', './cli'],
           message: 'domain code is called by the faces, never the other way; domains talk through events, not app.ts.',
         },

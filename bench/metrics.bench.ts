@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createUser } from '../server/auth/index.ts';
 import { openDatabase, queryRows, sql } from '../server/db/client.ts';
 import { measurements } from '../server/db/schema/index.ts';
-import { ingestJob } from '../server/metrics/ingest.ts';
+import { ingestJob } from '../server/metrics/ingest-job.ts';
 import { loadSeries } from '../server/metrics/series.ts';
 import { makeLinearRepo, withBenchDatabase } from './fixtures.ts';
 import { percentile, report, timeMs } from './lib.ts';

@@ -5,6 +5,7 @@ import { register as compare } from './compare.ts';
 import { register as dashboards } from './dashboards.ts';
 import { register as datasetTypes } from './dataset-types.ts';
 import { register as datasets } from './datasets.ts';
+import { register as ingest } from './ingest.ts';
 import { register as metrics } from './metrics.ts';
 import { register as provenance } from './provenance.ts';
 import { register as repos } from './repos.ts';
@@ -15,4 +16,4 @@ import { register as tokens } from './tokens.ts';
 import { register as users } from './users.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, run, provenance, simcam, metrics, compare, changepoints, dashboards, repos, tokens, users];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, run, provenance, simcam, ingest, metrics, compare, changepoints, dashboards, repos, tokens, users];

@@ -3,8 +3,19 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { readMetricsTree } from '../../server/metrics/verify/index.ts';
 import { withClient } from '../context.ts';
+import { readLocalFile } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 import { graphql } from '../generated/gql.ts';
+import type { JobIngestFieldsFragment } from '../generated/graphql.ts';
+
+graphql(`
+  fragment JobIngestFields on JobIngest { jobId ingested measuredAt definitionChanges }
+`);
+
+function reportIngest(r: JobIngestFieldsFragment): void {
+  process.stderr.write(`job ${r.jobId}: ${r.ingested} measurements ingested, measured at ${r.measuredAt}\n`);
+  for (const change of r.definitionChanges) process.stderr.write(`  ${change}\n`);
+}
 
 export function register(program: Command): void {
   const metrics = program.command('metrics').description('lsst.verify metrics, specifications and measurements');
@@ -59,14 +70,35 @@ export function register(program: Command): void {
     .option('--commit <sha>', 'software commit')
     .option('--branch <name>', 'branch')
     .option('--repo <name>', 'tracked repository of the software (its name or GitHub owner/name)')
-    .option('--import-definitions', 'also import the metrics and specifications the job carries')
-    .action(async (file: string, opts: { dataset: string; commit?: string; branch?: string; repo?: string; importDefinitions?: boolean }) => {
+    .option('--import-definitions', 'also import the metrics and specifications the job carries (what changed is listed)')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, opts: { dataset: string; commit?: string; branch?: string; repo?: string; importDefinitions?: boolean; json?: boolean }) => {
       const { postJob } = await withClient((c) =>
         c.request(
-          graphql(`mutation PostJob($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) { postJob(job: $job, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo, importDefinitions: $defs) { jobId ingested } }`),
-          { job: fs.readFileSync(file, 'utf8'), dataset: opts.dataset, commit: opts.commit, branch: opts.branch, repo: opts.repo, defs: Boolean(opts.importDefinitions) },
+          graphql(`mutation PostJob($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) { postJob(job: $job, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo, importDefinitions: $defs) { ...JobIngestFields } }`),
+          { job: readLocalFile(file, 'Job JSON'), dataset: opts.dataset, commit: opts.commit, branch: opts.branch, repo: opts.repo, defs: Boolean(opts.importDefinitions) },
         ),
       );
-      process.stderr.write(`job ${postJob.jobId}: ${postJob.ingested} measurements ingested\n`);
+      if (opts.json) return printJson(postJob);
+      reportIngest(postJob);
+    });
+  metrics
+    .command('post-measurements')
+    .description('ingest butler metricvalue YAML files (lsst.verify.Measurement, one per file) for a dataset at a commit')
+    .argument('<files...>', 'metricvalue_*.yaml files')
+    .requiredOption('--dataset <name>', 'what was processed')
+    .option('--commit <sha>', 'software commit')
+    .option('--branch <name>', 'branch')
+    .option('--repo <name>', 'tracked repository of the software (its name or GitHub owner/name)')
+    .option('--json', 'machine-readable output')
+    .action(async (files: string[], opts: { dataset: string; commit?: string; branch?: string; repo?: string; json?: boolean }) => {
+      const { postMeasurements } = await withClient((c) =>
+        c.request(
+          graphql(`mutation PostMeasurements($files: [MetricsFileInput!]!, $dataset: String!, $commit: String, $branch: String, $repo: String) { postMeasurements(files: $files, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo) { ...JobIngestFields } }`),
+          { files: files.map((f) => ({ path: f, text: readLocalFile(f, 'measurement file') })), dataset: opts.dataset, commit: opts.commit, branch: opts.branch, repo: opts.repo },
+        ),
+      );
+      if (opts.json) return printJson(postMeasurements);
+      reportIngest(postMeasurements);
     });
 }

@@ -65,7 +65,7 @@ export function register(program: Command): void {
     .description('build a commit of a tracked repository (runs from its vera.yaml, or --pipeline on --dataset) and wait for it')
     .argument('<repo>', 'tracked repository name (or GitHub owner/name)')
     .argument('<commit>', 'commit SHA, branch or tag')
-    .option('--ref <ref>', 'ref being built, e.g. refs/heads/my-branch (default: refs/heads/<commit> for a branch)')
+    .option('--ref <ref>', 'ref being built, e.g. refs/tags/v1.0 (default: the tag or branch <commit> names, else the commit)')
     .option('--pipeline <file>', 'pipeline file in the repository')
     .option('--dataset <collections>', 'input collections, comma-separated')
     .option('--no-wait', 'return once the build is requested')
@@ -73,8 +73,8 @@ export function register(program: Command): void {
     .action(async (repo: string, commit: string, opts: { ref?: string; pipeline?: string; dataset?: string; wait?: boolean; json?: boolean }) => {
       await withClient(async (c, config) => {
         const { requestBuild } = await c.request(
-          graphql(`mutation RequestBuild($repo: String!, $commit: String!, $ref: String!, $pipeline: String, $dataset: String) { requestBuild(repo: $repo, commit: $commit, ref: $ref, pipeline: $pipeline, dataset: $dataset) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }`),
-          { repo, commit, ref: opts.ref ?? (/^[0-9a-f]{40}$/.test(commit) ? commit : `refs/heads/${commit}`), pipeline: opts.pipeline, dataset: opts.dataset },
+          graphql(`mutation RequestBuild($repo: String!, $commit: String!, $ref: String, $pipeline: String, $dataset: String) { requestBuild(repo: $repo, commit: $commit, ref: $ref, pipeline: $pipeline, dataset: $dataset) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }`),
+          { repo, commit, ref: opts.ref, pipeline: opts.pipeline, dataset: opts.dataset },
         );
         process.stderr.write(`build ${requestBuild.id} of ${requestBuild.commit.slice(0, 10)}: ${requestBuild.runs.length} run(s)\n`);
         if (opts.wait === false) return;

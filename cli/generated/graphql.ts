@@ -38,6 +38,13 @@ export type QuantumStatus =
   | 'running'
   | 'succeeded';
 
+/** A raw file sent by its content: the server takes no paths, and may be on another machine. */
+export type RawFileInput = {
+  contentBase64: string;
+  /** The file's name as the user knows it; problems name it. */
+  name: string;
+};
+
 export type Role =
   | 'admin'
   | 'developer'
@@ -130,6 +137,17 @@ export type DatasetsQueryVariables = Exact<{
 
 export type DatasetsQuery = { datasets: Array<{ id: string, run: string, dataId: Record<string, unknown>, path: string, sizeBytes: number, validFrom: string | null, validTo: string | null }> };
 
+export type IngestRawsMutationVariables = Exact<{
+  i: string;
+  r?: string | null | undefined;
+  f: Array<RawFileInput> | RawFileInput;
+}>;
+
+
+export type IngestRawsMutation = { ingestRaws: { run: string, ingested: number, visits: Array<number>, detectors: Array<number>, newVisits: number, newDetectors: number } };
+
+export type JobIngestFieldsFragment = { jobId: string, ingested: number, measuredAt: string, definitionChanges: Array<string> };
+
 export type ImportMetricsMutationVariables = Exact<{
   files: Array<MetricsFileInput> | MetricsFileInput;
 }>;
@@ -162,7 +180,18 @@ export type PostJobMutationVariables = Exact<{
 }>;
 
 
-export type PostJobMutation = { postJob: { jobId: string, ingested: number } };
+export type PostJobMutation = { postJob: { jobId: string, ingested: number, measuredAt: string, definitionChanges: Array<string> } };
+
+export type PostMeasurementsMutationVariables = Exact<{
+  files: Array<MetricsFileInput> | MetricsFileInput;
+  dataset: string;
+  commit?: string | null | undefined;
+  branch?: string | null | undefined;
+  repo?: string | null | undefined;
+}>;
+
+
+export type PostMeasurementsMutation = { postMeasurements: { jobId: string, ingested: number, measuredAt: string, definitionChanges: Array<string> } };
 
 export type ProvenanceQueryVariables = Exact<{
   id: string | number;
@@ -203,7 +232,7 @@ export type BuildsQuery = { builds: Array<{ id: number, repo: string, commit: st
 export type RequestBuildMutationVariables = Exact<{
   repo: string;
   commit: string;
-  ref: string;
+  ref?: string | null | undefined;
   pipeline?: string | null | undefined;
   dataset?: string | null | undefined;
 }>;
@@ -372,6 +401,14 @@ export const ComparisonFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ComparisonFields"}) as unknown as TypedDocumentString<ComparisonFieldsFragment, unknown>;
+export const JobIngestFieldsFragmentDoc = new TypedDocumentString(`
+    fragment JobIngestFields on JobIngest {
+  jobId
+  ingested
+  measuredAt
+  definitionChanges
+}
+    `, {"fragmentName":"JobIngestFields"}) as unknown as TypedDocumentString<JobIngestFieldsFragment, unknown>;
 export const CollectionsDocument = new TypedDocumentString(`
     query Collections($pattern: String, $types: [CollectionType!]) {
   collections(pattern: $pattern, types: $types) {
@@ -526,6 +563,18 @@ export const DatasetsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DatasetsQuery, DatasetsQueryVariables>;
+export const IngestRawsDocument = new TypedDocumentString(`
+    mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) {
+  ingestRaws(instrument: $i, run: $r, files: $f) {
+    run
+    ingested
+    visits
+    detectors
+    newVisits
+    newDetectors
+  }
+}
+    `) as unknown as TypedDocumentString<IngestRawsMutation, IngestRawsMutationVariables>;
 export const ImportMetricsDocument = new TypedDocumentString(`
     mutation ImportMetrics($files: [MetricsFileInput!]!) {
   importMetrics(files: $files) {
@@ -559,11 +608,33 @@ export const PostJobDocument = new TypedDocumentString(`
     repo: $repo
     importDefinitions: $defs
   ) {
-    jobId
-    ingested
+    ...JobIngestFields
   }
 }
-    `) as unknown as TypedDocumentString<PostJobMutation, PostJobMutationVariables>;
+    fragment JobIngestFields on JobIngest {
+  jobId
+  ingested
+  measuredAt
+  definitionChanges
+}`) as unknown as TypedDocumentString<PostJobMutation, PostJobMutationVariables>;
+export const PostMeasurementsDocument = new TypedDocumentString(`
+    mutation PostMeasurements($files: [MetricsFileInput!]!, $dataset: String!, $commit: String, $branch: String, $repo: String) {
+  postMeasurements(
+    files: $files
+    dataset: $dataset
+    commit: $commit
+    branch: $branch
+    repo: $repo
+  ) {
+    ...JobIngestFields
+  }
+}
+    fragment JobIngestFields on JobIngest {
+  jobId
+  ingested
+  measuredAt
+  definitionChanges
+}`) as unknown as TypedDocumentString<PostMeasurementsMutation, PostMeasurementsMutationVariables>;
 export const ProvenanceDocument = new TypedDocumentString(`
     query Provenance($id: ID!) {
   provenance(datasetId: $id) {
@@ -636,7 +707,7 @@ export const BuildsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<BuildsQuery, BuildsQueryVariables>;
 export const RequestBuildDocument = new TypedDocumentString(`
-    mutation RequestBuild($repo: String!, $commit: String!, $ref: String!, $pipeline: String, $dataset: String) {
+    mutation RequestBuild($repo: String!, $commit: String!, $ref: String, $pipeline: String, $dataset: String) {
   requestBuild(
     repo: $repo
     commit: $commit

@@ -23,6 +23,7 @@ export type PipelineErrorCode =
   | 'PARQUET_INVALID'
   | 'UNKNOWN_STORAGE_CLASS'
   | 'ASTROMETRY_FAILED'
-  | 'PHOTOCAL_FAILED';
+  | 'PHOTOCAL_FAILED'
+  | 'CHECKSUM_MISMATCH';
 
 export class PipelineError extends CodedError<PipelineErrorCode> {}

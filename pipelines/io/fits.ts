@@ -1,13 +1,18 @@
 import { PipelineError } from '../framework/errors.ts';
 import type { ImageF, TanWcs } from '../image/types.ts';
+import { checkHduChecksums } from './fits-checksum.ts';
 import { BLOCK_BYTES, decodeData, encodeData, storageOf } from './fits-data.ts';
 import type { FitsPixels, FitsQuantize, Storage } from './fits-data.ts';
 import { CARD_LENGTH, formatCard, headerNumber, headerString, headerValue, parseCards } from './fits-header.ts';
 import type { FitsCard, FitsHeader } from './fits-header.ts';
+import { readBinTable } from './fits-table.ts';
+import type { FitsTable } from './fits-table.ts';
 
 export { BLOCK_BYTES } from './fits-data.ts';
 export type { FitsPixels, FitsQuantize } from './fits-data.ts';
 export type { FitsCard, FitsHeader, FitsValue } from './fits-header.ts';
+export type { FitsCell, FitsColumn, FitsTable } from './fits-table.ts';
+export { encodeChecksum, onesComplementSum } from './fits-checksum.ts';
 export { formatCard, headerNumber, headerString, headerValue, parseCards, setCard } from './fits-header.ts';
 
 /**
@@ -46,8 +51,17 @@ export interface FitsHdu {
   shape: number[];
   /** Physical pixel values (BSCALE/BZERO applied) for image HDUs; null when there are none. */
   data: FitsPixels | null;
-  /** The raw data bytes of non-image HDUs (tables), unparsed. */
+  /** The raw data bytes of non-image HDUs (tables, heap included), unparsed. */
   rawData: Uint8Array | null;
+  /** BINTABLE columns with TSCAL/TZERO/TNULL applied; null for other HDUs. */
+  table: FitsTable | null;
+}
+
+export interface ReadFitsOptions {
+  /** Named in every error, so a user can tell which of many files is bad. */
+  file?: string;
+  /** Verify DATASUM and CHECKSUM where the header carries them (default true). */
+  verifyChecksums?: boolean;
 }
 
 /** Keywords the writer owns; CHECKSUM/DATASUM are dropped because a rewrite would make them wrong. */
@@ -133,42 +147,84 @@ function intCard(header: FitsHeader, key: string, hdu: number): number {
   return v;
 }
 
-/** Reads every HDU of a FITS file. Bytes after the last HDU that do not start an extension are ignored. */
-export function readFits(bytes: Uint8Array): FitsHdu[] {
+function hduLabel(index: number, name: string | undefined): string {
+  return name === undefined ? `HDU ${index}` : `HDU ${index} (${name})`;
+}
+
+/** The error with the file and HDU in front, so a message alone says where. */
+function withLocation(e: PipelineError, file: string | undefined, index: number | undefined, name: string | undefined): PipelineError {
+  const where = [file, index === undefined ? undefined : hduLabel(index, name)].filter((w) => w !== undefined).join(': ');
+  return new PipelineError(e.code, where ? `${where}: ${e.message}` : e.message, { ...e.details, file, hdu: index, extname: name }, { cause: e });
+}
+
+function located<T>(file: string | undefined, index: number, name: string | undefined, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof PipelineError) throw withLocation(e, file, index, name);
+    throw e;
+  }
+}
+
+/**
+ * Reads every HDU of a FITS file. Bytes after the last HDU that do not start an extension are
+ * ignored. DATASUM/CHECKSUM are verified where present (CHECKSUM_MISMATCH names file, HDU and
+ * keyword); every error names `options.file` and the HDU.
+ */
+export function readFits(bytes: Uint8Array, options: ReadFitsOptions = {}): FitsHdu[] {
   const hdus: FitsHdu[] = [];
   let offset = 0;
   while (offset + BLOCK_BYTES <= bytes.length) {
     const first = Buffer.from(bytes.buffer, bytes.byteOffset + offset, 8).toString('latin1');
-    if (hdus.length === 0 && first !== 'SIMPLE  ') throw new PipelineError('FITS_INVALID', 'not a FITS file: no SIMPLE keyword');
+    if (hdus.length === 0 && first !== 'SIMPLE  ') throw withLocation(new PipelineError('FITS_INVALID', 'not a FITS file: no SIMPLE keyword'), options.file, undefined, undefined);
     if (hdus.length > 0 && first !== 'XTENSION') break;
+    const start = offset;
     const index = hdus.length;
-    const { header, next } = readHeader(bytes, offset);
-    const bitpix = intCard(header, 'BITPIX', index);
-    const naxis = intCard(header, 'NAXIS', index);
-    const shape = Array.from({ length: naxis }, (_, i) => intCard(header, `NAXIS${i + 1}`, index));
-    const pcount = index === 0 ? 0 : intCard(header, 'PCOUNT', index);
-    const gcount = index === 0 ? 1 : intCard(header, 'GCOUNT', index);
-    const groups = headerValue(header, 'GROUPS') === true && shape[0] === 0;
-    const pixels = naxis === 0 ? 0 : (groups ? shape.slice(1) : shape).reduce((a, b) => a * b, 1);
-    const dataBytes = naxis === 0 ? 0 : (Math.abs(bitpix) / 8) * gcount * (pcount + pixels);
-    if (next + dataBytes > bytes.length) throw new PipelineError('FITS_INVALID', 'FITS data runs past the end of the file', { hdu: index });
-    const xtension = index === 0 ? undefined : headerString(header, 'XTENSION')?.trim();
-    const kind: FitsHdu['kind'] =
-      index === 0 ? (groups ? 'other' : 'primary') : xtension === 'IMAGE' ? 'image' : xtension === 'BINTABLE' ? 'bintable' : xtension === 'TABLE' ? 'table' : 'other';
-    const isImage = kind === 'primary' || kind === 'image';
-    hdus.push({
-      kind,
-      name: headerString(header, 'EXTNAME'),
-      header,
-      bitpix,
-      shape,
-      data: isImage && pixels > 0 ? decodeData(bytes, next, pixels, header, bitpix) : null,
-      rawData: !isImage && dataBytes > 0 ? bytes.subarray(next, next + dataBytes) : null,
+    // The header names the HDU (EXTNAME) for errors in its data; errors in the header itself cannot.
+    const { header, next } = located(options.file, index, undefined, () => readHeader(bytes, start));
+    const hdu = located(options.file, index, headerString(header, 'EXTNAME')?.trim(), () => readHdu(bytes, header, next, index));
+    located(options.file, index, hdu.hdu.name?.trim(), () => {
+      if (options.verifyChecksums === false) return;
+      const [problem] = checkHduChecksums(bytes, hdu.hdu.header, start, hdu.dataStart, hdu.end);
+      if (problem) {
+        throw new PipelineError('CHECKSUM_MISMATCH', `${problem.keyword} does not match the ${problem.keyword === 'DATASUM' ? 'data' : 'HDU'}: header says ${problem.expected}, computed ${problem.actual}`, { ...problem });
+      }
     });
-    offset = next + Math.ceil(dataBytes / BLOCK_BYTES) * BLOCK_BYTES;
+    hdus.push(hdu.hdu);
+    offset = hdu.end;
   }
-  if (hdus.length === 0) throw new PipelineError('FITS_INVALID', 'not a FITS file: shorter than one 2880-byte block', { bytes: bytes.length });
+  if (hdus.length === 0) {
+    throw withLocation(new PipelineError('FITS_INVALID', 'not a FITS file: shorter than one 2880-byte block', { bytes: bytes.length }), options.file, undefined, undefined);
+  }
   return hdus;
+}
+
+function readHdu(bytes: Uint8Array, header: FitsHeader, next: number, index: number): { hdu: FitsHdu; dataStart: number; end: number } {
+  const bitpix = intCard(header, 'BITPIX', index);
+  const naxis = intCard(header, 'NAXIS', index);
+  const shape = Array.from({ length: naxis }, (_, i) => intCard(header, `NAXIS${i + 1}`, index));
+  const pcount = index === 0 ? 0 : intCard(header, 'PCOUNT', index);
+  const gcount = index === 0 ? 1 : intCard(header, 'GCOUNT', index);
+  const groups = headerValue(header, 'GROUPS') === true && shape[0] === 0;
+  const pixels = naxis === 0 ? 0 : (groups ? shape.slice(1) : shape).reduce((a, b) => a * b, 1);
+  const dataBytes = naxis === 0 ? 0 : (Math.abs(bitpix) / 8) * gcount * (pcount + pixels);
+  if (next + dataBytes > bytes.length) throw new PipelineError('FITS_INVALID', 'FITS data runs past the end of the file', { hdu: index, dataBytes, fileBytes: bytes.length });
+  const xtension = index === 0 ? undefined : headerString(header, 'XTENSION')?.trim();
+  const kind: FitsHdu['kind'] =
+    index === 0 ? (groups ? 'other' : 'primary') : xtension === 'IMAGE' ? 'image' : xtension === 'BINTABLE' ? 'bintable' : xtension === 'TABLE' ? 'table' : 'other';
+  const isImage = kind === 'primary' || kind === 'image';
+  const rawData = !isImage && dataBytes > 0 ? bytes.subarray(next, next + dataBytes) : null;
+  const hdu: FitsHdu = {
+    kind,
+    name: headerString(header, 'EXTNAME'),
+    header,
+    bitpix,
+    shape,
+    data: isImage && pixels > 0 ? decodeData(bytes, next, pixels, header, bitpix) : null,
+    rawData,
+    table: kind === 'bintable' ? readBinTable(header, rawData ?? new Uint8Array(0)) : null,
+  };
+  return { hdu, dataStart: next, end: next + Math.ceil(dataBytes / BLOCK_BYTES) * BLOCK_BYTES };
 }
 
 /** The input that writes this HDU back as it was read (image HDUs only). */

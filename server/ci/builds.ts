@@ -43,6 +43,26 @@ export function branchOf(ref: string, headBranch?: string): string | null {
   return ref;
 }
 
+/**
+ * The ref a bare `commit` argument (`vera build repo v1.0`) names: its tag when it is a tag, its
+ * branch when a branch (tags first, as git's own lookup order has it), else the commit itself.
+ * Fetches once when the mirror knows neither, so a tag pushed since the last fetch is found.
+ */
+export async function refOfCommit(db: Db, repo: Repo, commit: string): Promise<string> {
+  assertRefName(commit, 'commit');
+  const lookup = async () => {
+    if (await resolveRef(repo.mirrorPath, `refs/tags/${commit}`)) return `refs/tags/${commit}`;
+    if (await resolveRef(repo.mirrorPath, `refs/heads/${commit}`)) return `refs/heads/${commit}`;
+    return null;
+  };
+  let ref = await lookup();
+  if (!ref && !/^[0-9a-f]{7,40}$/.test(commit)) {
+    await fetchRepo(db, repo);
+    ref = await lookup();
+  }
+  return ref ?? commit;
+}
+
 function tagOf(ref: string): string | null {
   return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : null;
 }

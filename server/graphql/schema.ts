@@ -319,8 +319,13 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type JobIngest {
+    "The job's identity: a hash of its content (layout and whitespace do not count)."
     jobId: String!
     ingested: Int!
+    "When the measurements were made: the job's meta.env.date when present, else the ingest time."
+    measuredAt: DateTime!
+    "With importDefinitions: the metrics and specifications the job added or changed, one line each."
+    definitionChanges: [String!]!
   }
 
   "One commit of a series: its measurements aggregated (values in the series unit)."
@@ -452,6 +457,24 @@ export const typeDefs = /* GraphQL */ `
     updatedAt: DateTime!
   }
 
+  "A raw file sent by its content: the server takes no paths, and may be on another machine."
+  input RawFileInput {
+    "The file's name as the user knows it; problems name it."
+    name: String!
+    contentBase64: String!
+  }
+
+  type RawIngest {
+    run: String!
+    ingested: Int!
+    "Visit ids (Float: they exceed 32 bits, e.g. day_obs * 100000 + sequence)."
+    visits: [Float!]!
+    detectors: [Int!]!
+    "Visit and detector records created; the others were already there and matched the headers."
+    newVisits: Int!
+    newDetectors: Int!
+  }
+
   type SimCamSummary {
     visits: Int!
     detectors: Int!
@@ -562,12 +585,20 @@ export const typeDefs = /* GraphQL */ `
     "Generates the SimCam synthetic instrument's data: raws, truth, refcat, calibrations, skymap (operators)."
     generateSimCam(visits: Int = 12, bands: [String!] = ["g", "r", "i"], seed: Int = 1, detectorGrid: [Int!], detectorSizePx: Int): SimCamSummary!
     """
+    Ingests raw FITS files of an instrument (operators): its definition maps header keywords to
+    visit, detector, filter and day records. All files or none: a bad file refuses the request
+    with every problem listed per file. Default run: <instrument>/raw/all.
+    """
+    ingestRaws(instrument: String!, run: String, files: [RawFileInput!]!): RawIngest!
+    """
     Imports a verify_metrics-style package sent as its files (metrics/<package>.yaml and
     specs/<package>/.../<name>.yaml); \`vera metrics import DIR\` reads a directory and sends it.
     """
     importMetrics(files: [MetricsFileInput!]!): MetricsImport!
     "Ingests an lsst.verify Job JSON (measurements, metrics, specs, meta) for a dataset at a commit of repo (a tracked repository's name or GitHub owner/name)."
     postJob(job: String!, dataset: String!, repo: String, commit: String, branch: String, importDefinitions: Boolean = false): JobIngest!
+    "Ingests butler metricvalue YAML files (one lsst.verify.Measurement each) as one job; all files or none."
+    postMeasurements(files: [MetricsFileInput!]!, dataset: String!, repo: String, commit: String, branch: String): JobIngest!
     "Runs detection on a series and records the regressions it finds, with explanations; repo as for series."
     scanSeries(metric: String!, dataset: String!, branch: String!, dataId: JSON, repo: String): [Regression!]!
     setRegressionStatus(id: Int!, status: RegressionStatus!, note: String): Regression!
@@ -582,7 +613,7 @@ export const typeDefs = /* GraphQL */ `
     Builds a commit of a tracked repository (by name, or GitHub owner/name): the runs its vera.yaml
     lists for the event, or the given pipeline on the given dataset. One build per commit and ref.
     """
-    requestBuild(repo: String!, commit: String!, ref: String!, event: String = "api", prNumber: Int, headBranch: String, pipeline: String, dataset: String): Build!
+    requestBuild(repo: String!, commit: String!, ref: String, event: String = "api", prNumber: Int, headBranch: String, pipeline: String, dataset: String): Build!
     "Resumes a run whose execution stopped: finished quanta are kept, the rest run."
     resumeRun(name: String!): Run!
     "Rebuilds the sub-pipeline that produced a dataset from its recorded inputs, as a new run."

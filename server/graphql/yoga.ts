@@ -15,6 +15,7 @@ import { metricMutations, metricQueries, metricTypes } from './resolvers/metrics
 import { repoMutations, repoQueries, repoTypes } from './resolvers/repo.ts';
 import { runMutations, runQueries, runTypes } from './resolvers/runs.ts';
 import { seriesMutations, seriesQueries } from './resolvers/series.ts';
+import { ingestMutations } from './resolvers/ingest.ts';
 import { simcamMutations } from './resolvers/simcam.ts';
 import { DateTimeScalar, JSONScalar } from './scalars.ts';
 import { exploreTypeDefs } from './schema-explore.ts';
@@ -43,7 +44,7 @@ export function veraSchema(): GraphQLSchema {
         JSON: JSONScalar,
         DateTime: DateTimeScalar,
         Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries, ...seriesQueries, ...ciQueries },
-        Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...metricMutations, ...seriesMutations, ...ciMutations },
+        Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...ingestMutations, ...metricMutations, ...seriesMutations, ...ciMutations },
         ...repoTypes,
         ...runTypes,
         ...metricTypes,

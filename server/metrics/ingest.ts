@@ -1,15 +1,10 @@
-import crypto from 'node:crypto';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { MeasurementValue } from '../../pipelines/framework/values.ts';
-import { requireRole, type Actor } from '../auth/roles.ts';
-import { trackedRepo } from '../git/repos.ts';
 import { queryRows, type Db } from '../db/client.ts';
 import { measurements, metrics } from '../db/schema/index.ts';
-import { VeraError } from '../errors.ts';
 import type { Datastore } from '../repo/index.ts';
 import { getRun } from '../runs/queries.ts';
-import { upsertMetrics } from './catalog.ts';
-import { parseJobJson, parseUnit, unitsCompatible } from './verify/index.ts';
+import { parseUnit, unitsCompatible } from './verify/index.ts';
 
 /** The dataset a series is about: the input collections a run processed, in search order. */
 export function datasetLabel(inputs: readonly string[]): string {
@@ -21,14 +16,14 @@ export interface IngestSummary {
   skipped: { datasetId: string; reason: string }[];
 }
 
-async function metricUnits(db: Db, names: readonly string[]): Promise<Map<string, string>> {
+export async function metricUnits(db: Db, names: readonly string[]): Promise<Map<string, string>> {
   if (names.length === 0) return new Map();
   const rows = await db.select({ name: metrics.name, unit: metrics.unit }).from(metrics).where(inArray(metrics.name, [...new Set(names)]));
   return new Map(rows.map((r) => [r.name, r.unit]));
 }
 
 /** Null when compatible (or unknown metric); otherwise why not, naming both units. */
-function unitProblem(metric: string, unit: string, known: Map<string, string>): string | null {
+export function unitProblem(metric: string, unit: string, known: Map<string, string>): string | null {
   const metricUnit = known.get(metric);
   if (metricUnit === undefined) return null;
   try {
@@ -80,53 +75,4 @@ export async function ingestRunMeasurements(db: Db, store: Datastore, runName: s
   }
   for (let i = 0; i < rows.length; i += 1000) await db.insert(measurements).values(rows.slice(i, i + 1000)).onConflictDoNothing();
   return { ingested: rows.length, skipped };
-}
-
-export interface JobContext {
-  dataset: string;
-  /** A tracked repository (name or GitHub owner/name); its mirror is recorded, so series can be ordered by its history. */
-  repo?: string | undefined;
-  commit?: string | undefined;
-  branch?: string | undefined;
-  measuredAt?: Date | undefined;
-  /** Also upsert the metric and specification definitions the job carries. */
-  importDefinitions?: boolean | undefined;
-}
-
-/**
- * Ingests an lsst.verify Job (JSON text) from a pipeline that does not run inside Vera: its
- * measurements become measurement rows for `ctx.dataset` at the given commit and branch, in one
- * transaction. Units are checked against known metrics; an incompatible one refuses the job.
- */
-export async function ingestJob(db: Db, text: string, ctx: JobContext, actor: Actor): Promise<{ jobId: string; ingested: number }> {
-  requireRole(actor, 'developer', 'posting measurements');
-  const job = parseJobJson(text, 'job');
-  const jobId = crypto.createHash('sha256').update(text).digest('hex').slice(0, 16);
-  const repo = ctx.repo !== undefined ? (await trackedRepo(db, ctx.repo)).mirrorPath : null;
-  return db.transaction(async (tx) => {
-    const [seen] = await tx.select({ id: measurements.id }).from(measurements).where(eq(measurements.jobId, jobId)).limit(1);
-    if (seen) throw new VeraError('DATASET_CONFLICT', `this job (id ${jobId}) was already ingested`, { jobId });
-    if (ctx.importDefinitions) await upsertMetrics(tx, job.metrics, job.specs);
-    const known = await metricUnits(tx, job.measurements.map((m) => m.metric));
-    for (const m of job.metrics) known.set(m.name, m.unit.text);
-    const rows = job.measurements.map((m) => {
-      const problem = unitProblem(m.metric, m.quantity.unit.text, known);
-      if (problem) throw new VeraError('UNIT_INCOMPATIBLE', `job measurement of ${m.metric}: ${problem}`, { metric: m.metric });
-      return {
-        metricName: m.metric,
-        value: Number.isFinite(m.quantity.value) ? m.quantity.value : null,
-        unit: m.quantity.unit.text,
-        dataset: ctx.dataset,
-        dataId: {},
-        repo,
-        commit: ctx.commit ?? null,
-        branch: ctx.branch ?? null,
-        jobId,
-        extras: { ...Object.fromEntries(Object.entries(m.extras).map(([k, d]) => [k, { value: d.value, unit: d.unit }])), ...(Object.keys(m.notes).length ? { notes: m.notes } : {}) },
-        measuredAt: ctx.measuredAt ?? new Date(),
-      };
-    });
-    if (rows.length > 0) await tx.insert(measurements).values(rows);
-    return { jobId, ingested: rows.length };
-  });
 }

@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { importMetricsPackage, listMetrics, listSpecifications } from '../../server/metrics/catalog.ts';
-import { ingestJob } from '../../server/metrics/ingest.ts';
+import { ingestJob } from '../../server/metrics/ingest-job.ts';
 import { loadMetricsPackage, parseJobJson } from '../../server/metrics/verify/index.ts';
 import { countRows, useTestDatabase } from '../support/db.ts';
 import { VERIFY_METRICS } from './verify/support.ts';

@@ -223,8 +223,13 @@ export type GitRefKind =
 
 export type JobIngest = {
   __typename?: 'JobIngest';
+  /** With importDefinitions: the metrics and specifications the job added or changed, one line each. */
+  definitionChanges: Array<Scalars['String']['output']>;
   ingested: Scalars['Int']['output'];
+  /** The job's identity: a hash of its content (layout and whitespace do not count). */
   jobId: Scalars['String']['output'];
+  /** When the measurements were made: the job's meta.env.date when present, else the ingest time. */
+  measuredAt: Scalars['DateTime']['output'];
 };
 
 /** A metric measured on a dataset along a branch label, as the runs recorded it. */
@@ -327,9 +332,17 @@ export type Mutation = {
    * specs/<package>/.../<name>.yaml); `vera metrics import DIR` reads a directory and sends it.
    */
   importMetrics: MetricsImport;
+  /**
+   * Ingests raw FITS files of an instrument (operators): its definition maps header keywords to
+   * visit, detector, filter and day records. All files or none: a bad file refuses the request
+   * with every problem listed per file. Default run: <instrument>/raw/all.
+   */
+  ingestRaws: RawIngest;
   insertDimensionRecords: Scalars['Int']['output'];
   /** Ingests an lsst.verify Job JSON (measurements, metrics, specs, meta) for a dataset at a commit of repo (a tracked repository's name or GitHub owner/name). */
   postJob: JobIngest;
+  /** Ingests butler metricvalue YAML files (one lsst.verify.Measurement each) as one job; all files or none. */
+  postMeasurements: JobIngest;
   registerDatasetType: DatasetType;
   /**
    * Builds a commit of a tracked repository (by name, or GitHub owner/name): the runs its vera.yaml
@@ -438,6 +451,13 @@ export type MutationImportMetricsArgs = {
 };
 
 
+export type MutationIngestRawsArgs = {
+  files: Array<RawFileInput>;
+  instrument: Scalars['String']['input'];
+  run?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationInsertDimensionRecordsArgs = {
   dimension: Scalars['String']['input'];
   records: Array<Scalars['JSON']['input']>;
@@ -451,6 +471,15 @@ export type MutationPostJobArgs = {
   dataset: Scalars['String']['input'];
   importDefinitions?: InputMaybe<Scalars['Boolean']['input']>;
   job: Scalars['String']['input'];
+  repo?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationPostMeasurementsArgs = {
+  branch?: InputMaybe<Scalars['String']['input']>;
+  commit?: InputMaybe<Scalars['String']['input']>;
+  dataset: Scalars['String']['input'];
+  files: Array<MetricsFileInput>;
   repo?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -470,7 +499,7 @@ export type MutationRequestBuildArgs = {
   headBranch?: InputMaybe<Scalars['String']['input']>;
   pipeline?: InputMaybe<Scalars['String']['input']>;
   prNumber?: InputMaybe<Scalars['Int']['input']>;
-  ref: Scalars['String']['input'];
+  ref?: InputMaybe<Scalars['String']['input']>;
   repo: Scalars['String']['input'];
 };
 
@@ -843,6 +872,25 @@ export type QuerySpecificationsArgs = {
 export type QueryTokensArgs = {
   all?: InputMaybe<Scalars['Boolean']['input']>;
   user?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A raw file sent by its content: the server takes no paths, and may be on another machine. */
+export type RawFileInput = {
+  contentBase64: Scalars['String']['input'];
+  /** The file's name as the user knows it; problems name it. */
+  name: Scalars['String']['input'];
+};
+
+export type RawIngest = {
+  __typename?: 'RawIngest';
+  detectors: Array<Scalars['Int']['output']>;
+  ingested: Scalars['Int']['output'];
+  newDetectors: Scalars['Int']['output'];
+  /** Visit and detector records created; the others were already there and matched the headers. */
+  newVisits: Scalars['Int']['output'];
+  run: Scalars['String']['output'];
+  /** Visit ids (Float: they exceed 32 bits, e.g. day_obs * 100000 + sequence). */
+  visits: Array<Scalars['Float']['output']>;
 };
 
 export type Regression = {
@@ -1229,6 +1277,8 @@ export type ResolversTypes = {
   QuantumStatus: QuantumStatus;
   QuantumTimings: ResolverTypeWrapper<QuantumTimings>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RawFileInput: RawFileInput;
+  RawIngest: ResolverTypeWrapper<RawIngest>;
   Regression: ResolverTypeWrapper<Regression>;
   RegressionStatus: RegressionStatus;
   Release: ResolverTypeWrapper<Release>;
@@ -1289,6 +1339,8 @@ export type ResolversParentTypes = {
   Quantum: Quantum;
   QuantumTimings: QuantumTimings;
   Query: Record<PropertyKey, never>;
+  RawFileInput: RawFileInput;
+  RawIngest: RawIngest;
   Regression: Regression;
   Release: Release;
   Repo: Repo;
@@ -1455,8 +1507,10 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type JobIngestResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['JobIngest'] = ResolversParentTypes['JobIngest']> = {
+  definitionChanges?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   ingested?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   jobId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  measuredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type MeasuredSeriesResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MeasuredSeries'] = ResolversParentTypes['MeasuredSeries']> = {
@@ -1528,10 +1582,12 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   generateSimCam?: Resolver<ResolversTypes['SimCamSummary'], ParentType, ContextType, RequireFields<MutationGenerateSimCamArgs, 'bands' | 'seed' | 'visits'>>;
   importDetectionConfigs?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationImportDetectionConfigsArgs, 'yaml'>>;
   importMetrics?: Resolver<ResolversTypes['MetricsImport'], ParentType, ContextType, RequireFields<MutationImportMetricsArgs, 'files'>>;
+  ingestRaws?: Resolver<ResolversTypes['RawIngest'], ParentType, ContextType, RequireFields<MutationIngestRawsArgs, 'files' | 'instrument'>>;
   insertDimensionRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationInsertDimensionRecordsArgs, 'dimension' | 'records' | 'skipExisting'>>;
   postJob?: Resolver<ResolversTypes['JobIngest'], ParentType, ContextType, RequireFields<MutationPostJobArgs, 'dataset' | 'importDefinitions' | 'job'>>;
+  postMeasurements?: Resolver<ResolversTypes['JobIngest'], ParentType, ContextType, RequireFields<MutationPostMeasurementsArgs, 'dataset' | 'files'>>;
   registerDatasetType?: Resolver<ResolversTypes['DatasetType'], ParentType, ContextType, RequireFields<MutationRegisterDatasetTypeArgs, 'dimensions' | 'isCalibration' | 'name' | 'storageClass'>>;
-  requestBuild?: Resolver<ResolversTypes['Build'], ParentType, ContextType, RequireFields<MutationRequestBuildArgs, 'commit' | 'event' | 'ref' | 'repo'>>;
+  requestBuild?: Resolver<ResolversTypes['Build'], ParentType, ContextType, RequireFields<MutationRequestBuildArgs, 'commit' | 'event' | 'repo'>>;
   rerun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRerunArgs, 'datasetId' | 'output' | 'saveIntermediates'>>;
   resumeRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationResumeRunArgs, 'name'>>;
   revokeToken?: Resolver<ResolversTypes['ApiToken'], ParentType, ContextType, RequireFields<MutationRevokeTokenArgs, 'id'>>;
@@ -1619,6 +1675,15 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   storageClasses?: Resolver<Array<ResolversTypes['StorageClass']>, ParentType, ContextType>;
   tokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType, RequireFields<QueryTokensArgs, 'all'>>;
   users?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+};
+
+export type RawIngestResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RawIngest'] = ResolversParentTypes['RawIngest']> = {
+  detectors?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  ingested?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  newDetectors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  newVisits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  run?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  visits?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type RegressionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Regression'] = ResolversParentTypes['Regression']> = {
@@ -1837,6 +1902,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Quantum?: QuantumResolvers<ContextType>;
   QuantumTimings?: QuantumTimingsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RawIngest?: RawIngestResolvers<ContextType>;
   Regression?: RegressionResolvers<ContextType>;
   Release?: ReleaseResolvers<ContextType>;
   Repo?: RepoResolvers<ContextType>;

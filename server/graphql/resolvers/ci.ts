@@ -1,4 +1,4 @@
-import { getBuild, listBuilds, requestBuild, type BuildRow } from '../../ci/builds.ts';
+import { getBuild, listBuilds, refOfCommit, requestBuild, type BuildRow } from '../../ci/builds.ts';
 import { BUILD_EVENTS, type BuildEvent } from '../../ci/policy.ts';
 import { addRepo, fetchRepo, findRepoByGithubName, getRepo, listRepos, type Repo } from '../../git/repos.ts';
 import { requireRole } from '../../auth/roles.ts';
@@ -55,7 +55,7 @@ export const ciMutations = {
       {
         repo: repo.name,
         commit: a.commit,
-        ref: a.ref,
+        ref: a.ref ?? (await refOfCommit(ctx.vera.database.db, repo, a.commit)),
         event,
         prNumber: a.prNumber ?? undefined,
         headBranch: a.headBranch ?? undefined,

@@ -1,5 +1,5 @@
 import { importMetricsFiles, listMetrics, listSpecifications } from '../../metrics/catalog.ts';
-import { ingestJob } from '../../metrics/ingest.ts';
+import { ingestJob, ingestMeasurementFiles } from '../../metrics/ingest-job.ts';
 import type { GraphQLContext } from '../context.ts';
 import type { MutationImportMetricsArgs, MutationPostJobArgs, QueryMetricsArgs, QuerySpecificationsArgs } from '../generated/resolvers.ts';
 
@@ -26,6 +26,11 @@ export const metricMutations = {
       { dataset: a.dataset, repo: a.repo ?? undefined, commit: a.commit ?? undefined, branch: a.branch ?? undefined, importDefinitions: a.importDefinitions ?? false },
       actor,
     ),
+  postMeasurements: (
+    _: unknown,
+    a: { files: { path: string; text: string }[]; dataset: string; repo?: string | null; commit?: string | null; branch?: string | null },
+    { vera, actor }: Ctx,
+  ) => ingestMeasurementFiles(vera.database.db, a.files, { dataset: a.dataset, repo: a.repo ?? undefined, commit: a.commit ?? undefined, branch: a.branch ?? undefined }, actor),
 };
 
 export const metricTypes = {
