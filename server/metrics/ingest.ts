@@ -5,10 +5,12 @@ import { requireRole, type Actor } from '../auth/roles.ts';
 import { trackedRepo } from '../git/repos.ts';
 import { queryRows, type Db } from '../db/client.ts';
 import { measurements, metrics } from '../db/schema/index.ts';
-import { VeraError } from '../errors.ts';
+import { isVeraError, VeraError } from '../errors.ts';
 import type { Datastore } from '../repo/index.ts';
 import { getRun } from '../runs/queries.ts';
 import { upsertMetrics } from './catalog.ts';
+import { loadShippedDefinitions } from './definitions.ts';
+import { jobStanding, standingOfRun, type Standing } from './standing.ts';
 import { parseJobJson, parseUnit, unitsCompatible } from './verify/index.ts';
 
 /** The dataset a series is about: the input collections a run processed, in search order. */
@@ -19,7 +21,15 @@ export function datasetLabel(inputs: readonly string[]): string {
 export interface IngestSummary {
   ingested: number;
   skipped: { datasetId: string; reason: string }[];
+  /** Whether the points count as branch history, and why (server/metrics/standing.ts). */
+  standing: Standing;
+  /** Metrics measured without a definition: their measurements are stored, flagged, and never judged. */
+  unknownMetrics: string[];
+  /** Why the definitions shipped with the pipeline could not be loaded, if they could not. */
+  definitionsProblem?: string;
 }
+
+export const UNKNOWN_METRIC_FLAG = 'unknown metric: no definition was loaded when it was measured';
 
 async function metricUnits(db: Db, names: readonly string[]): Promise<Map<string, string>> {
   if (names.length === 0) return new Map();
@@ -45,6 +55,15 @@ function unitProblem(metric: string, unit: string, known: Map<string, string>): 
  */
 export async function ingestRunMeasurements(db: Db, store: Datastore, runName: string): Promise<IngestSummary> {
   const run = await getRun(db, runName);
+  let definitionsProblem: string | undefined;
+  try {
+    await loadShippedDefinitions(db, run.pipelineFile);
+  } catch (e) {
+    // The measurements are still stored (flagged when their metric stays unknown); the caller logs why.
+    if (!isVeraError(e)) throw e;
+    definitionsProblem = e.message;
+  }
+  const standing = await standingOfRun(db, runName);
   const pending = await queryRows<{ id: string; path: string; checksum: string; dims: Record<string, string | number>; quantum_id: string | null }>(
     db,
     sql`SELECT d.id, d.path, d.checksum, d.dims, d.quantum_id FROM datasets d JOIN dataset_types t ON t.id = d.dataset_type_id
@@ -76,10 +95,14 @@ export async function ingestRunMeasurements(db: Db, store: Datastore, runName: s
       datasetId: d.id,
       extras: { ...(m.extras ?? {}), ...(m.notes ? { notes: m.notes } : {}) },
       measuredAt: run.startedAt ?? run.createdAt,
+      countsAs: standing.countsAs,
+      standingReason: standing.reason,
+      flag: known.has(m.metric) ? null : UNKNOWN_METRIC_FLAG,
     });
   }
   for (let i = 0; i < rows.length; i += 1000) await db.insert(measurements).values(rows.slice(i, i + 1000)).onConflictDoNothing();
-  return { ingested: rows.length, skipped };
+  const unknownMetrics = [...new Set(rows.filter((r) => r.flag !== null).map((r) => r.metricName))].sort();
+  return { ingested: rows.length, skipped, standing, unknownMetrics, ...(definitionsProblem ? { definitionsProblem } : {}) };
 }
 
 export interface JobContext {
@@ -108,7 +131,9 @@ export async function ingestJob(db: Db, text: string, ctx: JobContext, actor: Ac
     if (seen) throw new VeraError('DATASET_CONFLICT', `this job (id ${jobId}) was already ingested`, { jobId });
     if (ctx.importDefinitions) await upsertMetrics(tx, job.metrics, job.specs);
     const known = await metricUnits(tx, job.measurements.map((m) => m.metric));
+    const defined = new Set(known.keys());
     for (const m of job.metrics) known.set(m.name, m.unit.text);
+    const standing = jobStanding(ctx.commit, actor.name);
     const rows = job.measurements.map((m) => {
       const problem = unitProblem(m.metric, m.quantity.unit.text, known);
       if (problem) throw new VeraError('UNIT_INCOMPATIBLE', `job measurement of ${m.metric}: ${problem}`, { metric: m.metric });
@@ -124,6 +149,9 @@ export async function ingestJob(db: Db, text: string, ctx: JobContext, actor: Ac
         jobId,
         extras: { ...Object.fromEntries(Object.entries(m.extras).map(([k, d]) => [k, { value: d.value, unit: d.unit }])), ...(Object.keys(m.notes).length ? { notes: m.notes } : {}) },
         measuredAt: ctx.measuredAt ?? new Date(),
+        countsAs: standing.countsAs,
+        standingReason: standing.reason,
+        flag: defined.has(m.metric) ? null : UNKNOWN_METRIC_FLAG,
       };
     });
     if (rows.length > 0) await tx.insert(measurements).values(rows);

@@ -38,6 +38,8 @@ export const runs = pgTable(
      * is older than the lease lost its executor (a killed server) and is recovered at start-up.
      */
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    /** Who marked this (non-CI) run as its branch's history; its measurements then count as branch points. */
+    branchHistoryBy: integer('branch_history_by').references(() => users.id),
   },
   (t) => [
     check('runs_purpose_check', sql`${t.purpose} IN ('ci', 'developer', 'operator', 'replay')`),

@@ -1,6 +1,8 @@
 import { detectChangePoints } from '../../metrics/changepoints/index.ts';
 import { compareRefs, compareRuns } from '../../metrics/compare.ts';
-import { getRegression, listRegressions, scanSeries, setRegressionStatus, type RegressionRow } from '../../metrics/regressions.ts';
+import { compareRunWithBranch } from '../../metrics/developer.ts';
+import { getRegression, listRegressions, regressionHistory, scanSeries, setRegressionStatus, type RegressionRow } from '../../metrics/regressions.ts';
+import { markRunAsBranchHistory, type CountsAs } from '../../metrics/standing.ts';
 import { loadSeries, type Series } from '../../metrics/series.ts';
 import { detectionConfigOf, importDetectionConfigs, setDetectionConfig } from '../../metrics/specs-db.ts';
 import { requireRole } from '../../auth/roles.ts';
@@ -8,9 +10,16 @@ import { collectionNames } from '../../runs/queries.ts';
 import type { GraphQLContext } from '../context.ts';
 
 type Ctx = GraphQLContext;
-type SeriesArgs = { metric: string; dataset: string; branch: string; dataId?: Record<string, string | number> | null; repo?: string | null };
+type SeriesArgs = { metric: string; dataset: string; branch: string; dataId?: Record<string, string | number> | null; repo?: string | null; standing?: CountsAs | null };
 
-const seriesQuery = (a: SeriesArgs) => ({ metric: a.metric, dataset: a.dataset, branch: a.branch, dataId: a.dataId ?? undefined, repo: a.repo ?? undefined });
+const seriesQuery = (a: SeriesArgs) => ({
+  metric: a.metric,
+  dataset: a.dataset,
+  branch: a.branch,
+  dataId: a.dataId ?? undefined,
+  repo: a.repo ?? undefined,
+  standing: a.standing ?? undefined,
+});
 
 async function withRuns(vera: Ctx['vera'], s: Series) {
   const names = await collectionNames(vera.database.db, [...s.measurements.values()].flat().map((m) => m.runId));
@@ -20,11 +29,17 @@ async function withRuns(vera: Ctx['vera'], s: Series) {
       ...p,
       std: Number.isFinite(p.std) ? p.std : null,
       runs: [...new Set((s.measurements.get(p.commit) ?? []).flatMap((m) => (m.runId !== null && names.has(m.runId) ? [names.get(m.runId)!] : [])))],
+      standingReasons: [...new Set((s.measurements.get(p.commit) ?? []).map((m) => m.standingReason))],
     })),
   };
 }
 
 const regressionOut = (r: RegressionRow) => ({ ...r, metric: r.metricName });
+
+/** Regression fields resolved on demand: the triage history is one query per regression asked for. */
+export const regressionFields = {
+  history: (r: RegressionRow, _: unknown, { vera }: Ctx) => regressionHistory(vera.database.db, r.id),
+};
 
 export const seriesQueries = {
   series: async (_: unknown, a: SeriesArgs, { vera }: Ctx) => withRuns(vera, await loadSeries(vera.database.db, seriesQuery(a))),
@@ -42,6 +57,7 @@ export const seriesQueries = {
   compareRuns: (_: unknown, a: { base: string; head: string }, { vera }: Ctx) => compareRuns(vera.database.db, a.base, a.head),
   compareRefs: (_: unknown, a: { dataset: string; head: string; base?: string | null; repo?: string | null }, { vera }: Ctx) =>
     compareRefs(vera.database.db, { dataset: a.dataset, head: a.head, base: a.base ?? 'master', repo: a.repo ?? undefined }),
+  compareRunWithBranch: (_: unknown, a: { run: string; branch?: string | null }, { vera }: Ctx) => compareRunWithBranch(vera.database.db, a.run, a.branch ?? undefined),
   detectionConfig: async (_: unknown, a: { metric: string }, { vera }: Ctx) => (await detectionConfigOf(vera.database.db, a.metric)).config,
 };
 
@@ -52,6 +68,7 @@ export const seriesMutations = {
   },
   setRegressionStatus: async (_: unknown, a: { id: number; status: string; note?: string | null }, { vera, actor }: Ctx) =>
     regressionOut(await setRegressionStatus(vera.database.db, a.id, a.status, a.note ?? undefined, actor)),
+  markRunAsBranchHistory: (_: unknown, a: { run: string; mark?: boolean | null }, { vera, actor }: Ctx) => markRunAsBranchHistory(vera.database.db, a.run, a.mark ?? true, actor),
   importDetectionConfigs: (_: unknown, a: { yaml: string; file?: string | null }, { vera, actor }: Ctx) => {
     requireRole(actor, 'developer', 'configuring detection');
     return importDetectionConfigs(vera.database.db, a.yaml, a.file ?? 'detection config');
