@@ -510,8 +510,8 @@ export const typeDefs = /* GraphQL */ `
     regression(id: Int!): Regression
     "Two runs, metric by metric: head against base."
     compareRuns(base: String!, head: String!): Comparison!
-    "A branch or tag against its merge base with base on a dataset; repo (a tracked repository) orders commits, default the one the measurements record."
-    compareRefs(dataset: String!, head: String!, base: String = "master", repo: String): Comparison!
+    "A branch or tag against its merge base with base (default: the repository's default branch, main or master) on a dataset; repo (a tracked repository) orders commits, default the one the measurements record."
+    compareRefs(dataset: String!, head: String!, base: String, repo: String): Comparison!
     detectionConfig(metric: String!): JSON!
     repos: [Repo!]!
     builds(repo: String, status: BuildStatus, ${limitDoc('Query.builds')} limit: Int): [Build!]!

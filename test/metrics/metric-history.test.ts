@@ -191,3 +191,21 @@ describe('definitions ship with the pipeline', () => {
     expect(await listRegressions(t.db)).toEqual([]);
   });
 });
+
+describe('the default branch follows the repository', () => {
+  it('compareRefs without a base compares with main when the repository has main, not master', async () => {
+    const repo = await makePipelineRepo('history-main');
+    repos.push(repo);
+    const shas: string[] = [];
+    for (let i = 0; i < 3; i++) shas.push(await repo.commit({ 'README.md': `main ${i}\n` }, `main ${i}`));
+    await repo.git.raw(['branch', '-m', 'master', 'main']);
+    await repo.git.checkout(['-b', 'feature', shas[1]!]);
+    const feature = await repo.commit({ 'README.md': 'feature\n' }, 'feature work');
+    const point = (commit: string, branch: string, value: number) => ({ metricName: 'toy.offset', value, unit: 'mmag', dataset: 'Main/raw', dataId: {}, repo: repo.dir, commit, branch, countsAs: 'branch' as const });
+    const { measurements } = await import('../../server/db/schema/index.ts');
+    await t.db.insert(measurements).values([...shas.map((c, i) => point(c, 'main', 1 + i)), point(feature, 'feature', 5)]);
+    const res = await v.gql<{ compareRefs: { base: { label: string; commit: string } } }>(`{ compareRefs(dataset: "Main/raw", head: "feature") { base { label commit } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.compareRefs.base).toEqual({ label: 'merge base with main', commit: shas[1] });
+  });
+});

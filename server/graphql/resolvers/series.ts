@@ -1,6 +1,7 @@
 import { detectChangePoints } from '../../metrics/changepoints/index.ts';
 import { compareRefs, compareRuns } from '../../metrics/compare.ts';
 import { compareRunWithBranch } from '../../metrics/developer.ts';
+import { defaultBranchOf } from '../../metrics/git-dir.ts';
 import { getRegression, listRegressions, regressionHistory, scanSeries, setRegressionStatus, type RegressionRow } from '../../metrics/regressions.ts';
 import { markRunAsBranchHistory, type CountsAs } from '../../metrics/standing.ts';
 import { loadSeries, type Series } from '../../metrics/series.ts';
@@ -55,8 +56,11 @@ export const seriesQueries = {
     (await listRegressions(vera.database.db, { status: a.status ?? undefined, metric: a.metric ?? undefined })).map(regressionOut),
   regression: async (_: unknown, a: { id: number }, { vera }: Ctx) => regressionOut(await getRegression(vera.database.db, a.id)),
   compareRuns: (_: unknown, a: { base: string; head: string }, { vera }: Ctx) => compareRuns(vera.database.db, a.base, a.head),
-  compareRefs: (_: unknown, a: { dataset: string; head: string; base?: string | null; repo?: string | null }, { vera }: Ctx) =>
-    compareRefs(vera.database.db, { dataset: a.dataset, head: a.head, base: a.base ?? 'master', repo: a.repo ?? undefined }),
+  compareRefs: async (_: unknown, a: { dataset: string; head: string; base?: string | null; repo?: string | null }, { vera }: Ctx) => {
+    const db = vera.database.db;
+    const where = { dataset: a.dataset, repo: a.repo ?? undefined };
+    return compareRefs(db, { ...where, head: a.head, base: a.base ?? (await defaultBranchOf(db, where)) });
+  },
   compareRunWithBranch: (_: unknown, a: { run: string; branch?: string | null }, { vera }: Ctx) => compareRunWithBranch(vera.database.db, a.run, a.branch ?? undefined),
   detectionConfig: async (_: unknown, a: { metric: string }, { vera }: Ctx) => (await detectionConfigOf(vera.database.db, a.metric)).config,
 };
