@@ -155,7 +155,7 @@ describe('definitions ship with the pipeline', () => {
   it.each([
     { label: 'imported by hand first', byHand: true },
     { label: 'never imported by hand', byHand: false },
-  ])('the same 15 % drop is a regression when the definitions were $label', async ({ byHand }) => {
+  ])('the same 15-percent drop is a regression when the definitions were $label', async ({ byHand }) => {
     const alice = await makeActor(t.db, 'alice', 'developer');
     await seedToyRaw(t.db, v.vera.datastore, alice, { nVisits: 1, nDetectors: 1 });
     if (byHand) {
