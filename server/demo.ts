@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Actor } from './auth/roles.ts';
 import { systemActor } from './auth/users.ts';
 import type { Vera } from './app.ts';
 import { isVeraError } from './errors.ts';
 import { importMetricsPackage } from './metrics/catalog.ts';
 import { importDetectionConfigs } from './metrics/specs-db.ts';
+import { markRunAsBranchHistory } from './metrics/standing.ts';
 import { findCollection } from './repo/index.ts';
 import { findRun, getRun } from './runs/queries.ts';
 import type { RunProgress } from './runs/types.ts';
@@ -44,7 +46,11 @@ export async function ensureDemo(vera: Vera, opts: DemoOptions = {}): Promise<'c
   if (!run) {
     stage(`running ${path.relative(ROOT, DEMO_PIPELINE)} on ${SIMCAM.defaults} into ${DEMO_RUN}`);
     await submitRun(vera, { pipelineFile: DEMO_PIPELINE, inputs: [SIMCAM.defaults], output: DEMO_RUN, purpose: 'operator' }, actor);
+    // Marked before its measurements are ingested, so they count as the branch's history from the start.
+    await markDemoRun(vera, actor, stage);
   } else if (run.status === 'succeeded') {
+    // A demo made before standings were recorded counts as a developer run until marked.
+    await markDemoRun(vera, actor, stage);
     return outcome;
   } else if (!vera.runs.isActive(DEMO_RUN)) {
     stage(`resuming ${DEMO_RUN} (${run.progress.succeeded}/${run.progress.total} quanta done)`);
@@ -62,4 +68,18 @@ export async function ensureDemo(vera: Vera, opts: DemoOptions = {}): Promise<'c
     await new Promise((r) => setTimeout(r, 250));
   }
   return outcome === 'present' ? 'resumed' : outcome;
+}
+
+/**
+ * The demo run is an operator's run of Vera's own checkout, not a CI build: it joins the branch's
+ * history only by being marked, and only from a clean checkout. From a dirty one it stays a
+ * developer run (docs/metric-history.md), and the start-up says so rather than hiding it.
+ */
+async function markDemoRun(vera: Vera, actor: Actor, stage: (message: string) => void): Promise<void> {
+  try {
+    await markRunAsBranchHistory(vera.database.db, DEMO_RUN, true, actor);
+  } catch (e) {
+    if (!isVeraError(e) || e.code !== 'NOT_BRANCH_HISTORY') throw e;
+    stage(`${e.message}: its points form a developer series (series(..., standing: developer)), not the branch's`);
+  }
 }

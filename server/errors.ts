@@ -44,6 +44,7 @@ const KIND_OF_CODE = {
   RUN_FAILED: 'failed',
   RUN_ACTIVE: 'conflict',
   RUN_ORPHANED: 'failed',
+  NOT_BRANCH_HISTORY: 'bad-input',
   EMPTY_GRAPH: 'bad-input',
   UNKNOWN_RUN: 'not-found',
   PREREQUISITE_MISSING: 'bad-input',

@@ -28,17 +28,17 @@ const REFS_QUERY = graphql(`
 export function register(program: Command): void {
   program
     .command('compare')
-    .description('compare two runs, or a branch (or tag) with its merge base on master, metric by metric')
+    .description("compare two runs, or a branch (or tag) with its merge base on the default branch, metric by metric")
     .option('--runs <base,head>', 'two run names')
     .option('--dataset <name>', 'what was processed (the runs\' input collections, comma-joined)')
     .option('--head <ref>', 'branch or tag to compare')
-    .option('--base <ref>', 'base branch', 'master')
+    .option('--base <ref>', "base branch (default: the repository's default branch, main or master)")
     .option('--repo <name>', "tracked repository of the pipeline code (its name or GitHub owner/name); default: the one the dataset's measurements record")
     .option('--per-data-id', 'also a row per data ID (visit, patch, ...)')
     .option('--json', 'machine-readable output')
     .option('--markdown', 'Markdown, as for a pull-request comment')
     .option('--fail-on-regression', 'exit with status 1 when a metric regressed')
-    .action(async (opts: { runs?: string; dataset?: string; head?: string; base: string; repo?: string; perDataId?: boolean; json?: boolean; markdown?: boolean; failOnRegression?: boolean }) => {
+    .action(async (opts: { runs?: string; dataset?: string; head?: string; base?: string; repo?: string; perDataId?: boolean; json?: boolean; markdown?: boolean; failOnRegression?: boolean }) => {
       let ask: (c: VeraClient) => Promise<{ compare: ComparisonFieldsFragment }>;
       if (opts.runs) {
         const [baseRun, headRun] = opts.runs.split(',');

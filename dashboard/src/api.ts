@@ -19,10 +19,14 @@ export async function measuredSeries(signal: AbortSignal, metric?: string): Prom
 export function branchesOf(series: readonly MeasuredSeries[]): string[] {
   const latest = new Map<string, string>();
   for (const s of series) if (s.branch && (latest.get(s.branch) ?? '') < s.lastMeasuredAt) latest.set(s.branch, s.lastMeasuredAt);
-  return [...latest.entries()].sort((a, b) => (a[0] === 'master' ? -1 : b[0] === 'master' ? 1 : b[1].localeCompare(a[1]))).map(([b]) => b);
+  const rank = (b: string) => MAINLINES.indexOf(b) >= 0 ? MAINLINES.indexOf(b) : MAINLINES.length;
+  return [...latest.entries()].sort((a, b) => rank(a[0]) - rank(b[0]) || b[1].localeCompare(a[1])).map(([b]) => b);
 }
 
-/** master when it has measurements, else the branch measured most recently. */
+/** The names a repository's default branch goes by; the first measured one leads. */
+const MAINLINES = ['master', 'main'];
+
+/** master or main when measured (a repository has one of them as its default), else the branch measured most recently. */
 export function defaultBranch(series: readonly MeasuredSeries[]): string {
   return branchesOf(series)[0] ?? 'master';
 }

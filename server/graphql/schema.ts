@@ -341,12 +341,44 @@ export const typeDefs = /* GraphQL */ `
     values: [Float!]!
     "Runs that measured this commit."
     runs: [String!]!
+    "Why the measurements behind this point count as they do (branch history or a developer's)."
+    standingReasons: [String!]!
+  }
+
+  "branch: the branch's history (CI builds of clean commits, runs marked as such); developer: everything else."
+  enum Standing {
+    branch
+    developer
+  }
+
+  type RunStanding {
+    countsAs: Standing!
+    reason: String!
+  }
+
+  type RunAgainstBranch {
+    branch: String!
+    standing: RunStanding!
+    base: CompareSide!
+    head: CompareSide!
+    rows: [CompareRow!]!
+  }
+
+  type RegressionEvent {
+    fromStatus: RegressionStatus!
+    toStatus: RegressionStatus!
+    actor: String!
+    note: String!
+    at: DateTime!
   }
 
   type Series {
     metric: String!
     dataset: String!
     branch: String!
+    standing: Standing!
+    "False when the metric has no definition: its points are shown but never judged."
+    defined: Boolean!
     unit: String!
     "git: first-parent history order; time: no repository known."
     order: String!
@@ -377,6 +409,8 @@ export const typeDefs = /* GraphQL */ `
     "Commits, config changes, input and calibration changes, changed quanta, data IDs that moved most."
     explanation: JSON
     note: String!
+    "Triage steps, oldest first: who changed the status, when and why."
+    history: [RegressionEvent!]!
     createdAt: DateTime!
     updatedAt: DateTime!
   }
@@ -528,15 +562,17 @@ export const typeDefs = /* GraphQL */ `
     metrics(package: String): [Metric!]!
     specifications(metric: String): [Specification!]!
     "A metric on a dataset (and data ID) along a branch, one point per commit; in the history of repo (a tracked repository's name or GitHub owner/name), else of the repository the measurements record."
-    series(metric: String!, dataset: String!, branch: String!, dataId: JSON, repo: String): Series!
+    series(metric: String!, dataset: String!, branch: String!, dataId: JSON, repo: String, standing: Standing = branch): Series!
+    "A run against its branch's history at its commit (or the latest commit before it with a branch point); the branch's series is not touched."
+    compareRunWithBranch(run: String!, branch: String): RunAgainstBranch!
     "E-divisive change points (as Apache Otava) of a series; defaults are Otava's."
     changePoints(metric: String!, dataset: String!, branch: String!, dataId: JSON, window: Int, maxPValue: Float, minMagnitude: Float): [ChangePoint!]!
     regressions(status: RegressionStatus, metric: String): [Regression!]!
     regression(id: Int!): Regression
     "Two runs, metric by metric: head against base."
     compareRuns(base: String!, head: String!): Comparison!
-    "A branch or tag against its merge base with base on a dataset; repo (a tracked repository) orders commits, default the one the measurements record."
-    compareRefs(dataset: String!, head: String!, base: String = "master", repo: String): Comparison!
+    "A branch or tag against its merge base with base (default: the repository's default branch, main or master) on a dataset; repo (a tracked repository) orders commits, default the one the measurements record."
+    compareRefs(dataset: String!, head: String!, base: String, repo: String): Comparison!
     detectionConfig(metric: String!): JSON!
     repos: [Repo!]!
     builds(repo: String, status: BuildStatus, ${limitDoc('Query.builds')} limit: Int): [Build!]!
@@ -601,7 +637,10 @@ export const typeDefs = /* GraphQL */ `
     postMeasurements(files: [MetricsFileInput!]!, dataset: String!, repo: String, commit: String, branch: String): JobIngest!
     "Runs detection on a series and records the regressions it finds, with explanations; repo as for series."
     scanSeries(metric: String!, dataset: String!, branch: String!, dataId: JSON, repo: String): [Regression!]!
+    "Triage: acknowledge, mark fixed, reopen (open) or call a false alarm, saying why; recorded with who did it."
     setRegressionStatus(id: Int!, status: RegressionStatus!, note: String): Regression!
+    "Marks a clean run as its branch's history (mark: false undoes it); its owner or an operator."
+    markRunAsBranchHistory(run: String!, mark: Boolean = true): RunStanding!
     "Sets a metric's detection config (direction, specs, percent, absolute, zscore, welch, changepoints)."
     setDetectionConfig(metric: String!, config: JSON!): JSON!
     "Sets detection configs from YAML (metric name: config); all or nothing."

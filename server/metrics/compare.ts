@@ -151,7 +151,7 @@ async function atCommit(db: Db, dataset: string, commit: string): Promise<Row[]>
   return db
     .select(fields)
     .from(measurements)
-    .where(and(eq(measurements.dataset, dataset), eq(measurements.commit, commit))) as Promise<Row[]>;
+    .where(and(eq(measurements.dataset, dataset), eq(measurements.commit, commit), eq(measurements.countsAs, 'branch'))) as Promise<Row[]>;
 }
 
 async function runNames(db: Db, ids: (number | null)[]): Promise<string[]> {
@@ -171,7 +171,7 @@ export async function compareRefs(db: Db, q: { dataset: string; head: string; he
   const headSha = await resolveRef(gitDir, q.head);
   if (!headSha) throw new VeraError('NOT_FOUND', `'${q.head}' is not a commit, branch or tag of ${q.repo ?? `the repository of dataset '${q.dataset}'`}`, { head: q.head });
   const measuredCommits = new Set(
-    (await db.selectDistinct({ commit: measurements.commit }).from(measurements).where(eq(measurements.dataset, q.dataset))).map((r) => r.commit),
+    (await db.selectDistinct({ commit: measurements.commit }).from(measurements).where(and(eq(measurements.dataset, q.dataset), eq(measurements.countsAs, 'branch')))).map((r) => r.commit),
   );
   const latestMeasured = async (ref: string) => (await firstParentHistory(gitDir, ref)).findLast((c) => measuredCommits.has(c)) ?? null;
   const headCommit = await latestMeasured(q.head);

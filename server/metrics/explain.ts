@@ -150,7 +150,8 @@ export async function explainChange(
   if (!good || !bad) return out;
   const [ca, cb] = await Promise.all([configsByTask(db, good.collectionId), configsByTask(db, bad.collectionId)]);
   for (const task of [...new Set([...ca.keys(), ...cb.keys()])].sort()) out.configChanges.push(...diffConfig(task, ca.get(task), cb.get(task)));
-  if (canonicalJson(good.inputs) !== canonicalJson(bad.inputs)) out.inputCollections = { before: good.inputs, after: bad.inputs };
+  // Recorded whether or not they differ: "the same" is an answer, and the page says which.
+  out.inputCollections = { before: good.inputs, after: bad.inputs };
   const [ia, ib] = await Promise.all([externalInputs(db, good.collectionId), externalInputs(db, bad.collectionId)]);
   for (const key of [...new Set([...ia.keys(), ...ib.keys()])].sort()) {
     const a = ia.get(key);

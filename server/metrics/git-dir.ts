@@ -1,7 +1,8 @@
 import { and, desc, eq, isNotNull } from 'drizzle-orm';
+import { resolveRef } from '../git/git.ts';
 import { trackedRepo } from '../git/repos.ts';
 import type { Db } from '../db/client.ts';
-import { measurements } from '../db/schema/index.ts';
+import { measurements, repos } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 
 /**
@@ -21,4 +22,18 @@ export async function gitDirOf(db: Db, q: { repo?: string | undefined; dataset?:
     .limit(1);
   if (!row?.repo) throw new VeraError('NOT_FOUND', `no git repository is recorded for the measurements on dataset '${q.dataset}'; name a tracked repository with repo`, { dataset: q.dataset });
   return row.repo;
+}
+
+/**
+ * The branch a comparison's base defaults to: the tracked repository's default branch (what its
+ * remote's HEAD names, `main` or `master`), else `master` or `main`, whichever the recorded
+ * repository has. A repository whose history starts on `main` is not asked about `master`.
+ */
+export async function defaultBranchOf(db: Db, q: { repo?: string | undefined; dataset?: string | undefined }): Promise<string> {
+  if (q.repo !== undefined) return (await trackedRepo(db, q.repo)).defaultBranch;
+  const gitDir = await gitDirOf(db, q);
+  const [tracked] = await db.select({ defaultBranch: repos.defaultBranch }).from(repos).where(eq(repos.mirrorPath, gitDir));
+  if (tracked) return tracked.defaultBranch;
+  for (const candidate of ['master', 'main']) if (await resolveRef(gitDir, candidate)) return candidate;
+  return 'master';
 }

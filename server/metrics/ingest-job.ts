@@ -6,7 +6,8 @@ import type { Db } from '../db/client.ts';
 import { measurements, metrics, specifications } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { upsertMetrics } from './catalog.ts';
-import { metricUnits, unitProblem } from './ingest.ts';
+import { metricUnits, UNKNOWN_METRIC_FLAG, unitProblem } from './ingest.ts';
+import { jobStanding } from './standing.ts';
 import { parseJob, parseMeasurementYaml, type Measurement, type Metric } from './verify/index.ts';
 import { parsePythonJson } from './verify/json.ts';
 import type { ThresholdSpecification } from './verify/threshold.ts';
@@ -122,7 +123,7 @@ interface Batch {
   specs: ThresholdSpecification[];
 }
 
-async function ingestBatch(db: Db, batch: Batch, ctx: JobContext): Promise<JobIngestSummary> {
+async function ingestBatch(db: Db, batch: Batch, ctx: JobContext, actor: Actor): Promise<JobIngestSummary> {
   const repo = ctx.repo !== undefined ? (await trackedRepo(db, ctx.repo)).mirrorPath : null;
   const software = jobSoftware(batch.meta);
   // Notes (`package.metric.*` keys) travel with their measurement; the rest is the job's own metadata.
@@ -134,7 +135,9 @@ async function ingestBatch(db: Db, batch: Batch, ctx: JobContext): Promise<JobIn
     const changes = ctx.importDefinitions ? await definitionChanges(tx, batch.metrics, batch.specs) : [];
     if (ctx.importDefinitions) await upsertMetrics(tx, batch.metrics, batch.specs);
     const known = await metricUnits(tx, batch.measurements.map((m) => m.metric));
+    const defined = new Set(known.keys());
     for (const m of batch.metrics) known.set(m.name, m.unit.text);
+    const standing = jobStanding(ctx.commit, actor.name);
     const rows = batch.measurements.map((m) => {
       const problem = unitProblem(m.metric, m.quantity.unit.text, known);
       if (problem) throw new VeraError('UNIT_INCOMPATIBLE', `job measurement of ${m.metric}: ${problem}`, { metric: m.metric });
@@ -158,6 +161,10 @@ async function ingestBatch(db: Db, batch: Batch, ctx: JobContext): Promise<JobIn
           ...(Object.keys(software).length ? { software } : {}),
         },
         measuredAt: batch.measuredAt,
+        countsAs: standing.countsAs,
+        standingReason: standing.reason,
+        // Measured without a definition (none known, none imported above): stored, never judged.
+        flag: defined.has(m.metric) ? null : UNKNOWN_METRIC_FLAG,
       };
     });
     if (rows.length > 0) await tx.insert(measurements).values(rows);
@@ -176,7 +183,7 @@ export async function ingestJob(db: Db, text: string, ctx: JobContext, actor: Ac
   const doc = parsePythonJson(text, 'job', 'JOB_JSON');
   const job = parseJob(doc, 'job');
   const measuredAt = ctx.measuredAt ?? jobDate(job.meta, 'job') ?? new Date();
-  return ingestBatch(db, { jobId: contentIdentity(doc), measurements: job.measurements, meta: job.meta, measuredAt, metrics: job.metrics, specs: job.specs }, ctx);
+  return ingestBatch(db, { jobId: contentIdentity(doc), measurements: job.measurements, meta: job.meta, measuredAt, metrics: job.metrics, specs: job.specs }, ctx, actor);
 }
 
 /**
@@ -201,5 +208,5 @@ export async function ingestMeasurementFiles(db: Db, files: readonly { path: str
   }
   const content = parsed.map((m) => ({ metric: m.metric, identifier: m.identifier, value: m.quantity.value, unit: m.quantity.unit.text, extras: m.extras, notes: m.notes }));
   const batch = { jobId: contentIdentity(content), measurements: parsed, meta: {}, measuredAt: ctx.measuredAt ?? new Date(), metrics: [], specs: [] };
-  return ingestBatch(db, batch, ctx);
+  return ingestBatch(db, batch, ctx, actor);
 }

@@ -2,8 +2,11 @@ import { inArray, sql } from 'drizzle-orm';
 import type { MeasurementValue } from '../../pipelines/framework/values.ts';
 import { queryRows, type Db } from '../db/client.ts';
 import { measurements, metrics } from '../db/schema/index.ts';
+import { isVeraError } from '../errors.ts';
 import type { Datastore } from '../repo/index.ts';
 import { getRun } from '../runs/queries.ts';
+import { loadShippedDefinitions } from './definitions.ts';
+import { standingOfRun, type Standing } from './standing.ts';
 import { parseUnit, unitsCompatible } from './verify/index.ts';
 
 /** The dataset a series is about: the input collections a run processed, in search order. */
@@ -14,7 +17,15 @@ export function datasetLabel(inputs: readonly string[]): string {
 export interface IngestSummary {
   ingested: number;
   skipped: { datasetId: string; reason: string }[];
+  /** Whether the points count as branch history, and why (server/metrics/standing.ts). */
+  standing: Standing;
+  /** Metrics measured without a definition: their measurements are stored, flagged, and never judged. */
+  unknownMetrics: string[];
+  /** Why the definitions shipped with the pipeline could not be loaded, if they could not. */
+  definitionsProblem?: string;
 }
+
+export const UNKNOWN_METRIC_FLAG = 'unknown metric: no definition was loaded when it was measured';
 
 export async function metricUnits(db: Db, names: readonly string[]): Promise<Map<string, string>> {
   if (names.length === 0) return new Map();
@@ -40,6 +51,15 @@ export function unitProblem(metric: string, unit: string, known: Map<string, str
  */
 export async function ingestRunMeasurements(db: Db, store: Datastore, runName: string): Promise<IngestSummary> {
   const run = await getRun(db, runName);
+  let definitionsProblem: string | undefined;
+  try {
+    await loadShippedDefinitions(db, run.pipelineFile);
+  } catch (e) {
+    // The measurements are still stored (flagged when their metric stays unknown); the caller logs why.
+    if (!isVeraError(e)) throw e;
+    definitionsProblem = e.message;
+  }
+  const standing = await standingOfRun(db, runName);
   const pending = await queryRows<{ id: string; path: string; checksum: string; dims: Record<string, string | number>; quantum_id: string | null }>(
     db,
     sql`SELECT d.id, d.path, d.checksum, d.dims, d.quantum_id FROM datasets d JOIN dataset_types t ON t.id = d.dataset_type_id
@@ -71,8 +91,12 @@ export async function ingestRunMeasurements(db: Db, store: Datastore, runName: s
       datasetId: d.id,
       extras: { ...(m.extras ?? {}), ...(m.notes ? { notes: m.notes } : {}) },
       measuredAt: run.startedAt ?? run.createdAt,
+      countsAs: standing.countsAs,
+      standingReason: standing.reason,
+      flag: known.has(m.metric) ? null : UNKNOWN_METRIC_FLAG,
     });
   }
   for (let i = 0; i < rows.length; i += 1000) await db.insert(measurements).values(rows.slice(i, i + 1000)).onConflictDoNothing();
-  return { ingested: rows.length, skipped };
+  const unknownMetrics = [...new Set(rows.filter((r) => r.flag !== null).map((r) => r.metricName))].sort();
+  return { ingested: rows.length, skipped, standing, unknownMetrics, ...(definitionsProblem ? { definitionsProblem } : {}) };
 }

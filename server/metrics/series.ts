@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import { measurements, metrics } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { aggregateSeries, type SeriesPoint } from './detect/index.ts';
+import type { CountsAs } from './standing.ts';
 
 export interface SeriesQuery {
   metric: string;
@@ -18,6 +19,11 @@ export interface SeriesQuery {
    * default: the one the measurements record.
    */
   repo?: string | undefined;
+  /**
+   * `branch` (default): the branch's history, CI builds of clean commits and runs marked as such;
+   * `developer`: the other points labelled with the branch, one per run, in time order.
+   */
+  standing?: CountsAs | undefined;
 }
 
 export interface SeriesMeasurementRow {
@@ -30,13 +36,19 @@ export interface SeriesMeasurementRow {
   runId: number | null;
   dataId: Record<string, string | number>;
   measuredAt: Date;
+  countsAs: string;
+  standingReason: string;
+  jobId: string | null;
 }
 
 export interface Series {
   metric: string;
   dataset: string;
   branch: string;
+  standing: CountsAs;
   unit: string;
+  /** False when the metric has no definition: its points are shown, never judged. */
+  defined: boolean;
   /** `git`: ordered by the branch's first-parent history; `time`: no repository known, by measurement time. */
   order: 'git' | 'time';
   /** The git directory the history came from (server-side; not for clients). */
@@ -70,7 +82,8 @@ export async function metricUnits(db: Db, names: readonly string[]): Promise<Map
 export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
   assertRefName(q.branch, 'branch');
   const named = q.repo !== undefined ? (await trackedRepo(db, q.repo)).mirrorPath : undefined;
-  const conds: SQL[] = [eq(measurements.metricName, q.metric), eq(measurements.dataset, q.dataset)];
+  const standing = q.standing ?? 'branch';
+  const conds: SQL[] = [eq(measurements.metricName, q.metric), eq(measurements.dataset, q.dataset), eq(measurements.countsAs, standing)];
   if (q.dataId && Object.keys(q.dataId).length > 0) conds.push(sql`${measurements.dataId} @> ${JSON.stringify(q.dataId)}::jsonb`);
   const rows = (await db
     .select({
@@ -83,6 +96,9 @@ export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
       runId: measurements.runId,
       dataId: measurements.dataId,
       measuredAt: measurements.measuredAt,
+      countsAs: measurements.countsAs,
+      standingReason: measurements.standingReason,
+      jobId: measurements.jobId,
     })
     .from(measurements)
     .where(and(...conds))) as SeriesMeasurementRow[];
@@ -91,7 +107,17 @@ export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
   let order: Series['order'] = 'time';
   const position = new Map<string, number>();
   let selected: SeriesMeasurementRow[];
-  if (repo) {
+  // A developer's points are experiments, not history: one per run (or job), by time.
+  const keyOf =
+    standing === 'developer'
+      ? (r: SeriesMeasurementRow) => `${r.commit ?? 'no commit'}@${r.runId !== null ? `run${r.runId}` : `job${r.jobId ?? r.measuredAt.getTime()}`}`
+      : (r: SeriesMeasurementRow) => r.commit ?? `t${r.measuredAt.getTime()}`;
+  if (standing === 'developer') {
+    selected = rows.filter((r) => r.branch === q.branch);
+    const first = new Map<string, number>();
+    for (const r of selected) first.set(keyOf(r), Math.min(first.get(keyOf(r)) ?? Infinity, r.measuredAt.getTime()));
+    [...first.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).forEach(([k], i) => position.set(k, i));
+  } else if (repo) {
     const history = await firstParentHistory(repo, q.branch);
     history.forEach((sha, i) => position.set(sha, i));
     selected = rows.filter((r) => r.commit && position.has(r.commit));
@@ -106,8 +132,8 @@ export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
     }
     [...first.entries()].sort((a, b) => a[1] - b[1]).forEach(([k], i) => position.set(k, i));
   }
-  const keyOf = (r: SeriesMeasurementRow) => r.commit ?? `t${r.measuredAt.getTime()}`;
-  const unit = (await metricUnit(db, q.metric)) ?? selected[0]?.unit ?? rows[0]?.unit;
+  const definedUnit = await metricUnit(db, q.metric);
+  const unit = definedUnit ?? selected[0]?.unit ?? rows[0]?.unit;
   if (unit === undefined) throw new VeraError('NOT_FOUND', `no measurements of ${q.metric} on dataset '${q.dataset}'`, { metric: q.metric, dataset: q.dataset });
   const byCommit = new Map<string, SeriesMeasurementRow[]>();
   for (const r of selected) byCommit.set(keyOf(r), [...(byCommit.get(keyOf(r)) ?? []), r]);
@@ -115,5 +141,16 @@ export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
     selected.filter((r) => r.value !== null).map((r) => ({ commit: keyOf(r), position: position.get(keyOf(r))!, value: r.value!, unit: r.unit })),
     { unit },
   );
-  return { metric: q.metric, dataset: q.dataset, branch: q.branch, unit, order, gitDir: repo ?? null, points, measurements: byCommit };
+  return {
+    metric: q.metric,
+    dataset: q.dataset,
+    branch: q.branch,
+    standing,
+    unit,
+    defined: definedUnit !== undefined,
+    order: standing === 'developer' ? 'time' : order,
+    gitDir: repo ?? null,
+    points,
+    measurements: byCommit,
+  };
 }

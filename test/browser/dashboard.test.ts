@@ -248,6 +248,33 @@ describe('the dashboard in Chromium', () => {
     expect(progress.size).toBeGreaterThan(1);
     await settled(page);
     await expect(text(page, '[data-testid=progress-done]')).resolves.toBe('13/13 quanta done');
+
+    // Triage: acknowledging a regression from its page takes it off the overview's open count.
+    const openBefore = (await v.gql<{ regressions: { id: number }[] }>(`{ regressions(status: open) { id } }`)).data!.regressions.length;
+    expect(openBefore).toBeGreaterThan(0);
+    await open(page, '/');
+    await expect(text(page, '[data-testid=stat-regressions]')).resolves.toBe(String(openBefore));
+    await open(page, `/regression/${reg.id}`);
+    await expect(text(page, '[data-testid=triage-status]')).resolves.toBe('open');
+    // Without a token the server refuses, and the page says why.
+    await page.locator('[data-testid=triage-note]').fill('known: offset raised on purpose');
+    await page.locator('[data-action=acknowledged]').click();
+    await expect.poll(() => text(page, '[data-testid=triage-message]')).toContain('needs an API token');
+    // The refusal is an HTTP 401, which Chromium logs once; it is the expected answer, not a page error.
+    const refusedLoad = errors.filter((e) => e.includes('status of 401'));
+    expect(refusedLoad).toHaveLength(1);
+    errors.splice(errors.indexOf(refusedLoad[0]!), 1);
+    await page.evaluate((tok) => localStorage.setItem('vera.token', tok), token);
+    await open(page, `/regression/${reg.id}`);
+    await page.locator('[data-testid=triage-note]').fill('known: offset raised on purpose');
+    await page.locator('[data-action=acknowledged]').click();
+    await expect.poll(() => text(page, '[data-testid=triage-status]')).toBe('acknowledged');
+    await expect(text(page, '[data-testid=triage-history]')).resolves.toMatch(/carol[\s\S]*open[\s\S]*acknowledged[\s\S]*known: offset raised on purpose/);
+    await screenshot(page, 'regression-triaged');
+    await open(page, '/');
+    await expect(text(page, '[data-testid=stat-regressions]')).resolves.toBe(String(openBefore - 1));
+    const { data: after } = await v.gql<{ regression: { status: string; history: { actor: string; note: string }[] } }>(`query($id: Int!) { regression(id: $id) { status history { actor note } } }`, { id: reg.id });
+    expect(after!.regression).toEqual({ status: 'acknowledged', history: [{ actor: 'carol', note: 'known: offset raised on purpose' }] });
     expect(errors).toEqual([]);
   }, 400_000);
 });

@@ -80,7 +80,7 @@ describe('series over GraphQL', () => {
     shas = [...(await new GitHistoryCache().firstParentHistory(tracked.mirrorPath, 'master'))];
     await t.db
       .insert(measurements)
-      .values(shas.map((commit, i) => ({ metricName: 'demo.m', value: i, unit: 'mmag', dataset: 'Tracked/raw', dataId: {}, repo: tracked.mirrorPath, commit, branch: 'master' })));
+      .values(shas.map((commit, i) => ({ metricName: 'demo.m', value: i, unit: 'mmag', dataset: 'Tracked/raw', dataId: {}, repo: tracked.mirrorPath, commit, branch: 'master', countsAs: 'branch' as const })));
   });
 
   const series = (dataset: string) =>
@@ -103,15 +103,15 @@ describe('series over GraphQL', () => {
     expect((await series('Tracked/raw')).data!.series.points).toHaveLength(shas.length);
     const tracked = await getRepo(t.db, 'history');
     await fetchRepo(t.db, tracked);
-    await t.db.insert(measurements).values({ metricName: 'demo.m', value: 9, unit: 'mmag', dataset: 'Tracked/raw', dataId: {}, repo: tracked.mirrorPath, commit: sha, branch: 'master' });
+    await t.db.insert(measurements).values({ metricName: 'demo.m', value: 9, unit: 'mmag', dataset: 'Tracked/raw', dataId: {}, repo: tracked.mirrorPath, commit: sha, branch: 'master', countsAs: 'branch' });
     expect((await series('Tracked/raw')).data!.series.points.at(-1)!.commit).toBe(sha);
 
     // A run's own checkout (the path the server recorded from its software version) is not
     // fetched: a new commit there shows once where master points is asked again.
-    await t.db.insert(measurements).values({ metricName: 'demo.m', value: 1, unit: 'mmag', dataset: 'Local/raw', dataId: {}, repo: repo.dir, commit: sha, branch: 'master' });
+    await t.db.insert(measurements).values({ metricName: 'demo.m', value: 1, unit: 'mmag', dataset: 'Local/raw', dataId: {}, repo: repo.dir, commit: sha, branch: 'master', countsAs: 'branch' });
     expect((await series('Local/raw')).data!.series.points.map((p) => p.commit)).toEqual([sha]);
     const later = await repo.commit({ 'README.md': `later ${Date.now()}\n` }, 'later commit');
-    await t.db.insert(measurements).values({ metricName: 'demo.m', value: 2, unit: 'mmag', dataset: 'Local/raw', dataId: {}, repo: repo.dir, commit: later, branch: 'master' });
+    await t.db.insert(measurements).values({ metricName: 'demo.m', value: 2, unit: 'mmag', dataset: 'Local/raw', dataId: {}, repo: repo.dir, commit: later, branch: 'master', countsAs: 'branch' });
     await expect
       .poll(async () => (await series('Local/raw')).data!.series.points.map((p) => p.commit), { timeout: REF_TTL_MS * 10, interval: REF_TTL_MS / 4 })
       .toEqual([sha, later]);

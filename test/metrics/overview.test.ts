@@ -52,10 +52,10 @@ async function seedMeasurements() {
   const rows = [];
   // offset: 1 mmag on the first three commits, 3 mmag on the last two (two data IDs each).
   for (const [i, sha] of shas.entries()) {
-    for (const visit of [1, 2]) rows.push({ metricName: 'demo.offset', value: (i < 3 ? 1 : 3) + visit * 0.1, unit: 'mmag', dataset: 'Cam/raw', dataId: { visit, band: 'g' }, repo: repo.dir, commit: sha, branch: 'master' });
-    rows.push({ metricName: 'demo.fwhm', value: 0.7, unit: 'arcsec', dataset: 'Cam/raw', dataId: {}, repo: repo.dir, commit: sha, branch: 'master' });
+    for (const visit of [1, 2]) rows.push({ metricName: 'demo.offset', value: (i < 3 ? 1 : 3) + visit * 0.1, unit: 'mmag', dataset: 'Cam/raw', dataId: { visit, band: 'g' }, repo: repo.dir, commit: sha, branch: 'master', countsAs: 'branch' as const });
+    rows.push({ metricName: 'demo.fwhm', value: 0.7, unit: 'arcsec', dataset: 'Cam/raw', dataId: {}, repo: repo.dir, commit: sha, branch: 'master', countsAs: 'branch' as const });
   }
-  rows.push({ metricName: 'demo.offset', value: 1.5, unit: 'mmag', dataset: 'Cam/raw', dataId: { visit: 1, band: 'g' }, repo: repo.dir, commit: feature, branch: 'feature' });
+  rows.push({ metricName: 'demo.offset', value: 1.5, unit: 'mmag', dataset: 'Cam/raw', dataId: { visit: 1, band: 'g' }, repo: repo.dir, commit: feature, branch: 'feature', countsAs: 'branch' as const });
   await t.db.insert(measurements).values(rows);
 }
 

@@ -4,13 +4,12 @@ import { createLocalExecutor, type Executor } from '../../runner/executors/local
 import { compareRefs } from '../../server/metrics/compare.ts';
 import { ingestRunMeasurements } from '../../server/metrics/ingest.ts';
 import { getRegression, scanSeries } from '../../server/metrics/regressions.ts';
-import { setDetectionConfig } from '../../server/metrics/specs-db.ts';
 import { createLogger } from '../../server/log.ts';
 import { createRun } from '../../server/runs/create.ts';
 import { executeRun } from '../../server/runs/execute.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
-import { makePipelineRepo, metricPipeline, metricTaskSource } from '../support/git-repo.ts';
+import { makePipelineRepo, metricPipeline, metricTaskSource, toyMetricsFiles } from '../support/git-repo.ts';
 import { seedToyRaw } from '../support/runs.ts';
 import { useTestVera } from '../support/vera.ts';
 import { systemActor } from '../../server/auth/index.ts';
@@ -34,17 +33,17 @@ describe('regression detection end to end', () => {
     // Runs under ci/ are Vera CI's: the test plays the CI that made them.
     const ci = await systemActor(t.db);
     await seedToyRaw(t.db, v.vera.datastore, alice, { nVisits: 2, nDetectors: 1 });
-    await setDetectionConfig(t.db, 'toy.offset', { direction: 'lower_is_better' });
     const log = createLogger({ logLevel: 'silent' });
     const shas: string[] = [];
     const BAD = 12;
     for (let i = 0; i < 18; i++) {
-      const files: Record<string, string> = { 'README.md': `commit ${i}\n`, 'tasks.ts': metricTaskSource(), 'pipeline.yaml': metricPipeline(i >= BAD ? 1 : 0) };
+      // The repository ships the metric's definition: ingestion loads it, nobody imports it by hand.
+      const files: Record<string, string> = { 'README.md': `commit ${i}\n`, 'tasks.ts': metricTaskSource(), 'pipeline.yaml': metricPipeline(i >= BAD ? 1 : 0), ...toyMetricsFiles() };
       shas.push(await repo.commit(files, i === BAD ? 'Raise the offset of the toy metric' : `Tidy up, step ${i}`));
       const run = `ci/master/${i}`;
       await createRun(
         t.db,
-        { pipelineFile: path.join(repo.dir, 'pipeline.yaml'), pipelineYaml: metricPipeline(i >= BAD ? 1 : 0), inputs: ['TestCam/raw'], output: run, executor: 'local', seed: i + 1 },
+        { pipelineFile: path.join(repo.dir, 'pipeline.yaml'), pipelineYaml: metricPipeline(i >= BAD ? 1 : 0), inputs: ['TestCam/raw'], output: run, executor: 'local', seed: i + 1, purpose: 'ci' },
         ci,
       );
       expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, run)).toBe('succeeded');
@@ -64,6 +63,8 @@ describe('regression detection end to end', () => {
     expect(r.explanation!.commits.map((c) => c.sha)).toEqual([shas[BAD]]);
     expect(r.explanation!.commits[0]!.subject).toBe('Raise the offset of the toy metric');
     expect(r.explanation!.configChanges).toEqual([{ task: 'metric', field: 'offset', before: 0, after: 1 }]);
+    // Identical input collections are recorded as such, not left out as if unknown.
+    expect(r.explanation!.inputCollections).toEqual({ before: ['TestCam/raw'], after: ['TestCam/raw'] });
     expect(r.explanation!.goodRun).toBe(`ci/master/${BAD - 1}`);
     expect(r.explanation!.badRun).toBe(`ci/master/${BAD}`);
 

@@ -56,7 +56,7 @@ describe('regression detection on SimCam processing', () => {
       const yaml = singleFramePipeline(i >= BAD ? 25 : 5);
       shas.push(await repo.commit({ 'pipeline.yaml': yaml, 'README.md': `${i}\n` }, i === BAD ? 'Detect only very significant sources' : `Refactor, step ${i}`));
       const run = `ci/master/${i}`;
-      await createRun(t.db, { pipelineFile: path.join(repo.dir, 'pipeline.yaml'), pipelineYaml: yaml, inputs: [SIMCAM.defaults], output: run, executor: 'local' }, ci);
+      await createRun(t.db, { pipelineFile: path.join(repo.dir, 'pipeline.yaml'), pipelineYaml: yaml, inputs: [SIMCAM.defaults], output: run, executor: 'local', purpose: 'ci' }, ci);
       expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, run)).toBe('succeeded');
       await ingestRunMeasurements(t.db, v.vera.datastore, run);
     }

@@ -41,9 +41,9 @@ beforeEach(async () => {
   const op = await makeActor(t.db, 'op', 'operator');
   tracked = await addRepo(t.db, v.vera.config.home, { url: pipeline.dir, name: 'pipeline', githubFullName: 'astro/pipeline' }, op);
   // As CI records them: the mirror path of the tracked repository, written by the server.
-  const rows: (typeof measurements.$inferInsert)[] = shas.map((sha, i) => ({ metricName: 'demo.offset', value: 1 + (i >= 2 ? 5 : 0) + i * 0.01, unit: 'mmag', dataset: DATASET, dataId: {}, repo: tracked.mirrorPath, commit: sha, branch: 'master' }));
+  const rows: (typeof measurements.$inferInsert)[] = shas.map((sha, i) => ({ metricName: 'demo.offset', value: 1 + (i >= 2 ? 5 : 0) + i * 0.01, unit: 'mmag', dataset: DATASET, dataId: {}, repo: tracked.mirrorPath, commit: sha, branch: 'master', countsAs: 'branch' }));
   // Measurements at commits of a repository the server does not track, on another dataset.
-  rows.push(...otherShas.map((sha, i) => ({ metricName: 'demo.offset', value: 1 + i, unit: 'mmag', dataset: 'Other/raw', dataId: {}, repo: null, commit: sha, branch: 'master' })));
+  rows.push(...otherShas.map((sha, i) => ({ metricName: 'demo.offset', value: 1 + i, unit: 'mmag', dataset: 'Other/raw', dataId: {}, repo: null, commit: sha, branch: 'master', countsAs: 'branch' })));
   await t.db.insert(measurements).values(rows);
 });
 

@@ -68,3 +68,14 @@ tasks:
       measurement: { kind: output, datasetType: toyMetric, dimensions: [instrument], storageClass: Measurement }
 `;
 }
+
+/**
+ * The toy metric's definitions as a pipeline repository ships them (`metrics/` next to
+ * `pipeline.yaml`): ingestion loads them, so its direction is known without a hand import.
+ */
+export function toyMetricsFiles(opts: { detection?: string } = {}): Record<string, string> {
+  return {
+    'metrics/metrics/toy.yaml': 'offset:\n  description: A toy photometric offset.\n  unit: mmag\n  reference: {}\n  tags: [photometry]\n',
+    'metrics/detection.yaml': opts.detection ?? 'toy.offset: { direction: lower_is_better }\n',
+  };
+}

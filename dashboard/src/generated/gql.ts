@@ -31,7 +31,7 @@ type Documents = {
     "query Releases($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }": typeof types.ReleasesDocument,
     "query OverviewHead { regressions(status: open) { id } runs(limit: 6) { name status purpose createdAt } }": typeof types.OverviewHeadDocument,
     "query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass failingDataIds worstDataId worstValue } status } }": typeof types.OverviewMetricsDocument,
-    "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note createdAt } }": typeof types.RegressionDocument,
+    "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note history { fromStatus toStatus actor note at } createdAt } }": typeof types.RegressionDocument,
     "query RegressionContext($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit points { commit position n mean std runs } } }": typeof types.RegressionContextDocument,
     "query RegressionMoved($m: String!, $r: [String!]) { measurements(metric: $m, runs: $r, limit: 5000) { dataId datasetId } }": typeof types.RegressionMovedDocument,
     "query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding } }": typeof types.RegressionListDocument,
@@ -41,6 +41,7 @@ type Documents = {
     "query Quantum($id: ID!) { quantum(id: $id) { log error configHash } }": typeof types.QuantumDocument,
     "query RunProgressPoll($n: String!) { run(name: $n) { status endedAt progress { ...ProgressCounts } ...TaskGraphView } }": typeof types.RunProgressPollDocument,
     "query RunList($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }": typeof types.RunListDocument,
+    "mutation SetRegressionStatus($id: Int!, $s: RegressionStatus!, $n: String) { setRegressionStatus(id: $id, status: $s, note: $n) { status } }": typeof types.SetRegressionStatusDocument,
     "query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }": typeof types.PanelSeriesDocument,
     "query PanelOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }": typeof types.PanelOverviewDocument,
     "query PanelRegressions($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }": typeof types.PanelRegressionsDocument,
@@ -66,7 +67,7 @@ const documents: Documents = {
     "query Releases($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }": types.ReleasesDocument,
     "query OverviewHead { regressions(status: open) { id } runs(limit: 6) { name status purpose createdAt } }": types.OverviewHeadDocument,
     "query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass failingDataIds worstDataId worstValue } status } }": types.OverviewMetricsDocument,
-    "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note createdAt } }": types.RegressionDocument,
+    "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note history { fromStatus toStatus actor note at } createdAt } }": types.RegressionDocument,
     "query RegressionContext($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit points { commit position n mean std runs } } }": types.RegressionContextDocument,
     "query RegressionMoved($m: String!, $r: [String!]) { measurements(metric: $m, runs: $r, limit: 5000) { dataId datasetId } }": types.RegressionMovedDocument,
     "query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding } }": types.RegressionListDocument,
@@ -76,6 +77,7 @@ const documents: Documents = {
     "query Quantum($id: ID!) { quantum(id: $id) { log error configHash } }": types.QuantumDocument,
     "query RunProgressPoll($n: String!) { run(name: $n) { status endedAt progress { ...ProgressCounts } ...TaskGraphView } }": types.RunProgressPollDocument,
     "query RunList($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }": types.RunListDocument,
+    "mutation SetRegressionStatus($id: Int!, $s: RegressionStatus!, $n: String) { setRegressionStatus(id: $id, status: $s, note: $n) { status } }": types.SetRegressionStatusDocument,
     "query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }": types.PanelSeriesDocument,
     "query PanelOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }": types.PanelOverviewDocument,
     "query PanelRegressions($s: RegressionStatus, $m: String) { regressions(status: $s, metric: $m) { id metric kind status branch } }": types.PanelRegressionsDocument,
@@ -152,7 +154,7 @@ export function graphql(source: "query OverviewMetrics($b: String!) { metricOver
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note createdAt } }"): typeof import('./graphql.ts').RegressionDocument;
+export function graphql(source: "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note history { fromStatus toStatus actor note at } createdAt } }"): typeof import('./graphql.ts').RegressionDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -189,6 +191,10 @@ export function graphql(source: "query RunProgressPoll($n: String!) { run(name: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query RunList($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }"): typeof import('./graphql.ts').RunListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SetRegressionStatus($id: Int!, $s: RegressionStatus!, $n: String) { setRegressionStatus(id: $id, status: $s, note: $n) { status } }"): typeof import('./graphql.ts').SetRegressionStatusDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

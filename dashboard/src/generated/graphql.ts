@@ -167,7 +167,7 @@ export type RegressionQueryVariables = Exact<{
 }>;
 
 
-export type RegressionQuery = { regression: { id: number, metric: string, dataset: string, branch: string, dataId: Record<string, unknown>, kind: FindingKind, status: RegressionStatus, firstBadCommit: string, lastGoodCommit: string | null, finding: Record<string, unknown>, explanation: Record<string, unknown> | null, note: string, createdAt: string } | null };
+export type RegressionQuery = { regression: { id: number, metric: string, dataset: string, branch: string, dataId: Record<string, unknown>, kind: FindingKind, status: RegressionStatus, firstBadCommit: string, lastGoodCommit: string | null, finding: Record<string, unknown>, explanation: Record<string, unknown> | null, note: string, createdAt: string, history: Array<{ fromStatus: RegressionStatus, toStatus: RegressionStatus, actor: string, note: string, at: string }> } | null };
 
 export type RegressionContextQueryVariables = Exact<{
   m: string;
@@ -225,6 +225,15 @@ export type RunListQueryVariables = Exact<{
 
 
 export type RunListQuery = { runs: Array<{ name: string, owner: string, purpose: RunPurpose, status: RunStatus, inputs: Array<string>, createdAt: string, startedAt: string | null, endedAt: string | null, software: { commit: string | null, branch: string | null } | null, progress: { total: number, succeeded: number, failed: number } }> };
+
+export type SetRegressionStatusMutationVariables = Exact<{
+  id: number;
+  s: RegressionStatus;
+  n?: string | null | undefined;
+}>;
+
+
+export type SetRegressionStatusMutation = { setRegressionStatus: { status: RegressionStatus } };
 
 export type PanelSeriesQueryVariables = Exact<{
   m: string;
@@ -667,6 +676,13 @@ export const RegressionDocument = new TypedDocumentString(`
     finding
     explanation
     note
+    history {
+      fromStatus
+      toStatus
+      actor
+      note
+      at
+    }
     createdAt
   }
 }
@@ -867,6 +883,13 @@ export const RunListDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RunListQuery, RunListQueryVariables>;
+export const SetRegressionStatusDocument = new TypedDocumentString(`
+    mutation SetRegressionStatus($id: Int!, $s: RegressionStatus!, $n: String) {
+  setRegressionStatus(id: $id, status: $s, note: $n) {
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<SetRegressionStatusMutation, SetRegressionStatusMutationVariables>;
 export const PanelSeriesDocument = new TypedDocumentString(`
     query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) {
   series(metric: $m, dataset: $d, branch: $b, dataId: $id) {

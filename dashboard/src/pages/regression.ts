@@ -8,6 +8,7 @@ import type { PageContext } from '../router.ts';
 import { table } from '../table.ts';
 import { graphql } from '../generated/gql.ts';
 import type { RegressionListQuery, RegressionQuery, RegressionStatus } from '../generated/graphql.ts';
+import { triagePanel } from './triage.ts';
 
 interface Software {
   commit?: string | null;
@@ -65,6 +66,16 @@ function contextChart(points: SeriesPoint[], r: Regression, unit: string): Chart
   };
 }
 
+/**
+ * Explanations recorded before input collections were always kept hold none when the two runs'
+ * were identical: with both runs known, that absence means "the same", not "not recorded".
+ */
+function inputCollectionsText(x: Explanation): string {
+  if (x.inputCollections) return `Same input collections: ${x.inputCollections.after.join(', ')}`;
+  if (x.goodRun && x.badRun) return 'Same input collections in both runs.';
+  return 'The input collections of the two runs were not recorded (a run is missing).';
+}
+
 function softwareText(s: Software | null): string {
   if (!s) return '–';
   return [shortSha(s.commit ?? null), s.branch ?? '', s.tag ? `tag ${s.tag}` : '', s.dirty ? '(dirty)' : ''].filter(Boolean).join(' ');
@@ -74,7 +85,7 @@ export async function regressionPage(ctx: PageContext): Promise<void> {
   const id = Number(ctx.params[0]);
   ctx.setTitle(`Regression #${id}`);
   const { regression } = await gql(
-    graphql(`query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note createdAt } }`),
+    graphql(`query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note history { fromStatus toStatus actor note at } createdAt } }`),
     { id },
     ctx.signal,
   );
@@ -107,7 +118,7 @@ export async function regressionPage(ctx: PageContext): Promise<void> {
         'div',
         { class: 'title-block' },
         h('div', { class: 'crumbs' }, h('a', { href: link.regressions() }, 'Regressions'), ' / regression'),
-        h('h1', { class: 'row' }, `Regression #${r.id}: `, h('a', { href: link.metric(r.metric, { dataset: r.dataset, branch: r.branch }) }, r.metric), pill(r.status, r.status), pill(r.kind, 'none')),
+        h('h1', { class: 'row', 'data-testid': 'regression-title' }, `Regression #${r.id}: `, h('a', { href: link.metric(r.metric, { dataset: r.dataset, branch: r.branch }) }, r.metric), pill(r.status, r.status), pill(r.kind, 'none')),
         h('div', { class: 'subtitle', 'data-testid': 'finding' }, f.message ?? ''),
       ),
     ),
@@ -120,6 +131,7 @@ export async function regressionPage(ctx: PageContext): Promise<void> {
       h('div', { class: 'stat' }, h('span', { class: 'label' }, 'p-value'), h('span', { class: 'value' }, pValue(f.pValue)), h('span', { class: 'muted' }, `${r.dataset} · ${r.branch} · ${dataIdText(r.dataId)}`)),
     ),
   );
+  ctx.root.append(triagePanel(ctx, r));
   if (ctxSeries?.series.points.length) {
     const el = h('div', { class: 'chart chart-sm' });
     mountChart(ctx, el, contextChart(ctxSeries.series.points, r, unit), {
@@ -170,7 +182,7 @@ export async function regressionPage(ctx: PageContext): Promise<void> {
   const inputs: Child = [
     x.inputCollections && x.inputCollections.before.join(',') !== x.inputCollections.after.join(',')
       ? h('div', { style: { marginBottom: '8px' } }, 'Input collections: ', h('span', { class: 'diff-before mono' }, x.inputCollections.before.join(', ')), ' → ', h('span', { class: 'diff-after mono' }, x.inputCollections.after.join(', ')))
-      : h('div', { class: 'muted', style: { marginBottom: '8px' } }, x.inputCollections ? `Same input collections: ${x.inputCollections.after.join(', ')}` : 'The input collections of the two runs were not recorded.'),
+      : h('div', { class: 'muted', style: { marginBottom: '8px' }, 'data-testid': 'input-collections' }, inputCollectionsText(x)),
     table(
       [
         { key: 'type', label: 'Dataset type', render: (c: Explanation['inputChanges'][number]) => [c.datasetType, c.isCalibration ? [' ', pill('calib', 'partial')] : null] },

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, check, doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { users } from './auth.ts';
 import { collections, datasets, quanta, type DataIdJson } from './registry.ts';
 
 /** lsst.verify metrics, as imported from verify_metrics-style YAML. */
@@ -59,9 +60,21 @@ export const measurements = pgTable(
     jobId: text('job_id'),
     extras: jsonb('extras').$type<Record<string, unknown>>().notNull().default({}),
     measuredAt: timestamp('measured_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Whether the point is part of its branch's history (`branch`: a CI build of a clean commit,
+     * or a run someone allowed marked as such) or a developer's (`developer`: dirty tree, config
+     * overrides, not a CI build); only branch points make a branch's series and its regressions.
+     */
+    countsAs: text('counts_as').notNull().default('developer'),
+    /** Why it counts as it does, in words a user reads on the series page. */
+    standingReason: text('standing_reason').notNull().default(''),
+    /** Set when the measurement cannot be judged (e.g. its metric has no definition): stored, never detected on. */
+    flag: text('flag'),
   },
   (t) => [
+    check('measurements_counts_as_check', sql`${t.countsAs} IN ('branch', 'developer')`),
     index('measurements_series_idx').on(t.metricName, t.dataset, t.branch, t.commit),
+    index('measurements_standing_idx').on(t.metricName, t.dataset, t.countsAs),
     index('measurements_run_idx').on(t.runId),
     unique('measurements_dataset_once').on(t.datasetId),
   ],
@@ -98,4 +111,23 @@ export const regressions = pgTable(
     unique('regressions_once').on(t.metricName, t.dataset, t.branch, t.dataId, t.kind, t.firstBadCommit),
     index('regressions_status_idx').on(t.status),
   ],
+);
+
+/** Each triage step of a regression (acknowledge, mark fixed, reopen, ...): who, when, why. */
+export const regressionEvents = pgTable(
+  'regression_events',
+  {
+    id: serial('id').primaryKey(),
+    regressionId: integer('regression_id')
+      .notNull()
+      .references(() => regressions.id, { onDelete: 'cascade' }),
+    fromStatus: text('from_status').notNull(),
+    toStatus: text('to_status').notNull(),
+    actorId: integer('actor_id')
+      .notNull()
+      .references(() => users.id),
+    note: text('note').notNull().default(''),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('regression_events_regression_idx').on(t.regressionId)],
 );

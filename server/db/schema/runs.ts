@@ -46,6 +46,8 @@ export const runs = pgTable(
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
     /** Per task label: quanta executed and milliseconds summed per phase, registration included. */
     taskTimings: jsonb('task_timings').$type<Record<string, TaskTimings>>().notNull().default({}),
+    /** Who marked this (non-CI) run as its branch's history; its measurements then count as branch points. */
+    branchHistoryBy: integer('branch_history_by').references(() => users.id),
   },
   (t) => [
     check('runs_purpose_check', sql`${t.purpose} IN ('ci', 'developer', 'operator', 'replay')`),

@@ -339,6 +339,8 @@ export type Mutation = {
    */
   ingestRaws: RawIngest;
   insertDimensionRecords: Scalars['Int']['output'];
+  /** Marks a clean run as its branch's history (mark: false undoes it); its owner or an operator. */
+  markRunAsBranchHistory: RunStanding;
   /** Ingests an lsst.verify Job JSON (measurements, metrics, specs, meta) for a dataset at a commit of repo (a tracked repository's name or GitHub owner/name). */
   postJob: JobIngest;
   /** Ingests butler metricvalue YAML files (one lsst.verify.Measurement each) as one job; all files or none. */
@@ -363,6 +365,7 @@ export type Mutation = {
   setChain: Collection;
   /** Sets a metric's detection config (direction, specs, percent, absolute, zscore, welch, changepoints). */
   setDetectionConfig: Scalars['JSON']['output'];
+  /** Triage: acknowledge, mark fixed, reopen (open) or call a false alarm, saying why; recorded with who did it. */
   setRegressionStatus: Regression;
   /**
    * Creates a run of a pipeline and starts executing it; poll run(name) for progress.
@@ -462,6 +465,12 @@ export type MutationInsertDimensionRecordsArgs = {
   dimension: Scalars['String']['input'];
   records: Array<Scalars['JSON']['input']>;
   skipExisting?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationMarkRunAsBranchHistoryArgs = {
+  mark?: InputMaybe<Scalars['Boolean']['input']>;
+  run: Scalars['String']['input'];
 };
 
 
@@ -647,8 +656,10 @@ export type Query = {
   collection?: Maybe<Collection>;
   /** Collections, optionally filtered by a glob (* and ?) and types. */
   collections: Array<Collection>;
-  /** A branch or tag against its merge base with base on a dataset; repo (a tracked repository) orders commits, default the one the measurements record. */
+  /** A branch or tag against its merge base with base (default: the repository's default branch, main or master) on a dataset; repo (a tracked repository) orders commits, default the one the measurements record. */
   compareRefs: Comparison;
+  /** A run against its branch's history at its commit (or the latest commit before it with a branch point); the branch's series is not touched. */
+  compareRunWithBranch: RunAgainstBranch;
   /** Two runs, metric by metric: head against base. */
   compareRuns: Comparison;
   dashboard?: Maybe<Dashboard>;
@@ -736,6 +747,12 @@ export type QueryCompareRefsArgs = {
   dataset: Scalars['String']['input'];
   head: Scalars['String']['input'];
   repo?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryCompareRunWithBranchArgs = {
+  branch?: InputMaybe<Scalars['String']['input']>;
+  run: Scalars['String']['input'];
 };
 
 
@@ -861,6 +878,7 @@ export type QuerySeriesArgs = {
   dataset: Scalars['String']['input'];
   metric: Scalars['String']['input'];
   repo?: InputMaybe<Scalars['String']['input']>;
+  standing?: InputMaybe<Standing>;
 };
 
 
@@ -903,6 +921,8 @@ export type Regression = {
   explanation?: Maybe<Scalars['JSON']['output']>;
   finding: Scalars['JSON']['output'];
   firstBadCommit: Scalars['String']['output'];
+  /** Triage steps, oldest first: who changed the status, when and why. */
+  history: Array<RegressionEvent>;
   id: Scalars['Int']['output'];
   kind: FindingKind;
   lastGoodCommit?: Maybe<Scalars['String']['output']>;
@@ -910,6 +930,15 @@ export type Regression = {
   note: Scalars['String']['output'];
   status: RegressionStatus;
   updatedAt: Scalars['DateTime']['output'];
+};
+
+export type RegressionEvent = {
+  __typename?: 'RegressionEvent';
+  actor: Scalars['String']['output'];
+  at: Scalars['DateTime']['output'];
+  fromStatus: RegressionStatus;
+  note: Scalars['String']['output'];
+  toStatus: RegressionStatus;
 };
 
 export type RegressionStatus =
@@ -984,6 +1013,15 @@ export type RunQuantaArgs = {
   task?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type RunAgainstBranch = {
+  __typename?: 'RunAgainstBranch';
+  base: CompareSide;
+  branch: Scalars['String']['output'];
+  head: CompareSide;
+  rows: Array<CompareRow>;
+  standing: RunStanding;
+};
+
 export type RunProgress = {
   __typename?: 'RunProgress';
   blocked: Scalars['Int']['output'];
@@ -999,6 +1037,12 @@ export type RunPurpose =
   | 'developer'
   | 'operator'
   | 'replay';
+
+export type RunStanding = {
+  __typename?: 'RunStanding';
+  countsAs: Standing;
+  reason: Scalars['String']['output'];
+};
 
 export type RunStatus =
   | 'cancelled'
@@ -1019,10 +1063,13 @@ export type Series = {
   __typename?: 'Series';
   branch: Scalars['String']['output'];
   dataset: Scalars['String']['output'];
+  /** False when the metric has no definition: its points are shown but never judged. */
+  defined: Scalars['Boolean']['output'];
   metric: Scalars['String']['output'];
   /** git: first-parent history order; time: no repository known. */
   order: Scalars['String']['output'];
   points: Array<SeriesPoint>;
+  standing: Standing;
   unit: Scalars['String']['output'];
 };
 
@@ -1038,6 +1085,8 @@ export type SeriesPoint = {
   position: Scalars['Int']['output'];
   /** Runs that measured this commit. */
   runs: Array<Scalars['String']['output']>;
+  /** Why the measurements behind this point count as they do (branch history or a developer's). */
+  standingReasons: Array<Scalars['String']['output']>;
   std?: Maybe<Scalars['Float']['output']>;
   values: Array<Scalars['Float']['output']>;
 };
@@ -1105,6 +1154,11 @@ export type Specification = {
   unit: Scalars['String']['output'];
   value: Scalars['Float']['output'];
 };
+
+/** branch: the branch's history (CI builds of clean commits, runs marked as such); developer: everything else. */
+export type Standing =
+  | 'branch'
+  | 'developer';
 
 export type StorageClass = {
   __typename?: 'StorageClass';
@@ -1280,13 +1334,16 @@ export type ResolversTypes = {
   RawFileInput: RawFileInput;
   RawIngest: ResolverTypeWrapper<RawIngest>;
   Regression: ResolverTypeWrapper<Regression>;
+  RegressionEvent: ResolverTypeWrapper<RegressionEvent>;
   RegressionStatus: RegressionStatus;
   Release: ResolverTypeWrapper<Release>;
   Repo: ResolverTypeWrapper<Repo>;
   Role: Role;
   Run: ResolverTypeWrapper<Run>;
+  RunAgainstBranch: ResolverTypeWrapper<RunAgainstBranch>;
   RunProgress: ResolverTypeWrapper<RunProgress>;
   RunPurpose: RunPurpose;
+  RunStanding: ResolverTypeWrapper<RunStanding>;
   RunStatus: RunStatus;
   RunSubmission: ResolverTypeWrapper<RunSubmission>;
   Series: ResolverTypeWrapper<Series>;
@@ -1296,6 +1353,7 @@ export type ResolversTypes = {
   SpecCheck: ResolverTypeWrapper<SpecCheck>;
   SpecStatus: ResolverTypeWrapper<SpecStatus>;
   Specification: ResolverTypeWrapper<Specification>;
+  Standing: Standing;
   StorageClass: ResolverTypeWrapper<StorageClass>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TaskGraph: ResolverTypeWrapper<TaskGraph>;
@@ -1342,10 +1400,13 @@ export type ResolversParentTypes = {
   RawFileInput: RawFileInput;
   RawIngest: RawIngest;
   Regression: Regression;
+  RegressionEvent: RegressionEvent;
   Release: Release;
   Repo: Repo;
   Run: Run;
+  RunAgainstBranch: RunAgainstBranch;
   RunProgress: RunProgress;
+  RunStanding: RunStanding;
   RunSubmission: RunSubmission;
   Series: Series;
   SeriesPoint: SeriesPoint;
@@ -1584,6 +1645,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   importMetrics?: Resolver<ResolversTypes['MetricsImport'], ParentType, ContextType, RequireFields<MutationImportMetricsArgs, 'files'>>;
   ingestRaws?: Resolver<ResolversTypes['RawIngest'], ParentType, ContextType, RequireFields<MutationIngestRawsArgs, 'files' | 'instrument'>>;
   insertDimensionRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationInsertDimensionRecordsArgs, 'dimension' | 'records' | 'skipExisting'>>;
+  markRunAsBranchHistory?: Resolver<ResolversTypes['RunStanding'], ParentType, ContextType, RequireFields<MutationMarkRunAsBranchHistoryArgs, 'mark' | 'run'>>;
   postJob?: Resolver<ResolversTypes['JobIngest'], ParentType, ContextType, RequireFields<MutationPostJobArgs, 'dataset' | 'importDefinitions' | 'job'>>;
   postMeasurements?: Resolver<ResolversTypes['JobIngest'], ParentType, ContextType, RequireFields<MutationPostMeasurementsArgs, 'dataset' | 'files'>>;
   registerDatasetType?: Resolver<ResolversTypes['DatasetType'], ParentType, ContextType, RequireFields<MutationRegisterDatasetTypeArgs, 'dimensions' | 'isCalibration' | 'name' | 'storageClass'>>;
@@ -1645,7 +1707,8 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   changePoints?: Resolver<Array<ResolversTypes['ChangePoint']>, ParentType, ContextType, RequireFields<QueryChangePointsArgs, 'branch' | 'dataset' | 'metric'>>;
   collection?: Resolver<Maybe<ResolversTypes['Collection']>, ParentType, ContextType, RequireFields<QueryCollectionArgs, 'name'>>;
   collections?: Resolver<Array<ResolversTypes['Collection']>, ParentType, ContextType, Partial<QueryCollectionsArgs>>;
-  compareRefs?: Resolver<ResolversTypes['Comparison'], ParentType, ContextType, RequireFields<QueryCompareRefsArgs, 'base' | 'dataset' | 'head'>>;
+  compareRefs?: Resolver<ResolversTypes['Comparison'], ParentType, ContextType, RequireFields<QueryCompareRefsArgs, 'dataset' | 'head'>>;
+  compareRunWithBranch?: Resolver<ResolversTypes['RunAgainstBranch'], ParentType, ContextType, RequireFields<QueryCompareRunWithBranchArgs, 'run'>>;
   compareRuns?: Resolver<ResolversTypes['Comparison'], ParentType, ContextType, RequireFields<QueryCompareRunsArgs, 'base' | 'head'>>;
   dashboard?: Resolver<Maybe<ResolversTypes['Dashboard']>, ParentType, ContextType, RequireFields<QueryDashboardArgs, 'slug'>>;
   dashboards?: Resolver<Array<ResolversTypes['Dashboard']>, ParentType, ContextType>;
@@ -1670,7 +1733,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   repos?: Resolver<Array<ResolversTypes['Repo']>, ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryRunArgs, 'name'>>;
   runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<QueryRunsArgs>>;
-  series?: Resolver<ResolversTypes['Series'], ParentType, ContextType, RequireFields<QuerySeriesArgs, 'branch' | 'dataset' | 'metric'>>;
+  series?: Resolver<ResolversTypes['Series'], ParentType, ContextType, RequireFields<QuerySeriesArgs, 'branch' | 'dataset' | 'metric' | 'standing'>>;
   specifications?: Resolver<Array<ResolversTypes['Specification']>, ParentType, ContextType, Partial<QuerySpecificationsArgs>>;
   storageClasses?: Resolver<Array<ResolversTypes['StorageClass']>, ParentType, ContextType>;
   tokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType, RequireFields<QueryTokensArgs, 'all'>>;
@@ -1694,6 +1757,7 @@ export type RegressionResolvers<ContextType = GraphQLContext, ParentType extends
   explanation?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   finding?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   firstBadCommit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['RegressionEvent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['FindingKind'], ParentType, ContextType>;
   lastGoodCommit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1701,6 +1765,14 @@ export type RegressionResolvers<ContextType = GraphQLContext, ParentType extends
   note?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RegressionStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type RegressionEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RegressionEvent'] = ResolversParentTypes['RegressionEvent']> = {
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fromStatus?: Resolver<ResolversTypes['RegressionStatus'], ParentType, ContextType>;
+  note?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  toStatus?: Resolver<ResolversTypes['RegressionStatus'], ParentType, ContextType>;
 };
 
 export type ReleaseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Release'] = ResolversParentTypes['Release']> = {
@@ -1745,6 +1817,14 @@ export type RunResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   where?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type RunAgainstBranchResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunAgainstBranch'] = ResolversParentTypes['RunAgainstBranch']> = {
+  base?: Resolver<ResolversTypes['CompareSide'], ParentType, ContextType>;
+  branch?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  head?: Resolver<ResolversTypes['CompareSide'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['CompareRow']>, ParentType, ContextType>;
+  standing?: Resolver<ResolversTypes['RunStanding'], ParentType, ContextType>;
+};
+
 export type RunProgressResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunProgress'] = ResolversParentTypes['RunProgress']> = {
   blocked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1752,6 +1832,11 @@ export type RunProgressResolvers<ContextType = GraphQLContext, ParentType extend
   running?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   succeeded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RunStandingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunStanding'] = ResolversParentTypes['RunStanding']> = {
+  countsAs?: Resolver<ResolversTypes['Standing'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type RunSubmissionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunSubmission'] = ResolversParentTypes['RunSubmission']> = {
@@ -1762,9 +1847,11 @@ export type RunSubmissionResolvers<ContextType = GraphQLContext, ParentType exte
 export type SeriesResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Series'] = ResolversParentTypes['Series']> = {
   branch?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   dataset?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  defined?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   order?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   points?: Resolver<Array<ResolversTypes['SeriesPoint']>, ParentType, ContextType>;
+  standing?: Resolver<ResolversTypes['Standing'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -1777,6 +1864,7 @@ export type SeriesPointResolvers<ContextType = GraphQLContext, ParentType extend
   n?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   runs?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  standingReasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   std?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   values?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
 };
@@ -1904,10 +1992,13 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Query?: QueryResolvers<ContextType>;
   RawIngest?: RawIngestResolvers<ContextType>;
   Regression?: RegressionResolvers<ContextType>;
+  RegressionEvent?: RegressionEventResolvers<ContextType>;
   Release?: ReleaseResolvers<ContextType>;
   Repo?: RepoResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
+  RunAgainstBranch?: RunAgainstBranchResolvers<ContextType>;
   RunProgress?: RunProgressResolvers<ContextType>;
+  RunStanding?: RunStandingResolvers<ContextType>;
   RunSubmission?: RunSubmissionResolvers<ContextType>;
   Series?: SeriesResolvers<ContextType>;
   SeriesPoint?: SeriesPointResolvers<ContextType>;

@@ -1,18 +1,28 @@
 import { detectChangePoints } from '../../metrics/changepoints/index.ts';
 import { compareRefs, compareRuns } from '../../metrics/compare.ts';
-import { getRegression, listRegressions, scanSeries, setRegressionStatus, type RegressionRow } from '../../metrics/regressions.ts';
+import { compareRunWithBranch } from '../../metrics/developer.ts';
+import { defaultBranchOf } from '../../metrics/git-dir.ts';
+import { getRegression, listRegressions, regressionHistory, scanSeries, setRegressionStatus, type RegressionRow } from '../../metrics/regressions.ts';
+import { markRunAsBranchHistory, type CountsAs } from '../../metrics/standing.ts';
 import { loadSeries, type Series } from '../../metrics/series.ts';
 import { detectionConfigOf, importDetectionConfigs, setDetectionConfig } from '../../metrics/specs-db.ts';
 import { requireRole } from '../../auth/roles.ts';
 import { collectionNames } from '../../runs/queries.ts';
 import type { GraphQLContext } from '../context.ts';
-import type { MutationImportDetectionConfigsArgs, MutationSetDetectionConfigArgs, MutationSetRegressionStatusArgs, QueryChangePointsArgs, QueryCompareRefsArgs, QueryCompareRunsArgs, QueryDetectionConfigArgs, QueryRegressionArgs, QueryRegressionsArgs, QuerySeriesArgs } from '../generated/resolvers.ts';
+import type { MutationImportDetectionConfigsArgs, MutationMarkRunAsBranchHistoryArgs, MutationSetDetectionConfigArgs, MutationSetRegressionStatusArgs, QueryChangePointsArgs, QueryCompareRefsArgs, QueryCompareRunsArgs, QueryCompareRunWithBranchArgs, QueryDetectionConfigArgs, QueryRegressionArgs, QueryRegressionsArgs, QuerySeriesArgs } from '../generated/resolvers.ts';
 
 type Ctx = GraphQLContext;
 type SeriesArgs = QuerySeriesArgs;
 
 // dataId is JSON in the schema: a data ID's dimension values, as clients send them.
-const seriesQuery = (a: SeriesArgs) => ({ metric: a.metric, dataset: a.dataset, branch: a.branch, dataId: (a.dataId ?? undefined) as Record<string, string | number> | undefined, repo: a.repo ?? undefined });
+const seriesQuery = (a: SeriesArgs) => ({
+  metric: a.metric,
+  dataset: a.dataset,
+  branch: a.branch,
+  dataId: (a.dataId ?? undefined) as Record<string, string | number> | undefined,
+  repo: a.repo ?? undefined,
+  standing: (a.standing ?? undefined) as CountsAs | undefined,
+});
 
 async function withRuns(vera: Ctx['vera'], s: Series) {
   const names = await collectionNames(vera.database.db, [...s.measurements.values()].flat().map((m) => m.runId));
@@ -22,11 +32,17 @@ async function withRuns(vera: Ctx['vera'], s: Series) {
       ...p,
       std: Number.isFinite(p.std) ? p.std : null,
       runs: [...new Set((s.measurements.get(p.commit) ?? []).flatMap((m) => (m.runId !== null && names.has(m.runId) ? [names.get(m.runId)!] : [])))],
+      standingReasons: [...new Set((s.measurements.get(p.commit) ?? []).map((m) => m.standingReason))],
     })),
   };
 }
 
 const regressionOut = (r: RegressionRow) => ({ ...r, metric: r.metricName });
+
+/** Regression fields resolved on demand: the triage history is one query per regression asked for. */
+export const regressionFields = {
+  history: (r: RegressionRow, _: unknown, { vera }: Ctx) => regressionHistory(vera.database.db, r.id),
+};
 
 export const seriesQueries = {
   series: async (_: unknown, a: SeriesArgs, { vera }: Ctx) => withRuns(vera, await loadSeries(vera.database.db, seriesQuery(a))),
@@ -42,8 +58,12 @@ export const seriesQueries = {
     (await listRegressions(vera.database.db, { status: a.status ?? undefined, metric: a.metric ?? undefined })).map(regressionOut),
   regression: async (_: unknown, a: QueryRegressionArgs, { vera }: Ctx) => regressionOut(await getRegression(vera.database.db, a.id)),
   compareRuns: (_: unknown, a: QueryCompareRunsArgs, { vera }: Ctx) => compareRuns(vera.database.db, a.base, a.head),
-  compareRefs: (_: unknown, a: QueryCompareRefsArgs, { vera }: Ctx) =>
-    compareRefs(vera.database.db, { dataset: a.dataset, head: a.head, base: a.base ?? 'master', repo: a.repo ?? undefined }),
+  compareRefs: async (_: unknown, a: QueryCompareRefsArgs, { vera }: Ctx) => {
+    const db = vera.database.db;
+    const where = { dataset: a.dataset, repo: a.repo ?? undefined };
+    return compareRefs(db, { ...where, head: a.head, base: a.base ?? (await defaultBranchOf(db, where)) });
+  },
+  compareRunWithBranch: (_: unknown, a: QueryCompareRunWithBranchArgs, { vera }: Ctx) => compareRunWithBranch(vera.database.db, a.run, a.branch ?? undefined),
   detectionConfig: async (_: unknown, a: QueryDetectionConfigArgs, { vera }: Ctx) => (await detectionConfigOf(vera.database.db, a.metric)).config,
 };
 
@@ -54,6 +74,7 @@ export const seriesMutations = {
   },
   setRegressionStatus: async (_: unknown, a: MutationSetRegressionStatusArgs, { vera, actor }: Ctx) =>
     regressionOut(await setRegressionStatus(vera.database.db, a.id, a.status, a.note ?? undefined, actor)),
+  markRunAsBranchHistory: (_: unknown, a: MutationMarkRunAsBranchHistoryArgs, { vera, actor }: Ctx) => markRunAsBranchHistory(vera.database.db, a.run, a.mark ?? true, actor),
   importDetectionConfigs: (_: unknown, a: MutationImportDetectionConfigsArgs, { vera, actor }: Ctx) => {
     requireRole(actor, 'developer', 'configuring detection');
     return importDetectionConfigs(vera.database.db, a.yaml, a.file ?? 'detection config');

@@ -2,6 +2,7 @@ import { VeraError } from '../../errors.ts';
 import { convertValue } from '../verify/index.ts';
 import { parseDetectionConfig, type DetectionConfig, type DetectionConfigInput } from './config.ts';
 import { classify, fmt, fmtP } from './messages.ts';
+import { practicallyLarge as practicalGate } from './practical.ts';
 import { mean, relativeChange, sampleVariance } from './stats.ts';
 import { exceedsAbsolute, exceedsPercent, noiseTTest, welchTTest, type Insufficient, type TTest } from './tests.ts';
 import type { Comparison, NoiseEstimate } from './types.ts';
@@ -52,6 +53,8 @@ function practicallyLarge(cfg: DetectionConfig, headMean: number, baseMean: numb
     const limit = thresholdUnit === undefined ? threshold : Math.abs(convertValue(threshold, thresholdUnit, unit!));
     checks.push(exceedsAbsolute(headMean, baseMean, limit));
   }
+  // The practical threshold must be passed too, when one is set: below it nothing changed that matters.
+  if (cfg.practical !== undefined && !practicalGate(cfg.practical, headMean - baseMean, relativeChange(headMean, baseMean), unit)) return false;
   return checks.length === 0 ? undefined : checks.some(Boolean);
 }
 

@@ -120,6 +120,19 @@ export const detectionConfigSchema = z.strictObject(
         window: count(1).default(ABSOLUTE_DEFAULTS.window),
       })
       .optional(),
+    /**
+     * The smallest change that matters (server/metrics/detect/practical.ts): a change below it is
+     * never a regression, however significant. Unset: a default for the series unit.
+     */
+    practical: z
+      .strictObject({
+        percent: positive('percent of the baseline').optional(),
+        absolute: positive('in `unit`').optional(),
+        unit: unitSchema.optional(),
+      })
+      .refine((p) => p.percent !== undefined || p.absolute !== undefined, { error: 'give percent, absolute, or both' })
+      .refine((p) => p.unit === undefined || p.absolute !== undefined, { path: ['unit'], error: 'is the unit of absolute, which is not given' })
+      .optional(),
     zscore: method(zscoreSchema),
     welch: method(welchSchema),
     changepoints: method(changepointsSchema),

@@ -4,6 +4,7 @@ import { parseDetectionConfig, type DetectionConfig, type DetectionConfigInput }
 import { withUnit } from './messages.ts';
 import { changepointFindings, thresholdFindings, welchFindings, zscoreFindings, type RawFinding, type SeriesContext } from './methods.ts';
 import { relativeChange } from './stats.ts';
+import { applyPractical } from './practical.ts';
 import { passesSpec } from './tests.ts';
 import type { Evidence, Finding, FindingKind, NoiseEstimate, SeriesPoint } from './types.ts';
 
@@ -47,7 +48,8 @@ export function detectRegressions(points: readonly SeriesPoint[], config: Detect
     ...welchFindings(ctx),
     ...changepointFindings(ctx),
   ];
-  return mergeFindings(raw, points);
+  // The practical threshold gates every inference; significance alone never opens a regression.
+  return mergeFindings(cfg.practical ? applyPractical(raw, cfg.practical, opts.unit) : raw, points);
 }
 
 /** `validate_drp.PA1` → `PA1`; messages read better with the short name. */

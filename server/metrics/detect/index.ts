@@ -32,3 +32,4 @@ export {
 export { welchTTest, noiseTTest, zScore, exceedsPercent, exceedsAbsolute, passesSpec, type TTest, type ZScore, type Insufficient } from './tests.ts';
 export { detectRegressions, type DetectOptions } from './detect.ts';
 export { compareSamples, type CompareOptions } from './compare.ts';
+export { applyPractical, defaultPracticalThreshold, describePractical, practicallyLarge, type PracticalThreshold } from './practical.ts';
