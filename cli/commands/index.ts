@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as butler } from './butler.ts';
 import { register as changepoints } from './changepoints.ts';
 import { register as collections } from './collections.ts';
 import { register as compare } from './compare.ts';
@@ -15,4 +16,4 @@ import { register as tokens } from './tokens.ts';
 import { register as users } from './users.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, run, provenance, simcam, metrics, compare, changepoints, dashboards, repos, tokens, users];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, butler, run, provenance, simcam, metrics, compare, changepoints, dashboards, repos, tokens, users];

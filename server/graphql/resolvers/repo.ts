@@ -34,6 +34,7 @@ export const repoQueries = {
       limit: listLimit('Query.datasets', a.limit),
     }),
   dataset: (_: unknown, a: { id: string }, { vera }: Ctx) => repo.findDatasetById(vera.database.db, a.id),
+  butlerExport: (_: unknown, a: { collections?: string[] | null }, { vera }: Ctx) => repo.exportButler(vera.database.db, { collections: a.collections ?? undefined }),
 };
 
 export const repoMutations = {
@@ -59,6 +60,23 @@ export const repoMutations = {
     requireRole(actor, 'operator', 'inserting dimension records');
     return repo.insertDimensionRecords(vera.database.db, a.dimension, a.records, { skipExisting: a.skipExisting ?? false });
   },
+  importButlerExport: (
+    _: unknown,
+    a: { yaml: string; file?: string | null; universe?: string | null; universeFile?: string | null; datastoreRoot?: string | null },
+    { vera, actor }: Ctx,
+  ) =>
+    repo.importButlerExport(
+      vera.database.db,
+      vera.datastore,
+      {
+        text: a.yaml,
+        file: a.file ?? 'export.yaml',
+        universe: a.universe ? { text: a.universe, file: a.universeFile ?? 'dimensions.yaml' } : undefined,
+        datastoreRoot: a.datastoreRoot ?? undefined,
+        allowedRoots: vera.config.importRoots,
+      },
+      actor,
+    ),
 };
 
 export const repoTypes = {

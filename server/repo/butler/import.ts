@@ -55,7 +55,7 @@ export async function importButlerExport(db: Db, store: Datastore, req: ButlerIm
   const problems: string[] = [];
   const plan = planRecords(file, universe, problems);
   const types = await planDatasetTypes(db, file, problems);
-  await checkCollectionsAndDatasets(db, file, types, problems);
+  await checkCollectionsAndDatasets(db, file, problems);
   const root = req.datastoreRoot ? checkDatastoreRoot(req.datastoreRoot, req.allowedRoots) : null;
   const sources = root ? locateFiles(root, file.datasets, problems) : null;
   if (problems.length > 0) throw exportProblems(req.file, problems);
@@ -166,7 +166,7 @@ async function planDatasetTypes(db: Db, file: ButlerExportFile, problems: string
   return types;
 }
 
-async function checkCollectionsAndDatasets(db: Db, file: ButlerExportFile, types: Map<string, unknown>, problems: string[]) {
+async function checkCollectionsAndDatasets(db: Db, file: ButlerExportFile, problems: string[]) {
   const declared = new Map(file.collections.map((c) => [c.name, c.type]));
   for (const c of file.collections) {
     try {
@@ -183,7 +183,6 @@ async function checkCollectionsAndDatasets(db: Db, file: ButlerExportFile, types
   const paths = new Set<string>();
   for (const d of file.datasets) {
     if (declared.get(d.run) !== 'RUN') problems.push(`${d.where}: run '${d.run}' is not a RUN collection of the file`);
-    if (!types.has(d.datasetType)) continue;
     if (ids.has(d.id)) problems.push(`${d.where}: dataset ${d.id} appears twice`);
     if (paths.has(d.path)) problems.push(`${d.where}: path ${d.path} is used twice`);
     ids.add(d.id);
