@@ -7,6 +7,7 @@ import { register as dashboards } from './dashboards.ts';
 import { register as datasetTypes } from './dataset-types.ts';
 import { register as datasets } from './datasets.ts';
 import { register as metrics } from './metrics.ts';
+import { register as pipeline } from './pipeline.ts';
 import { register as provenance } from './provenance.ts';
 import { register as repos } from './repos.ts';
 import { register as run } from './run.ts';
@@ -16,4 +17,4 @@ import { register as tokens } from './tokens.ts';
 import { register as users } from './users.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, butler, run, provenance, simcam, metrics, compare, changepoints, dashboards, repos, tokens, users];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, butler, pipeline, run, provenance, simcam, metrics, compare, changepoints, dashboards, repos, tokens, users];
