@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { stringify } from 'yaml';
+import { loadPipelineText } from './load.ts';
 import { readPipelineFile } from './roots.ts';
 import { contractLabels, ContractSyntaxError, evaluateContract, NotEvaluable, parseContract, type KnownConfig } from './contract-expr.ts';
 
@@ -23,6 +25,8 @@ export interface PipeBaseTask {
   pythonConfig: string[];
   /** The file that defined the task last. */
   file: string;
+  /** A Vera task's definition as written (class, dimensions, connections, config). */
+  veraSpec?: Record<string, unknown>;
 }
 
 export interface PipeBaseContract {
@@ -205,7 +209,7 @@ class Expander {
           else flatten(k, v, task.config);
         }
       });
-      if (isMap(spec) && VERA_CLASS.test(cls)) (task as PipeBaseTask & { veraSpec?: unknown }).veraSpec = spec;
+      if (VERA_CLASS.test(cls)) task.veraSpec = spec;
       out.tasks.set(label, task);
     }
   }
@@ -297,5 +301,33 @@ export async function validatePipeBase(ref: string, opts: PipeBaseOptions): Prom
       contracts.push({ ...c, result: 'not evaluated', reason: e.message });
     }
   }
+  if (notRunnable.length === 0 && selected.length > 0 && problems.length === 0) await checkVeraTasks(pipeline, selected, opts, problems);
   return { pipeline, selected, problems, notRunnable, contracts };
+}
+
+/**
+ * Vera tasks get Vera's own checks too (modules, dimensions, connections, configs against the
+ * task's schema), on the selection, when every selected task is one and comes from the top file
+ * (class paths are relative to the file that names them).
+ */
+async function checkVeraTasks(pipeline: ExpandedPipeline, selected: readonly string[], opts: PipeBaseOptions, problems: string[]) {
+  const tasks = selected.map((l) => pipeline.tasks.get(l)!);
+  if (tasks.some((t) => t.file !== pipeline.file || !t.veraSpec)) return;
+  // The config as expanded (parameters applied, overrides layered), nested again for Vera's schema.
+  const nested = (config: ReadonlyMap<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of config) {
+      const keys = k.split('.');
+      let cur = out;
+      for (const key of keys.slice(0, -1)) cur = (cur[key] ??= {}) as Record<string, unknown>;
+      cur[keys[keys.length - 1]!] = v;
+    }
+    return out;
+  };
+  const text = stringify({ description: pipeline.description, tasks: Object.fromEntries(tasks.map((t) => [t.label, { ...t.veraSpec, config: nested(t.config) }])) });
+  try {
+    await loadPipelineText(text, pipeline.file, {}, { roots: opts.roots });
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
 }

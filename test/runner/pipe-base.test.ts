@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateContract, NotEvaluable, parseContract } from '../../runner/pipeline/contract-expr.ts';
@@ -58,6 +59,30 @@ describe('pipe_base pipelines from the field', () => {
     expect(whole.problems).toContain("contract failed: the APDB must be the shared one (loadDiaCatalogs.apdb_config_url == '/elsewhere.yaml')");
     expect(whole.contracts.find((c) => c.msg === 'templates must be goodSeeing coadds')!.result).toBe('passed');
     expect(whole.problems.filter((p) => p.startsWith('contract failed'))).toHaveLength(2);
+  });
+});
+
+describe("Vera's own pipelines in pipe_base's shape", () => {
+  it('validates Vera tasks with Vera checks after subsets, parameters and contracts: a bad config is named', async () => {
+    const dir = path.resolve(import.meta.dirname, '../fixtures/pipelines');
+    const toy = fs.readFileSync(path.join(dir, 'toy.yaml'), 'utf8');
+    const file = path.join(dir, `.tmp-${process.pid}-toy-pipe-base.yaml`);
+    const extra = (factor: string) =>
+      `${toy.replace('    class: ./toy-tasks.ts#scale\n', `    class: ./toy-tasks.ts#scale\n    config: { factor: ${factor} }\n`)}` +
+      `parameters: { factor: 3 }\nsubsets:\n  scaleOnly: [scale]\ncontracts:\n  - contract: scale.factor > 1\n    msg: scaling must enlarge\n`;
+    try {
+      fs.writeFileSync(file, extra('parameters.factor'));
+      const ok = await validatePipeBase(`${file}#scaleOnly`, { roots: [dir] });
+      expect(ok.problems).toEqual([]);
+      expect(ok.selected).toEqual(['scale']);
+      expect(ok.contracts.map((c) => c.result)).toEqual(['passed']);
+
+      fs.writeFileSync(file, extra('"two"'));
+      const bad = await validatePipeBase(`${file}#scaleOnly`, { roots: [dir] });
+      expect(bad.problems).toEqual([expect.stringContaining("task 'scale' config field 'factor'")]);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
   });
 });
 
