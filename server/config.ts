@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   VERA_INTROSPECTION: z.enum(['everyone', 'authenticated', 'off']).optional(),
   VERA_CORS_ORIGINS: z.string().optional(),
   VERA_PIPELINE_ROOTS: z.string().optional(),
+  VERA_IMPORT_ROOTS: z.string().optional(),
   VERA_ORPHANED_RUNS: z.enum(['resume', 'fail']).default('resume'),
   VERA_RUN_LEASE_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   VERA_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
@@ -65,6 +66,8 @@ export interface VeraConfig {
    * the worktrees of tracked repositories. Task classes never resolve outside their pipeline's root.
    */
   pipelineRoots: string[];
+  /** Directories a `butler export` import may read dataset files from (its datastore root); empty: none. */
+  importRoots: string[];
   /** What start-up does with runs whose executing process died: resume them, or mark them failed. */
   orphanedRuns: 'resume' | 'fail';
   /** A running run whose heartbeat is older than this lost its executor. */
@@ -99,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     introspection: e.VERA_INTROSPECTION ?? (production ? 'authenticated' : 'everyone'),
     corsOrigins: splitList(e.VERA_CORS_ORIGINS, ','),
     pipelineRoots: splitList(e.VERA_PIPELINE_ROOTS, path.delimiter).map((p) => path.resolve(p)),
+    importRoots: splitList(e.VERA_IMPORT_ROOTS, path.delimiter).map((p) => path.resolve(p)),
     orphanedRuns: e.VERA_ORPHANED_RUNS,
     runLeaseMs: e.VERA_RUN_LEASE_SECONDS * 1000,
     maxBodyBytes: e.VERA_MAX_BODY_BYTES,

@@ -60,6 +60,8 @@ const KIND_OF_CODE = {
   UNIT_INCOMPATIBLE: 'bad-input',
   ASTROMETRY_FAILED: 'bad-input',
   PHOTOCAL_FAILED: 'bad-input',
+  BUTLER_EXPORT_INVALID: 'bad-input',
+  UNIVERSE_INVALID: 'bad-input',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof KIND_OF_CODE;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as butler } from './butler.ts';
 import { register as changepoints } from './changepoints.ts';
 import { register as collections } from './collections.ts';
 import { register as compare } from './compare.ts';
@@ -7,6 +8,7 @@ import { register as datasetTypes } from './dataset-types.ts';
 import { register as datasets } from './datasets.ts';
 import { register as ingest } from './ingest.ts';
 import { register as metrics } from './metrics.ts';
+import { register as pipeline } from './pipeline.ts';
 import { register as provenance } from './provenance.ts';
 import { register as repos } from './repos.ts';
 import { register as run } from './run.ts';
@@ -16,4 +18,4 @@ import { register as tokens } from './tokens.ts';
 import { register as users } from './users.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, run, provenance, simcam, ingest, metrics, compare, changepoints, dashboards, repos, tokens, users];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, butler, pipeline, run, provenance, simcam, ingest, metrics, compare, changepoints, dashboards, repos, tokens, users];

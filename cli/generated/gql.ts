@@ -15,6 +15,8 @@ import * as types from './graphql.ts';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "mutation ImportButlerExport($yaml: String!, $file: String, $universe: String, $universeFile: String, $root: String) {\n            importButlerExport(yaml: $yaml, file: $file, universe: $universe, universeFile: $universeFile, datastoreRoot: $root) {\n              records { element count veraTable } keptFields collections datasetTypes datasets filesCopied\n            }\n          }": typeof types.ImportButlerExportDocument,
+    "query ButlerExport($collections: [String!]) { butlerExport(collections: $collections) }": typeof types.ButlerExportDocument,
     "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }": typeof types.CollectionsDocument,
     "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": typeof types.ComparisonFieldsFragmentDoc,
     "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n": typeof types.CompareRunsDocument,
@@ -53,6 +55,8 @@ type Documents = {
     "\n  query RunState($name: String!) { run(name: $name) { name status error heartbeatAt progress { total pending running succeeded failed blocked } } }\n": typeof types.RunStateDocument,
 };
 const documents: Documents = {
+    "mutation ImportButlerExport($yaml: String!, $file: String, $universe: String, $universeFile: String, $root: String) {\n            importButlerExport(yaml: $yaml, file: $file, universe: $universe, universeFile: $universeFile, datastoreRoot: $root) {\n              records { element count veraTable } keptFields collections datasetTypes datasets filesCopied\n            }\n          }": types.ImportButlerExportDocument,
+    "query ButlerExport($collections: [String!]) { butlerExport(collections: $collections) }": types.ButlerExportDocument,
     "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }": types.CollectionsDocument,
     "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": types.ComparisonFieldsFragmentDoc,
     "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n": types.CompareRunsDocument,
@@ -91,6 +95,14 @@ const documents: Documents = {
     "\n  query RunState($name: String!) { run(name: $name) { name status error heartbeatAt progress { total pending running succeeded failed blocked } } }\n": types.RunStateDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ImportButlerExport($yaml: String!, $file: String, $universe: String, $universeFile: String, $root: String) {\n            importButlerExport(yaml: $yaml, file: $file, universe: $universe, universeFile: $universeFile, datastoreRoot: $root) {\n              records { element count veraTable } keptFields collections datasetTypes datasets filesCopied\n            }\n          }"): typeof import('./graphql.ts').ImportButlerExportDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ButlerExport($collections: [String!]) { butlerExport(collections: $collections) }"): typeof import('./graphql.ts').ButlerExportDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -65,6 +65,24 @@ export type RunStatus =
   | 'running'
   | 'succeeded';
 
+export type ImportButlerExportMutationVariables = Exact<{
+  yaml: string;
+  file?: string | null | undefined;
+  universe?: string | null | undefined;
+  universeFile?: string | null | undefined;
+  root?: string | null | undefined;
+}>;
+
+
+export type ImportButlerExportMutation = { importButlerExport: { keptFields: Array<string>, collections: number, datasetTypes: number, datasets: number, filesCopied: number, records: Array<{ element: string, count: number, veraTable: boolean }> } };
+
+export type ButlerExportQueryVariables = Exact<{
+  collections?: Array<string> | string | null | undefined;
+}>;
+
+
+export type ButlerExportQuery = { butlerExport: string };
+
 export type CollectionsQueryVariables = Exact<{
   pattern?: string | null | undefined;
   types?: Array<CollectionType> | CollectionType | null | undefined;
@@ -409,6 +427,33 @@ export const JobIngestFieldsFragmentDoc = new TypedDocumentString(`
   definitionChanges
 }
     `, {"fragmentName":"JobIngestFields"}) as unknown as TypedDocumentString<JobIngestFieldsFragment, unknown>;
+export const ImportButlerExportDocument = new TypedDocumentString(`
+    mutation ImportButlerExport($yaml: String!, $file: String, $universe: String, $universeFile: String, $root: String) {
+  importButlerExport(
+    yaml: $yaml
+    file: $file
+    universe: $universe
+    universeFile: $universeFile
+    datastoreRoot: $root
+  ) {
+    records {
+      element
+      count
+      veraTable
+    }
+    keptFields
+    collections
+    datasetTypes
+    datasets
+    filesCopied
+  }
+}
+    `) as unknown as TypedDocumentString<ImportButlerExportMutation, ImportButlerExportMutationVariables>;
+export const ButlerExportDocument = new TypedDocumentString(`
+    query ButlerExport($collections: [String!]) {
+  butlerExport(collections: $collections)
+}
+    `) as unknown as TypedDocumentString<ButlerExportQuery, ButlerExportQueryVariables>;
 export const CollectionsDocument = new TypedDocumentString(`
     query Collections($pattern: String, $types: [CollectionType!]) {
   collections(pattern: $pattern, types: $types) {

@@ -534,6 +534,8 @@ export const typeDefs = /* GraphQL */ `
     dimensions: [Dimension!]!
     storageClasses: [StorageClass!]!
     dimensionRecords(dimension: String!, dataId: JSON): [JSON!]!
+    "The repository as a \`butler export\` YAML file: dimension records, the collections (default all), their dataset types and datasets."
+    butlerExport(collections: [String!]): String!
     datasetTypes: [DatasetType!]!
     datasetType(name: String!): DatasetType
     "Collections, optionally filtered by a glob (* and ?) and types."
@@ -581,6 +583,23 @@ export const typeDefs = /* GraphQL */ `
     provenance(datasetId: ID!): [ProvenanceStep!]!
   }
 
+  type ButlerImportRecords {
+    element: String!
+    count: Int!
+    "False for elements Vera keeps only as Butler records (no table of its own)."
+    veraTable: Boolean!
+  }
+
+  type ButlerImport {
+    records: [ButlerImportRecords!]!
+    "Fields with no Vera column, kept for export (element.field)."
+    keptFields: [String!]!
+    collections: Int!
+    datasetTypes: Int!
+    datasets: Int!
+    filesCopied: Int!
+  }
+
   type Mutation {
     registerDatasetType(name: String!, dimensions: [String!]!, storageClass: String!, isCalibration: Boolean = false): DatasetType!
     createCollection(name: String!, type: CollectionType!, doc: String): Collection!
@@ -590,6 +609,12 @@ export const typeDefs = /* GraphQL */ `
     untagDatasets(collection: String!, datasetIds: [ID!]!): Collection!
     certifyDatasets(collection: String!, datasetIds: [ID!]!, validFrom: DateTime, validTo: DateTime): Collection!
     insertDimensionRecords(dimension: String!, records: [JSON!]!, skipExisting: Boolean = false): Int!
+    """
+    Imports a \`butler export\` YAML file (operators), all or nothing: dimension records, collections, dataset
+    types, datasets, associations. \`universe\` is the text of a daf_butler dimensions.yaml, needed for elements
+    Vera has no table for; \`datastoreRoot\` a server directory inside VERA_IMPORT_ROOTS holding the files.
+    """
+    importButlerExport(yaml: String!, file: String, universe: String, universeFile: String, datastoreRoot: String): ButlerImport!
     createUser(name: String!, role: Role!): User!
     "A new API token for yourself, or (admins) for another user; it stops working at expiresAt."
     createToken(name: String!, user: String, expiresAt: DateTime): CreatedToken!

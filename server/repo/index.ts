@@ -19,3 +19,4 @@ export { tagDatasets, untagDatasets, certifyDatasets, countMembers, countMembers
 export { registerDatasets, putDatasets, putQuantaOutputs, type OutputGroup, type DatasetRecordSpec, type QuantumSpec, type RegisterRequest, type PutItem } from './register.ts';
 export { Datastore, chunksOf, type Content, type StagedFile } from './datastore/index.ts';
 export { parseWhere, compileWhere, type BindValue } from './where/index.ts';
+export { importButlerExport, exportButler, parseButlerExport, parseUniverse, type ButlerImportSummary } from './butler/index.ts';

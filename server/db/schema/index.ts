@@ -5,3 +5,4 @@ export * from './runs.ts';
 export * from './metrics.ts';
 export * from './dashboards.ts';
 export * from './ci.ts';
+export * from './butler.ts';

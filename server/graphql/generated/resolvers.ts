@@ -61,6 +61,25 @@ export type BuildStatus =
   | 'running'
   | 'succeeded';
 
+export type ButlerImport = {
+  __typename?: 'ButlerImport';
+  collections: Scalars['Int']['output'];
+  datasetTypes: Scalars['Int']['output'];
+  datasets: Scalars['Int']['output'];
+  filesCopied: Scalars['Int']['output'];
+  /** Fields with no Vera column, kept for export (element.field). */
+  keptFields: Array<Scalars['String']['output']>;
+  records: Array<ButlerImportRecords>;
+};
+
+export type ButlerImportRecords = {
+  __typename?: 'ButlerImportRecords';
+  count: Scalars['Int']['output'];
+  element: Scalars['String']['output'];
+  /** False for elements Vera keeps only as Butler records (no table of its own). */
+  veraTable: Scalars['Boolean']['output'];
+};
+
 export type ChangePoint = {
   __typename?: 'ChangePoint';
   commit: Scalars['String']['output'];
@@ -325,6 +344,12 @@ export type Mutation = {
   fetchRepo: Repo;
   /** Generates the SimCam synthetic instrument's data: raws, truth, refcat, calibrations, skymap (operators). */
   generateSimCam: SimCamSummary;
+  /**
+   * Imports a `butler export` YAML file (operators), all or nothing: dimension records, collections, dataset
+   * types, datasets, associations. `universe` is the text of a daf_butler dimensions.yaml, needed for elements
+   * Vera has no table for; `datastoreRoot` a server directory inside VERA_IMPORT_ROOTS holding the files.
+   */
+  importButlerExport: ButlerImport;
   /** Sets detection configs from YAML (metric name: config); all or nothing. */
   importDetectionConfigs: Scalars['Int']['output'];
   /**
@@ -440,6 +465,15 @@ export type MutationGenerateSimCamArgs = {
   detectorSizePx?: InputMaybe<Scalars['Int']['input']>;
   seed?: InputMaybe<Scalars['Int']['input']>;
   visits?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationImportButlerExportArgs = {
+  datastoreRoot?: InputMaybe<Scalars['String']['input']>;
+  file?: InputMaybe<Scalars['String']['input']>;
+  universe?: InputMaybe<Scalars['String']['input']>;
+  universeFile?: InputMaybe<Scalars['String']['input']>;
+  yaml: Scalars['String']['input'];
 };
 
 
@@ -651,6 +685,8 @@ export type Query = {
   __typename?: 'Query';
   build?: Maybe<Build>;
   builds: Array<Build>;
+  /** The repository as a `butler export` YAML file: dimension records, the collections (default all), their dataset types and datasets. */
+  butlerExport: Scalars['String']['output'];
   /** E-divisive change points (as Apache Otava) of a series; defaults are Otava's. */
   changePoints: Array<ChangePoint>;
   collection?: Maybe<Collection>;
@@ -717,6 +753,11 @@ export type QueryBuildsArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   repo?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<BuildStatus>;
+};
+
+
+export type QueryButlerExportArgs = {
+  collections?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
@@ -1297,6 +1338,8 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Build: ResolverTypeWrapper<Build>;
   BuildStatus: BuildStatus;
+  ButlerImport: ResolverTypeWrapper<ButlerImport>;
+  ButlerImportRecords: ResolverTypeWrapper<ButlerImportRecords>;
   ChangePoint: ResolverTypeWrapper<ChangePoint>;
   Collection: ResolverTypeWrapper<Collection>;
   CollectionType: CollectionType;
@@ -1368,6 +1411,8 @@ export type ResolversParentTypes = {
   ApiToken: ApiToken;
   Boolean: Scalars['Boolean']['output'];
   Build: Build;
+  ButlerImport: ButlerImport;
+  ButlerImportRecords: ButlerImportRecords;
   ChangePoint: ChangePoint;
   Collection: Collection;
   CompareRow: CompareRow;
@@ -1450,6 +1495,21 @@ export type BuildResolvers<ContextType = GraphQLContext, ParentType extends Reso
   status?: Resolver<ResolversTypes['BuildStatus'], ParentType, ContextType>;
   summaryMarkdown?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type ButlerImportResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ButlerImport'] = ResolversParentTypes['ButlerImport']> = {
+  collections?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  datasetTypes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  datasets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  filesCopied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  keptFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  records?: Resolver<Array<ResolversTypes['ButlerImportRecords']>, ParentType, ContextType>;
+};
+
+export type ButlerImportRecordsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ButlerImportRecords'] = ResolversParentTypes['ButlerImportRecords']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  element?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  veraTable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type ChangePointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangePoint'] = ResolversParentTypes['ChangePoint']> = {
@@ -1641,6 +1701,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   enableUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationEnableUserArgs, 'name'>>;
   fetchRepo?: Resolver<ResolversTypes['Repo'], ParentType, ContextType, RequireFields<MutationFetchRepoArgs, 'name'>>;
   generateSimCam?: Resolver<ResolversTypes['SimCamSummary'], ParentType, ContextType, RequireFields<MutationGenerateSimCamArgs, 'bands' | 'seed' | 'visits'>>;
+  importButlerExport?: Resolver<ResolversTypes['ButlerImport'], ParentType, ContextType, RequireFields<MutationImportButlerExportArgs, 'yaml'>>;
   importDetectionConfigs?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationImportDetectionConfigsArgs, 'yaml'>>;
   importMetrics?: Resolver<ResolversTypes['MetricsImport'], ParentType, ContextType, RequireFields<MutationImportMetricsArgs, 'files'>>;
   ingestRaws?: Resolver<ResolversTypes['RawIngest'], ParentType, ContextType, RequireFields<MutationIngestRawsArgs, 'files' | 'instrument'>>;
@@ -1704,6 +1765,7 @@ export type QuantumTimingsResolvers<ContextType = GraphQLContext, ParentType ext
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   build?: Resolver<Maybe<ResolversTypes['Build']>, ParentType, ContextType, RequireFields<QueryBuildArgs, 'id'>>;
   builds?: Resolver<Array<ResolversTypes['Build']>, ParentType, ContextType, Partial<QueryBuildsArgs>>;
+  butlerExport?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<QueryButlerExportArgs>>;
   changePoints?: Resolver<Array<ResolversTypes['ChangePoint']>, ParentType, ContextType, RequireFields<QueryChangePointsArgs, 'branch' | 'dataset' | 'metric'>>;
   collection?: Resolver<Maybe<ResolversTypes['Collection']>, ParentType, ContextType, RequireFields<QueryCollectionArgs, 'name'>>;
   collections?: Resolver<Array<ResolversTypes['Collection']>, ParentType, ContextType, Partial<QueryCollectionsArgs>>;
@@ -1965,6 +2027,8 @@ export type UserResolvers<ContextType = GraphQLContext, ParentType extends Resol
 export type Resolvers<ContextType = GraphQLContext> = {
   ApiToken?: ApiTokenResolvers<ContextType>;
   Build?: BuildResolvers<ContextType>;
+  ButlerImport?: ButlerImportResolvers<ContextType>;
+  ButlerImportRecords?: ButlerImportRecordsResolvers<ContextType>;
   ChangePoint?: ChangePointResolvers<ContextType>;
   Collection?: CollectionResolvers<ContextType>;
   CompareRow?: CompareRowResolvers<ContextType>;

@@ -2,7 +2,7 @@ import { requireRole } from '../../auth/roles.ts';
 import * as repo from '../../repo/index.ts';
 import type { Collection } from '../../repo/index.ts';
 import type { GraphQLContext } from '../context.ts';
-import type { MutationCertifyDatasetsArgs, MutationCreateCollectionArgs, MutationInsertDimensionRecordsArgs, MutationRegisterDatasetTypeArgs, MutationSetChainArgs, MutationTagDatasetsArgs, MutationUntagDatasetsArgs, QueryCollectionArgs, QueryCollectionsArgs, QueryDatasetArgs, QueryDatasetTypeArgs, QueryDatasetsArgs, QueryDimensionRecordsArgs } from '../generated/resolvers.ts';
+import type { MutationCertifyDatasetsArgs, MutationImportButlerExportArgs, MutationCreateCollectionArgs, MutationInsertDimensionRecordsArgs, MutationRegisterDatasetTypeArgs, MutationSetChainArgs, MutationTagDatasetsArgs, MutationUntagDatasetsArgs, QueryCollectionArgs, QueryCollectionsArgs, QueryButlerExportArgs, QueryDatasetArgs, QueryDatasetTypeArgs, QueryDatasetsArgs, QueryDimensionRecordsArgs } from '../generated/resolvers.ts';
 import { listLimit } from '../limits.ts';
 
 type Ctx = GraphQLContext;
@@ -35,6 +35,7 @@ export const repoQueries = {
       limit: listLimit('Query.datasets', a.limit),
     }),
   dataset: (_: unknown, a: QueryDatasetArgs, { vera }: Ctx) => repo.findDatasetById(vera.database.db, a.id),
+  butlerExport: (_: unknown, a: QueryButlerExportArgs, { vera }: Ctx) => repo.exportButler(vera.database.db, { collections: a.collections ?? undefined }),
 };
 
 export const repoMutations = {
@@ -60,6 +61,19 @@ export const repoMutations = {
     requireRole(actor, 'operator', 'inserting dimension records');
     return repo.insertDimensionRecords(vera.database.db, a.dimension, a.records, { skipExisting: a.skipExisting ?? false });
   },
+  importButlerExport: (_: unknown, a: MutationImportButlerExportArgs, { vera, actor }: Ctx) =>
+    repo.importButlerExport(
+      vera.database.db,
+      vera.datastore,
+      {
+        text: a.yaml,
+        file: a.file ?? 'export.yaml',
+        universe: a.universe ? { text: a.universe, file: a.universeFile ?? 'dimensions.yaml' } : undefined,
+        datastoreRoot: a.datastoreRoot ?? undefined,
+        allowedRoots: vera.config.importRoots,
+      },
+      actor,
+    ),
 };
 
 export const repoTypes = {
