@@ -40,6 +40,8 @@ function pa1Rows(values: Record<'g' | 'r' | 'i', number>, sha: string) {
     repo: repo.dir,
     commit: sha,
     branch: 'master',
+    // CI points of clean commits: the branch's own history (server/metrics/standing.ts).
+    countsAs: 'branch' as const,
   }));
 }
 
