@@ -105,10 +105,10 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   };
 
   // A worker slot frees as soon as its quantum's outputs are back; registering them (files and
-  // database) overlaps with the next quanta's computation instead of holding the slot. `changed`
-  // and `wake` tell the scheduling loop below that a slot freed or quanta became ready; `crash`
-  // keeps an error of the bookkeeping itself (the database gone) for the loop to throw.
-  let computing = 0;
+  // database) overlaps with the next quanta's computation instead of holding the slot.
+  // `executing` holds the quanta on a worker; `changed` and `wake` tell the scheduling loop below
+  // that a slot freed or quanta became ready; `crash` keeps an error of the bookkeeping itself
+  // (the database gone) for the loop to throw.
   let changed = false;
   let wake: () => void = () => {};
   let crash: unknown;
@@ -166,7 +166,6 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   };
 
   const launch = (q: QuantumRow) => {
-    computing++;
     state.set(q.id, 'running');
     const job = jobFor(q, run.seed, available, deps.datastore);
     const dispatchedAt = Date.now();
@@ -178,7 +177,6 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
       (e: unknown) => fail(q, e).then(() => opts.onProgress?.(progress())),
     );
     const done = task.catch((e: unknown) => void (crash ??= e)).finally(() => {
-      computing--;
       executing.delete(done);
       changed = true;
       wake();
@@ -188,7 +186,7 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
 
   for (;;) {
     const launched: string[] = [];
-    while (ready.length > 0 && computing < deps.executor.concurrency && !opts.signal?.aborted) {
+    while (ready.length > 0 && executing.size < deps.executor.concurrency && !opts.signal?.aborted) {
       const q = ready.shift()!;
       launched.push(q.id);
       launch(q);
