@@ -19,6 +19,7 @@ import { Datastore } from '../server/repo/index.ts';
 import { createRun } from '../server/runs/create.ts';
 import { executeRun } from '../server/runs/execute.ts';
 import { getRun } from '../server/runs/queries.ts';
+import { QUANTUM_PHASES } from '../server/runs/timings.ts';
 import { makeActor } from '../test/support/factories.ts';
 import { seedToyRaw } from '../test/support/runs.ts';
 import { withBenchDatabase } from './fixtures.ts';
@@ -70,7 +71,7 @@ async function bench(label: string, database: Database, dir: string): Promise<vo
     report(group, 'process CPU per quantum', (cpu.user + cpu.system) / 1000 / n, 'ms', 'all threads of this process; PostgreSQL\'s own are not counted');
     // Phases overlap across quanta (two compute while others register), so these are latencies
     // per quantum, not shares of the wall time.
-    for (const phase of ['queueMs', 'readMs', 'decodeMs', 'computeMs', 'encodeMs', 'writeMs', 'registerMs'] as const) {
+    for (const phase of [...QUANTUM_PHASES, 'registerMs'] as const) {
       report(group, `mean ${phase.replace(/Ms$/, '')}`, t[phase] / n, 'ms');
     }
   } finally {

@@ -1,6 +1,7 @@
 import type { QuantumTimings, TaskTimings } from '../db/schema/index.ts';
 
-const PHASES = ['queueMs', 'readMs', 'decodeMs', 'computeMs', 'encodeMs', 'writeMs'] as const;
+/** The phases every quantum records (QuantumTimings), in the order they happen. */
+export const QUANTUM_PHASES = ['queueMs', 'readMs', 'decodeMs', 'computeMs', 'encodeMs', 'writeMs'] as const;
 
 /** Sums of per-quantum timings by task label, kept while a run executes and stored on the run at its end. */
 export class TaskTimingTotals {
@@ -14,7 +15,7 @@ export class TaskTimingTotals {
   add(taskLabel: string, t: QuantumTimings, registerMs: number): void {
     const sum = (this.totals[taskLabel] ??= { quanta: 0, queueMs: 0, readMs: 0, decodeMs: 0, computeMs: 0, encodeMs: 0, writeMs: 0, registerMs: 0 });
     sum.quanta++;
-    for (const phase of PHASES) sum[phase] += t[phase];
+    for (const phase of QUANTUM_PHASES) sum[phase] += t[phase];
     sum.registerMs += registerMs;
   }
 
