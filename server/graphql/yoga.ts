@@ -18,8 +18,7 @@ import { regressionFields, seriesMutations, seriesQueries } from './resolvers/se
 import { ingestMutations } from './resolvers/ingest.ts';
 import { simcamMutations } from './resolvers/simcam.ts';
 import { DateTimeScalar, JSONScalar } from './scalars.ts';
-import { exploreTypeDefs } from './schema-explore.ts';
-import { typeDefs } from './schema.ts';
+import { typeDefs } from './schema/index.ts';
 
 export type VeraYoga = YogaServerInstance<object, GraphQLContext>;
 
@@ -37,7 +36,7 @@ export async function actorOf(vera: Vera, authorization: string | null): Promise
 /** The executable schema: type definitions and resolvers, without a server around them. */
 export function veraSchema(): GraphQLSchema {
   return createSchema<GraphQLContext>({
-    typeDefs: [typeDefs, exploreTypeDefs],
+    typeDefs: [...typeDefs],
     // Resolver maps merge field by field: the explore map adds fields to types others define (Run).
     resolvers: [
       {

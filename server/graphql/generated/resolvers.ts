@@ -326,6 +326,7 @@ export type MetricsImport = {
   specifications: Scalars['Int']['output'];
 };
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Tracks a git repository (URL or path): a bare mirror under VERA_HOME (operators). */
@@ -404,6 +405,7 @@ export type Mutation = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationAddRepoArgs = {
   githubFullName?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
@@ -411,6 +413,7 @@ export type MutationAddRepoArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationCertifyDatasetsArgs = {
   collection: Scalars['String']['input'];
   datasetIds: Array<Scalars['ID']['input']>;
@@ -419,6 +422,7 @@ export type MutationCertifyDatasetsArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationCreateCollectionArgs = {
   doc?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
@@ -426,6 +430,7 @@ export type MutationCreateCollectionArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationCreateTokenArgs = {
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   name: Scalars['String']['input'];
@@ -433,32 +438,38 @@ export type MutationCreateTokenArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationCreateUserArgs = {
   name: Scalars['String']['input'];
   role: Role;
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationDeleteDashboardArgs = {
   slug: Scalars['String']['input'];
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationDisableUserArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationEnableUserArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationFetchRepoArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationGenerateSimCamArgs = {
   bands?: InputMaybe<Array<Scalars['String']['input']>>;
   detectorGrid?: InputMaybe<Array<Scalars['Int']['input']>>;
@@ -468,6 +479,7 @@ export type MutationGenerateSimCamArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationImportButlerExportArgs = {
   datastoreRoot?: InputMaybe<Scalars['String']['input']>;
   file?: InputMaybe<Scalars['String']['input']>;
@@ -477,17 +489,20 @@ export type MutationImportButlerExportArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationImportDetectionConfigsArgs = {
   file?: InputMaybe<Scalars['String']['input']>;
   yaml: Scalars['String']['input'];
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationImportMetricsArgs = {
   files: Array<MetricsFileInput>;
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationIngestRawsArgs = {
   files: Array<RawFileInput>;
   instrument: Scalars['String']['input'];
@@ -495,6 +510,7 @@ export type MutationIngestRawsArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationInsertDimensionRecordsArgs = {
   dimension: Scalars['String']['input'];
   records: Array<Scalars['JSON']['input']>;
@@ -502,12 +518,14 @@ export type MutationInsertDimensionRecordsArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationMarkRunAsBranchHistoryArgs = {
   mark?: InputMaybe<Scalars['Boolean']['input']>;
   run: Scalars['String']['input'];
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationPostJobArgs = {
   branch?: InputMaybe<Scalars['String']['input']>;
   commit?: InputMaybe<Scalars['String']['input']>;
@@ -518,6 +536,7 @@ export type MutationPostJobArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationPostMeasurementsArgs = {
   branch?: InputMaybe<Scalars['String']['input']>;
   commit?: InputMaybe<Scalars['String']['input']>;
@@ -527,6 +546,7 @@ export type MutationPostMeasurementsArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationRegisterDatasetTypeArgs = {
   dimensions: Array<Scalars['String']['input']>;
   isCalibration?: InputMaybe<Scalars['Boolean']['input']>;
@@ -535,6 +555,7 @@ export type MutationRegisterDatasetTypeArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationRequestBuildArgs = {
   commit: Scalars['String']['input'];
   dataset?: InputMaybe<Scalars['String']['input']>;
@@ -547,6 +568,7 @@ export type MutationRequestBuildArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationRerunArgs = {
   config?: InputMaybe<Scalars['JSON']['input']>;
   datasetId: Scalars['ID']['input'];
@@ -555,21 +577,25 @@ export type MutationRerunArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationResumeRunArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationRevokeTokenArgs = {
   id: Scalars['Int']['input'];
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationSaveDashboardArgs = {
   definition: Scalars['JSON']['input'];
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationScanSeriesArgs = {
   branch: Scalars['String']['input'];
   dataId?: InputMaybe<Scalars['JSON']['input']>;
@@ -579,6 +605,7 @@ export type MutationScanSeriesArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationSetChainArgs = {
   children: Array<Scalars['String']['input']>;
   doc?: InputMaybe<Scalars['String']['input']>;
@@ -586,12 +613,14 @@ export type MutationSetChainArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationSetDetectionConfigArgs = {
   config: Scalars['JSON']['input'];
   metric: Scalars['String']['input'];
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationSetRegressionStatusArgs = {
   id: Scalars['Int']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
@@ -599,6 +628,7 @@ export type MutationSetRegressionStatusArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationSubmitRunArgs = {
   bind?: InputMaybe<Scalars['JSON']['input']>;
   config?: InputMaybe<Scalars['JSON']['input']>;
@@ -614,12 +644,14 @@ export type MutationSubmitRunArgs = {
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationTagDatasetsArgs = {
   collection: Scalars['String']['input'];
   datasetIds: Array<Scalars['ID']['input']>;
 };
 
 
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationUntagDatasetsArgs = {
   collection: Scalars['String']['input'];
   datasetIds: Array<Scalars['ID']['input']>;
@@ -681,6 +713,7 @@ export type QuantumTimings = {
   writeMs: Scalars['Float']['output'];
 };
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type Query = {
   __typename?: 'Query';
   build?: Maybe<Build>;
@@ -744,11 +777,13 @@ export type Query = {
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryBuildArgs = {
   id: Scalars['Int']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryBuildsArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   repo?: InputMaybe<Scalars['String']['input']>;
@@ -756,11 +791,13 @@ export type QueryBuildsArgs = {
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryButlerExportArgs = {
   collections?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryChangePointsArgs = {
   branch: Scalars['String']['input'];
   dataId?: InputMaybe<Scalars['JSON']['input']>;
@@ -772,17 +809,20 @@ export type QueryChangePointsArgs = {
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryCollectionArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryCollectionsArgs = {
   pattern?: InputMaybe<Scalars['String']['input']>;
   types?: InputMaybe<Array<CollectionType>>;
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryCompareRefsArgs = {
   base?: InputMaybe<Scalars['String']['input']>;
   dataset: Scalars['String']['input'];
@@ -791,33 +831,39 @@ export type QueryCompareRefsArgs = {
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryCompareRunWithBranchArgs = {
   branch?: InputMaybe<Scalars['String']['input']>;
   run: Scalars['String']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryCompareRunsArgs = {
   base: Scalars['String']['input'];
   head: Scalars['String']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryDashboardArgs = {
   slug: Scalars['String']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryDatasetArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryDatasetTypeArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryDatasetsArgs = {
   bind?: InputMaybe<Scalars['JSON']['input']>;
   collections: Array<Scalars['String']['input']>;
@@ -829,17 +875,20 @@ export type QueryDatasetsArgs = {
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryDetectionConfigArgs = {
   metric: Scalars['String']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryDimensionRecordsArgs = {
   dataId?: InputMaybe<Scalars['JSON']['input']>;
   dimension: Scalars['String']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryMeasuredDataIdsArgs = {
   dataset: Scalars['String']['input'];
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -847,11 +896,13 @@ export type QueryMeasuredDataIdsArgs = {
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryMeasuredSeriesArgs = {
   metric?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryMeasurementsArgs = {
   commits?: InputMaybe<Array<Scalars['String']['input']>>;
   dataset?: InputMaybe<Scalars['String']['input']>;
@@ -862,38 +913,45 @@ export type QueryMeasurementsArgs = {
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryMetricOverviewArgs = {
   branch?: InputMaybe<Scalars['String']['input']>;
   points?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryMetricsArgs = {
   package?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryProvenanceArgs = {
   datasetId: Scalars['ID']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryQuantumArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryRegressionArgs = {
   id: Scalars['Int']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryRegressionsArgs = {
   metric?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<RegressionStatus>;
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryReleasesArgs = {
   branch?: InputMaybe<Scalars['String']['input']>;
   dataset?: InputMaybe<Scalars['String']['input']>;
@@ -901,11 +959,13 @@ export type QueryReleasesArgs = {
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryRunArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryRunsArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   owner?: InputMaybe<Scalars['String']['input']>;
@@ -913,6 +973,7 @@ export type QueryRunsArgs = {
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QuerySeriesArgs = {
   branch: Scalars['String']['input'];
   dataId?: InputMaybe<Scalars['JSON']['input']>;
@@ -923,11 +984,13 @@ export type QuerySeriesArgs = {
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QuerySpecificationsArgs = {
   metric?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryTokensArgs = {
   all?: InputMaybe<Scalars['Boolean']['input']>;
   user?: InputMaybe<Scalars['String']['input']>;

@@ -1,8 +1,8 @@
-import { LIST_LIMITS, limitDoc } from './limits.ts';
+import { LIST_LIMITS, limitDoc } from '../limits.ts';
 
 /**
  * Schema for the web app: what has been measured (for pickers and the overview), raw
- * measurements (per data ID), releases (git tags) and dashboards. Extends schema.ts.
+ * measurements (per data ID), releases (git tags) and dashboards. Extends the other domain modules.
  */
 export const exploreTypeDefs = /* GraphQL */ `
   "A metric measured on a dataset along a branch label, as the runs recorded it."

@@ -1,0 +1,26 @@
+import { authTypeDefs } from './auth.ts';
+import { ciTypeDefs } from './ci.ts';
+import { commonTypeDefs } from './common.ts';
+import { exploreTypeDefs } from './explore.ts';
+import { ingestTypeDefs } from './ingest.ts';
+import { metricsTypeDefs } from './metrics.ts';
+import { repoTypeDefs } from './repo.ts';
+import { runsTypeDefs } from './runs.ts';
+import { simcamTypeDefs } from './simcam.ts';
+
+/**
+ * The GraphQL schema, one module per domain. Resolvers (resolvers/*.ts) only parse, authorize and
+ * call server/<area>. Names follow docs/architecture.md: dataset type, collection, run, dimension,
+ * data ID. A new domain adds its module here; its fields go in `extend type Query`/`Mutation`.
+ */
+export const typeDefs: readonly string[] = [
+  commonTypeDefs,
+  authTypeDefs,
+  repoTypeDefs,
+  runsTypeDefs,
+  metricsTypeDefs,
+  ciTypeDefs,
+  ingestTypeDefs,
+  simcamTypeDefs,
+  exploreTypeDefs,
+];
