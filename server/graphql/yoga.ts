@@ -14,7 +14,7 @@ import { ciMutations, ciQueries, ciTypes } from './resolvers/ci.ts';
 import { metricMutations, metricQueries, metricTypes } from './resolvers/metrics.ts';
 import { repoMutations, repoQueries, repoTypes } from './resolvers/repo.ts';
 import { runMutations, runQueries, runTypes } from './resolvers/runs.ts';
-import { regressionFields, seriesMutations, seriesQueries } from './resolvers/series.ts';
+import { findingFields, regressionFields, seriesMutations, seriesQueries } from './resolvers/series.ts';
 import { ingestMutations } from './resolvers/ingest.ts';
 import { simcamMutations } from './resolvers/simcam.ts';
 import { DateTimeScalar, JSONScalar } from './scalars.ts';
@@ -49,6 +49,8 @@ export function veraSchema(): GraphQLSchema {
         ...metricTypes,
         ...ciTypes,
         Regression: regressionFields,
+        Finding: findingFields,
+        Evidence: findingFields,
       },
       { Query: exploreQueries, Mutation: exploreMutations, ...exploreTypes },
     ],

@@ -158,7 +158,7 @@ describe('the dashboard in Chromium', () => {
     await page.mouse.click(pin.x, pin.y - 22);
     await page.waitForURL(`**/regression/${reg.id}`);
     await settled(page);
-    const { data: rq } = await v.gql<{ regression: { finding: { message: string; baseline: number; value: number } } }>(`query($id: Int!) { regression(id: $id) { finding } }`, { id: reg.id });
+    const { data: rq } = await v.gql<{ regression: { finding: { message: string; baseline: number; value: number } } }>(`query($id: Int!) { regression(id: $id) { finding { message baseline value } } }`, { id: reg.id });
     await expect(text(page, '[data-testid=finding]')).resolves.toBe(rq!.regression.finding.message);
     await expect(page.locator('.stat').nth(0).innerText()).resolves.toContain(num(rq!.regression.finding.baseline));
     await expect(page.locator('.stat').nth(1).innerText()).resolves.toContain(num(rq!.regression.finding.value));

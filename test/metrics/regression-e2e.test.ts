@@ -85,13 +85,13 @@ describe('regression detection end to end', () => {
     const res = await v.gql<{
       series: { unit: string; points: { commit: string; runs: string[] }[] };
       changePoints: { commit: string }[];
-      regressions: { id: number; status: string; explanation: { configChanges: unknown[] } }[];
+      regressions: { id: number; status: string; finding: { kind: string; direction: string; commit: string; alsoFoundBy: { kind: string }[] }; explanation: { configChanges: unknown[]; commits: { sha: string }[] } }[];
       compare: { rows: { metric: string; dataId: unknown; status: string; delta: number }[] };
     }>(
       `query($b: String!, $h: String!) {
         series(metric: "toy.offset", dataset: "TestCam/raw", branch: "master") { unit points { commit runs } }
         changePoints(metric: "toy.offset", dataset: "TestCam/raw", branch: "master") { commit }
-        regressions(status: open) { id status explanation }
+        regressions(status: open) { id status finding { kind direction commit alsoFoundBy { kind } } explanation { configChanges { task field before after } commits { sha } } }
         compare: compareRuns(base: $b, head: $h) { rows { metric dataId status delta } }
       }`,
       { b: `ci/master/${BAD - 1}`, h: `ci/master/${BAD}` },
@@ -100,7 +100,12 @@ describe('regression detection end to end', () => {
     expect(res.data!.series.unit).toBe('mmag');
     expect(res.data!.series.points[BAD]!.runs).toEqual([`ci/master/${BAD}`]);
     expect(res.data!.changePoints.map((c) => c.commit)).toEqual([shas[BAD]]);
-    expect(res.data!.regressions[0]!.explanation.configChanges).toHaveLength(1);
+    // Typed objects, not JSON: the finding and explanation as the schema declares them.
+    const reg = res.data!.regressions[0]!;
+    expect(reg.explanation.configChanges).toEqual([{ task: 'metric', field: 'offset', before: 0, after: 1 }]);
+    expect(reg.explanation.commits.map((c) => c.sha)).toEqual([shas[BAD]]);
+    expect(reg.finding).toMatchObject({ direction: 'regression', commit: shas[BAD] });
+    expect(reg.finding.alsoFoundBy.map((e) => e.kind)).not.toContain(reg.finding.kind);
     const cmpRow = res.data!.compare.rows.find((x) => x.dataId === null)!;
     expect(cmpRow.delta).toBeGreaterThan(0.5);
 

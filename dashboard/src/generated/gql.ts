@@ -31,10 +31,10 @@ type Documents = {
     "query Releases($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }": typeof types.ReleasesDocument,
     "query OverviewHead { regressions(status: open) { id } runs(limit: 6) { name status purpose createdAt } }": typeof types.OverviewHeadDocument,
     "query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass failingDataIds worstDataId worstValue } status } }": typeof types.OverviewMetricsDocument,
-    "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note history { fromStatus toStatus actor note at } createdAt } }": typeof types.RegressionDocument,
+    "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding { message baseline value delta relativeDelta pValue } explanation { goodRun badRun commits { sha author date subject } software { before { commit branch tag dirty } after { commit branch tag dirty } } configChanges { task field before after } inputCollections { before after } inputChanges { datasetType dataId isCalibration before { id run } after { id run } } quanta { task total changed } dataIds { dataId before after delta } } note history { fromStatus toStatus actor note at } createdAt } }": typeof types.RegressionDocument,
     "query RegressionContext($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit points { commit position n mean std runs } } }": typeof types.RegressionContextDocument,
     "query RegressionMoved($m: String!, $r: [String!]) { measurements(metric: $m, runs: $r, limit: 5000) { dataId datasetId } }": typeof types.RegressionMovedDocument,
-    "query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding } }": typeof types.RegressionListDocument,
+    "query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding { relativeDelta } } }": typeof types.RegressionListDocument,
     "\n  fragment ProgressCounts on RunProgress { total pending running succeeded failed blocked }\n": typeof types.ProgressCountsFragmentDoc,
     "\n  fragment TaskGraphView on Run {\n    taskGraph { nodes { id kind label collections progress { total pending running succeeded failed blocked } } edges { source target datasetTypes } }\n  }\n": typeof types.TaskGraphViewFragmentDoc,
     "query Run($n: String!) {\n      run(name: $n) {\n        name owner purpose status pipelineFile inputs where configOverrides software { commit branch tag dirty repo } executor error createdAt startedAt endedAt progress { ...ProgressCounts }\n        ...TaskGraphView\n        quanta(limit: 5000) { id taskLabel dataId status startedAt endedAt host peakMemoryBytes error outputs { id datasetType dataId } }\n      }\n      measurements(runs: [$n], limit: 5000) { metric value unit dataId datasetId }\n    }": typeof types.RunDocument,
@@ -67,10 +67,10 @@ const documents: Documents = {
     "query Releases($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }": types.ReleasesDocument,
     "query OverviewHead { regressions(status: open) { id } runs(limit: 6) { name status purpose createdAt } }": types.OverviewHeadDocument,
     "query OverviewMetrics($b: String!) { metricOverview(branch: $b, points: 30) { metric dataset unit description latest commit run n sparkline specs { name operator value pass failingDataIds worstDataId worstValue } status } }": types.OverviewMetricsDocument,
-    "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note history { fromStatus toStatus actor note at } createdAt } }": types.RegressionDocument,
+    "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding { message baseline value delta relativeDelta pValue } explanation { goodRun badRun commits { sha author date subject } software { before { commit branch tag dirty } after { commit branch tag dirty } } configChanges { task field before after } inputCollections { before after } inputChanges { datasetType dataId isCalibration before { id run } after { id run } } quanta { task total changed } dataIds { dataId before after delta } } note history { fromStatus toStatus actor note at } createdAt } }": types.RegressionDocument,
     "query RegressionContext($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit points { commit position n mean std runs } } }": types.RegressionContextDocument,
     "query RegressionMoved($m: String!, $r: [String!]) { measurements(metric: $m, runs: $r, limit: 5000) { dataId datasetId } }": types.RegressionMovedDocument,
-    "query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding } }": types.RegressionListDocument,
+    "query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding { relativeDelta } } }": types.RegressionListDocument,
     "\n  fragment ProgressCounts on RunProgress { total pending running succeeded failed blocked }\n": types.ProgressCountsFragmentDoc,
     "\n  fragment TaskGraphView on Run {\n    taskGraph { nodes { id kind label collections progress { total pending running succeeded failed blocked } } edges { source target datasetTypes } }\n  }\n": types.TaskGraphViewFragmentDoc,
     "query Run($n: String!) {\n      run(name: $n) {\n        name owner purpose status pipelineFile inputs where configOverrides software { commit branch tag dirty repo } executor error createdAt startedAt endedAt progress { ...ProgressCounts }\n        ...TaskGraphView\n        quanta(limit: 5000) { id taskLabel dataId status startedAt endedAt host peakMemoryBytes error outputs { id datasetType dataId } }\n      }\n      measurements(runs: [$n], limit: 5000) { metric value unit dataId datasetId }\n    }": types.RunDocument,
@@ -154,7 +154,7 @@ export function graphql(source: "query OverviewMetrics($b: String!) { metricOver
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note history { fromStatus toStatus actor note at } createdAt } }"): typeof import('./graphql.ts').RegressionDocument;
+export function graphql(source: "query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding { message baseline value delta relativeDelta pValue } explanation { goodRun badRun commits { sha author date subject } software { before { commit branch tag dirty } after { commit branch tag dirty } } configChanges { task field before after } inputCollections { before after } inputChanges { datasetType dataId isCalibration before { id run } after { id run } } quanta { task total changed } dataIds { dataId before after delta } } note history { fromStatus toStatus actor note at } createdAt } }"): typeof import('./graphql.ts').RegressionDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -166,7 +166,7 @@ export function graphql(source: "query RegressionMoved($m: String!, $r: [String!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding } }"): typeof import('./graphql.ts').RegressionListDocument;
+export function graphql(source: "query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding { relativeDelta } } }"): typeof import('./graphql.ts').RegressionListDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -54,6 +54,24 @@ export type RunStatus =
   | 'running'
   | 'succeeded';
 
+/** How a value fares against the specifications that apply to it. */
+export type SpecOutcome =
+  /** No spec met. */
+  | 'fail'
+  /** No spec applies. */
+  | 'none'
+  /** Some specs met, not all. */
+  | 'partial'
+  /** Every spec met. */
+  | 'pass';
+
+export type TaskGraphNodeKind =
+  /** A dataset type the run reads from outside itself. */
+  | 'input'
+  /** A dataset type the run produces. */
+  | 'output'
+  | 'task';
+
 export type MeasuredSeriesQueryVariables = Exact<{
   m?: string | null | undefined;
 }>;
@@ -160,14 +178,14 @@ export type OverviewMetricsQueryVariables = Exact<{
 }>;
 
 
-export type OverviewMetricsQuery = { metricOverview: Array<{ metric: string, dataset: string, unit: string, description: string, latest: number, commit: string, run: string | null, n: number, sparkline: Array<number>, status: string, specs: Array<{ name: string, operator: string, value: number, pass: boolean, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> };
+export type OverviewMetricsQuery = { metricOverview: Array<{ metric: string, dataset: string, unit: string, description: string, latest: number, commit: string, run: string | null, n: number, sparkline: Array<number>, status: SpecOutcome, specs: Array<{ name: string, operator: string, value: number, pass: boolean, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> };
 
 export type RegressionQueryVariables = Exact<{
   id: number;
 }>;
 
 
-export type RegressionQuery = { regression: { id: number, metric: string, dataset: string, branch: string, dataId: Record<string, unknown>, kind: FindingKind, status: RegressionStatus, firstBadCommit: string, lastGoodCommit: string | null, finding: Record<string, unknown>, explanation: Record<string, unknown> | null, note: string, createdAt: string, history: Array<{ fromStatus: RegressionStatus, toStatus: RegressionStatus, actor: string, note: string, at: string }> } | null };
+export type RegressionQuery = { regression: { id: number, metric: string, dataset: string, branch: string, dataId: Record<string, unknown>, kind: FindingKind, status: RegressionStatus, firstBadCommit: string, lastGoodCommit: string | null, note: string, createdAt: string, finding: { message: string, baseline: number, value: number, delta: number, relativeDelta: number | null, pValue: number | null }, explanation: { goodRun: string | null, badRun: string | null, commits: Array<{ sha: string, author: string, date: string, subject: string }>, software: { before: { commit: string | null, branch: string | null, tag: string | null, dirty: boolean } | null, after: { commit: string | null, branch: string | null, tag: string | null, dirty: boolean } | null }, configChanges: Array<{ task: string, field: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null }>, inputCollections: { before: Array<string>, after: Array<string> } | null, inputChanges: Array<{ datasetType: string, dataId: Record<string, unknown>, isCalibration: boolean, before: { id: string, run: string } | null, after: { id: string, run: string } | null }>, quanta: Array<{ task: string, total: number, changed: number }>, dataIds: Array<{ dataId: Record<string, unknown>, before: number | null, after: number | null, delta: number | null }> } | null, history: Array<{ fromStatus: RegressionStatus, toStatus: RegressionStatus, actor: string, note: string, at: string }> } | null };
 
 export type RegressionContextQueryVariables = Exact<{
   m: string;
@@ -192,18 +210,18 @@ export type RegressionListQueryVariables = Exact<{
 }>;
 
 
-export type RegressionListQuery = { regressions: Array<{ id: number, metric: string, dataset: string, branch: string, dataId: Record<string, unknown>, kind: FindingKind, status: RegressionStatus, firstBadCommit: string, createdAt: string, finding: Record<string, unknown> }> };
+export type RegressionListQuery = { regressions: Array<{ id: number, metric: string, dataset: string, branch: string, dataId: Record<string, unknown>, kind: FindingKind, status: RegressionStatus, firstBadCommit: string, createdAt: string, finding: { relativeDelta: number | null } }> };
 
 export type ProgressCountsFragment = { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number };
 
-export type TaskGraphViewFragment = { taskGraph: { nodes: Array<{ id: string, kind: string, label: string, collections: Array<string>, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number } | null }>, edges: Array<{ source: string, target: string, datasetTypes: Array<string> }> } };
+export type TaskGraphViewFragment = { taskGraph: { nodes: Array<{ id: string, kind: TaskGraphNodeKind, label: string, collections: Array<string>, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number } | null }>, edges: Array<{ source: string, target: string, datasetTypes: Array<string> }> } };
 
 export type RunQueryVariables = Exact<{
   n: string;
 }>;
 
 
-export type RunQuery = { run: { name: string, owner: string, purpose: RunPurpose, status: RunStatus, pipelineFile: string, inputs: Array<string>, where: string, configOverrides: Record<string, unknown>, executor: string, error: string | null, createdAt: string, startedAt: string | null, endedAt: string | null, software: { commit: string | null, branch: string | null, tag: string | null, dirty: boolean, repo: string } | null, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number }, quanta: Array<{ id: string, taskLabel: string, dataId: Record<string, unknown>, status: QuantumStatus, startedAt: string | null, endedAt: string | null, host: string | null, peakMemoryBytes: number | null, error: string | null, outputs: Array<{ id: string, datasetType: string, dataId: Record<string, unknown> }> }>, taskGraph: { nodes: Array<{ id: string, kind: string, label: string, collections: Array<string>, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number } | null }>, edges: Array<{ source: string, target: string, datasetTypes: Array<string> }> } } | null, measurements: Array<{ metric: string, value: number | null, unit: string, dataId: Record<string, unknown>, datasetId: string | null }> };
+export type RunQuery = { run: { name: string, owner: string, purpose: RunPurpose, status: RunStatus, pipelineFile: string, inputs: Array<string>, where: string, configOverrides: Record<string, unknown>, executor: string, error: string | null, createdAt: string, startedAt: string | null, endedAt: string | null, software: { commit: string | null, branch: string | null, tag: string | null, dirty: boolean, repo: string } | null, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number }, quanta: Array<{ id: string, taskLabel: string, dataId: Record<string, unknown>, status: QuantumStatus, startedAt: string | null, endedAt: string | null, host: string | null, peakMemoryBytes: number | null, error: string | null, outputs: Array<{ id: string, datasetType: string, dataId: Record<string, unknown> }> }>, taskGraph: { nodes: Array<{ id: string, kind: TaskGraphNodeKind, label: string, collections: Array<string>, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number } | null }>, edges: Array<{ source: string, target: string, datasetTypes: Array<string> }> } } | null, measurements: Array<{ metric: string, value: number | null, unit: string, dataId: Record<string, unknown>, datasetId: string | null }> };
 
 export type QuantumQueryVariables = Exact<{
   id: string | number;
@@ -217,7 +235,7 @@ export type RunProgressPollQueryVariables = Exact<{
 }>;
 
 
-export type RunProgressPollQuery = { run: { status: RunStatus, endedAt: string | null, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number }, taskGraph: { nodes: Array<{ id: string, kind: string, label: string, collections: Array<string>, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number } | null }>, edges: Array<{ source: string, target: string, datasetTypes: Array<string> }> } } | null };
+export type RunProgressPollQuery = { run: { status: RunStatus, endedAt: string | null, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number }, taskGraph: { nodes: Array<{ id: string, kind: TaskGraphNodeKind, label: string, collections: Array<string>, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number } | null }>, edges: Array<{ source: string, target: string, datasetTypes: Array<string> }> } } | null };
 
 export type RunListQueryVariables = Exact<{
   s?: RunStatus | null | undefined;
@@ -250,7 +268,7 @@ export type PanelOverviewQueryVariables = Exact<{
 }>;
 
 
-export type PanelOverviewQuery = { metricOverview: Array<{ metric: string, dataset: string, latest: number, unit: string, status: string }> };
+export type PanelOverviewQuery = { metricOverview: Array<{ metric: string, dataset: string, latest: number, unit: string, status: SpecOutcome }> };
 
 export type PanelRegressionsQueryVariables = Exact<{
   s?: RegressionStatus | null | undefined;
@@ -673,8 +691,72 @@ export const RegressionDocument = new TypedDocumentString(`
     status
     firstBadCommit
     lastGoodCommit
-    finding
-    explanation
+    finding {
+      message
+      baseline
+      value
+      delta
+      relativeDelta
+      pValue
+    }
+    explanation {
+      goodRun
+      badRun
+      commits {
+        sha
+        author
+        date
+        subject
+      }
+      software {
+        before {
+          commit
+          branch
+          tag
+          dirty
+        }
+        after {
+          commit
+          branch
+          tag
+          dirty
+        }
+      }
+      configChanges {
+        task
+        field
+        before
+        after
+      }
+      inputCollections {
+        before
+        after
+      }
+      inputChanges {
+        datasetType
+        dataId
+        isCalibration
+        before {
+          id
+          run
+        }
+        after {
+          id
+          run
+        }
+      }
+      quanta {
+        task
+        total
+        changed
+      }
+      dataIds {
+        dataId
+        before
+        after
+        delta
+      }
+    }
     note
     history {
       fromStatus
@@ -722,7 +804,9 @@ export const RegressionListDocument = new TypedDocumentString(`
     status
     firstBadCommit
     createdAt
-    finding
+    finding {
+      relativeDelta
+    }
   }
 }
     `) as unknown as TypedDocumentString<RegressionListQuery, RegressionListQueryVariables>;

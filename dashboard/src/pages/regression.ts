@@ -10,38 +10,8 @@ import { graphql } from '../generated/gql.ts';
 import type { RegressionListQuery, RegressionQuery, RegressionStatus } from '../generated/graphql.ts';
 import { triagePanel } from './triage.ts';
 
-interface Software {
-  commit?: string | null;
-  branch?: string | null;
-  tag?: string | null;
-  dirty?: boolean;
-}
-
-interface Explanation {
-  goodRun: string | null;
-  badRun: string | null;
-  commits: { sha: string; author: string; date: string; subject: string }[];
-  software: { before: Software | null; after: Software | null };
-  configChanges: { task: string; field: string; before: unknown; after: unknown }[];
-  inputCollections: { before: string[]; after: string[] } | null;
-  inputChanges: { datasetType: string; dataId: Record<string, unknown>; isCalibration: boolean; before: { id: string; run: string } | null; after: { id: string; run: string } | null }[];
-  quanta: { task: string; total: number; changed: number }[];
-  dataIds: { dataId: Record<string, unknown>; before: number | null; after: number | null; delta: number | null }[];
-}
-
-/** What a finding records (JSON in the schema: its fields depend on the detection method). */
-interface Finding {
-  message?: string;
-  baseline?: number;
-  value?: number;
-  delta?: number;
-  relativeDelta?: number;
-  pValue?: number;
-  spec?: string;
-}
-
-/** A regression as the schema types it, with its JSON finding and explanation read as the server writes them. */
-type Regression = Omit<NonNullable<RegressionQuery['regression']>, 'finding' | 'explanation'> & { finding: Finding; explanation: Explanation | null };
+type Regression = NonNullable<RegressionQuery['regression']>;
+type Explanation = NonNullable<Regression['explanation']>;
 
 function contextChart(points: SeriesPoint[], r: Regression, unit: string): ChartOption {
   const pos = new Map(points.map((p) => [p.commit, p]));
@@ -76,7 +46,7 @@ function inputCollectionsText(x: Explanation): string {
   return 'The input collections of the two runs were not recorded (a run is missing).';
 }
 
-function softwareText(s: Software | null): string {
+function softwareText(s: Explanation['software']['before']): string {
   if (!s) return '–';
   return [shortSha(s.commit ?? null), s.branch ?? '', s.tag ? `tag ${s.tag}` : '', s.dirty ? '(dirty)' : ''].filter(Boolean).join(' ');
 }
@@ -85,7 +55,7 @@ export async function regressionPage(ctx: PageContext): Promise<void> {
   const id = Number(ctx.params[0]);
   ctx.setTitle(`Regression #${id}`);
   const { regression } = await gql(
-    graphql(`query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding explanation note history { fromStatus toStatus actor note at } createdAt } }`),
+    graphql(`query Regression($id: Int!) { regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding { message baseline value delta relativeDelta pValue } explanation { goodRun badRun commits { sha author date subject } software { before { commit branch tag dirty } after { commit branch tag dirty } } configChanges { task field before after } inputCollections { before after } inputChanges { datasetType dataId isCalibration before { id run } after { id run } } quanta { task total changed } dataIds { dataId before after delta } } note history { fromStatus toStatus actor note at } createdAt } }`),
     { id },
     ctx.signal,
   );
@@ -93,7 +63,7 @@ export async function regressionPage(ctx: PageContext): Promise<void> {
     ctx.root.append(notice('empty', `No regression #${id}`, 'It may have been removed; see ', h('a', { href: link.regressions() }, 'all regressions'), '.'));
     return;
   }
-  const r = regression as Regression;
+  const r = regression;
   const x = r.explanation;
   const [ctxSeries, moved] = await Promise.all([
     gql(
@@ -119,7 +89,7 @@ export async function regressionPage(ctx: PageContext): Promise<void> {
         { class: 'title-block' },
         h('div', { class: 'crumbs' }, h('a', { href: link.regressions() }, 'Regressions'), ' / regression'),
         h('h1', { class: 'row', 'data-testid': 'regression-title' }, `Regression #${r.id}: `, h('a', { href: link.metric(r.metric, { dataset: r.dataset, branch: r.branch }) }, r.metric), pill(r.status, r.status), pill(r.kind, 'none')),
-        h('div', { class: 'subtitle', 'data-testid': 'finding' }, f.message ?? ''),
+        h('div', { class: 'subtitle', 'data-testid': 'finding' }, f.message),
       ),
     ),
     h(
@@ -221,17 +191,16 @@ export async function regressionPage(ctx: PageContext): Promise<void> {
 }
 
 /** What the regressions list shows of each; the detail page reads the whole `Regression`. */
-type RegressionRow = Omit<RegressionListQuery['regressions'][number], 'finding'> & { finding: Finding };
+type RegressionRow = RegressionListQuery['regressions'][number];
 
 export async function regressionsPage(ctx: PageContext): Promise<void> {
   ctx.setTitle('Regressions');
   const status = ctx.query.get('status') ?? '';
-  const { regressions: rows } = await gql(
-    graphql(`query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding } }`),
+  const { regressions } = await gql(
+    graphql(`query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding { relativeDelta } } }`),
     { s: (status || null) as RegressionStatus | null },
     ctx.signal,
   );
-  const regressions = rows as RegressionRow[];
   ctx.root.append(
     h(
       'div',

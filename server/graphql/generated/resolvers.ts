@@ -80,6 +80,10 @@ export type ButlerImportRecords = {
   veraTable: Scalars['Boolean']['output'];
 };
 
+export type ChangeDirection =
+  | 'improvement'
+  | 'regression';
+
 export type ChangePoint = {
   __typename?: 'ChangePoint';
   commit: Scalars['String']['output'];
@@ -148,6 +152,16 @@ export type ComparisonStatus =
   | 'regression'
   | 'unchanged';
 
+/** A leaf field of a task's config that differs; before and after are the config values (any JSON). */
+export type ConfigChange = {
+  __typename?: 'ConfigChange';
+  after?: Maybe<Scalars['JSON']['output']>;
+  before?: Maybe<Scalars['JSON']['output']>;
+  /** Dotted path inside the task's config. */
+  field: Scalars['String']['output'];
+  task: Scalars['String']['output'];
+};
+
 export type CreatedToken = {
   __typename?: 'CreatedToken';
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
@@ -176,6 +190,15 @@ export type DashboardDeletion = {
   /** True when a builtin dashboard was restored to its shipped version instead of deleted. */
   restored: Scalars['Boolean']['output'];
   slug: Scalars['String']['output'];
+};
+
+/** A data ID's value of the metric in the good and the bad run. */
+export type DataIdMove = {
+  __typename?: 'DataIdMove';
+  after?: Maybe<Scalars['Float']['output']>;
+  before?: Maybe<Scalars['Float']['output']>;
+  dataId: Scalars['JSON']['output'];
+  delta?: Maybe<Scalars['Float']['output']>;
 };
 
 export type Dataset = {
@@ -220,6 +243,80 @@ export type Dimension = {
   requires: Array<Scalars['String']['output']>;
 };
 
+/** What one detection method saw, in the series unit. */
+export type Evidence = {
+  __typename?: 'Evidence';
+  /** The reference the change is measured from: a window's mean or median, the segment before, or the spec's threshold (spec). */
+  baseline: Scalars['Float']['output'];
+  /** value − baseline. */
+  delta: Scalars['Float']['output'];
+  direction: ChangeDirection;
+  kind: FindingKind;
+  /** Otava's change magnitude (changepoint). */
+  magnitude?: Maybe<Scalars['Float']['output']>;
+  message: Scalars['String']['output'];
+  /** Two-sided p-value (zscore, welch: Student t; changepoint: Otava's). */
+  pValue?: Maybe<Scalars['Float']['output']>;
+  /** delta / |baseline| (0.1 = 10 %); null when the baseline is 0. */
+  relativeDelta?: Maybe<Scalars['Float']['output']>;
+  /** Fully qualified specification name (spec). */
+  spec?: Maybe<Scalars['String']['output']>;
+  /** The changed value: the first bad point, or the mean of the window or segment after. */
+  value: Scalars['Float']['output'];
+  zScore?: Maybe<Scalars['Float']['output']>;
+};
+
+export type ExplainedCommit = {
+  __typename?: 'ExplainedCommit';
+  author: Scalars['String']['output'];
+  /** Author date, ISO 8601. */
+  date: Scalars['String']['output'];
+  sha: Scalars['String']['output'];
+  subject: Scalars['String']['output'];
+};
+
+/** What differed between the last good and the first bad point of a series. */
+export type Explanation = {
+  __typename?: 'Explanation';
+  badRun?: Maybe<Scalars['String']['output']>;
+  /** Commits between the two points, oldest first. */
+  commits: Array<ExplainedCommit>;
+  configChanges: Array<ConfigChange>;
+  /** Data IDs where the metric moved most, largest first. */
+  dataIds: Array<DataIdMove>;
+  goodRun?: Maybe<Scalars['String']['output']>;
+  inputChanges: Array<InputChange>;
+  /** Null when a run did not record them. */
+  inputCollections?: Maybe<InputCollections>;
+  quanta: Array<QuantumChange>;
+  software: SoftwareChange;
+};
+
+/** A detected change: the strongest evidence at one point of a series, and who else saw it. */
+export type Finding = {
+  __typename?: 'Finding';
+  /** Other methods that found a change at the same point in the same direction, strongest first. */
+  alsoFoundBy: Array<Evidence>;
+  baseline: Scalars['Float']['output'];
+  commit: Scalars['String']['output'];
+  delta: Scalars['Float']['output'];
+  direction: ChangeDirection;
+  /** Index (into the series points) of the first bad point. */
+  index: Scalars['Int']['output'];
+  kind: FindingKind;
+  lastGoodCommit?: Maybe<Scalars['String']['output']>;
+  /** Index of the last good point; null when the series starts bad. */
+  lastGoodIndex?: Maybe<Scalars['Int']['output']>;
+  magnitude?: Maybe<Scalars['Float']['output']>;
+  message: Scalars['String']['output'];
+  pValue?: Maybe<Scalars['Float']['output']>;
+  /** delta / |baseline|; null when the baseline is 0. */
+  relativeDelta?: Maybe<Scalars['Float']['output']>;
+  spec?: Maybe<Scalars['String']['output']>;
+  value: Scalars['Float']['output'];
+  zScore?: Maybe<Scalars['Float']['output']>;
+};
+
 /** Which detection method found a change. */
 export type FindingKind =
   | 'absolute'
@@ -239,6 +336,29 @@ export type GitRef = {
 export type GitRefKind =
   | 'branch'
   | 'tag';
+
+/** An input dataset (raw, calibration, another run's output) that differs between the two runs. */
+export type InputChange = {
+  __typename?: 'InputChange';
+  after?: Maybe<InputVersion>;
+  before?: Maybe<InputVersion>;
+  dataId: Scalars['JSON']['output'];
+  datasetType: Scalars['String']['output'];
+  isCalibration: Scalars['Boolean']['output'];
+};
+
+export type InputCollections = {
+  __typename?: 'InputCollections';
+  after: Array<Scalars['String']['output']>;
+  before: Array<Scalars['String']['output']>;
+};
+
+export type InputVersion = {
+  __typename?: 'InputVersion';
+  checksum: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  run: Scalars['String']['output'];
+};
 
 export type JobIngest = {
   __typename?: 'JobIngest';
@@ -307,8 +427,7 @@ export type MetricSummary = {
   /** The last point means, oldest first. */
   sparkline: Array<Scalars['Float']['output']>;
   specs: Array<SpecCheck>;
-  /** pass (every spec met), partial, fail (none met) or none (no spec applies). */
-  status: Scalars['String']['output'];
+  status: SpecOutcome;
   unit: Scalars['String']['output'];
 };
 
@@ -691,6 +810,14 @@ export type Quantum = {
   timings?: Maybe<QuantumTimings>;
 };
 
+/** A task's quanta, matched by data ID: how many produced different bytes. */
+export type QuantumChange = {
+  __typename?: 'QuantumChange';
+  changed: Scalars['Int']['output'];
+  task: Scalars['String']['output'];
+  total: Scalars['Int']['output'];
+};
+
 export type QuantumStatus =
   | 'blocked'
   | 'failed'
@@ -1022,8 +1149,9 @@ export type Regression = {
   dataId: Scalars['JSON']['output'];
   dataset: Scalars['String']['output'];
   /** Commits, config changes, input and calibration changes, changed quanta, data IDs that moved most. */
-  explanation?: Maybe<Scalars['JSON']['output']>;
-  finding: Scalars['JSON']['output'];
+  explanation?: Maybe<Explanation>;
+  /** What the strongest detection method saw at the first bad commit. */
+  finding: Finding;
   firstBadCommit: Scalars['String']['output'];
   /** Triage steps, oldest first: who changed the status, when and why. */
   history: Array<RegressionEvent>;
@@ -1203,6 +1331,12 @@ export type SimCamSummary = {
   visits: Scalars['Int']['output'];
 };
 
+export type SoftwareChange = {
+  __typename?: 'SoftwareChange';
+  after?: Maybe<SoftwareVersion>;
+  before?: Maybe<SoftwareVersion>;
+};
+
 /** The version of the pipeline code a run or quantum ran. */
 export type SoftwareVersion = {
   __typename?: 'SoftwareVersion';
@@ -1231,6 +1365,17 @@ export type SpecCheck = {
   worstDataId?: Maybe<Scalars['JSON']['output']>;
   worstValue?: Maybe<Scalars['Float']['output']>;
 };
+
+/** How a value fares against the specifications that apply to it. */
+export type SpecOutcome =
+  /** No spec met. */
+  | 'fail'
+  /** No spec applies. */
+  | 'none'
+  /** Some specs met, not all. */
+  | 'partial'
+  /** Every spec met. */
+  | 'pass';
 
 export type SpecStatus = {
   __typename?: 'SpecStatus';
@@ -1292,12 +1437,18 @@ export type TaskGraphNode = {
   /** Inputs: the collections their datasets come from. */
   collections: Array<Scalars['String']['output']>;
   id: Scalars['String']['output'];
-  /** task, input or output */
-  kind: Scalars['String']['output'];
+  kind: TaskGraphNodeKind;
   label: Scalars['String']['output'];
   /** A task's quanta by status; null for dataset types. */
   progress?: Maybe<RunProgress>;
 };
+
+export type TaskGraphNodeKind =
+  /** A dataset type the run reads from outside itself. */
+  | 'input'
+  /** A dataset type the run produces. */
+  | 'output'
+  | 'task';
 
 /** A task's quanta in one run: how many ran, and their time per phase summed, registration included. */
 export type TaskTimings = {
@@ -1403,6 +1554,7 @@ export type ResolversTypes = {
   BuildStatus: BuildStatus;
   ButlerImport: ResolverTypeWrapper<ButlerImport>;
   ButlerImportRecords: ResolverTypeWrapper<ButlerImportRecords>;
+  ChangeDirection: ChangeDirection;
   ChangePoint: ResolverTypeWrapper<ChangePoint>;
   Collection: ResolverTypeWrapper<Collection>;
   CollectionType: CollectionType;
@@ -1410,18 +1562,27 @@ export type ResolversTypes = {
   CompareSide: ResolverTypeWrapper<CompareSide>;
   Comparison: ResolverTypeWrapper<Comparison>;
   ComparisonStatus: ComparisonStatus;
+  ConfigChange: ResolverTypeWrapper<ConfigChange>;
   CreatedToken: ResolverTypeWrapper<CreatedToken>;
   Dashboard: ResolverTypeWrapper<Dashboard>;
   DashboardDeletion: ResolverTypeWrapper<DashboardDeletion>;
+  DataIdMove: ResolverTypeWrapper<DataIdMove>;
   Dataset: ResolverTypeWrapper<Dataset>;
   DatasetType: ResolverTypeWrapper<DatasetType>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Dimension: ResolverTypeWrapper<Dimension>;
+  Evidence: ResolverTypeWrapper<Evidence>;
+  ExplainedCommit: ResolverTypeWrapper<ExplainedCommit>;
+  Explanation: ResolverTypeWrapper<Explanation>;
+  Finding: ResolverTypeWrapper<Finding>;
   FindingKind: FindingKind;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GitRef: ResolverTypeWrapper<GitRef>;
   GitRefKind: GitRefKind;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  InputChange: ResolverTypeWrapper<InputChange>;
+  InputCollections: ResolverTypeWrapper<InputCollections>;
+  InputVersion: ResolverTypeWrapper<InputVersion>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   JobIngest: ResolverTypeWrapper<JobIngest>;
@@ -1434,6 +1595,7 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ProvenanceStep: ResolverTypeWrapper<ProvenanceStep>;
   Quantum: ResolverTypeWrapper<Quantum>;
+  QuantumChange: ResolverTypeWrapper<QuantumChange>;
   QuantumStatus: QuantumStatus;
   QuantumTimings: ResolverTypeWrapper<QuantumTimings>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1455,8 +1617,10 @@ export type ResolversTypes = {
   Series: ResolverTypeWrapper<Series>;
   SeriesPoint: ResolverTypeWrapper<SeriesPoint>;
   SimCamSummary: ResolverTypeWrapper<SimCamSummary>;
+  SoftwareChange: ResolverTypeWrapper<SoftwareChange>;
   SoftwareVersion: ResolverTypeWrapper<SoftwareVersion>;
   SpecCheck: ResolverTypeWrapper<SpecCheck>;
+  SpecOutcome: SpecOutcome;
   SpecStatus: ResolverTypeWrapper<SpecStatus>;
   Specification: ResolverTypeWrapper<Specification>;
   Standing: Standing;
@@ -1465,6 +1629,7 @@ export type ResolversTypes = {
   TaskGraph: ResolverTypeWrapper<TaskGraph>;
   TaskGraphEdge: ResolverTypeWrapper<TaskGraphEdge>;
   TaskGraphNode: ResolverTypeWrapper<TaskGraphNode>;
+  TaskGraphNodeKind: TaskGraphNodeKind;
   TaskTimings: ResolverTypeWrapper<TaskTimings>;
   User: ResolverTypeWrapper<User>;
 };
@@ -1481,16 +1646,25 @@ export type ResolversParentTypes = {
   CompareRow: CompareRow;
   CompareSide: CompareSide;
   Comparison: Comparison;
+  ConfigChange: ConfigChange;
   CreatedToken: CreatedToken;
   Dashboard: Dashboard;
   DashboardDeletion: DashboardDeletion;
+  DataIdMove: DataIdMove;
   Dataset: Dataset;
   DatasetType: DatasetType;
   DateTime: Scalars['DateTime']['output'];
   Dimension: Dimension;
+  Evidence: Evidence;
+  ExplainedCommit: ExplainedCommit;
+  Explanation: Explanation;
+  Finding: Finding;
   Float: Scalars['Float']['output'];
   GitRef: GitRef;
   ID: Scalars['ID']['output'];
+  InputChange: InputChange;
+  InputCollections: InputCollections;
+  InputVersion: InputVersion;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   JobIngest: JobIngest;
@@ -1503,6 +1677,7 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   ProvenanceStep: ProvenanceStep;
   Quantum: Quantum;
+  QuantumChange: QuantumChange;
   QuantumTimings: QuantumTimings;
   Query: Record<PropertyKey, never>;
   RawFileInput: RawFileInput;
@@ -1519,6 +1694,7 @@ export type ResolversParentTypes = {
   Series: Series;
   SeriesPoint: SeriesPoint;
   SimCamSummary: SimCamSummary;
+  SoftwareChange: SoftwareChange;
   SoftwareVersion: SoftwareVersion;
   SpecCheck: SpecCheck;
   SpecStatus: SpecStatus;
@@ -1621,6 +1797,13 @@ export type ComparisonResolvers<ContextType = GraphQLContext, ParentType extends
   rows?: Resolver<Array<ResolversTypes['CompareRow']>, ParentType, ContextType>;
 };
 
+export type ConfigChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfigChange'] = ResolversParentTypes['ConfigChange']> = {
+  after?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  task?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type CreatedTokenResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreatedToken'] = ResolversParentTypes['CreatedToken']> = {
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1642,6 +1825,13 @@ export type DashboardResolvers<ContextType = GraphQLContext, ParentType extends 
 export type DashboardDeletionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DashboardDeletion'] = ResolversParentTypes['DashboardDeletion']> = {
   restored?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DataIdMoveResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DataIdMove'] = ResolversParentTypes['DataIdMove']> = {
+  after?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  dataId?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  delta?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type DatasetResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset']> = {
@@ -1680,10 +1870,81 @@ export type DimensionResolvers<ContextType = GraphQLContext, ParentType extends 
   requires?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type EvidenceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Evidence'] = ResolversParentTypes['Evidence']> = {
+  baseline?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  delta?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['ChangeDirection'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['FindingKind'], ParentType, ContextType>;
+  magnitude?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  relativeDelta?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  spec?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  zScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type ExplainedCommitResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ExplainedCommit'] = ResolversParentTypes['ExplainedCommit']> = {
+  author?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sha?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ExplanationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Explanation'] = ResolversParentTypes['Explanation']> = {
+  badRun?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  commits?: Resolver<Array<ResolversTypes['ExplainedCommit']>, ParentType, ContextType>;
+  configChanges?: Resolver<Array<ResolversTypes['ConfigChange']>, ParentType, ContextType>;
+  dataIds?: Resolver<Array<ResolversTypes['DataIdMove']>, ParentType, ContextType>;
+  goodRun?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  inputChanges?: Resolver<Array<ResolversTypes['InputChange']>, ParentType, ContextType>;
+  inputCollections?: Resolver<Maybe<ResolversTypes['InputCollections']>, ParentType, ContextType>;
+  quanta?: Resolver<Array<ResolversTypes['QuantumChange']>, ParentType, ContextType>;
+  software?: Resolver<ResolversTypes['SoftwareChange'], ParentType, ContextType>;
+};
+
+export type FindingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Finding'] = ResolversParentTypes['Finding']> = {
+  alsoFoundBy?: Resolver<Array<ResolversTypes['Evidence']>, ParentType, ContextType>;
+  baseline?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  commit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  delta?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['ChangeDirection'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['FindingKind'], ParentType, ContextType>;
+  lastGoodCommit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastGoodIndex?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  magnitude?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  relativeDelta?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  spec?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  zScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
 export type GitRefResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['GitRef'] = ResolversParentTypes['GitRef']> = {
   kind?: Resolver<ResolversTypes['GitRefKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sha?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type InputChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InputChange'] = ResolversParentTypes['InputChange']> = {
+  after?: Resolver<Maybe<ResolversTypes['InputVersion']>, ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['InputVersion']>, ParentType, ContextType>;
+  dataId?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  datasetType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  isCalibration?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type InputCollectionsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InputCollections'] = ResolversParentTypes['InputCollections']> = {
+  after?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  before?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type InputVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InputVersion'] = ResolversParentTypes['InputVersion']> = {
+  checksum?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  run?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -1743,7 +2004,7 @@ export type MetricSummaryResolvers<ContextType = GraphQLContext, ParentType exte
   run?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sparkline?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
   specs?: Resolver<Array<ResolversTypes['SpecCheck']>, ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SpecOutcome'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -1816,6 +2077,12 @@ export type QuantumResolvers<ContextType = GraphQLContext, ParentType extends Re
   timings?: Resolver<Maybe<ResolversTypes['QuantumTimings']>, ParentType, ContextType>;
 };
 
+export type QuantumChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QuantumChange'] = ResolversParentTypes['QuantumChange']> = {
+  changed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  task?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type QuantumTimingsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QuantumTimings'] = ResolversParentTypes['QuantumTimings']> = {
   computeMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   decodeMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1879,8 +2146,8 @@ export type RegressionResolvers<ContextType = GraphQLContext, ParentType extends
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dataId?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   dataset?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  explanation?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
-  finding?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  explanation?: Resolver<Maybe<ResolversTypes['Explanation']>, ParentType, ContextType>;
+  finding?: Resolver<ResolversTypes['Finding'], ParentType, ContextType>;
   firstBadCommit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['RegressionEvent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2001,6 +2268,11 @@ export type SimCamSummaryResolvers<ContextType = GraphQLContext, ParentType exte
   visits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type SoftwareChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SoftwareChange'] = ResolversParentTypes['SoftwareChange']> = {
+  after?: Resolver<Maybe<ResolversTypes['SoftwareVersion']>, ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['SoftwareVersion']>, ParentType, ContextType>;
+};
+
 export type SoftwareVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SoftwareVersion'] = ResolversParentTypes['SoftwareVersion']> = {
   branch?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   commit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2062,7 +2334,7 @@ export type TaskGraphEdgeResolvers<ContextType = GraphQLContext, ParentType exte
 export type TaskGraphNodeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskGraphNode'] = ResolversParentTypes['TaskGraphNode']> = {
   collections?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TaskGraphNodeKind'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   progress?: Resolver<Maybe<ResolversTypes['RunProgress']>, ParentType, ContextType>;
 };
@@ -2097,14 +2369,23 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CompareRow?: CompareRowResolvers<ContextType>;
   CompareSide?: CompareSideResolvers<ContextType>;
   Comparison?: ComparisonResolvers<ContextType>;
+  ConfigChange?: ConfigChangeResolvers<ContextType>;
   CreatedToken?: CreatedTokenResolvers<ContextType>;
   Dashboard?: DashboardResolvers<ContextType>;
   DashboardDeletion?: DashboardDeletionResolvers<ContextType>;
+  DataIdMove?: DataIdMoveResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
   DatasetType?: DatasetTypeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Dimension?: DimensionResolvers<ContextType>;
+  Evidence?: EvidenceResolvers<ContextType>;
+  ExplainedCommit?: ExplainedCommitResolvers<ContextType>;
+  Explanation?: ExplanationResolvers<ContextType>;
+  Finding?: FindingResolvers<ContextType>;
   GitRef?: GitRefResolvers<ContextType>;
+  InputChange?: InputChangeResolvers<ContextType>;
+  InputCollections?: InputCollectionsResolvers<ContextType>;
+  InputVersion?: InputVersionResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   JobIngest?: JobIngestResolvers<ContextType>;
   MeasuredSeries?: MeasuredSeriesResolvers<ContextType>;
@@ -2115,6 +2396,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Mutation?: MutationResolvers<ContextType>;
   ProvenanceStep?: ProvenanceStepResolvers<ContextType>;
   Quantum?: QuantumResolvers<ContextType>;
+  QuantumChange?: QuantumChangeResolvers<ContextType>;
   QuantumTimings?: QuantumTimingsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RawIngest?: RawIngestResolvers<ContextType>;
@@ -2130,6 +2412,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Series?: SeriesResolvers<ContextType>;
   SeriesPoint?: SeriesPointResolvers<ContextType>;
   SimCamSummary?: SimCamSummaryResolvers<ContextType>;
+  SoftwareChange?: SoftwareChangeResolvers<ContextType>;
   SoftwareVersion?: SoftwareVersionResolvers<ContextType>;
   SpecCheck?: SpecCheckResolvers<ContextType>;
   SpecStatus?: SpecStatusResolvers<ContextType>;

@@ -39,6 +39,10 @@ async function withRuns(vera: Ctx['vera'], s: Series) {
 
 const regressionOut = (r: RegressionRow) => ({ ...r, metric: r.metricName });
 
+/** JSON keeps no infinities: a relative change from a zero baseline is stored, and served, as null. */
+const finiteOrNull = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+export const findingFields = { relativeDelta: (f: { relativeDelta?: unknown }) => finiteOrNull(f.relativeDelta) };
+
 /** Regression fields resolved on demand: the triage history is one query per regression asked for. */
 export const regressionFields = {
   history: (r: RegressionRow, _: unknown, { vera }: Ctx) => regressionHistory(vera.database.db, r.id),

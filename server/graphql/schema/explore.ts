@@ -31,6 +31,18 @@ export const exploreTypeDefs = /* GraphQL */ `
     worstValue: Float
   }
 
+  "How a value fares against the specifications that apply to it."
+  enum SpecOutcome {
+    "Every spec met."
+    pass
+    "Some specs met, not all."
+    partial
+    "No spec met."
+    fail
+    "No spec applies."
+    none
+  }
+
   "A metric's latest point on a branch against its specifications."
   type MetricSummary {
     metric: String!
@@ -46,8 +58,7 @@ export const exploreTypeDefs = /* GraphQL */ `
     "The last point means, oldest first."
     sparkline: [Float!]!
     specs: [SpecCheck!]!
-    "pass (every spec met), partial, fail (none met) or none (no spec applies)."
-    status: String!
+    status: SpecOutcome!
   }
 
   type Measurement {
@@ -93,11 +104,18 @@ export const exploreTypeDefs = /* GraphQL */ `
     restored: Boolean!
   }
 
+  enum TaskGraphNodeKind {
+    task
+    "A dataset type the run reads from outside itself."
+    input
+    "A dataset type the run produces."
+    output
+  }
+
   "A node of a run's task graph: a task, an input dataset type from outside the run, or a product."
   type TaskGraphNode {
     id: String!
-    "task, input or output"
-    kind: String!
+    kind: TaskGraphNodeKind!
     label: String!
     "A task's quanta by status; null for dataset types."
     progress: RunProgress

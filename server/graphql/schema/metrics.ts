@@ -138,6 +138,130 @@ export const metricsTypeDefs = /* GraphQL */ `
     magnitude: Float!
   }
 
+  enum ChangeDirection {
+    regression
+    improvement
+  }
+
+  "What one detection method saw, in the series unit."
+  type Evidence {
+    kind: FindingKind!
+    "The reference the change is measured from: a window's mean or median, the segment before, or the spec's threshold (spec)."
+    baseline: Float!
+    "The changed value: the first bad point, or the mean of the window or segment after."
+    value: Float!
+    "value − baseline."
+    delta: Float!
+    "delta / |baseline| (0.1 = 10 %); null when the baseline is 0."
+    relativeDelta: Float
+    "Two-sided p-value (zscore, welch: Student t; changepoint: Otava's)."
+    pValue: Float
+    zScore: Float
+    "Otava's change magnitude (changepoint)."
+    magnitude: Float
+    "Fully qualified specification name (spec)."
+    spec: String
+    direction: ChangeDirection!
+    message: String!
+  }
+
+  "A detected change: the strongest evidence at one point of a series, and who else saw it."
+  type Finding {
+    kind: FindingKind!
+    baseline: Float!
+    value: Float!
+    delta: Float!
+    "delta / |baseline|; null when the baseline is 0."
+    relativeDelta: Float
+    pValue: Float
+    zScore: Float
+    magnitude: Float
+    spec: String
+    direction: ChangeDirection!
+    message: String!
+    "Index (into the series points) of the first bad point."
+    index: Int!
+    "Index of the last good point; null when the series starts bad."
+    lastGoodIndex: Int
+    commit: String!
+    lastGoodCommit: String
+    "Other methods that found a change at the same point in the same direction, strongest first."
+    alsoFoundBy: [Evidence!]!
+  }
+
+  type ExplainedCommit {
+    sha: String!
+    author: String!
+    "Author date, ISO 8601."
+    date: String!
+    subject: String!
+  }
+
+  type SoftwareChange {
+    before: SoftwareVersion
+    after: SoftwareVersion
+  }
+
+  "A leaf field of a task's config that differs; before and after are the config values (any JSON)."
+  type ConfigChange {
+    task: String!
+    "Dotted path inside the task's config."
+    field: String!
+    before: JSON
+    after: JSON
+  }
+
+  type InputCollections {
+    before: [String!]!
+    after: [String!]!
+  }
+
+  type InputVersion {
+    id: ID!
+    run: String!
+    checksum: String!
+  }
+
+  "An input dataset (raw, calibration, another run's output) that differs between the two runs."
+  type InputChange {
+    datasetType: String!
+    dataId: JSON!
+    isCalibration: Boolean!
+    before: InputVersion
+    after: InputVersion
+  }
+
+  "A task's quanta, matched by data ID: how many produced different bytes."
+  type QuantumChange {
+    task: String!
+    total: Int!
+    changed: Int!
+  }
+
+  "A data ID's value of the metric in the good and the bad run."
+  type DataIdMove {
+    dataId: JSON!
+    before: Float
+    after: Float
+    delta: Float
+  }
+
+  "What differed between the last good and the first bad point of a series."
+  type Explanation {
+    goodRun: String
+    badRun: String
+    "Commits between the two points, oldest first."
+    commits: [ExplainedCommit!]!
+    software: SoftwareChange!
+    configChanges: [ConfigChange!]!
+    "Null when a run did not record them."
+    inputCollections: InputCollections
+    inputChanges: [InputChange!]!
+    quanta: [QuantumChange!]!
+    "Data IDs where the metric moved most, largest first."
+    dataIds: [DataIdMove!]!
+  }
+
   type Regression {
     id: Int!
     metric: String!
@@ -148,9 +272,10 @@ export const metricsTypeDefs = /* GraphQL */ `
     status: RegressionStatus!
     firstBadCommit: String!
     lastGoodCommit: String
-    finding: JSON!
+    "What the strongest detection method saw at the first bad commit."
+    finding: Finding!
     "Commits, config changes, input and calibration changes, changed quanta, data IDs that moved most."
-    explanation: JSON
+    explanation: Explanation
     note: String!
     "Triage steps, oldest first: who changed the status, when and why."
     history: [RegressionEvent!]!
