@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { mergeConfig, parseOverrideFile, parseOverrideOptions } from '../../runner/pipeline/config.ts';
+import { splitPipelineRef } from '../../runner/pipeline/pipe-base.ts';
 import { VeraError } from '../../server/errors.ts';
 import { splitList, withClient } from '../context.ts';
 import { readLocalFile } from '../files.ts';
@@ -54,9 +55,11 @@ async function finish(name: string, opts: { json?: boolean; wait?: boolean }, fo
  * Vera's checkout or VERA_PIPELINE_ROOTS), which is what its task classes are relative to.
  */
 function submitVariables(pipeline: string, opts: Record<string, unknown>): SubmitRunMutationVariables {
-  const file = path.resolve(pipeline);
+  // `pipeline.yaml#subset` or `#label,label` runs only those tasks; the server makes the selection.
+  const { file: named, selection } = splitPipelineRef(pipeline);
+  const file = path.resolve(named);
   return {
-    pipelineFile: file,
+    pipelineFile: selection ? `${file}#${selection.join(',')}` : file,
     pipelineYaml: readLocalFile(file, 'pipeline'),
     inputs: splitList(opts.input as string),
     output: opts.output as string,
@@ -73,7 +76,7 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('run a pipeline on input collections into a new RUN collection (or resume one)')
-    .argument('[pipeline]', 'pipeline YAML file')
+    .argument('[pipeline]', 'pipeline YAML file, optionally #subset or #label,label to run only those tasks')
     .option('-i, --input <collections>', 'input collections, comma-separated (search order)')
     .option('-o, --output <run>', 'name of the new RUN collection, e.g. u/alice/isr-test')
     .option('-d, --where <expression>', "data query, e.g. \"visit IN (1..4) AND band = 'g'\"")

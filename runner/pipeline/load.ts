@@ -62,6 +62,11 @@ export interface LoadOptions {
    * one holding it. Default: Vera's own checkout.
    */
   roots?: readonly string[] | undefined;
+  /**
+   * Task labels or subset names (`pipeline.yaml#name` / `#a,b`): only those tasks are kept. Their
+   * inputs that the other tasks would have made are then looked for in the input collections.
+   */
+  selection?: readonly string[] | null | undefined;
 }
 
 /**
@@ -81,7 +86,7 @@ export async function loadPipeline(file: string, overrides: ConfigOverrides = {}
 export async function loadPipelineText(text: string, named: string, overrides: ConfigOverrides = {}, opts: LoadOptions = {}): Promise<Pipeline> {
   const place = placePipeline(named, opts.roots ?? [VERA_CHECKOUT]);
   const file = place.file;
-  const def = parsePipelineYaml(text, file);
+  const def = selectTasks(parsePipelineYaml(text, file), file, opts.selection ?? null);
   const unknownLabels = Object.keys(overrides).filter((l) => !(l in def.tasks));
   if (unknownLabels.length > 0) {
     throw new VeraError('CONFIG_INVALID', `config override for unknown task '${unknownLabels[0]}'; tasks: ${Object.keys(def.tasks).join(', ')}`, {
@@ -114,6 +119,30 @@ export async function loadPipelineText(text: string, named: string, overrides: C
   }
   const producers = checkDatasetTypes(file, tasks);
   return { file, text, description: def.description, tasks: topoSort(file, tasks, producers), producers };
+}
+
+/** Keeps the tasks a selection names (labels, or subsets by name); every subset must name known tasks. */
+function selectTasks(def: PipelineDef, file: string, selection: readonly string[] | null): PipelineDef {
+  const subsets = new Map(Object.entries(def.subsets).map(([name, s]) => [name, Array.isArray(s) ? s : s.subset]));
+  for (const [name, labels] of subsets) {
+    const unknown = labels.filter((l) => !(l in def.tasks));
+    if (unknown.length > 0) throw invalid(file, `subset '${name}' names task${unknown.length > 1 ? 's' : ''} not in the pipeline: ${unknown.join(', ')}`, { subset: name });
+  }
+  if (!selection) return def;
+  if (selection.length === 0) throw invalid(file, 'an empty selection after "#": name a subset or task labels');
+  const chosen = new Set<string>();
+  const unknown: string[] = [];
+  for (const name of selection) {
+    if (subsets.has(name)) subsets.get(name)!.forEach((l) => chosen.add(l));
+    else if (name in def.tasks) chosen.add(name);
+    else unknown.push(name);
+  }
+  if (unknown.length > 0) {
+    throw invalid(file, `'#${unknown.join(',')}' names no subset (${[...subsets.keys()].join(', ') || 'none'}) and no task (${Object.keys(def.tasks).join(', ')})`, {
+      selection: unknown,
+    });
+  }
+  return { ...def, tasks: Object.fromEntries(Object.entries(def.tasks).filter(([label]) => chosen.has(label))) };
 }
 
 function groupFor(file: string, where: string, dims: readonly string[]): DimensionGroup {

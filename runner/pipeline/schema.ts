@@ -16,6 +16,8 @@ import { z } from 'zod';
  *       exposure: { kind: output, datasetType: postISRCCD, dimensions: [instrument, visit, detector], storageClass: Exposure, persist: false }
  * ```
  *
+ * `subsets: { isrOnly: [isr] }` names selections of tasks (see LoadOptions.selection).
+ *
  * Connection kinds: `input` (produced by another task or found in the input collections),
  * `prerequisite` (must already exist in the input collections), `calibration` (a prerequisite
  * looked up in CALIBRATION collections at the quantum's time), `output`.
@@ -44,10 +46,18 @@ export const TaskSchema = z
   })
   .strict();
 
+/** A named selection of tasks, as pipe_base writes it: a list of labels, or `{subset, description}`. */
+export const SubsetSchema = z.union([
+  z.array(z.string()),
+  z.object({ subset: z.array(z.string()), description: z.string().default('') }).strict(),
+]);
+
 export const PipelineSchema = z
   .object({
     description: z.string().default(''),
     tasks: z.record(z.string().regex(/^[A-Za-z_]\w*$/, 'task labels are identifiers'), TaskSchema),
+    /** Run one with `vera run pipeline.yaml#name` (or `#label,label`). */
+    subsets: z.record(z.string().regex(/^[A-Za-z_][\w-]*$/, 'subset names are identifiers'), SubsetSchema).default({}),
   })
   .strict();
 

@@ -1,10 +1,11 @@
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import { Octokit } from '@octokit/rest';
 import type { Db } from '../db/client.ts';
 import { githubOutbox, prComments } from '../db/schema/index.ts';
 import type { Logger } from '../log.ts';
 import { backoffMs, claimDue, type JobQueue } from '../jobs/claim.ts';
 import { DrainLoop } from '../util/drain-loop.ts';
+import { isNotFound, rateLimitWaitMs } from './github-limits.ts';
 
 export type OutboxItem =
   | { kind: 'status'; repoFullName: string; sha: string; state: 'pending' | 'success' | 'failure' | 'error'; context: string; description: string; targetUrl?: string | undefined }
@@ -42,11 +43,14 @@ const CALLS: JobQueue<typeof githubOutbox> = {
 /**
  * Delivers due outbox items to GitHub, oldest first. Failures are retried with backoff and
  * given up (status failed, kept for inspection) after MAX_ATTEMPTS; a PR's one comment is
- * created once and edited in place afterwards.
+ * created once and edited in place afterwards (created again if someone deleted it). When GitHub
+ * says to slow down (rate limits), every call waits as long as it asks, and the wait uses up no try.
  */
 export class GithubOutbox {
   private readonly octokit: Octokit;
   private readonly loop: DrainLoop;
+  /** Until when GitHub asked this server to make no calls (epoch ms). */
+  private pausedUntil = 0;
 
   constructor(
     private readonly db: Db,
@@ -84,14 +88,26 @@ export class GithubOutbox {
 
   private async drain(): Promise<void> {
     for (;;) {
+      if (Date.now() < this.pausedUntil) return;
       const claimed = await claimDue(this.db, CALLS, 20, { attempts: sql`${githubOutbox.attempts} + 1`, nextAttemptAt: new Date(Date.now() + LEASE_MS) });
       if (claimed.length === 0) return;
-      for (const row of claimed) {
+      for (const [i, row] of claimed.entries()) {
         try {
           await this.deliver(row.payload as unknown as OutboxItem);
           await this.db.update(githubOutbox).set({ status: 'done', lastError: null }).where(eq(githubOutbox.id, row.id));
         } catch (e) {
           const message = (e as Error).message;
+          const waitMs = rateLimitWaitMs(e);
+          if (waitMs !== null) {
+            // This call and the rest of the batch wait, with their tries given back.
+            this.pausedUntil = Date.now() + waitMs;
+            this.log.warn({ outbox: row.id, waitMs, err: message }, 'GitHub rate limit: pausing calls');
+            await this.db
+              .update(githubOutbox)
+              .set({ lastError: message, attempts: sql`${githubOutbox.attempts} - 1`, nextAttemptAt: new Date(this.pausedUntil) })
+              .where(inArray(githubOutbox.id, claimed.slice(i).map((r) => r.id)));
+            return;
+          }
           this.log.warn({ outbox: row.id, kind: row.kind, attempts: row.attempts, err: message }, 'GitHub call failed; will retry');
           await this.db
             .update(githubOutbox)
@@ -125,12 +141,18 @@ export class GithubOutbox {
       .from(prComments)
       .where(and(eq(prComments.repoFullName, item.repoFullName), eq(prComments.prNumber, item.prNumber)));
     if (existing) {
-      await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: Number(existing.commentId), body: item.body });
-      await this.db
-        .update(prComments)
-        .set({ updatedAt: new Date() })
-        .where(and(eq(prComments.repoFullName, item.repoFullName), eq(prComments.prNumber, item.prNumber)));
-      return;
+      try {
+        await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: Number(existing.commentId), body: item.body });
+        await this.db
+          .update(prComments)
+          .set({ updatedAt: new Date() })
+          .where(and(eq(prComments.repoFullName, item.repoFullName), eq(prComments.prNumber, item.prNumber)));
+        return;
+      } catch (e) {
+        // Someone deleted the comment: editing its id would fail forever, so post a new one.
+        if (!isNotFound(e)) throw e;
+        this.log.info({ repo: item.repoFullName, pr: item.prNumber, comment: existing.commentId }, 'PR comment was deleted; posting it again');
+      }
     }
     const res = await this.octokit.rest.issues.createComment({ owner, repo, issue_number: item.prNumber, body: item.body });
     await this.db

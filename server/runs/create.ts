@@ -16,6 +16,8 @@ export interface RunRequest {
   /** Absolute path of the pipeline YAML (task modules resolve relative to it) and its text. */
   pipelineFile: string;
   pipelineYaml: string;
+  /** Task labels or subset names to run (`pipeline.yaml#name`); all tasks when absent. */
+  selection?: readonly string[] | null | undefined;
   /** Where the pipeline and its task modules may lie (default: Vera's checkout); see runner/pipeline/roots.ts. */
   pipelineRoots?: readonly string[] | undefined;
   inputs: string[];
@@ -42,7 +44,7 @@ export async function createRun(db: Db, req: RunRequest, actor: Actor) {
   requireRole(actor, 'developer', 'creating runs');
   if (req.inputs.length === 0) throw new VeraError('BAD_INPUT', 'a run needs at least one input collection');
   await resolveSearchPath(db, req.inputs);
-  const pipeline = await loadPipelineText(req.pipelineYaml, req.pipelineFile, req.configOverrides ?? {}, { roots: req.pipelineRoots });
+  const pipeline = await loadPipelineText(req.pipelineYaml, req.pipelineFile, req.configOverrides ?? {}, { roots: req.pipelineRoots, selection: req.selection });
   const graph = await buildQuantumGraph(db, { pipeline, collections: req.inputs, where: req.where, bind: req.bind });
   if (graph.quanta.length === 0) {
     const why = graph.skipped[0] ? ` (e.g. ${graph.skipped[0].taskLabel} ${JSON.stringify(graph.skipped[0].dataId)}: ${graph.skipped[0].reason})` : '';
@@ -64,7 +66,8 @@ export async function createRun(db: Db, req: RunRequest, actor: Actor) {
         ownerId: actor.id,
         purpose: req.purpose ?? 'developer',
         status: 'pending',
-        pipelineFile: pipeline.file,
+        // The selection stays in the name, as it was asked for: provenance of which tasks ran.
+        pipelineFile: req.selection ? `${pipeline.file}#${req.selection.join(',')}` : pipeline.file,
         pipelineYaml: req.pipelineYaml,
         configOverrides: req.configOverrides ?? {},
         inputs: req.inputs,

@@ -1,3 +1,4 @@
+import { splitPipelineRef } from '../../runner/pipeline/pipe-base.ts';
 import { MAX_PIPELINE_BYTES, namePipeline, pipelineRoots, readPipelineFile } from '../../runner/pipeline/roots.ts';
 import type { Actor } from '../auth/roles.ts';
 import { requireOwner, requireRole } from '../auth/roles.ts';
@@ -19,9 +20,11 @@ export async function submitRun(vera: RunDeps, req: SubmitRequest, actor: Actor)
   // Before any file is looked at: whether a path exists is itself an answer.
   requireRole(actor, 'developer', 'creating runs');
   const roots = pipelineRoots(vera.config.pipelineRoots);
-  const { file, text } = req.pipelineYaml === undefined ? await readPipelineFile(req.pipelineFile, roots) : { file: namePipeline(req.pipelineFile, roots), text: req.pipelineYaml };
+  // `pipeline.yaml#subset` or `#label,label`: the file, and the tasks of it to run.
+  const ref = splitPipelineRef(req.pipelineFile);
+  const { file, text } = req.pipelineYaml === undefined ? await readPipelineFile(ref.file, roots) : { file: namePipeline(ref.file, roots), text: req.pipelineYaml };
   if (Buffer.byteLength(text) > MAX_PIPELINE_BYTES) throw new VeraError('BAD_INPUT', `the pipeline text is larger than ${MAX_PIPELINE_BYTES} bytes`, { file });
-  const created = await createRun(vera.database.db, { ...req, pipelineFile: file, pipelineYaml: text, pipelineRoots: roots, executor: vera.config.executor }, actor);
+  const created = await createRun(vera.database.db, { ...req, pipelineFile: file, selection: ref.selection, pipelineYaml: text, pipelineRoots: roots, executor: vera.config.executor }, actor);
   await vera.runs.start(req.output);
   return created;
 }

@@ -161,4 +161,69 @@ describe('GitHub webhooks, builds and reports', () => {
     const [row] = await queryRows<{ status: string; attempts: number }>(t.db, sql`SELECT status, attempts FROM github_outbox ORDER BY id DESC LIMIT 1`);
     expect(row).toEqual({ status: 'done', attempts: 3 });
   });
+  it('a PR comment someone deleted is posted again, and later edits go to the new one', async () => {
+    const { enqueueGithub } = await import('../../server/ci/outbox.ts');
+    const { queryRows, sql } = await import('../../server/db/client.ts');
+    const comment = async (body: string) => {
+      await enqueueGithub(t.db, { kind: 'comment', repoFullName: 'Codertocat/Hello-World', prNumber: 99, body });
+      v.vera.github!.kick();
+      await v.vera.github!.idle();
+    };
+    const commentId = async () =>
+      Number((await queryRows<{ comment_id: string }>(t.db, sql`SELECT comment_id FROM pr_comments WHERE pr_number = 99`))[0]!.comment_id);
+    github.calls.length = 0;
+    await comment('first');
+    const first = await commentId();
+    github.deleteComment(first);
+    await comment('second');
+    const second = await commentId();
+    expect(second).not.toBe(first);
+    await comment('third');
+    expect(github.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'POST /repos/Codertocat/Hello-World/issues/99/comments',
+      `PATCH /repos/Codertocat/Hello-World/issues/comments/${first}`,
+      'POST /repos/Codertocat/Hello-World/issues/99/comments',
+      `PATCH /repos/Codertocat/Hello-World/issues/comments/${second}`,
+    ]);
+    expect(github.calls.map((c) => c.body.body)).toEqual(['first', 'second', 'second', 'third']);
+  });
+
+  /** Kicks the outbox until GitHub has seen `n` calls (the outbox under test polls only when kicked). */
+  async function untilCalls(n: number) {
+    for (let i = 0; i < 3000 && github.calls.length < n; i++) {
+      v.vera.github!.kick();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('a primary rate limit holds every call until x-ratelimit-reset, and uses up no try', async () => {
+    const { enqueueGithub } = await import('../../server/ci/outbox.ts');
+    const { queryRows, sql } = await import('../../server/db/client.ts');
+    github.calls.length = 0;
+    const resetAt = Math.ceil(Date.now() / 1000) + 2;
+    github.refuseNext({ status: 403, headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetAt) }, message: 'API rate limit exceeded for installation ID 1.' });
+    for (const sha of ['b', 'c']) {
+      await enqueueGithub(t.db, { kind: 'status', repoFullName: 'Codertocat/Hello-World', sha: sha.repeat(40), state: 'success', context: 'vera/limits', description: 'ok' });
+    }
+    await untilCalls(2);
+    expect(github.calls).toHaveLength(2);
+    for (const call of github.calls) expect(call.at).toBeGreaterThanOrEqual(resetAt * 1000);
+    const rows = await queryRows<{ status: string; attempts: number }>(t.db, sql`SELECT status, attempts FROM github_outbox WHERE payload->>'context' = 'vera/limits' ORDER BY id`);
+    expect(rows).toEqual([
+      { status: 'done', attempts: 1 },
+      { status: 'done', attempts: 1 },
+    ]);
+  });
+
+  it('a secondary rate limit waits as long as retry-after says', async () => {
+    const { enqueueGithub } = await import('../../server/ci/outbox.ts');
+    github.calls.length = 0;
+    github.refused.length = 0;
+    github.refuseNext({ status: 403, headers: { 'retry-after': '2' }, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' });
+    await enqueueGithub(t.db, { kind: 'status', repoFullName: 'Codertocat/Hello-World', sha: 'd'.repeat(40), state: 'success', context: 'vera/secondary', description: 'ok' });
+    await untilCalls(1);
+    expect(github.refused).toHaveLength(1);
+    expect(github.calls).toHaveLength(1);
+    expect(github.calls[0]!.at - github.refused[0]!.at).toBeGreaterThanOrEqual(2000);
+  });
 });

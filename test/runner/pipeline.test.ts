@@ -139,4 +139,14 @@ ${connections}`;
     const e = await load(isr(RAW + BIAS + OUT));
     expect(e?.message).toContain("does not wire connection 'flat' that ./drp/isr.ts#isr declares");
   });
+  it('subsets: a selection keeps its tasks in order; a subset naming a missing task is an error at load', async () => {
+    const text = `${toyPipelineText()}\nsubsets:\n  both: [sumVisit, scale]\n  sums: { subset: [sumVisit], description: only the sums }\n`;
+    const labels = async (selection: string[]) => (await loadPipelineText(text, file, {}, { selection })).tasks.map((x) => x.label);
+    expect(await labels(['both'])).toEqual(['scale', 'sumVisit']);
+    expect(await labels(['sums'])).toEqual(['sumVisit']);
+    expect(await labels(['scale'])).toEqual(['scale']);
+    const bad = await error(`${toyPipelineText()}\nsubsets:\n  broken: [scale, isr]\n`);
+    expect(bad.code).toBe('PIPELINE_INVALID');
+    expect(bad.message).toContain("subset 'broken' names task not in the pipeline: isr");
+  });
 });

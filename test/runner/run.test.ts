@@ -63,6 +63,47 @@ describe('runs on the local executor', () => {
     }
   });
 
+  it('runs a subset (pipeline.yaml#name or #label): only its tasks, the other inputs from the input collections', async () => {
+    const { actor, token } = await v.user('subsetter', 'developer');
+    await seedToyRaw(t.db, v.vera.datastore, actor);
+    const text = `${toyPipelineText()}\nsubsets:\n  scaling: [scale]\n  summing:\n    subset: [sumVisit]\n    description: sums only\n`;
+    const submit = (ref: string, inputs: string[], output: string) =>
+      v.gql<{ submitRun: { run: { name: string; pipelineFile: string } } }>(
+        `mutation($f: String!, $y: String!, $i: [String!]!, $o: String!) {
+          submitRun(pipelineFile: $f, pipelineYaml: $y, inputs: $i, output: $o, where: "visit = 1", saveIntermediates: true) { run { name pipelineFile } }
+        }`,
+        { f: ref, y: text, i: inputs, o: output },
+        token,
+      );
+    const finished = async (run: string) => {
+      for (let i = 0; i < 3000; i++) {
+        const status = (await getRun(t.db, run)).status;
+        if (status !== 'pending' && status !== 'running') return status;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return 'still running';
+    };
+    const labels = async (run: string) =>
+      (await queryRows<{ task_label: string }>(t.db, sql`SELECT q.task_label FROM quanta q JOIN collections c ON c.id = q.run_id WHERE c.name = ${run} ORDER BY 1`)).map((r) => r.task_label);
+
+    const scaled = await submit(`${TOY_PIPELINE}#scaling`, ['TestCam/raw'], 'u/subsetter/scaled');
+    expect(scaled.errors).toBeUndefined();
+    expect(scaled.data!.submitRun.run.pipelineFile).toMatch(/toy\.yaml#scaling$/);
+    expect(await finished('u/subsetter/scaled')).toBe('succeeded');
+    expect(await labels('u/subsetter/scaled')).toEqual(['scale', 'scale']);
+
+    // A task by its label; its input `scaled` now comes from the first run.
+    const summed = await submit(`${TOY_PIPELINE}#sumVisit`, ['u/subsetter/scaled'], 'u/subsetter/summed');
+    expect(summed.errors).toBeUndefined();
+    expect(await finished('u/subsetter/summed')).toBe('succeeded');
+    expect(await labels('u/subsetter/summed')).toEqual(['sumVisit']);
+    expect(await totals('u/subsetter/summed')).toEqual({ 1: { value: 2 * (10 + 11), detectors: [0, 1] } });
+
+    const bad = await submit(`${TOY_PIPELINE}#nope`, ['TestCam/raw'], 'u/subsetter/bad');
+    expect(bad.errors?.[0]?.extensions?.code).toBe('PIPELINE_INVALID');
+    expect(bad.errors?.[0]?.message).toMatch(/'#nope' names no subset \(scaling, summing\) and no task \(scale, sumVisit\)/);
+  });
+
   it('records where each quantum\'s time went, and sums it per task on the run', async () => {
     await makeRun('u/alice/toy', { where: 'visit IN (1, 2)' });
     await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, 'u/alice/toy');
