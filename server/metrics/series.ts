@@ -39,6 +39,17 @@ export interface SeriesMeasurementRow {
   countsAs: string;
   standingReason: string;
   jobId: string | null;
+  /** A Job's NaN or infinity, spelled (the value itself is null). */
+  nonFinite: string | null;
+}
+
+export interface UnmeasuredPoint {
+  commit: string;
+  position: number;
+  /** How many measurements at this commit have no finite value. */
+  n: number;
+  /** What they were: `NaN`, `Infinity`, `-Infinity`, or `null` (no value recorded). */
+  values: string[];
 }
 
 export interface Series {
@@ -54,6 +65,11 @@ export interface Series {
   /** The git directory the history came from (server-side; not for clients). */
   gitDir: string | null;
   points: SeriesPoint[];
+  /**
+   * Commits whose measurements could not be made (NaN, infinities, or no value): kept apart from
+   * the points, whose statistics they would poison, and shown as failed, never dropped.
+   */
+  unmeasured: UnmeasuredPoint[];
   /** Measurements behind each point, by commit. */
   measurements: Map<string, SeriesMeasurementRow[]>;
 }
@@ -99,6 +115,7 @@ export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
       countsAs: measurements.countsAs,
       standingReason: measurements.standingReason,
       jobId: measurements.jobId,
+      nonFinite: sql<string | null>`${measurements.extras}->>'nonFinite'`,
     })
     .from(measurements)
     .where(and(...conds))) as SeriesMeasurementRow[];
@@ -141,6 +158,16 @@ export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
     selected.filter((r) => r.value !== null).map((r) => ({ commit: keyOf(r), position: position.get(keyOf(r))!, value: r.value!, unit: r.unit })),
     { unit },
   );
+  const unmeasured = new Map<string, UnmeasuredPoint>();
+  for (const r of selected) {
+    if (r.value !== null) continue;
+    const key = keyOf(r);
+    const u = unmeasured.get(key) ?? { commit: key, position: position.get(key)!, n: 0, values: [] };
+    const what = nonFiniteOf(r);
+    u.n++;
+    if (!u.values.includes(what)) u.values.push(what);
+    unmeasured.set(key, u);
+  }
   return {
     metric: q.metric,
     dataset: q.dataset,
@@ -151,6 +178,12 @@ export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
     order: standing === 'developer' ? 'time' : order,
     gitDir: repo ?? null,
     points,
+    unmeasured: [...unmeasured.values()].sort((a, b) => a.position - b.position),
     measurements: byCommit,
   };
+}
+
+/** What a measurement without a value was: ingest keeps a Job's NaN or infinity in extras.nonFinite. */
+function nonFiniteOf(r: SeriesMeasurementRow): string {
+  return r.nonFinite ?? 'null';
 }

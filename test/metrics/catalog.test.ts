@@ -73,6 +73,15 @@ describe('lsst.verify Job ingest', () => {
     const [row] = await queryRows<{ value: number; unit: string }>(t.db, sql`SELECT value, unit FROM measurements WHERE metric_name = 'validate_drp.PA1'`);
     expect(row).toEqual({ value: pa1.quantity.value, unit: pa1.quantity.unit.text });
     await expect(ingestJob(t.db, text, { dataset: 'CFHT' }, dev)).rejects.toMatchObject({ code: 'DATASET_CONFLICT' });
+
+    // A NaN is a failed point of its series, kept apart from the statistics, not dropped.
+    const { loadSeries } = await import('../../server/metrics/series.ts');
+    const nan = job.measurements.find((m) => Number.isNaN(m.quantity.value))!;
+    const [standing] = await queryRows<{ counts_as: 'branch' | 'developer' }>(t.db, sql`SELECT counts_as FROM measurements WHERE metric_name = ${nan.metric}`);
+    const series = await loadSeries(t.db, { metric: nan.metric, dataset: 'CFHT/validation_data_cfht', branch: 'main', standing: standing!.counts_as });
+    const nans = job.measurements.filter((m) => m.metric === nan.metric && Number.isNaN(m.quantity.value)).length;
+    expect(series.unmeasured).toEqual([{ commit: 'abc123', position: 0, n: nans, values: ['NaN'] }]);
+    expect(series.points.reduce((n, p) => n + p.n, 0)).toBe(job.measurements.filter((m) => m.metric === nan.metric).length - nans);
   });
 });
 

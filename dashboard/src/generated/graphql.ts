@@ -54,6 +54,12 @@ export type RunStatus =
   | 'running'
   | 'succeeded';
 
+export type SeriesOrder =
+  /** The branch's first-parent history. */
+  | 'git'
+  /** No repository known: when each commit was first measured. */
+  | 'time';
+
 /** How a value fares against the specifications that apply to it. */
 export type SpecOutcome =
   /** No spec met. */
@@ -150,7 +156,7 @@ export type MetricSeriesQueryVariables = Exact<{
 }>;
 
 
-export type MetricSeriesQuery = { series: { unit: string, order: string, points: Array<{ commit: string, position: number, n: number, mean: number, std: number | null, runs: Array<string> }> }, changePoints?: Array<{ index: number, commit: string, lastGoodCommit: string | null, pValue: number, meanBefore: number, meanAfter: number }> };
+export type MetricSeriesQuery = { series: { unit: string, order: SeriesOrder, points: Array<{ commit: string, position: number, n: number, mean: number, std: number | null, runs: Array<string> }>, unmeasured: Array<{ commit: string, position: number, values: Array<string> }> }, changePoints?: Array<{ index: number, commit: string, lastGoodCommit: string | null, pValue: number, meanBefore: number, meanAfter: number }> };
 
 export type MetricsQueryVariables = Exact<{
   m: string;
@@ -261,7 +267,7 @@ export type PanelSeriesQueryVariables = Exact<{
 }>;
 
 
-export type PanelSeriesQuery = { series: { unit: string, order: string, points: Array<{ position: number, mean: number, runs: Array<string> }> } };
+export type PanelSeriesQuery = { series: { unit: string, order: SeriesOrder, points: Array<{ position: number, mean: number, runs: Array<string> }> } };
 
 export type PanelOverviewQueryVariables = Exact<{
   b: string;
@@ -596,6 +602,11 @@ export const MetricSeriesDocument = new TypedDocumentString(`
       mean
       std
       runs
+    }
+    unmeasured {
+      commit
+      position
+      values
     }
   }
   changePoints(metric: $m, dataset: $d, branch: $b, dataId: $id) @include(if: $withChangePoints) {

@@ -8,6 +8,8 @@ export interface BranchSeries {
   branch: string;
   order: string;
   points: SeriesPoint[];
+  /** Commits whose measurements could not be made (NaN): drawn as failed, not left out. */
+  unmeasured?: { commit: string; position: number; values: string[] }[];
 }
 
 export interface Spec {
@@ -73,6 +75,11 @@ export function metricChartOption(p: { metric: string; unit: string; series: Bra
                     lineStyle: { color: '#cf222e', type: 'dashed' as const, width: 1.2 },
                     label: { formatter: `${s2.name.split('.').at(-1)} ${operatorText(s2.operator)} ${num(s2.metricUnitValue)}${unit ? ` ${unit}` : ''}`, position: 'insideEndTop' as const, color: '#cf222e' },
                   })),
+                ...(s.unmeasured ?? []).map((u) => ({
+                  xAxis: u.position,
+                  lineStyle: { color: '#cf222e', type: 'solid' as const, width: 2 },
+                  label: { formatter: `failed: ${u.values.join(', ')} at ${shortSha(u.commit)}`, position: 'end' as const, color: '#cf222e' },
+                })),
                 ...p.releases
                   .filter((r) => r.position !== null)
                   .map((r) => ({
@@ -124,8 +131,15 @@ export function metricChartOption(p: { metric: string; unit: string; series: Bra
   const pad = (yHi - yLo || Math.abs(yHi) || 1) * 0.08;
   const yRange = thresholds.length ? { min: yLo - pad, max: yHi + pad } : {};
   const positions = p.series.flatMap((s) => s.points.map((x) => x.position));
-  const single = positions.every((x) => x === positions[0]);
-  const xRange = single && positions.length ? { min: positions[0]! - 1, max: positions[0]! + 1 } : { min: 'dataMin' as const, max: 'dataMax' as const };
+  // Failed commits are mark lines, which echarts hides outside the axis: the axis spans them too.
+  const failedAt = p.series.flatMap((s) => (s.unmeasured ?? []).map((u) => u.position));
+  const single = positions.every((x) => x === positions[0]) && failedAt.every((x) => x === positions[0]);
+  const xRange =
+    single && positions.length
+      ? { min: positions[0]! - 1, max: positions[0]! + 1 }
+      : failedAt.length
+        ? { min: Math.min(...positions, ...failedAt), max: Math.max(...positions, ...failedAt) }
+        : { min: 'dataMin' as const, max: 'dataMax' as const };
   const xName = first?.order === 'git' ? `commit number along ${first.branch} (first-parent history)` : 'measurement order';
   const option: ChartOption = {
     animation: !large,

@@ -32,7 +32,7 @@ function dataIdDimensions(dataIds: Record<string, DataIdValue>[]): Map<string, D
 /** One branch's series; the first branch also asks for the change points drawn on it. */
 const SERIES = graphql(`
   query MetricSeries($m: String!, $d: String!, $b: String!, $id: JSON, $withChangePoints: Boolean!) {
-    series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { commit position n mean std runs } }
+    series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { commit position n mean std runs } unmeasured { commit position values } }
     changePoints(metric: $m, dataset: $d, branch: $b, dataId: $id) @include(if: $withChangePoints) { index commit lastGoodCommit pValue meanBefore meanAfter }
   }
 `);
@@ -92,7 +92,7 @@ export async function metricPage(ctx: PageContext): Promise<void> {
   const series: BranchSeries[] = [];
   const failures: string[] = [];
   results.forEach((r, i) => {
-    if (r.status === 'fulfilled') series.push({ branch: branches[i]!, order: r.value.series.order, points: r.value.series.points });
+    if (r.status === 'fulfilled') series.push({ branch: branches[i]!, order: r.value.series.order, points: r.value.series.points, unmeasured: r.value.series.unmeasured });
     else failures.push(`${branches[i]}: ${(r.reason as Error).message}`);
   });
   const firstResult = results[0]?.status === 'fulfilled' ? results[0].value : undefined;

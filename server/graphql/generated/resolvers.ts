@@ -1298,12 +1298,19 @@ export type Series = {
   /** False when the metric has no definition: its points are shown but never judged. */
   defined: Scalars['Boolean']['output'];
   metric: Scalars['String']['output'];
-  /** git: first-parent history order; time: no repository known. */
-  order: Scalars['String']['output'];
+  order: SeriesOrder;
   points: Array<SeriesPoint>;
   standing: Standing;
   unit: Scalars['String']['output'];
+  /** Commits whose measurements could not be made (NaN, infinities): failed points, apart from the statistics. */
+  unmeasured: Array<UnmeasuredPoint>;
 };
+
+export type SeriesOrder =
+  /** The branch's first-parent history. */
+  | 'git'
+  /** No repository known: when each commit was first measured. */
+  | 'time';
 
 /** One commit of a series: its measurements aggregated (values in the series unit). */
 export type SeriesPoint = {
@@ -1465,6 +1472,16 @@ export type TaskTimings = {
   writeMs: Scalars['Float']['output'];
 };
 
+export type UnmeasuredPoint = {
+  __typename?: 'UnmeasuredPoint';
+  commit: Scalars['String']['output'];
+  /** Measurements at this commit with no finite value. */
+  n: Scalars['Int']['output'];
+  position: Scalars['Int']['output'];
+  /** NaN, Infinity, -Infinity, or null (no value recorded). */
+  values: Array<Scalars['String']['output']>;
+};
+
 export type User = {
   __typename?: 'User';
   createdAt?: Maybe<Scalars['DateTime']['output']>;
@@ -1615,6 +1632,7 @@ export type ResolversTypes = {
   RunStatus: RunStatus;
   RunSubmission: ResolverTypeWrapper<RunSubmission>;
   Series: ResolverTypeWrapper<Series>;
+  SeriesOrder: SeriesOrder;
   SeriesPoint: ResolverTypeWrapper<SeriesPoint>;
   SimCamSummary: ResolverTypeWrapper<SimCamSummary>;
   SoftwareChange: ResolverTypeWrapper<SoftwareChange>;
@@ -1631,6 +1649,7 @@ export type ResolversTypes = {
   TaskGraphNode: ResolverTypeWrapper<TaskGraphNode>;
   TaskGraphNodeKind: TaskGraphNodeKind;
   TaskTimings: ResolverTypeWrapper<TaskTimings>;
+  UnmeasuredPoint: ResolverTypeWrapper<UnmeasuredPoint>;
   User: ResolverTypeWrapper<User>;
 };
 
@@ -1705,6 +1724,7 @@ export type ResolversParentTypes = {
   TaskGraphEdge: TaskGraphEdge;
   TaskGraphNode: TaskGraphNode;
   TaskTimings: TaskTimings;
+  UnmeasuredPoint: UnmeasuredPoint;
   User: User;
 };
 
@@ -2241,10 +2261,11 @@ export type SeriesResolvers<ContextType = GraphQLContext, ParentType extends Res
   dataset?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   defined?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  order?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['SeriesOrder'], ParentType, ContextType>;
   points?: Resolver<Array<ResolversTypes['SeriesPoint']>, ParentType, ContextType>;
   standing?: Resolver<ResolversTypes['Standing'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unmeasured?: Resolver<Array<ResolversTypes['UnmeasuredPoint']>, ParentType, ContextType>;
 };
 
 export type SeriesPointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SeriesPoint'] = ResolversParentTypes['SeriesPoint']> = {
@@ -2351,6 +2372,13 @@ export type TaskTimingsResolvers<ContextType = GraphQLContext, ParentType extend
   writeMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export type UnmeasuredPointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UnmeasuredPoint'] = ResolversParentTypes['UnmeasuredPoint']> = {
+  commit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  n?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  values?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   disabledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2422,6 +2450,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   TaskGraphEdge?: TaskGraphEdgeResolvers<ContextType>;
   TaskGraphNode?: TaskGraphNodeResolvers<ContextType>;
   TaskTimings?: TaskTimingsResolvers<ContextType>;
+  UnmeasuredPoint?: UnmeasuredPointResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };
 

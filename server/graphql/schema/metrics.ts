@@ -123,9 +123,26 @@ export const metricsTypeDefs = /* GraphQL */ `
     "False when the metric has no definition: its points are shown but never judged."
     defined: Boolean!
     unit: String!
-    "git: first-parent history order; time: no repository known."
-    order: String!
+    order: SeriesOrder!
     points: [SeriesPoint!]!
+    "Commits whose measurements could not be made (NaN, infinities): failed points, apart from the statistics."
+    unmeasured: [UnmeasuredPoint!]!
+  }
+
+  enum SeriesOrder {
+    "The branch's first-parent history."
+    git
+    "No repository known: when each commit was first measured."
+    time
+  }
+
+  type UnmeasuredPoint {
+    commit: String!
+    position: Int!
+    "Measurements at this commit with no finite value."
+    n: Int!
+    "NaN, Infinity, -Infinity, or null (no value recorded)."
+    values: [String!]!
   }
 
   type ChangePoint {
