@@ -35,7 +35,7 @@ import type { DiaSource } from './records.ts';
  *      position, both in nJy with the science exposure's zero point and aperture correction.
  *      `snr` is the detection significance (the matched filter's S/N at the peak), as in the APDB.
  *   4. Dipoles: a positive and a negative peak closer than dipoleMaxSeparationFwhm PSF FWHMs
- *      become one DiaSource at their midpoint with isDipole, the net flux, and the larger
+ *      become one DiaSource at the midpoint of the peaks with isDipole, the net flux, and the larger
  *      significance (a misaligned or mis-scaled star leaves such pairs; so does a moving object).
  *   5. Flags: any footprint or PSF-stamp pixel EDGE or NO_DATA (edge), CR (cr) or SAT (saturated).
  */
@@ -64,6 +64,9 @@ const TAI_MINUS_UTC_DAYS = 37 / 86_400;
 
 interface Lobe {
   sign: 1 | -1;
+  /** The peak pixel (pairing into dipoles) and the centroid (measurement). */
+  peakX: number;
+  peakY: number;
   x: number;
   y: number;
   snr: number;
@@ -108,7 +111,8 @@ export function runDetectDiaSources(difference: ExposureValue, science: Exposure
     if (a.sign !== 1) return;
     lobes.forEach((b, j) => {
       if (b.sign !== -1) return;
-      const d = Math.hypot(a.x - b.x, a.y - b.y);
+      // Peaks, not centroids: a lobe's weighted centroid is pulled away from its partner.
+      const d = Math.hypot(a.peakX - b.peakX, a.peakY - b.peakY);
       if (d <= maxSep) pairs.push([d, i, j]);
     });
   });
@@ -132,8 +136,8 @@ export function runDetectDiaSources(difference: ExposureValue, science: Exposure
     const j = partner[i]!;
     if (j >= 0 && j < i) return;
     const b = j >= 0 ? lobes[j]! : undefined;
-    const x = b ? (a.x + b.x) / 2 : a.x;
-    const y = b ? (a.y + b.y) / 2 : a.y;
+    const x = b ? (a.peakX + b.peakX) / 2 : a.x;
+    const y = b ? (a.peakY + b.peakY) / 2 : a.y;
     const flux = b ? a.flux + b.flux : a.flux;
     const fluxErr = b ? Math.hypot(a.fluxErr, b.fluxErr) : a.fluxErr;
     const bits = b ? a.maskBits | b.maskBits : a.maskBits;
@@ -200,6 +204,8 @@ function measureLobes(p: Planes, det: Detections, psf: DoubleGaussianPsf, sign: 
     const [xErr, yErr] = centroidErrorPx(p, psf, x, y, sigmaW, f.flux, IGNORE);
     out.push({
       sign,
+      peakX: px,
+      peakY: py,
       x,
       y,
       snr: det.peakSnr[k]!,

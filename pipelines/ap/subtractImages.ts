@@ -52,7 +52,7 @@ export const subtractImagesConfig = z
     kernelHalfWidthMinPx: z.number().int().positive().default(6),
     kernelHalfWidthMaxPx: z.number().int().positive().default(15),
     stampHalfWidthFwhm: z.number().positive().default(2),
-    stampMinSnr: z.number().positive().default(30),
+    stampMinSnr: z.number().positive().default(20),
     maxStamps: z.number().int().positive().default(80),
     minStamps: z.number().int().positive().default(8),
     clipSigma: z.number().positive().default(3),

@@ -261,7 +261,8 @@ export function fitKernel(input: FitInput, minStamps: number): KernelSolution {
     const mad = 1.4826 * [...vals.map((v) => Math.abs(v - med))].sort((a, b) => a - b)[Math.floor(vals.length / 2)]!;
     const limit = med + input.clipSigma * Math.max(mad, 0.05 * med);
     const next = systems.map((_, i) => used[i]! && chi2[i]! <= limit);
-    if (next.every((v, i) => v === used[i])) break;
+    // Clipping never takes the fit below minStamps: the last solution stands.
+    if (next.every((v, i) => v === used[i]) || next.filter(Boolean).length < minStamps) break;
     used = next;
   }
   const h = input.basis.halfWidth;
