@@ -8,7 +8,8 @@ import { matchToModelPsf, targetPsf } from '../../pipelines/ap/lib/modelPsfMatch
 import { runSubtractImages, subtractImagesConfig } from '../../pipelines/ap/subtractImages.ts';
 import { makePsf, PsfStamp, psfMetadata, type DoubleGaussianPsf } from '../../pipelines/drp/lib/psf.ts';
 import { MASK, type CatalogValue, type ExposureValue } from '../../pipelines/framework/values.ts';
-import { makeTanWcs } from '../../pipelines/image/wcs.ts';
+import { makeTanWcs, pixelToSky } from '../../pipelines/image/wcs.ts';
+import { runForcedPhotDiaObjects } from '../../pipelines/ap/forcedPhotDiaObjects.ts';
 
 /**
  * The AP algorithms on synthetic images with known answers: the Alard-Lupton basis and kernel
@@ -152,6 +153,21 @@ describe('subtractImages and detectDiaSources on a synthetic pair', () => {
     expect(m?.isDipole).toBe(true);
     expect(rows.filter((r) => r.snr >= 10)).toHaveLength(3);
     expect(rows.every((r) => r.visit === 42 && r.detector === 1 && r.diaObjectId === null)).toBe(true);
+  });
+
+  it('forced-photometers known DiaObjects: the new star at its flux, a constant star at zero', () => {
+    const sub = runSubtractImages(science, template, sources, subtractImagesConfig.parse({}));
+    const steady = stars[5]!;
+    const objects = [added, steady].map((p, k) => {
+      const [ra, dec] = pixelToSky(science.wcs!, p.x, p.y);
+      return { diaObjectId: BigInt(100 + k), ra, dec };
+    });
+    const rows = runForcedPhotDiaObjects(sub.difference, science, objects, { visit: 42, detector: 1 });
+    expect(rows.map((r) => r.diaObjectId)).toEqual([100n, 101n]);
+    expect(rows[0]!.psfFlux).toBeGreaterThan(0.9 * added.flux);
+    expect(rows[0]!.psfFlux).toBeLessThan(1.1 * added.flux);
+    expect(Math.abs(rows[1]!.psfFlux)).toBeLessThan(5 * rows[1]!.psfFluxErr);
+    expect(rows[1]!.scienceFlux).toBeGreaterThan(0.9 * steady.flux);
   });
 
   it('gives the same bytes twice', () => {
