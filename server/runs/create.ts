@@ -9,6 +9,7 @@ import type { Db } from '../db/client.ts';
 import { datasets, quanta, runInputRuns, runs, type QuantumPlan, type SoftwareVersion } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { createCollection, registerDatasetType, resolveSearchPath, type BindValue } from '../repo/index.ts';
+import { expiryFor, requirePurposeAllowed, type RunLifetimes } from './lifecycle/policy.ts';
 import { getRun } from './queries.ts';
 import type { RunPurpose } from './types.ts';
 
@@ -27,7 +28,10 @@ export interface RunRequest {
   executor: string;
   seed?: number | undefined;
   saveIntermediates?: boolean | undefined;
+  /** When the run's outputs may be pruned; must be in the future. Default: its purpose's lifetime. */
   expiresAt?: Date | undefined;
+  /** Lifetimes per purpose (VERA_RUN_LIFETIME_DAYS) for the default expiry. */
+  lifetimes?: RunLifetimes | undefined;
   /** Software version to record; detected from the pipeline file's git checkout when absent. */
   software?: SoftwareVersion | undefined;
 }
@@ -40,6 +44,9 @@ export interface RunRequest {
  */
 export async function createRun(db: Db, req: RunRequest, actor: Actor) {
   requireRole(actor, 'developer', 'creating runs');
+  const purpose = req.purpose ?? 'developer';
+  requirePurposeAllowed(actor, purpose);
+  const expiresAt = expiryFor(purpose, req.expiresAt, req.lifetimes);
   if (req.inputs.length === 0) throw new VeraError('BAD_INPUT', 'a run needs at least one input collection');
   await resolveSearchPath(db, req.inputs);
   const pipeline = await loadPipelineText(req.pipelineYaml, req.pipelineFile, req.configOverrides ?? {}, { roots: req.pipelineRoots });
@@ -62,7 +69,7 @@ export async function createRun(db: Db, req: RunRequest, actor: Actor) {
       .values({
         collectionId: collection.id,
         ownerId: actor.id,
-        purpose: req.purpose ?? 'developer',
+        purpose,
         status: 'pending',
         pipelineFile: pipeline.file,
         pipelineYaml: req.pipelineYaml,
@@ -74,7 +81,7 @@ export async function createRun(db: Db, req: RunRequest, actor: Actor) {
         executor: req.executor,
         seed: req.seed ?? 0,
         saveIntermediates: req.saveIntermediates ?? false,
-        expiresAt: req.expiresAt ?? null,
+        expiresAt,
       })
       .returning({ id: runs.id });
     await insertPlannedQuanta(tx, collection.id, pipeline, graph);
