@@ -27,6 +27,9 @@ type Documents = {
     "mutation DeleteDashboard($s: String!) { deleteDashboard(slug: $s) { slug restored } }": typeof types.DeleteDashboardDocument,
     "query DatasetTypes { datasetTypes { name dimensions requiredDimensions storageClass isCalibration } }": typeof types.DatasetTypesDocument,
     "query Datasets($datasetType: String!, $collections: [String!]!, $where: String, $bind: JSON, $time: DateTime, $findFirst: Boolean, $limit: Int) {\n              datasets(datasetType: $datasetType, collections: $collections, where: $where, bind: $bind, time: $time, findFirst: $findFirst, limit: $limit) {\n                id run dataId path sizeBytes validFrom validTo\n              }\n            }": typeof types.DatasetsDocument,
+    "query Grants { grants { owner grantee createdAt } }": typeof types.GrantsDocument,
+    "mutation RevokeGrant($u: String!, $o: String) { revokeGrant(user: $u, owner: $o) }": typeof types.RevokeGrantDocument,
+    "mutation Grant($u: String!, $o: String) { grant(user: $u, owner: $o) { owner grantee createdAt } }": typeof types.GrantDocument,
     "mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) { ingestRaws(instrument: $i, run: $r, files: $f) { run ingested visits detectors newVisits newDetectors } }": typeof types.IngestRawsDocument,
     "\n  fragment JobIngestFields on JobIngest { jobId ingested measuredAt definitionChanges }\n": typeof types.JobIngestFieldsFragmentDoc,
     "mutation ImportMetrics($files: [MetricsFileInput!]!) { importMetrics(files: $files) { metrics specifications problems } }": typeof types.ImportMetricsDocument,
@@ -35,6 +38,7 @@ type Documents = {
     "mutation PostJob($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) { postJob(job: $job, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo, importDefinitions: $defs) { ...JobIngestFields } }": typeof types.PostJobDocument,
     "mutation PostMeasurements($files: [MetricsFileInput!]!, $dataset: String!, $commit: String, $branch: String, $repo: String) { postMeasurements(files: $files, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo) { ...JobIngestFields } }": typeof types.PostMeasurementsDocument,
     "query Provenance($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }": typeof types.ProvenanceDocument,
+    "\n  mutation Prune($yes: Boolean, $runs: [String!]) {\n    prune(yes: $yes, runs: $runs) {\n      dryRun\n      bytesFreed\n      resumed\n      runs { run owner expiresAt datasets files bytes }\n      kept { run owner expiresAt reason detail }\n      worktrees { repo commit bytes }\n    }\n  }\n": typeof types.PruneDocument,
     "mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }": typeof types.AddRepoDocument,
     "query Repos { repos { name url githubFullName defaultBranch fetchedAt } }": typeof types.ReposDocument,
     "mutation FetchRepo($name: String!) { fetchRepo(name: $name) { name } }": typeof types.FetchRepoDocument,
@@ -67,6 +71,9 @@ const documents: Documents = {
     "mutation DeleteDashboard($s: String!) { deleteDashboard(slug: $s) { slug restored } }": types.DeleteDashboardDocument,
     "query DatasetTypes { datasetTypes { name dimensions requiredDimensions storageClass isCalibration } }": types.DatasetTypesDocument,
     "query Datasets($datasetType: String!, $collections: [String!]!, $where: String, $bind: JSON, $time: DateTime, $findFirst: Boolean, $limit: Int) {\n              datasets(datasetType: $datasetType, collections: $collections, where: $where, bind: $bind, time: $time, findFirst: $findFirst, limit: $limit) {\n                id run dataId path sizeBytes validFrom validTo\n              }\n            }": types.DatasetsDocument,
+    "query Grants { grants { owner grantee createdAt } }": types.GrantsDocument,
+    "mutation RevokeGrant($u: String!, $o: String) { revokeGrant(user: $u, owner: $o) }": types.RevokeGrantDocument,
+    "mutation Grant($u: String!, $o: String) { grant(user: $u, owner: $o) { owner grantee createdAt } }": types.GrantDocument,
     "mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) { ingestRaws(instrument: $i, run: $r, files: $f) { run ingested visits detectors newVisits newDetectors } }": types.IngestRawsDocument,
     "\n  fragment JobIngestFields on JobIngest { jobId ingested measuredAt definitionChanges }\n": types.JobIngestFieldsFragmentDoc,
     "mutation ImportMetrics($files: [MetricsFileInput!]!) { importMetrics(files: $files) { metrics specifications problems } }": types.ImportMetricsDocument,
@@ -75,6 +82,7 @@ const documents: Documents = {
     "mutation PostJob($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) { postJob(job: $job, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo, importDefinitions: $defs) { ...JobIngestFields } }": types.PostJobDocument,
     "mutation PostMeasurements($files: [MetricsFileInput!]!, $dataset: String!, $commit: String, $branch: String, $repo: String) { postMeasurements(files: $files, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo) { ...JobIngestFields } }": types.PostMeasurementsDocument,
     "query Provenance($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }": types.ProvenanceDocument,
+    "\n  mutation Prune($yes: Boolean, $runs: [String!]) {\n    prune(yes: $yes, runs: $runs) {\n      dryRun\n      bytesFreed\n      resumed\n      runs { run owner expiresAt datasets files bytes }\n      kept { run owner expiresAt reason detail }\n      worktrees { repo commit bytes }\n    }\n  }\n": types.PruneDocument,
     "mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }": types.AddRepoDocument,
     "query Repos { repos { name url githubFullName defaultBranch fetchedAt } }": types.ReposDocument,
     "mutation FetchRepo($name: String!) { fetchRepo(name: $name) { name } }": types.FetchRepoDocument,
@@ -146,6 +154,18 @@ export function graphql(source: "query Datasets($datasetType: String!, $collecti
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query Grants { grants { owner grantee createdAt } }"): typeof import('./graphql.ts').GrantsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RevokeGrant($u: String!, $o: String) { revokeGrant(user: $u, owner: $o) }"): typeof import('./graphql.ts').RevokeGrantDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation Grant($u: String!, $o: String) { grant(user: $u, owner: $o) { owner grantee createdAt } }"): typeof import('./graphql.ts').GrantDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) { ingestRaws(instrument: $i, run: $r, files: $f) { run ingested visits detectors newVisits newDetectors } }"): typeof import('./graphql.ts').IngestRawsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -175,6 +195,10 @@ export function graphql(source: "mutation PostMeasurements($files: [MetricsFileI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query Provenance($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }"): typeof import('./graphql.ts').ProvenanceDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Prune($yes: Boolean, $runs: [String!]) {\n    prune(yes: $yes, runs: $runs) {\n      dryRun\n      bytesFreed\n      resumed\n      runs { run owner expiresAt datasets files bytes }\n      kept { run owner expiresAt reason detail }\n      worktrees { repo commit bytes }\n    }\n  }\n"): typeof import('./graphql.ts').PruneDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { buildQuantumGraph } from './graph/build.ts';
 import type { QuantumGraph } from './graph/types.ts';
 import type { ConfigOverrides } from '../../runner/pipeline/config.ts';
@@ -6,7 +6,7 @@ import { loadPipelineText, type Pipeline } from '../../runner/pipeline/load.ts';
 import { requireRole, type Actor } from '../auth/roles.ts';
 import { detectSoftware } from '../git/software.ts';
 import type { Db } from '../db/client.ts';
-import { datasets, quanta, runInputRuns, runs, type QuantumPlan, type SoftwareVersion } from '../db/schema/index.ts';
+import { datasets, pruneDeletions, quanta, runInputRuns, runs, type QuantumPlan, type SoftwareVersion } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { createCollection, registerDatasetType, resolveSearchPath, type BindValue } from '../repo/index.ts';
 import { expiryFor, requirePurposeAllowed, type RunLifetimes } from './lifecycle/policy.ts';
@@ -131,5 +131,15 @@ async function recordInputRuns(tx: Db, runId: number, graph: QuantumGraph) {
     const rows = await tx.selectDistinct({ runId: datasets.runId }).from(datasets).where(inArray(datasets.id, ids.slice(i, i + 1000)));
     for (const r of rows) runIds.add(r.runId);
   }
-  if (runIds.size > 0) await tx.insert(runInputRuns).values([...runIds].map((c) => ({ runId, inputCollectionId: c })));
+  if (runIds.size === 0) return;
+  // Held FOR SHARE until commit: a prune locks the run FOR UPDATE, so it either sees this reader or ran first.
+  const inputs = await tx
+    .select({ collectionId: runs.collectionId, prunedAt: runs.prunedAt, deleting: pruneDeletions.id })
+    .from(runs)
+    .leftJoin(pruneDeletions, eq(pruneDeletions.runId, runs.id))
+    .where(inArray(runs.collectionId, [...runIds]))
+    .for('share', { of: runs });
+  const gone = inputs.find((r) => r.prunedAt || r.deleting);
+  if (gone) throw new VeraError('UNKNOWN_COLLECTION', `an input run (collection id ${gone.collectionId}) is being pruned or was pruned; plan the run again`, { collectionId: gone.collectionId });
+  await tx.insert(runInputRuns).values([...runIds].map((c) => ({ runId, inputCollectionId: c })));
 }
