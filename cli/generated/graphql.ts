@@ -316,6 +316,7 @@ export type SubmitRunMutationVariables = Exact<{
   purpose?: RunPurpose | null | undefined;
   saveIntermediates?: boolean | null | undefined;
   seed?: number | null | undefined;
+  expiresAt?: string | null | undefined;
 }>;
 
 
@@ -886,7 +887,7 @@ export const BuildDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<BuildQuery, BuildQueryVariables>;
 export const SubmitRunDocument = new TypedDocumentString(`
-    mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {
+    mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int, $expiresAt: DateTime) {
   submitRun(
     pipelineFile: $pipelineFile
     pipelineYaml: $pipelineYaml
@@ -898,6 +899,7 @@ export const SubmitRunDocument = new TypedDocumentString(`
     purpose: $purpose
     saveIntermediates: $saveIntermediates
     seed: $seed
+    expiresAt: $expiresAt
   ) {
     run {
       name
