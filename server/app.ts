@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { VeraConfig } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { Datastore } from './repo/datastore/index.ts';
+import { finishDeletions } from './runs/lifecycle/index.ts';
 import type { Logger } from './log.ts';
 import type { CiDeps } from './ci/deps.ts';
 import { GithubOutbox } from './ci/outbox.ts';
@@ -51,6 +52,8 @@ export async function openVera(config: VeraConfig, log: Logger, opts: OpenOption
     heartbeatMs: opts.runHeartbeatMs,
     events,
   });
+  // A prune killed midway left files in its trash or rows to delete: finished before anything reads them.
+  await finishDeletions(database.db, datastore).catch((err: unknown) => log.error({ err }, 'finishing an interrupted prune failed; the next prune retries'));
   const core: VeraCore = { config, database, datastore, runs, github, log, events };
   // Domains talk through events: each subscribes in its own module; this file only wires.
   subscribeMetrics(events, core);

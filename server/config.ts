@@ -33,7 +33,30 @@ const EnvSchema = z.object({
   VERA_ORPHANED_RUNS: z.enum(['resume', 'fail']).default('resume'),
   VERA_RUN_LEASE_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   VERA_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  VERA_RUN_LIFETIME_DAYS: z.string().optional(),
+  VERA_WORKTREE_KEEP_DAYS: z.coerce.number().min(0).default(14),
 });
+
+/** Days a run of each purpose lives when its submitter names no expiry (VERA_RUN_LIFETIME_DAYS overrides). */
+export type RunLifetimes = Record<'developer' | 'replay' | 'ci' | 'operator', number>;
+
+export const DEFAULT_RUN_LIFETIMES: RunLifetimes = { developer: 28, replay: 28, ci: 90, operator: 365 };
+
+/** Parses VERA_RUN_LIFETIME_DAYS, e.g. `developer=28,ci=90`: purposes not named keep their default. */
+export function parseRunLifetimes(text: string | undefined): RunLifetimes {
+  const out = { ...DEFAULT_RUN_LIFETIMES };
+  if (!text?.trim()) return out;
+  for (const part of text.split(',')) {
+    const m = /^\s*([a-z]+)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
+    if (!m || !(m[1]! in out) || Number(m[2]) <= 0) {
+      throw new VeraError('CONFIG_INVALID', `VERA_RUN_LIFETIME_DAYS: '${part.trim()}' is not <purpose>=<days> with purpose one of ${Object.keys(out).join(', ')} and days > 0`, {
+        part,
+      });
+    }
+    out[m[1] as keyof RunLifetimes] = Number(m[2]);
+  }
+  return out;
+}
 
 export interface VeraConfig {
   /** Postgres server URL; undefined means the embedded PGlite database under `home/db`. */
@@ -74,6 +97,10 @@ export interface VeraConfig {
   runLeaseMs: number;
   /** Largest request body accepted on /graphql (webhooks have GitHub's own 25 MB limit). */
   maxBodyBytes: number;
+  /** Days a new run lives, per purpose, when its submitter names no expiry. */
+  runLifetimes: RunLifetimes;
+  /** A build's worktree is removable by `vera prune` once unused this many days (no pending run). */
+  worktreeKeepDays: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<VeraConfig> = {}): VeraConfig {
@@ -106,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     orphanedRuns: e.VERA_ORPHANED_RUNS,
     runLeaseMs: e.VERA_RUN_LEASE_SECONDS * 1000,
     maxBodyBytes: e.VERA_MAX_BODY_BYTES,
+    runLifetimes: parseRunLifetimes(e.VERA_RUN_LIFETIME_DAYS),
+    worktreeKeepDays: e.VERA_WORKTREE_KEEP_DAYS,
     ...overrides,
   };
 }

@@ -6,10 +6,12 @@ import { register as compare } from './compare.ts';
 import { register as dashboards } from './dashboards.ts';
 import { register as datasetTypes } from './dataset-types.ts';
 import { register as datasets } from './datasets.ts';
+import { register as grant } from './grant.ts';
 import { register as ingest } from './ingest.ts';
 import { register as metrics } from './metrics.ts';
 import { register as pipeline } from './pipeline.ts';
 import { register as provenance } from './provenance.ts';
+import { register as prune } from './prune.ts';
 import { register as repos } from './repos.ts';
 import { register as run } from './run.ts';
 import { register as serve } from './serve.ts';
@@ -18,4 +20,4 @@ import { register as tokens } from './tokens.ts';
 import { register as users } from './users.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, butler, pipeline, run, provenance, simcam, ingest, metrics, compare, changepoints, dashboards, repos, tokens, users];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, butler, pipeline, run, provenance, prune, grant, simcam, ingest, metrics, compare, changepoints, dashboards, repos, tokens, users];

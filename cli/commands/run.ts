@@ -10,10 +10,11 @@ import { printJson } from '../output.ts';
 import { graphql } from '../generated/gql.ts';
 import type { RunPurpose, SubmitRunMutationVariables } from '../generated/graphql.ts';
 import { parseBind } from './datasets.ts';
+import { parseExpiry } from './tokens.ts';
 
 const SUBMIT_RUN = graphql(`
-  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {
-    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed) {
+  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int, $expiresAt: DateTime) {
+    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed, expiresAt: $expiresAt) {
       run { name progress { total } } skipped
     }
   }
@@ -69,6 +70,7 @@ function submitVariables(pipeline: string, opts: Record<string, unknown>): Submi
     purpose: opts.purpose as RunPurpose,
     saveIntermediates: Boolean(opts.saveIntermediates),
     seed: Number(opts.seed),
+    expiresAt: opts.expires ? parseExpiry(opts.expires as string) : undefined,
   };
 }
 
@@ -85,6 +87,7 @@ export function register(program: Command): void {
     .option('-C, --config-file <file>', 'YAML file of config overrides {task: {field: value}} (repeatable)', collect, [])
     .option('--save-intermediates', 'keep intermediate datasets (persist: false) after the run')
     .option('--purpose <purpose>', 'ci, developer, operator or replay', 'developer')
+    .option('--expires <when>', 'when vera prune may delete its outputs: 12h, 30d, 8w from now or an ISO 8601 instant (default by purpose)')
     .option('--seed <n>', 'seed of the run (quanta derive theirs from it)', '0')
     .option('--resume <run>', 'resume a run whose execution stopped; finished quanta are kept')
     .option('--no-wait', 'return once the run is submitted')

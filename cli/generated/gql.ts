@@ -27,6 +27,9 @@ type Documents = {
     "mutation DeleteDashboard($s: String!) { deleteDashboard(slug: $s) { slug restored } }": typeof types.DeleteDashboardDocument,
     "query DatasetTypes { datasetTypes { name dimensions requiredDimensions storageClass isCalibration } }": typeof types.DatasetTypesDocument,
     "query Datasets($datasetType: String!, $collections: [String!]!, $where: String, $bind: JSON, $time: DateTime, $findFirst: Boolean, $limit: Int) {\n              datasets(datasetType: $datasetType, collections: $collections, where: $where, bind: $bind, time: $time, findFirst: $findFirst, limit: $limit) {\n                id run dataId path sizeBytes validFrom validTo\n              }\n            }": typeof types.DatasetsDocument,
+    "query Grants { grants { owner grantee createdAt } }": typeof types.GrantsDocument,
+    "mutation RevokeGrant($u: String!, $o: String) { revokeGrant(user: $u, owner: $o) }": typeof types.RevokeGrantDocument,
+    "mutation Grant($u: String!, $o: String) { grant(user: $u, owner: $o) { owner grantee createdAt } }": typeof types.GrantDocument,
     "mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) { ingestRaws(instrument: $i, run: $r, files: $f) { run ingested visits detectors newVisits newDetectors } }": typeof types.IngestRawsDocument,
     "\n  fragment JobIngestFields on JobIngest { jobId ingested measuredAt definitionChanges }\n": typeof types.JobIngestFieldsFragmentDoc,
     "mutation ImportMetrics($files: [MetricsFileInput!]!) { importMetrics(files: $files) { metrics specifications problems } }": typeof types.ImportMetricsDocument,
@@ -35,13 +38,14 @@ type Documents = {
     "mutation PostJob($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) { postJob(job: $job, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo, importDefinitions: $defs) { ...JobIngestFields } }": typeof types.PostJobDocument,
     "mutation PostMeasurements($files: [MetricsFileInput!]!, $dataset: String!, $commit: String, $branch: String, $repo: String) { postMeasurements(files: $files, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo) { ...JobIngestFields } }": typeof types.PostMeasurementsDocument,
     "query Provenance($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }": typeof types.ProvenanceDocument,
+    "\n  mutation Prune($yes: Boolean, $runs: [String!]) {\n    prune(yes: $yes, runs: $runs) {\n      dryRun\n      bytesFreed\n      resumed\n      runs { run owner expiresAt datasets files bytes }\n      kept { run owner expiresAt reason detail }\n      worktrees { repo commit bytes }\n    }\n  }\n": typeof types.PruneDocument,
     "mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }": typeof types.AddRepoDocument,
     "query Repos { repos { name url githubFullName defaultBranch fetchedAt } }": typeof types.ReposDocument,
     "mutation FetchRepo($name: String!) { fetchRepo(name: $name) { name } }": typeof types.FetchRepoDocument,
     "query Builds($repo: String, $status: BuildStatus) { builds(repo: $repo, status: $status) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }": typeof types.BuildsDocument,
     "mutation RequestBuild($repo: String!, $commit: String!, $ref: String, $pipeline: String, $dataset: String) { requestBuild(repo: $repo, commit: $commit, ref: $ref, pipeline: $pipeline, dataset: $dataset) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }": typeof types.RequestBuildDocument,
     "query Build($id: Int!) { build(id: $id) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }": typeof types.BuildDocument,
-    "\n  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {\n    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed) {\n      run { name progress { total } } skipped\n    }\n  }\n": typeof types.SubmitRunDocument,
+    "\n  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int, $expiresAt: DateTime) {\n    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed, expiresAt: $expiresAt) {\n      run { name progress { total } } skipped\n    }\n  }\n": typeof types.SubmitRunDocument,
     "\n  mutation ResumeRun($name: String!) { resumeRun(name: $name) { name } }\n": typeof types.ResumeRunDocument,
     "\n  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }\n": typeof types.RerunDocument,
     "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }": typeof types.GenerateSimCamDocument,
@@ -67,6 +71,9 @@ const documents: Documents = {
     "mutation DeleteDashboard($s: String!) { deleteDashboard(slug: $s) { slug restored } }": types.DeleteDashboardDocument,
     "query DatasetTypes { datasetTypes { name dimensions requiredDimensions storageClass isCalibration } }": types.DatasetTypesDocument,
     "query Datasets($datasetType: String!, $collections: [String!]!, $where: String, $bind: JSON, $time: DateTime, $findFirst: Boolean, $limit: Int) {\n              datasets(datasetType: $datasetType, collections: $collections, where: $where, bind: $bind, time: $time, findFirst: $findFirst, limit: $limit) {\n                id run dataId path sizeBytes validFrom validTo\n              }\n            }": types.DatasetsDocument,
+    "query Grants { grants { owner grantee createdAt } }": types.GrantsDocument,
+    "mutation RevokeGrant($u: String!, $o: String) { revokeGrant(user: $u, owner: $o) }": types.RevokeGrantDocument,
+    "mutation Grant($u: String!, $o: String) { grant(user: $u, owner: $o) { owner grantee createdAt } }": types.GrantDocument,
     "mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) { ingestRaws(instrument: $i, run: $r, files: $f) { run ingested visits detectors newVisits newDetectors } }": types.IngestRawsDocument,
     "\n  fragment JobIngestFields on JobIngest { jobId ingested measuredAt definitionChanges }\n": types.JobIngestFieldsFragmentDoc,
     "mutation ImportMetrics($files: [MetricsFileInput!]!) { importMetrics(files: $files) { metrics specifications problems } }": types.ImportMetricsDocument,
@@ -75,13 +82,14 @@ const documents: Documents = {
     "mutation PostJob($job: String!, $dataset: String!, $commit: String, $branch: String, $repo: String, $defs: Boolean) { postJob(job: $job, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo, importDefinitions: $defs) { ...JobIngestFields } }": types.PostJobDocument,
     "mutation PostMeasurements($files: [MetricsFileInput!]!, $dataset: String!, $commit: String, $branch: String, $repo: String) { postMeasurements(files: $files, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo) { ...JobIngestFields } }": types.PostMeasurementsDocument,
     "query Provenance($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }": types.ProvenanceDocument,
+    "\n  mutation Prune($yes: Boolean, $runs: [String!]) {\n    prune(yes: $yes, runs: $runs) {\n      dryRun\n      bytesFreed\n      resumed\n      runs { run owner expiresAt datasets files bytes }\n      kept { run owner expiresAt reason detail }\n      worktrees { repo commit bytes }\n    }\n  }\n": types.PruneDocument,
     "mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }": types.AddRepoDocument,
     "query Repos { repos { name url githubFullName defaultBranch fetchedAt } }": types.ReposDocument,
     "mutation FetchRepo($name: String!) { fetchRepo(name: $name) { name } }": types.FetchRepoDocument,
     "query Builds($repo: String, $status: BuildStatus) { builds(repo: $repo, status: $status) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }": types.BuildsDocument,
     "mutation RequestBuild($repo: String!, $commit: String!, $ref: String, $pipeline: String, $dataset: String) { requestBuild(repo: $repo, commit: $commit, ref: $ref, pipeline: $pipeline, dataset: $dataset) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }": types.RequestBuildDocument,
     "query Build($id: Int!) { build(id: $id) { id repo commit ref event status regressions summaryMarkdown runs { name status } } }": types.BuildDocument,
-    "\n  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {\n    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed) {\n      run { name progress { total } } skipped\n    }\n  }\n": types.SubmitRunDocument,
+    "\n  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int, $expiresAt: DateTime) {\n    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed, expiresAt: $expiresAt) {\n      run { name progress { total } } skipped\n    }\n  }\n": types.SubmitRunDocument,
     "\n  mutation ResumeRun($name: String!) { resumeRun(name: $name) { name } }\n": types.ResumeRunDocument,
     "\n  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }\n": types.RerunDocument,
     "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }": types.GenerateSimCamDocument,
@@ -146,6 +154,18 @@ export function graphql(source: "query Datasets($datasetType: String!, $collecti
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query Grants { grants { owner grantee createdAt } }"): typeof import('./graphql.ts').GrantsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RevokeGrant($u: String!, $o: String) { revokeGrant(user: $u, owner: $o) }"): typeof import('./graphql.ts').RevokeGrantDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation Grant($u: String!, $o: String) { grant(user: $u, owner: $o) { owner grantee createdAt } }"): typeof import('./graphql.ts').GrantDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) { ingestRaws(instrument: $i, run: $r, files: $f) { run ingested visits detectors newVisits newDetectors } }"): typeof import('./graphql.ts').IngestRawsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -178,6 +198,10 @@ export function graphql(source: "query Provenance($id: ID!) { provenance(dataset
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation Prune($yes: Boolean, $runs: [String!]) {\n    prune(yes: $yes, runs: $runs) {\n      dryRun\n      bytesFreed\n      resumed\n      runs { run owner expiresAt datasets files bytes }\n      kept { run owner expiresAt reason detail }\n      worktrees { repo commit bytes }\n    }\n  }\n"): typeof import('./graphql.ts').PruneDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }"): typeof import('./graphql.ts').AddRepoDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -202,7 +226,7 @@ export function graphql(source: "query Build($id: Int!) { build(id: $id) { id re
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {\n    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed) {\n      run { name progress { total } } skipped\n    }\n  }\n"): typeof import('./graphql.ts').SubmitRunDocument;
+export function graphql(source: "\n  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int, $expiresAt: DateTime) {\n    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed, expiresAt: $expiresAt) {\n      run { name progress { total } } skipped\n    }\n  }\n"): typeof import('./graphql.ts').SubmitRunDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -31,6 +31,17 @@ export type MetricsFileInput = {
   text: string;
 };
 
+/** Why prune kept an expired run (or a run named to it). */
+export type PruneKeepReason =
+  /** It is pending or running. */
+  | 'ACTIVE'
+  /** Its datasets are in a TAGGED or CALIBRATION collection, or it is in a CHAINED collection, of another user. */
+  | 'IN_COLLECTION'
+  /** It expires later. */
+  | 'NOT_EXPIRED'
+  /** A run that stays reads its outputs; kept until that run is pruned. */
+  | 'READ_BY_RUN';
+
 export type QuantumStatus =
   | 'blocked'
   | 'failed'
@@ -155,6 +166,27 @@ export type DatasetsQueryVariables = Exact<{
 
 export type DatasetsQuery = { datasets: Array<{ id: string, run: string, dataId: Record<string, unknown>, path: string, sizeBytes: number, validFrom: string | null, validTo: string | null }> };
 
+export type GrantsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type GrantsQuery = { grants: Array<{ owner: string, grantee: string, createdAt: string }> };
+
+export type RevokeGrantMutationVariables = Exact<{
+  u: string;
+  o?: string | null | undefined;
+}>;
+
+
+export type RevokeGrantMutation = { revokeGrant: boolean };
+
+export type GrantMutationVariables = Exact<{
+  u: string;
+  o?: string | null | undefined;
+}>;
+
+
+export type GrantMutation = { grant: { owner: string, grantee: string, createdAt: string } };
+
 export type IngestRawsMutationVariables = Exact<{
   i: string;
   r?: string | null | undefined;
@@ -218,6 +250,14 @@ export type ProvenanceQueryVariables = Exact<{
 
 export type ProvenanceQuery = { provenance: Array<{ stored: boolean, inputIds: Array<string>, dataset: { id: string, datasetType: string, run: string, dataId: Record<string, unknown> }, quantum: { id: string, taskLabel: string, configHash: string | null, status: QuantumStatus, software: { commit: string | null, dirty: boolean } | null } | null }> };
 
+export type PruneMutationVariables = Exact<{
+  yes?: boolean | null | undefined;
+  runs?: Array<string> | string | null | undefined;
+}>;
+
+
+export type PruneMutation = { prune: { dryRun: boolean, bytesFreed: number, resumed: number, runs: Array<{ run: string, owner: string, expiresAt: string, datasets: number, files: number, bytes: number }>, kept: Array<{ run: string, owner: string, expiresAt: string, reason: PruneKeepReason, detail: string }>, worktrees: Array<{ repo: string, commit: string, bytes: number }> } };
+
 export type AddRepoMutationVariables = Exact<{
   url: string;
   name?: string | null | undefined;
@@ -276,6 +316,7 @@ export type SubmitRunMutationVariables = Exact<{
   purpose?: RunPurpose | null | undefined;
   saveIntermediates?: boolean | null | undefined;
   seed?: number | null | undefined;
+  expiresAt?: string | null | undefined;
 }>;
 
 
@@ -608,6 +649,29 @@ export const DatasetsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DatasetsQuery, DatasetsQueryVariables>;
+export const GrantsDocument = new TypedDocumentString(`
+    query Grants {
+  grants {
+    owner
+    grantee
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<GrantsQuery, GrantsQueryVariables>;
+export const RevokeGrantDocument = new TypedDocumentString(`
+    mutation RevokeGrant($u: String!, $o: String) {
+  revokeGrant(user: $u, owner: $o)
+}
+    `) as unknown as TypedDocumentString<RevokeGrantMutation, RevokeGrantMutationVariables>;
+export const GrantDocument = new TypedDocumentString(`
+    mutation Grant($u: String!, $o: String) {
+  grant(user: $u, owner: $o) {
+    owner
+    grantee
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<GrantMutation, GrantMutationVariables>;
 export const IngestRawsDocument = new TypedDocumentString(`
     mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) {
   ingestRaws(instrument: $i, run: $r, files: $f) {
@@ -704,6 +768,35 @@ export const ProvenanceDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ProvenanceQuery, ProvenanceQueryVariables>;
+export const PruneDocument = new TypedDocumentString(`
+    mutation Prune($yes: Boolean, $runs: [String!]) {
+  prune(yes: $yes, runs: $runs) {
+    dryRun
+    bytesFreed
+    resumed
+    runs {
+      run
+      owner
+      expiresAt
+      datasets
+      files
+      bytes
+    }
+    kept {
+      run
+      owner
+      expiresAt
+      reason
+      detail
+    }
+    worktrees {
+      repo
+      commit
+      bytes
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PruneMutation, PruneMutationVariables>;
 export const AddRepoDocument = new TypedDocumentString(`
     mutation AddRepo($url: String!, $name: String, $gh: String) {
   addRepo(url: $url, name: $name, githubFullName: $gh) {
@@ -794,7 +887,7 @@ export const BuildDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<BuildQuery, BuildQueryVariables>;
 export const SubmitRunDocument = new TypedDocumentString(`
-    mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int) {
+    mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int, $expiresAt: DateTime) {
   submitRun(
     pipelineFile: $pipelineFile
     pipelineYaml: $pipelineYaml
@@ -806,6 +899,7 @@ export const SubmitRunDocument = new TypedDocumentString(`
     purpose: $purpose
     saveIntermediates: $saveIntermediates
     seed: $seed
+    expiresAt: $expiresAt
   ) {
     run {
       name

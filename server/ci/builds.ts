@@ -160,6 +160,7 @@ async function planRuns(vera: CiDeps, repo: Repo, sha: string, req: BuildRequest
         where: entry.where,
         configOverrides: entry.config,
         purpose: 'ci',
+        lifetimes: vera.config.runLifetimes,
         executor: vera.config.executor,
         software,
       },

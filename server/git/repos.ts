@@ -163,6 +163,25 @@ export async function ensureWorktree(home: string, repo: Repo, sha: string): Pro
   return dir;
 }
 
+/** The commits with a worktree of `repo` under `$VERA_HOME/worktrees`, and where each is. */
+export function listWorktrees(home: string, repo: Repo): { sha: string; dir: string }[] {
+  const base = path.join(home, 'worktrees', repo.name);
+  const names = fs.existsSync(base) ? fs.readdirSync(base, { withFileTypes: true }) : [];
+  return names.filter((e) => e.isDirectory() && /^[0-9a-f]{40}$/.test(e.name)).map((e) => ({ sha: e.name, dir: path.join(base, e.name) }));
+}
+
+/**
+ * Removes a build's worktree. `<sha>.done` goes first: a process killed midway leaves a checkout
+ * that `ensureWorktree` sees as incomplete and makes again, never one it trusts with files missing.
+ */
+export async function removeWorktree(home: string, repo: Repo, sha: string): Promise<void> {
+  if (!/^[0-9a-f]{40}$/.test(sha)) throw new VeraError('BAD_INPUT', `'${sha}' is not a full commit SHA`);
+  const dir = path.join(home, 'worktrees', repo.name, sha);
+  fs.rmSync(`${dir}.done`, { force: true });
+  fs.rmSync(dir, { recursive: true, force: true });
+  await simpleGit({ baseDir: repo.mirrorPath }).raw(['worktree', 'prune']).catch(() => {}); // the mirror's record of it; harmless if the mirror is gone
+}
+
 /** Whether a worktree is checked out at `sha` with every tracked file as committed. */
 async function isCompleteCheckout(dir: string, sha: string): Promise<boolean> {
   const git = simpleGit({ baseDir: dir });

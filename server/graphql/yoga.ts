@@ -16,6 +16,7 @@ import { repoMutations, repoQueries, repoTypes } from './resolvers/repo.ts';
 import { runMutations, runQueries, runTypes } from './resolvers/runs.ts';
 import { findingFields, regressionFields, seriesMutations, seriesQueries } from './resolvers/series.ts';
 import { ingestMutations } from './resolvers/ingest.ts';
+import { lifecycleMutations, lifecycleQueries } from './resolvers/lifecycle.ts';
 import { simcamMutations } from './resolvers/simcam.ts';
 import { DateTimeScalar, JSONScalar } from './scalars.ts';
 import { typeDefs } from './schema/index.ts';
@@ -53,6 +54,7 @@ export function veraSchema(): GraphQLSchema {
         Evidence: findingFields,
       },
       { Query: exploreQueries, Mutation: exploreMutations, ...exploreTypes },
+      { Query: lifecycleQueries, Mutation: lifecycleMutations },
     ],
   });
 }

@@ -22,6 +22,11 @@ export interface DatasetQuery {
   /** Return only the first match per data ID along the search path (default true). */
   findFirst?: boolean | undefined;
   limit?: number | undefined;
+  /**
+   * Also datasets whose file is gone (intermediates not persisted, imports without files). Off by
+   * default: such a dataset cannot be read, so listing it or planning a run on it would mislead.
+   */
+  includeUnstored?: boolean | undefined;
 }
 
 /**
@@ -33,7 +38,7 @@ export async function findDatasets(db: Db, q: DatasetQuery): Promise<Calibration
   const type = await getDatasetType(db, q.datasetType);
   const path = await resolveSearchPath(db, q.collections);
   const filter = q.where?.trim() ? compileFilter(type, q.where, q.bind ?? {}) : sql`TRUE`;
-  return search(db, type, path, filter, { time: q.time, findFirst: q.findFirst ?? true, limit: q.limit });
+  return search(db, type, path, filter, { time: q.time, findFirst: q.findFirst ?? true, limit: q.limit, includeUnstored: q.includeUnstored ?? false });
 }
 
 function compileFilter(type: DatasetType, where: string, bind: Readonly<Record<string, BindValue>>): SQL {
@@ -67,7 +72,7 @@ export async function findDataset(
   const time = q.time ?? (q.dataId.visit !== undefined ? await visitSpan(db, expanded!.dims) : undefined);
   const path = await resolveSearchPath(db, q.collections);
   const filter = sql`d.data_id = ${JSON.stringify(dataId)}::jsonb`;
-  const found = await search(db, type, path, filter, { time, findFirst: true, limit: undefined });
+  const found = await search(db, type, path, filter, { time, findFirst: true, limit: undefined, includeUnstored: false });
   if (found.length > 1) {
     throw new VeraError('CALIBRATION_AMBIGUOUS', `more than one ${type.name} is valid for ${JSON.stringify(dataId)} over that time`, {
       dataId,
@@ -88,6 +93,7 @@ interface SearchOptions {
   time: TimeSpec | undefined;
   findFirst: boolean;
   limit: number | undefined;
+  includeUnstored: boolean;
 }
 
 function rankTable(entries: SearchPathEntry[]): SQL {
@@ -124,7 +130,9 @@ interface MatchRow {
   valid_to: Date | string | null;
 }
 
-async function search(db: Db, type: DatasetType, path: SearchPathEntry[], filter: SQL, opts: SearchOptions): Promise<CalibrationMatch[]> {
+async function search(db: Db, type: DatasetType, path: SearchPathEntry[], where: SQL, opts: SearchOptions): Promise<CalibrationMatch[]> {
+  // Filtered before find-first: a data ID whose first match has no file falls through to the next.
+  const filter = opts.includeUnstored ? where : sql`(${where} AND d.stored)`;
   const runs = path.filter((p) => p.type === 'RUN');
   const tagged = path.filter((p) => p.type === 'TAGGED');
   // Only calibration types can be certified: other types are never found in CALIBRATION collections.

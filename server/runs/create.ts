@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { buildQuantumGraph } from './graph/build.ts';
 import type { QuantumGraph } from './graph/types.ts';
 import type { ConfigOverrides } from '../../runner/pipeline/config.ts';
@@ -6,9 +6,10 @@ import { loadPipelineText, type Pipeline } from '../../runner/pipeline/load.ts';
 import { requireRole, type Actor } from '../auth/roles.ts';
 import { detectSoftware } from '../git/software.ts';
 import type { Db } from '../db/client.ts';
-import { datasets, quanta, runInputRuns, runs, type QuantumPlan, type SoftwareVersion } from '../db/schema/index.ts';
+import { datasets, pruneDeletions, quanta, runInputRuns, runs, type QuantumPlan, type SoftwareVersion } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { createCollection, registerDatasetType, resolveSearchPath, type BindValue } from '../repo/index.ts';
+import { expiryFor, requirePurposeAllowed, type RunLifetimes } from './lifecycle/policy.ts';
 import { getRun } from './queries.ts';
 import type { RunPurpose } from './types.ts';
 
@@ -29,7 +30,10 @@ export interface RunRequest {
   executor: string;
   seed?: number | undefined;
   saveIntermediates?: boolean | undefined;
+  /** When the run's outputs may be pruned; must be in the future. Default: its purpose's lifetime. */
   expiresAt?: Date | undefined;
+  /** Lifetimes per purpose (VERA_RUN_LIFETIME_DAYS) for the default expiry. */
+  lifetimes?: RunLifetimes | undefined;
   /** Software version to record; detected from the pipeline file's git checkout when absent. */
   software?: SoftwareVersion | undefined;
 }
@@ -42,6 +46,9 @@ export interface RunRequest {
  */
 export async function createRun(db: Db, req: RunRequest, actor: Actor) {
   requireRole(actor, 'developer', 'creating runs');
+  const purpose = req.purpose ?? 'developer';
+  requirePurposeAllowed(actor, purpose);
+  const expiresAt = expiryFor(purpose, req.expiresAt, req.lifetimes);
   if (req.inputs.length === 0) throw new VeraError('BAD_INPUT', 'a run needs at least one input collection');
   await resolveSearchPath(db, req.inputs);
   const pipeline = await loadPipelineText(req.pipelineYaml, req.pipelineFile, req.configOverrides ?? {}, { roots: req.pipelineRoots, selection: req.selection });
@@ -64,7 +71,7 @@ export async function createRun(db: Db, req: RunRequest, actor: Actor) {
       .values({
         collectionId: collection.id,
         ownerId: actor.id,
-        purpose: req.purpose ?? 'developer',
+        purpose,
         status: 'pending',
         // The selection stays in the name, as it was asked for: provenance of which tasks ran.
         pipelineFile: req.selection ? `${pipeline.file}#${req.selection.join(',')}` : pipeline.file,
@@ -77,7 +84,7 @@ export async function createRun(db: Db, req: RunRequest, actor: Actor) {
         executor: req.executor,
         seed: req.seed ?? 0,
         saveIntermediates: req.saveIntermediates ?? false,
-        expiresAt: req.expiresAt ?? null,
+        expiresAt,
       })
       .returning({ id: runs.id });
     await insertPlannedQuanta(tx, collection.id, pipeline, graph);
@@ -127,5 +134,15 @@ async function recordInputRuns(tx: Db, runId: number, graph: QuantumGraph) {
     const rows = await tx.selectDistinct({ runId: datasets.runId }).from(datasets).where(inArray(datasets.id, ids.slice(i, i + 1000)));
     for (const r of rows) runIds.add(r.runId);
   }
-  if (runIds.size > 0) await tx.insert(runInputRuns).values([...runIds].map((c) => ({ runId, inputCollectionId: c })));
+  if (runIds.size === 0) return;
+  // Held FOR SHARE until commit: a prune locks the run FOR UPDATE, so it either sees this reader or ran first.
+  const inputs = await tx
+    .select({ collectionId: runs.collectionId, prunedAt: runs.prunedAt, deleting: pruneDeletions.id })
+    .from(runs)
+    .leftJoin(pruneDeletions, eq(pruneDeletions.runId, runs.id))
+    .where(inArray(runs.collectionId, [...runIds]))
+    .for('share', { of: runs });
+  const gone = inputs.find((r) => r.prunedAt || r.deleting);
+  if (gone) throw new VeraError('UNKNOWN_COLLECTION', `an input run (collection id ${gone.collectionId}) is being pruned or was pruned; plan the run again`, { collectionId: gone.collectionId });
+  await tx.insert(runInputRuns).values([...runIds].map((c) => ({ runId, inputCollectionId: c })));
 }

@@ -266,7 +266,7 @@ async function availableDatasets(db: Db, runName: string, rows: QuantumRow[]): P
   for (let i = 0; i < existing.length; i += 1000) for (const ref of await getDatasets(db, existing.slice(i, i + 1000))) out.set(`id:${ref.id}`, ref);
   const types = [...new Set(rows.flatMap((q) => q.plan!.outputs.map((o) => o.datasetType)))];
   for (const t of types) {
-    for (const ref of await findDatasets(db, { datasetType: t, collections: [runName] })) out.set(datasetKey(ref.datasetType, ref.dataId), ref);
+    for (const ref of await findDatasets(db, { datasetType: t, collections: [runName], includeUnstored: true })) out.set(datasetKey(ref.datasetType, ref.dataId), ref);
   }
   return out;
 }

@@ -8,6 +8,7 @@ import type { Db } from '../db/client.ts';
 import { quanta, runInputRuns, runs, type QuantumPlan } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { createCollection, getCollection } from '../repo/index.ts';
+import { expiryFor, type RunLifetimes } from './lifecycle/policy.ts';
 import { provenanceChain, type QuantumInfo } from './provenance.ts';
 import { getRun } from './queries.ts';
 
@@ -16,6 +17,8 @@ export interface RerunRequest {
   output: string;
   saveIntermediates?: boolean;
   configOverrides?: ConfigOverrides;
+  /** Lifetimes per purpose (VERA_RUN_LIFETIME_DAYS): a rerun is a developer run. */
+  lifetimes?: RunLifetimes | undefined;
 }
 
 /**
@@ -71,6 +74,7 @@ export async function createRerun(db: Db, req: RerunRequest, actor: Actor) {
         collectionId: collection.id,
         ownerId: actor.id,
         purpose: 'developer',
+        expiresAt: expiryFor('developer', undefined, req.lifetimes),
         status: 'pending',
         pipelineFile: source.pipelineFile,
         pipelineYaml: (await tx.select({ y: runs.pipelineYaml }).from(runs).where(eq(runs.id, source.id)))[0]!.y,

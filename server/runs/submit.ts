@@ -13,7 +13,7 @@ import { createRerun, type RerunRequest } from './rerun.ts';
  * relative to a root or absolute; with `pipelineYaml` its text is given and the name only says
  * where it lives (its root and what its task classes are relative to).
  */
-export type SubmitRequest = Omit<RunRequest, 'pipelineYaml' | 'executor' | 'pipelineRoots'> & { pipelineYaml?: string | undefined };
+export type SubmitRequest = Omit<RunRequest, 'pipelineYaml' | 'executor' | 'pipelineRoots' | 'lifetimes'> & { pipelineYaml?: string | undefined };
 
 /** Creates a run and starts executing it in the background; progress is in `getRun`. */
 export async function submitRun(vera: RunDeps, req: SubmitRequest, actor: Actor) {
@@ -24,7 +24,7 @@ export async function submitRun(vera: RunDeps, req: SubmitRequest, actor: Actor)
   const ref = splitPipelineRef(req.pipelineFile);
   const { file, text } = req.pipelineYaml === undefined ? await readPipelineFile(ref.file, roots) : { file: namePipeline(ref.file, roots), text: req.pipelineYaml };
   if (Buffer.byteLength(text) > MAX_PIPELINE_BYTES) throw new VeraError('BAD_INPUT', `the pipeline text is larger than ${MAX_PIPELINE_BYTES} bytes`, { file });
-  const created = await createRun(vera.database.db, { ...req, pipelineFile: file, selection: ref.selection, pipelineYaml: text, pipelineRoots: roots, executor: vera.config.executor }, actor);
+  const created = await createRun(vera.database.db, { ...req, pipelineFile: file, selection: ref.selection, pipelineYaml: text, pipelineRoots: roots, executor: vera.config.executor, lifetimes: vera.config.runLifetimes }, actor);
   await vera.runs.start(req.output);
   return created;
 }
@@ -43,7 +43,7 @@ export async function resumeRun(vera: RunDeps, name: string, actor: Actor) {
 }
 
 export async function submitRerun(vera: RunDeps, req: RerunRequest, actor: Actor) {
-  const run = await createRerun(vera.database.db, req, actor);
+  const run = await createRerun(vera.database.db, { ...req, lifetimes: vera.config.runLifetimes }, actor);
   await vera.runs.start(run.name);
   return run;
 }

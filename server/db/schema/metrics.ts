@@ -56,7 +56,8 @@ export const measurements = pgTable(
     branch: text('branch'),
     runId: integer('run_id').references(() => collections.id, { onDelete: 'cascade' }),
     quantumId: uuid('quantum_id').references(() => quanta.id, { onDelete: 'cascade' }),
-    datasetId: uuid('dataset_id').references(() => datasets.id, { onDelete: 'cascade' }),
+    /** Null once `vera prune` deleted the dataset: the measured value stays in its series. */
+    datasetId: uuid('dataset_id').references(() => datasets.id, { onDelete: 'set null' }),
     jobId: text('job_id'),
     extras: jsonb('extras').$type<Record<string, unknown>>().notNull().default({}),
     measuredAt: timestamp('measured_at', { withTimezone: true }).notNull().defaultNow(),

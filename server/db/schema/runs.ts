@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { users } from './auth.ts';
 import { collections, type QuantumTimings, type SoftwareVersion } from './registry.ts';
 
@@ -38,7 +38,12 @@ export const runs = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
-    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** After this, `vera prune` deletes the run's datasets and files (default by purpose). */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** When `vera prune` deleted its datasets and files; the run, its quanta and measurements stay as history. */
+    prunedAt: timestamp('pruned_at', { withTimezone: true }),
+    /** Bytes of files the prune freed. */
+    prunedBytes: bigint('pruned_bytes', { mode: 'number' }),
     /**
      * Refreshed by the process executing the run while it runs. A `running` run whose heartbeat
      * is older than the lease lost its executor (a killed server) and is recovered at start-up.
@@ -53,6 +58,7 @@ export const runs = pgTable(
     check('runs_purpose_check', sql`${t.purpose} IN ('ci', 'developer', 'operator', 'replay')`),
     check('runs_status_check', sql`${t.status} IN ('pending', 'running', 'succeeded', 'failed', 'partial', 'cancelled')`),
     index('runs_owner_idx').on(t.ownerId),
+    index('runs_expires_idx').on(t.expiresAt),
   ],
 );
 

@@ -32,6 +32,22 @@ export type ApiToken = {
   user: Scalars['String']['output'];
 };
 
+export type AuditAction =
+  | 'GRANT'
+  | 'PRUNE_RUN'
+  | 'PRUNE_WORKTREE'
+  | 'REVOKE';
+
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  action: AuditAction;
+  actor: Scalars['String']['output'];
+  at: Scalars['DateTime']['output'];
+  bytes: Scalars['Float']['output'];
+  details: Scalars['JSON']['output'];
+  subject: Scalars['String']['output'];
+};
+
 /** A CI build: a commit on a ref, its runs, and what they showed. */
 export type Build = {
   __typename?: 'Build';
@@ -337,6 +353,14 @@ export type GitRefKind =
   | 'branch'
   | 'tag';
 
+/** A user allowed to prune another user's runs. */
+export type Grant = {
+  __typename?: 'Grant';
+  createdAt: Scalars['DateTime']['output'];
+  grantee: Scalars['String']['output'];
+  owner: Scalars['String']['output'];
+};
+
 /** An input dataset (raw, calibration, another run's output) that differs between the two runs. */
 export type InputChange = {
   __typename?: 'InputChange';
@@ -369,6 +393,16 @@ export type JobIngest = {
   jobId: Scalars['String']['output'];
   /** When the measurements were made: the job's meta.env.date when present, else the ingest time. */
   measuredAt: Scalars['DateTime']['output'];
+};
+
+export type KeptRun = {
+  __typename?: 'KeptRun';
+  /** The reason in words: which run reads it, which collection holds it. */
+  detail: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  owner: Scalars['String']['output'];
+  reason: PruneKeepReason;
+  run: Scalars['String']['output'];
 };
 
 /** A metric measured on a dataset along a branch label, as the runs recorded it. */
@@ -464,6 +498,8 @@ export type Mutation = {
   fetchRepo: Repo;
   /** Generates the SimCam synthetic instrument's data: raws, truth, refcat, calibrations, skymap (operators). */
   generateSimCam: SimCamSummary;
+  /** Lets a user prune your runs (an admin may name the owner). */
+  grant: Grant;
   /**
    * Imports a `butler export` YAML file (operators), all or nothing: dimension records, collections, dataset
    * types, datasets, associations. `universe` is the text of a daf_butler dimensions.yaml, needed for elements
@@ -490,6 +526,13 @@ export type Mutation = {
   postJob: JobIngest;
   /** Ingests butler metricvalue YAML files (one lsst.verify.Measurement each) as one job; all files or none. */
   postMeasurements: JobIngest;
+  /**
+   * Deletes the datasets and files of expired runs you may delete (yours, those of users who granted
+   * you, anyone's for an admin) and, for operators and admins, build worktrees no pending run uses
+   * that are older than VERA_WORKTREE_KEEP_DAYS. Without yes: a dry run that deletes nothing.
+   * 'runs' limits it to those runs (an error names one you may not delete).
+   */
+  prune: PruneReport;
   registerDatasetType: DatasetType;
   /**
    * Builds a commit of a tracked repository (by name, or GitHub owner/name): the runs its vera.yaml
@@ -500,6 +543,8 @@ export type Mutation = {
   rerun: Run;
   /** Resumes a run whose execution stopped: finished quanta are kept, the rest run. */
   resumeRun: Run;
+  /** Takes a grant back; false when there was none. */
+  revokeGrant: Scalars['Boolean']['output'];
   /** Revokes a token at once (your own; admins: anyone's). */
   revokeToken: ApiToken;
   /** Creates or replaces a dashboard (your own; admins: any). */
@@ -599,6 +644,13 @@ export type MutationGenerateSimCamArgs = {
 
 
 /** Writes: each domain module adds its fields with extend type Mutation. */
+export type MutationGrantArgs = {
+  owner?: InputMaybe<Scalars['String']['input']>;
+  user: Scalars['String']['input'];
+};
+
+
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationImportButlerExportArgs = {
   datastoreRoot?: InputMaybe<Scalars['String']['input']>;
   file?: InputMaybe<Scalars['String']['input']>;
@@ -666,6 +718,13 @@ export type MutationPostMeasurementsArgs = {
 
 
 /** Writes: each domain module adds its fields with extend type Mutation. */
+export type MutationPruneArgs = {
+  runs?: InputMaybe<Array<Scalars['String']['input']>>;
+  yes?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationRegisterDatasetTypeArgs = {
   dimensions: Array<Scalars['String']['input']>;
   isCalibration?: InputMaybe<Scalars['Boolean']['input']>;
@@ -699,6 +758,13 @@ export type MutationRerunArgs = {
 /** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationResumeRunArgs = {
   name: Scalars['String']['input'];
+};
+
+
+/** Writes: each domain module adds its fields with extend type Mutation. */
+export type MutationRevokeGrantArgs = {
+  owner?: InputMaybe<Scalars['String']['input']>;
+  user: Scalars['String']['input'];
 };
 
 
@@ -785,6 +851,49 @@ export type ProvenanceStep = {
   stored: Scalars['Boolean']['output'];
 };
 
+/** Why prune kept an expired run (or a run named to it). */
+export type PruneKeepReason =
+  /** It is pending or running. */
+  | 'ACTIVE'
+  /** Its datasets are in a TAGGED or CALIBRATION collection, or it is in a CHAINED collection, of another user. */
+  | 'IN_COLLECTION'
+  /** It expires later. */
+  | 'NOT_EXPIRED'
+  /** A run that stays reads its outputs; kept until that run is pruned. */
+  | 'READ_BY_RUN';
+
+export type PruneReport = {
+  __typename?: 'PruneReport';
+  /** Bytes the deleted files took (or would free, in a dry run). */
+  bytesFreed: Scalars['Float']['output'];
+  /** True when nothing was deleted (prune without yes). */
+  dryRun: Scalars['Boolean']['output'];
+  kept: Array<KeptRun>;
+  /** Deletions an interrupted earlier prune left, finished first. */
+  resumed: Scalars['Int']['output'];
+  runs: Array<PrunedRun>;
+  worktrees: Array<PrunedWorktree>;
+};
+
+export type PrunedRun = {
+  __typename?: 'PrunedRun';
+  bytes: Scalars['Float']['output'];
+  /** Registry rows deleted, intermediates whose files were already gone included. */
+  datasets: Scalars['Int']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  files: Scalars['Int']['output'];
+  owner: Scalars['String']['output'];
+  run: Scalars['String']['output'];
+};
+
+/** A build's checkout under VERA_HOME/worktrees that prune removed (or would remove). */
+export type PrunedWorktree = {
+  __typename?: 'PrunedWorktree';
+  bytes: Scalars['Float']['output'];
+  commit: Scalars['String']['output'];
+  repo: Scalars['String']['output'];
+};
+
 /** One execution of one task on one data ID, with its provenance. */
 export type Quantum = {
   __typename?: 'Quantum';
@@ -843,6 +952,8 @@ export type QuantumTimings = {
 /** Reads: each domain module adds its fields with extend type Query. */
 export type Query = {
   __typename?: 'Query';
+  /** Deletions and grants, newest first (admins and operators). */
+  auditLog: Array<AuditEntry>;
   build?: Maybe<Build>;
   builds: Array<Build>;
   /** The repository as a `butler export` YAML file: dimension records, the collections (default all), their dataset types and datasets. */
@@ -872,6 +983,8 @@ export type Query = {
   detectionConfig: Scalars['JSON']['output'];
   dimensionRecords: Array<Scalars['JSON']['output']>;
   dimensions: Array<Dimension>;
+  /** Grants you gave or were given (all of them, for an admin). */
+  grants: Array<Grant>;
   /** The user the request acts as. */
   me: User;
   /** Distinct data IDs a metric was measured at on a dataset. */
@@ -901,6 +1014,12 @@ export type Query = {
   /** Your API tokens; admins: another user's (user), or everyone's (all). */
   tokens: Array<ApiToken>;
   users: Array<User>;
+};
+
+
+/** Reads: each domain module adds its fields with extend type Query. */
+export type QueryAuditLogArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1566,6 +1685,8 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   ApiToken: ResolverTypeWrapper<ApiToken>;
+  AuditAction: AuditAction;
+  AuditEntry: ResolverTypeWrapper<AuditEntry>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Build: ResolverTypeWrapper<Build>;
   BuildStatus: BuildStatus;
@@ -1596,6 +1717,7 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GitRef: ResolverTypeWrapper<GitRef>;
   GitRefKind: GitRefKind;
+  Grant: ResolverTypeWrapper<Grant>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   InputChange: ResolverTypeWrapper<InputChange>;
   InputCollections: ResolverTypeWrapper<InputCollections>;
@@ -1603,6 +1725,7 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   JobIngest: ResolverTypeWrapper<JobIngest>;
+  KeptRun: ResolverTypeWrapper<KeptRun>;
   MeasuredSeries: ResolverTypeWrapper<MeasuredSeries>;
   Measurement: ResolverTypeWrapper<Measurement>;
   Metric: ResolverTypeWrapper<Metric>;
@@ -1611,6 +1734,10 @@ export type ResolversTypes = {
   MetricsImport: ResolverTypeWrapper<MetricsImport>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ProvenanceStep: ResolverTypeWrapper<ProvenanceStep>;
+  PruneKeepReason: PruneKeepReason;
+  PruneReport: ResolverTypeWrapper<PruneReport>;
+  PrunedRun: ResolverTypeWrapper<PrunedRun>;
+  PrunedWorktree: ResolverTypeWrapper<PrunedWorktree>;
   Quantum: ResolverTypeWrapper<Quantum>;
   QuantumChange: ResolverTypeWrapper<QuantumChange>;
   QuantumStatus: QuantumStatus;
@@ -1656,6 +1783,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   ApiToken: ApiToken;
+  AuditEntry: AuditEntry;
   Boolean: Scalars['Boolean']['output'];
   Build: Build;
   ButlerImport: ButlerImport;
@@ -1680,6 +1808,7 @@ export type ResolversParentTypes = {
   Finding: Finding;
   Float: Scalars['Float']['output'];
   GitRef: GitRef;
+  Grant: Grant;
   ID: Scalars['ID']['output'];
   InputChange: InputChange;
   InputCollections: InputCollections;
@@ -1687,6 +1816,7 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   JobIngest: JobIngest;
+  KeptRun: KeptRun;
   MeasuredSeries: MeasuredSeries;
   Measurement: Measurement;
   Metric: Metric;
@@ -1695,6 +1825,9 @@ export type ResolversParentTypes = {
   MetricsImport: MetricsImport;
   Mutation: Record<PropertyKey, never>;
   ProvenanceStep: ProvenanceStep;
+  PruneReport: PruneReport;
+  PrunedRun: PrunedRun;
+  PrunedWorktree: PrunedWorktree;
   Quantum: Quantum;
   QuantumChange: QuantumChange;
   QuantumTimings: QuantumTimings;
@@ -1737,6 +1870,15 @@ export type ApiTokenResolvers<ContextType = GraphQLContext, ParentType extends R
   prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   user?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  bytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  details?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type BuildResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Build'] = ResolversParentTypes['Build']> = {
@@ -1948,6 +2090,12 @@ export type GitRefResolvers<ContextType = GraphQLContext, ParentType extends Res
   sha?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type GrantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Grant'] = ResolversParentTypes['Grant']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  grantee?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type InputChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InputChange'] = ResolversParentTypes['InputChange']> = {
   after?: Resolver<Maybe<ResolversTypes['InputVersion']>, ParentType, ContextType>;
   before?: Resolver<Maybe<ResolversTypes['InputVersion']>, ParentType, ContextType>;
@@ -1976,6 +2124,14 @@ export type JobIngestResolvers<ContextType = GraphQLContext, ParentType extends 
   ingested?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   jobId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   measuredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type KeptRunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['KeptRun'] = ResolversParentTypes['KeptRun']> = {
+  detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['PruneKeepReason'], ParentType, ContextType>;
+  run?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MeasuredSeriesResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MeasuredSeries'] = ResolversParentTypes['MeasuredSeries']> = {
@@ -2045,6 +2201,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   enableUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationEnableUserArgs, 'name'>>;
   fetchRepo?: Resolver<ResolversTypes['Repo'], ParentType, ContextType, RequireFields<MutationFetchRepoArgs, 'name'>>;
   generateSimCam?: Resolver<ResolversTypes['SimCamSummary'], ParentType, ContextType, RequireFields<MutationGenerateSimCamArgs, 'bands' | 'seed' | 'visits'>>;
+  grant?: Resolver<ResolversTypes['Grant'], ParentType, ContextType, RequireFields<MutationGrantArgs, 'user'>>;
   importButlerExport?: Resolver<ResolversTypes['ButlerImport'], ParentType, ContextType, RequireFields<MutationImportButlerExportArgs, 'yaml'>>;
   importDetectionConfigs?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationImportDetectionConfigsArgs, 'yaml'>>;
   importMetrics?: Resolver<ResolversTypes['MetricsImport'], ParentType, ContextType, RequireFields<MutationImportMetricsArgs, 'files'>>;
@@ -2053,10 +2210,12 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   markRunAsBranchHistory?: Resolver<ResolversTypes['RunStanding'], ParentType, ContextType, RequireFields<MutationMarkRunAsBranchHistoryArgs, 'mark' | 'run'>>;
   postJob?: Resolver<ResolversTypes['JobIngest'], ParentType, ContextType, RequireFields<MutationPostJobArgs, 'dataset' | 'importDefinitions' | 'job'>>;
   postMeasurements?: Resolver<ResolversTypes['JobIngest'], ParentType, ContextType, RequireFields<MutationPostMeasurementsArgs, 'dataset' | 'files'>>;
+  prune?: Resolver<ResolversTypes['PruneReport'], ParentType, ContextType, RequireFields<MutationPruneArgs, 'yes'>>;
   registerDatasetType?: Resolver<ResolversTypes['DatasetType'], ParentType, ContextType, RequireFields<MutationRegisterDatasetTypeArgs, 'dimensions' | 'isCalibration' | 'name' | 'storageClass'>>;
   requestBuild?: Resolver<ResolversTypes['Build'], ParentType, ContextType, RequireFields<MutationRequestBuildArgs, 'commit' | 'event' | 'repo'>>;
   rerun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRerunArgs, 'datasetId' | 'output' | 'saveIntermediates'>>;
   resumeRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationResumeRunArgs, 'name'>>;
+  revokeGrant?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeGrantArgs, 'user'>>;
   revokeToken?: Resolver<ResolversTypes['ApiToken'], ParentType, ContextType, RequireFields<MutationRevokeTokenArgs, 'id'>>;
   saveDashboard?: Resolver<ResolversTypes['Dashboard'], ParentType, ContextType, RequireFields<MutationSaveDashboardArgs, 'definition'>>;
   scanSeries?: Resolver<Array<ResolversTypes['Regression']>, ParentType, ContextType, RequireFields<MutationScanSeriesArgs, 'branch' | 'dataset' | 'metric'>>;
@@ -2073,6 +2232,30 @@ export type ProvenanceStepResolvers<ContextType = GraphQLContext, ParentType ext
   inputIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   quantum?: Resolver<Maybe<ResolversTypes['Quantum']>, ParentType, ContextType>;
   stored?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PruneReportResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PruneReport'] = ResolversParentTypes['PruneReport']> = {
+  bytesFreed?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  kept?: Resolver<Array<ResolversTypes['KeptRun']>, ParentType, ContextType>;
+  resumed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  runs?: Resolver<Array<ResolversTypes['PrunedRun']>, ParentType, ContextType>;
+  worktrees?: Resolver<Array<ResolversTypes['PrunedWorktree']>, ParentType, ContextType>;
+};
+
+export type PrunedRunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PrunedRun'] = ResolversParentTypes['PrunedRun']> = {
+  bytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  datasets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  files?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  run?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type PrunedWorktreeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PrunedWorktree'] = ResolversParentTypes['PrunedWorktree']> = {
+  bytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  commit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  repo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type QuantumResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Quantum'] = ResolversParentTypes['Quantum']> = {
@@ -2113,6 +2296,7 @@ export type QuantumTimingsResolvers<ContextType = GraphQLContext, ParentType ext
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  auditLog?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, Partial<QueryAuditLogArgs>>;
   build?: Resolver<Maybe<ResolversTypes['Build']>, ParentType, ContextType, RequireFields<QueryBuildArgs, 'id'>>;
   builds?: Resolver<Array<ResolversTypes['Build']>, ParentType, ContextType, Partial<QueryBuildsArgs>>;
   butlerExport?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<QueryButlerExportArgs>>;
@@ -2131,6 +2315,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   detectionConfig?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<QueryDetectionConfigArgs, 'metric'>>;
   dimensionRecords?: Resolver<Array<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryDimensionRecordsArgs, 'dimension'>>;
   dimensions?: Resolver<Array<ResolversTypes['Dimension']>, ParentType, ContextType>;
+  grants?: Resolver<Array<ResolversTypes['Grant']>, ParentType, ContextType>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   measuredDataIds?: Resolver<Array<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryMeasuredDataIdsArgs, 'dataset' | 'metric'>>;
   measuredSeries?: Resolver<Array<ResolversTypes['MeasuredSeries']>, ParentType, ContextType, Partial<QueryMeasuredSeriesArgs>>;
@@ -2389,6 +2574,7 @@ export type UserResolvers<ContextType = GraphQLContext, ParentType extends Resol
 
 export type Resolvers<ContextType = GraphQLContext> = {
   ApiToken?: ApiTokenResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
   Build?: BuildResolvers<ContextType>;
   ButlerImport?: ButlerImportResolvers<ContextType>;
   ButlerImportRecords?: ButlerImportRecordsResolvers<ContextType>;
@@ -2411,11 +2597,13 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Explanation?: ExplanationResolvers<ContextType>;
   Finding?: FindingResolvers<ContextType>;
   GitRef?: GitRefResolvers<ContextType>;
+  Grant?: GrantResolvers<ContextType>;
   InputChange?: InputChangeResolvers<ContextType>;
   InputCollections?: InputCollectionsResolvers<ContextType>;
   InputVersion?: InputVersionResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   JobIngest?: JobIngestResolvers<ContextType>;
+  KeptRun?: KeptRunResolvers<ContextType>;
   MeasuredSeries?: MeasuredSeriesResolvers<ContextType>;
   Measurement?: MeasurementResolvers<ContextType>;
   Metric?: MetricResolvers<ContextType>;
@@ -2423,6 +2611,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   MetricsImport?: MetricsImportResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   ProvenanceStep?: ProvenanceStepResolvers<ContextType>;
+  PruneReport?: PruneReportResolvers<ContextType>;
+  PrunedRun?: PrunedRunResolvers<ContextType>;
+  PrunedWorktree?: PrunedWorktreeResolvers<ContextType>;
   Quantum?: QuantumResolvers<ContextType>;
   QuantumChange?: QuantumChangeResolvers<ContextType>;
   QuantumTimings?: QuantumTimingsResolvers<ContextType>;

@@ -3,6 +3,7 @@ import { ciTypeDefs } from './ci.ts';
 import { commonTypeDefs } from './common.ts';
 import { exploreTypeDefs } from './explore.ts';
 import { ingestTypeDefs } from './ingest.ts';
+import { lifecycleTypeDefs } from './lifecycle.ts';
 import { metricsTypeDefs } from './metrics.ts';
 import { repoTypeDefs } from './repo.ts';
 import { runsTypeDefs } from './runs.ts';
@@ -23,4 +24,5 @@ export const typeDefs: readonly string[] = [
   ingestTypeDefs,
   simcamTypeDefs,
   exploreTypeDefs,
+  lifecycleTypeDefs,
 ];

@@ -99,6 +99,61 @@ export class Datastore {
     await fsp.rm(this.resolve(relPath), { force: true });
   }
 
+  /**
+   * Renames a published file to the same relative path under `trashRel` (a directory in the
+   * datastore, e.g. `.trash/run-7`): one atomic rename, so the file is at exactly one of the two
+   * places. Returns whether it moved, was already in the trash (an earlier, interrupted attempt),
+   * or is at neither (lost before).
+   */
+  async moveToTrash(relPath: string, trashRel: string): Promise<'moved' | 'already' | 'missing'> {
+    const from = this.resolve(relPath);
+    const to = this.resolve(`${trashRel}/${relPath}`);
+    await fsp.mkdir(path.dirname(to), { recursive: true });
+    try {
+      await fsp.rename(from, to);
+      return 'moved';
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      return fs.existsSync(to) ? 'already' : 'missing';
+    }
+  }
+
+  /** Makes renames into and out of `relDir` durable: the directory entries are fsynced. */
+  async syncTree(relDir: string): Promise<void> {
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const e of entries) if (e.isDirectory()) await walk(path.join(dir, e.name));
+      await syncDir(dir);
+    };
+    await walk(this.resolve(relDir));
+  }
+
+  /** Fsyncs the directories holding `relPaths` (those still there), so renames out of them are durable. */
+  async syncParents(relPaths: readonly string[]): Promise<void> {
+    for (const d of new Set(relPaths.map((p) => path.posix.dirname(p)))) if (d !== '.') await syncDir(this.resolve(d)).catch(() => {});
+  }
+
+  /** Relative paths of the files under `relDir` (relative to `relDir`); none when it is absent. */
+  async listTree(relDir: string): Promise<string[]> {
+    const base = this.resolve(relDir);
+    const entries = await fsp.readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
+    return entries.filter((e) => e.isFile()).map((e) => path.relative(base, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+  }
+
+  /** Deletes a directory tree of the datastore (a trash directory); absent is fine. */
+  async removeTree(relDir: string): Promise<void> {
+    await fsp.rm(this.resolve(relDir), { recursive: true, force: true });
+  }
+
+  /** Removes the directories of `relPaths`, deepest first, that are now empty; never the root. */
+  async removeEmptyDirs(relPaths: readonly string[]): Promise<void> {
+    const dirs = new Set<string>();
+    for (const p of relPaths) for (let d = path.posix.dirname(p); d !== '.' && d !== ''; d = path.posix.dirname(d)) dirs.add(d);
+    for (const d of [...dirs].sort((a, b) => b.split('/').length - a.split('/').length)) {
+      await fsp.rmdir(this.resolve(d)).catch(() => {}); // not empty, or gone: kept as it is
+    }
+  }
+
   async read(relPath: string, expectedChecksum?: string): Promise<Buffer> {
     const bytes = await fsp.readFile(this.resolve(relPath));
     if (expectedChecksum) {
