@@ -74,6 +74,8 @@ start_cluster() {
   chmod 0711 "$dir"
   chown munge:munge "$m"
   chmod 0711 "$m"
+  runuser -u munge -- test -w "$m" ||
+    die "the munge user cannot reach $m: every directory above $dir must be searchable by others (o+x)"
   if [ ! -s "$m/munge.key" ]; then
     runuser -u munge -- mungekey --create --keyfile="$m/munge.key" --bits=1024
   fi
