@@ -25,4 +25,6 @@ export interface QuantumResult {
   /** Milliseconds the worker spent on each step around the task, and on the task itself. */
   timings: { readMs: number; decodeMs: number; computeMs: number; encodeMs: number };
   log: string;
+  /** The machine it ran on, when not this process's (a batch job's node). */
+  host?: string | undefined;
 }

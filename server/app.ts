@@ -47,6 +47,7 @@ export async function openVera(config: VeraConfig, log: Logger, opts: OpenOption
     log,
     executorName: config.executor,
     threads: config.threads,
+    slurm: config.slurm,
     leaseMs: config.runLeaseMs,
     singleProcess: database.driver === 'pglite',
     heartbeatMs: opts.runHeartbeatMs,

@@ -18,6 +18,9 @@ const EnvSchema = z.object({
   VERA_HOST: z.string().default('127.0.0.1'),
   VERA_EXECUTOR: z.enum(['local', 'slurm']).default('local'),
   VERA_THREADS: z.coerce.number().int().min(1).optional(),
+  VERA_SLURM_CONFIG: z.string().optional(),
+  VERA_SLURM_DIR: z.string().optional(),
+  VERA_SLURM_REPORT_URL: z.string().url().optional(),
   VERA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VERA_ANONYMOUS_READ: boolish.default(true),
   VERA_URL: z.string().url().optional(),
@@ -68,6 +71,12 @@ export interface VeraConfig {
   executor: 'local' | 'slurm';
   /** Worker threads of the local executor; undefined means one per core. */
   threads: number | undefined;
+  /**
+   * The Slurm executor: its settings file (YAML, docs/runner.md), the directory batch jobs share
+   * with the server (default `home/slurm`; must be on the filesystem the nodes see, like the
+   * datastore), and the URL jobs report to (default: the URL the HTTP server listens at).
+   */
+  slurm: { configFile: string | undefined; dir: string; reportUrl: string | undefined };
   logLevel: z.infer<typeof EnvSchema>['VERA_LOG_LEVEL'];
   /** Whether requests without a token may read (viewer rights). Writes always need a token. */
   anonymousRead: boolean;
@@ -120,6 +129,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: e.VERA_HOST,
     executor: e.VERA_EXECUTOR,
     threads: e.VERA_THREADS,
+    slurm: {
+      configFile: e.VERA_SLURM_CONFIG ? path.resolve(e.VERA_SLURM_CONFIG) : undefined,
+      dir: path.resolve(e.VERA_SLURM_DIR ?? path.join(e.VERA_HOME, 'slurm')),
+      reportUrl: e.VERA_SLURM_REPORT_URL,
+    },
     logLevel: e.VERA_LOG_LEVEL,
     anonymousRead: e.VERA_ANONYMOUS_READ,
     url: e.VERA_URL,

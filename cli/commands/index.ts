@@ -6,6 +6,7 @@ import { register as compare } from './compare.ts';
 import { register as dashboards } from './dashboards.ts';
 import { register as datasetTypes } from './dataset-types.ts';
 import { register as datasets } from './datasets.ts';
+import { register as execQuantum } from './exec-quantum.ts';
 import { register as grant } from './grant.ts';
 import { register as ingest } from './ingest.ts';
 import { register as metrics } from './metrics.ts';
@@ -20,4 +21,4 @@ import { register as tokens } from './tokens.ts';
 import { register as users } from './users.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, butler, pipeline, run, provenance, prune, grant, simcam, ingest, metrics, compare, changepoints, dashboards, repos, tokens, users];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, butler, pipeline, run, provenance, prune, grant, simcam, ingest, metrics, compare, changepoints, dashboards, repos, tokens, users, execQuantum];

@@ -1,15 +1,10 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { QuantumJob, QuantumResult } from '../worker-job.ts';
+import type { QuantumResult } from '../worker-job.ts';
+import type { Executor } from './executor.ts';
 
-export interface Executor {
-  readonly name: string;
-  /** How many quanta may run at once. */
-  readonly concurrency: number;
-  run(job: QuantumJob): Promise<QuantumResult>;
-  close(): Promise<void>;
-}
+export type { Executor } from './executor.ts';
 
 const WORKER = fileURLToPath(new URL('../worker-entry.js', import.meta.url));
 

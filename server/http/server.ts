@@ -8,7 +8,9 @@ import { readBoundedBody, refuse } from './body.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { landingPage } from './landing.ts';
 import { createStaticFiles } from './static.ts';
+import { handleQuantumResult } from './quantum-results-route.ts';
 import { handleGithubWebhook } from './webhook-route.ts';
+import { QUANTUM_RESULTS_PATH } from '../../runner/executors/slurm/protocol.ts';
 
 export const VERSION = '0.1.0';
 
@@ -19,7 +21,8 @@ export interface VeraHttpServer {
 }
 
 /**
- * Routes: POST/GET /graphql (GraphiQL on GET from a browser), POST /webhooks/github, GET /healthz,
+ * Routes: POST/GET /graphql (GraphiQL on GET from a browser), POST /webhooks/github,
+ * POST /executor/quantum-results (batch jobs' reports, with a run credential), GET /healthz,
  * GET /metrics (Prometheus text), and the web app at /.
  */
 export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string } = {}): http.RequestListener {
@@ -49,6 +52,14 @@ export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string }
         if (req.destroyed && !req.complete) return vera.log.debug({ err: e }, 'webhook delivery aborted by the client');
         vera.log.error({ err: e }, 'webhook delivery failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'could not store the delivery' });
+      });
+      return;
+    }
+    if (url.pathname === QUANTUM_RESULTS_PATH) {
+      handleQuantumResult(vera, req, res).catch((e: Error) => {
+        if (req.destroyed && !req.complete) return vera.log.debug({ err: e }, 'quantum report aborted by the client');
+        vera.log.error({ err: e }, 'quantum report failed');
+        if (!res.headersSent) sendJson(res, 500, { accepted: false, error: 'internal error' });
       });
       return;
     }
@@ -116,6 +127,7 @@ export async function startHttpServer(vera: Vera, opts: { host: string; port: nu
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  vera.runs.setListeningUrl(`http://${host}:${addr.port}`);
   return {
     server,
     url: `http://${host}:${addr.port}`,

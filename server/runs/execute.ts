@@ -2,7 +2,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { datasetKey } from './graph/build.ts';
-import type { Executor } from '../../runner/executors/local.ts';
+import { QuantumCancelledError, type Executor } from '../../runner/executors/executor.ts';
 import type { QuantumJob, QuantumResult } from '../../runner/worker-job.ts';
 import type { Actor } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
@@ -103,6 +103,11 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     await db.update(quanta).set({ status: 'failed', error: message, endedAt: new Date(), host: os.hostname(), executor: deps.executor.name }).where(eq(quanta.id, q.id));
     await block(q);
   };
+  // A batch executor gave the quantum back unexecuted (the run's execution stopped): pending again.
+  const requeue = async (q: QuantumRow) => {
+    state.set(q.id, 'pending');
+    await db.update(quanta).set({ status: 'pending', startedAt: null }).where(and(eq(quanta.id, q.id), ne(quanta.status, 'succeeded')));
+  };
 
   // A worker slot frees as soon as its quantum's outputs are back; registering them (files and
   // database) overlaps with the next quanta's computation instead of holding the slot.
@@ -169,12 +174,12 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     state.set(q.id, 'running');
     const job = jobFor(q, run.seed, available, deps.datastore);
     const dispatchedAt = Date.now();
-    const task = deps.executor.run(job).then(
+    const task = deps.executor.run(job, { run: run.name, signal: opts.signal }).then(
       (result) => {
         finished.push({ q, result, timings: { queueMs: Math.max(0, result.startedAt - dispatchedAt), ...result.timings, writeMs: 0 } });
         scheduleRegistration();
       },
-      (e: unknown) => fail(q, e).then(() => opts.onProgress?.(progress())),
+      (e: unknown) => (e instanceof QuantumCancelledError ? requeue(q) : fail(q, e)).then(() => opts.onProgress?.(progress())),
     );
     const done = task.catch((e: unknown) => void (crash ??= e)).finally(() => {
       executing.delete(done);
@@ -184,25 +189,34 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     executing.add(done);
   };
 
-  for (;;) {
-    const launched: string[] = [];
-    while (ready.length > 0 && executing.size < deps.executor.concurrency && !opts.signal?.aborted) {
-      const q = ready.shift()!;
-      launched.push(q.id);
-      launch(q);
+  try {
+    await schedule();
+  } finally {
+    // A batch executor cancels what it still holds of the run and forgets its credential.
+    await deps.executor.endRun?.(run.name);
+  }
+
+  async function schedule() {
+    for (;;) {
+      const launched: string[] = [];
+      while (ready.length > 0 && executing.size < deps.executor.concurrency && !opts.signal?.aborted) {
+        const q = ready.shift()!;
+        launched.push(q.id);
+        launch(q);
+      }
+      // One statement for the quanta just launched; a quantum that already finished and was
+      // registered (succeeded) is left alone.
+      if (launched.length > 0) {
+        await db
+          .update(quanta)
+          .set({ status: 'running', startedAt: new Date() })
+          .where(and(inArray(quanta.id, launched), eq(quanta.status, 'pending')));
+      }
+      if (executing.size === 0 && !registering) break;
+      if (!changed) await Promise.race([...executing, ...(registering ? [registering] : []), new Promise<void>((resolve) => (wake = resolve))]);
+      changed = false;
+      if (crash) throw crash;
     }
-    // One statement for the quanta just launched; a quantum that already finished and was
-    // registered (succeeded) is left alone.
-    if (launched.length > 0) {
-      await db
-        .update(quanta)
-        .set({ status: 'running', startedAt: new Date() })
-        .where(and(inArray(quanta.id, launched), eq(quanta.status, 'pending')));
-    }
-    if (executing.size === 0 && !registering) break;
-    if (!changed) await Promise.race([...executing, ...(registering ? [registering] : []), new Promise<void>((resolve) => (wake = resolve))]);
-    changed = false;
-    if (crash) throw crash;
   }
 
   const final = progress();
@@ -244,7 +258,7 @@ function outputGroup(f: Finished, run: { name: string; software: SoftwareVersion
         configHash: q.configHash ?? '',
         software: run.software,
         executor,
-        host: os.hostname(),
+        host: result.host ?? os.hostname(),
         startedAt: new Date(result.startedAt),
         endedAt: new Date(result.endedAt),
         peakMemoryBytes: result.peakMemoryBytes,

@@ -1,4 +1,5 @@
 import { createLocalExecutor, type Executor } from '../../runner/executors/local.ts';
+import { createSlurmExecutor, loadSlurmConfig, type DeliveryAnswer, type SlurmExecutor } from '../../runner/executors/slurm/index.ts';
 import type { Db } from '../db/client.ts';
 import type { EventBus } from '../events/bus.ts';
 import { VeraError } from '../errors.ts';
@@ -26,6 +27,8 @@ export interface RunManagerDeps extends LeaseOptions {
   log: Logger;
   executorName: 'local' | 'slurm';
   threads?: number | undefined;
+  /** The Slurm executor's settings (VERA_EXECUTOR=slurm); see VeraConfig.slurm. */
+  slurm?: { configFile: string | undefined; dir: string; reportUrl: string | undefined } | undefined;
   /** Where the end of each execution is announced (`run.finished`). */
   events: EventBus;
   /** How often heartbeats of executing runs are refreshed; default a quarter of the lease. */
@@ -41,6 +44,9 @@ export interface RunManagerDeps extends LeaseOptions {
  */
 export class RunManager {
   private executor: Executor | undefined;
+  private slurm: SlurmExecutor | undefined;
+  /** The URL this process's HTTP server listens at, where batch jobs report (unless configured). */
+  private listeningAt: string | undefined;
   private readonly active = new Map<string, Execution>();
   private readonly abort = new AbortController();
   private heartbeat: NodeJS.Timeout | undefined;
@@ -49,11 +55,41 @@ export class RunManager {
   constructor(private readonly deps: RunManagerDeps) {}
 
   private getExecutor(): Executor {
-    if (this.deps.executorName !== 'local') {
-      throw new VeraError('CONFIG_INVALID', `executor '${this.deps.executorName}' is not available in this version; use VERA_EXECUTOR=local`);
+    if (this.executor) return this.executor;
+    if (this.deps.executorName === 'slurm') {
+      const settings = this.deps.slurm;
+      if (!settings) throw new VeraError('CONFIG_INVALID', 'VERA_EXECUTOR=slurm needs the Slurm settings (VERA_SLURM_DIR, VERA_SLURM_CONFIG)');
+      let config;
+      try {
+        config = loadSlurmConfig(settings.configFile);
+      } catch (e) {
+        throw new VeraError('CONFIG_INVALID', (e as Error).message, { file: settings.configFile ?? null }, { cause: e });
+      }
+      this.slurm = createSlurmExecutor({ config, workDir: settings.dir, reportUrl: () => settings.reportUrl ?? this.listeningAt, log: this.deps.log });
+      this.executor = this.slurm;
+    } else {
+      this.executor = createLocalExecutor({ threads: this.deps.threads });
     }
-    this.executor ??= createLocalExecutor({ threads: this.deps.threads });
     return this.executor;
+  }
+
+  /** Tells batch executors where this process's HTTP server listens (their jobs report there). */
+  setListeningUrl(url: string): void {
+    this.listeningAt = url;
+  }
+
+  /** The Slurm executor, once a run has started on it (tests and the bench look at its job arrays). */
+  get slurmExecutor(): SlurmExecutor | undefined {
+    return this.slurm;
+  }
+
+  /**
+   * A quantum's result, posted by a batch job with its run's credential: checked by the executor
+   * that submitted it and handed to the run's execution, which registers the outputs.
+   */
+  async deliverQuantumResult(token: string, body: unknown): Promise<DeliveryAnswer> {
+    if (!this.slurm) return { status: 401, body: { accepted: false, error: 'this server executes no runs on a batch executor; unknown run credential' } };
+    return this.slurm.deliver(token, body);
   }
 
   isActive(run: string): boolean {

@@ -1,0 +1,27 @@
+import type { QuantumJob, QuantumResult } from '../worker-job.ts';
+
+/** The run a quantum belongs to, as an executor that keeps per-run state needs it. */
+export interface RunContext {
+  run: string;
+  /** Aborted when the run's execution stops (server closing, run taken over): batch jobs are cancelled. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Where quanta execute: worker threads of this process (local) or batch jobs (slurm). */
+export interface Executor {
+  readonly name: string;
+  /** How many quanta may be handed over at once (running or queued in the batch system). */
+  readonly concurrency: number;
+  run(job: QuantumJob, ctx: RunContext): Promise<QuantumResult>;
+  /** The run's execution ended: drop what is kept for it (queued batch jobs are cancelled). */
+  endRun?(run: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The quantum was not executed because its run's execution stopped (cancelled): it is pending
+ * again, not failed, and a resume runs it.
+ */
+export class QuantumCancelledError extends Error {
+  override readonly name = 'QuantumCancelledError';
+}
