@@ -155,7 +155,12 @@ export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
   const byCommit = new Map<string, SeriesMeasurementRow[]>();
   for (const r of selected) byCommit.set(keyOf(r), [...(byCommit.get(keyOf(r)) ?? []), r]);
   const { points } = aggregateSeries(
-    selected.filter((r) => r.value !== null).map((r) => ({ commit: keyOf(r), position: position.get(keyOf(r))!, value: r.value!, unit: r.unit })),
+    selected
+      .filter((r) => r.value !== null)
+      .map((r) => ({ commit: keyOf(r), position: position.get(keyOf(r))!, value: r.value!, unit: r.unit }))
+      // Summed in one order whatever order the database returns them in: two runs that measured
+      // the same values get the same mean to the last bit, and a deterministic series stays flat.
+      .sort((a, b) => a.position - b.position || a.value - b.value),
     { unit },
   );
   const unmeasured = new Map<string, UnmeasuredPoint>();

@@ -21,6 +21,7 @@ type Documents = {
     "\n  query CompareRuns($b: String!, $h: String!) { compare: compareRuns(base: $b, head: $h) { ...ComparisonView } }\n": typeof types.CompareRunsDocument,
     "\n  query CompareRefs($d: String!, $h: String!, $b: String) { compare: compareRefs(dataset: $d, head: $h, base: $b) { ...ComparisonView } }\n": typeof types.CompareRefsDocument,
     "query CompareRunNames { runs(limit: 100) { name } }": typeof types.CompareRunNamesDocument,
+    "query CompareDefaultBranches { repos { name defaultBranch } }": typeof types.CompareDefaultBranchesDocument,
     "query CompareMeasurements($runs: [String!]) { measurements(runs: $runs, limit: 5000) { metric dataId datasetId } }": typeof types.CompareMeasurementsDocument,
     "query Dashboards { dashboards { slug title owner builtin updatedAt definition } }": typeof types.DashboardsDocument,
     "mutation SaveDashboard($d: JSON!) { saveDashboard(definition: $d) { slug } }": typeof types.SaveDashboardDocument,
@@ -57,6 +58,7 @@ const documents: Documents = {
     "\n  query CompareRuns($b: String!, $h: String!) { compare: compareRuns(base: $b, head: $h) { ...ComparisonView } }\n": types.CompareRunsDocument,
     "\n  query CompareRefs($d: String!, $h: String!, $b: String) { compare: compareRefs(dataset: $d, head: $h, base: $b) { ...ComparisonView } }\n": types.CompareRefsDocument,
     "query CompareRunNames { runs(limit: 100) { name } }": types.CompareRunNamesDocument,
+    "query CompareDefaultBranches { repos { name defaultBranch } }": types.CompareDefaultBranchesDocument,
     "query CompareMeasurements($runs: [String!]) { measurements(runs: $runs, limit: 5000) { metric dataId datasetId } }": types.CompareMeasurementsDocument,
     "query Dashboards { dashboards { slug title owner builtin updatedAt definition } }": types.DashboardsDocument,
     "mutation SaveDashboard($d: JSON!) { saveDashboard(definition: $d) { slug } }": types.SaveDashboardDocument,
@@ -111,6 +113,10 @@ export function graphql(source: "\n  query CompareRefs($d: String!, $h: String!,
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query CompareRunNames { runs(limit: 100) { name } }"): typeof import('./graphql.ts').CompareRunNamesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query CompareDefaultBranches { repos { name defaultBranch } }"): typeof import('./graphql.ts').CompareDefaultBranchesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -114,6 +114,11 @@ export type CompareRunNamesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type CompareRunNamesQuery = { runs: Array<{ name: string }> };
 
+export type CompareDefaultBranchesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CompareDefaultBranchesQuery = { repos: Array<{ name: string, defaultBranch: string }> };
+
 export type CompareMeasurementsQueryVariables = Exact<{
   runs?: Array<string> | string | null | undefined;
 }>;
@@ -508,6 +513,14 @@ export const CompareRunNamesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CompareRunNamesQuery, CompareRunNamesQueryVariables>;
+export const CompareDefaultBranchesDocument = new TypedDocumentString(`
+    query CompareDefaultBranches {
+  repos {
+    name
+    defaultBranch
+  }
+}
+    `) as unknown as TypedDocumentString<CompareDefaultBranchesQuery, CompareDefaultBranchesQueryVariables>;
 export const CompareMeasurementsDocument = new TypedDocumentString(`
     query CompareMeasurements($runs: [String!]) {
   measurements(runs: $runs, limit: 5000) {

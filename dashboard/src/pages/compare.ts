@@ -52,15 +52,18 @@ function runControls(ctx: PageContext, runNames: string[], baseRun: string, head
 export async function comparePage(ctx: PageContext): Promise<void> {
   ctx.setTitle('Compare');
   const q = ctx.query;
-  const [series, { runs: recent }] = await Promise.all([
+  const [series, { runs: recent }, { repos }] = await Promise.all([
     measuredSeries(ctx.signal),
     gql(graphql(`query CompareRunNames { runs(limit: 100) { name } }`), {}, ctx.signal),
+    gql(graphql(`query CompareDefaultBranches { repos { name defaultBranch } }`), {}, ctx.signal),
   ]);
   const runNames = recent.map((r) => r.name);
   const datasets = datasetsOf(series);
   const dataset = q.get('dataset') ?? datasets[0] ?? '';
   const branches = branchesOf(series.filter((s) => s.dataset === dataset));
-  const base = q.get('base') ?? defaultBranch(series.filter((s) => s.dataset === dataset));
+  // The base is a tracked repository's default branch when it is measured (whatever it is
+  // called: master, main, trunk), else master or main, else the branch measured most recently.
+  const base = q.get('base') ?? repos.map((r) => r.defaultBranch).find((b) => branches.includes(b)) ?? defaultBranch(series.filter((s) => s.dataset === dataset));
   const head = q.get('head') ?? branches.find((b) => b !== base) ?? '';
   const byRuns = Boolean(q.get('baseRun') && q.get('headRun'));
   const repo = repoOf(series, dataset);

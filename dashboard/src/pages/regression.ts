@@ -95,9 +95,10 @@ export async function regressionPage(ctx: PageContext): Promise<void> {
     h(
       'div',
       { class: 'stats' },
-      h('div', { class: 'stat' }, h('span', { class: 'label' }, 'Before (last good)'), h('span', { class: 'value' }, `${num(f.baseline)} ${u}`)),
+      // A specification finding measures against the spec's limit, not against the last good point.
+      h('div', { class: 'stat' }, h('span', { class: 'label' }, r.kind === 'spec' ? 'Specification limit' : 'Before (last good)'), h('span', { class: 'value' }, `${num(f.baseline)} ${u}`)),
       h('div', { class: 'stat fail' }, h('span', { class: 'label' }, 'After (first bad)'), h('span', { class: 'value' }, `${num(f.value)} ${u}`)),
-      h('div', { class: 'stat' }, h('span', { class: 'label' }, 'Change'), h('span', { class: 'value' }, `${signed(f.delta)} ${u}`), h('span', { class: 'muted' }, percent(f.relativeDelta))),
+      h('div', { class: 'stat' }, h('span', { class: 'label' }, r.kind === 'spec' ? 'Beyond the limit by' : 'Change'), h('span', { class: 'value' }, `${signed(f.delta)} ${u}`), h('span', { class: 'muted' }, percent(f.relativeDelta))),
       h('div', { class: 'stat' }, h('span', { class: 'label' }, 'p-value'), h('span', { class: 'value' }, pValue(f.pValue)), h('span', { class: 'muted' }, `${r.dataset} · ${r.branch} · ${dataIdText(r.dataId)}`)),
     ),
   );
