@@ -6,3 +6,4 @@ export * from './metrics.ts';
 export * from './dashboards.ts';
 export * from './ci.ts';
 export * from './butler.ts';
+export * from './replay.ts';
