@@ -13,7 +13,7 @@ CREATE TABLE "replay_visits" (
 	"new_dia_objects" integer,
 	"alerts" integer,
 	CONSTRAINT "replay_visits_replay_id_seq_pk" PRIMARY KEY("replay_id","seq"),
-	CONSTRAINT "replay_visits_stage_check" CHECK ("replay_visits"."stage" IN ('pending', 'processed', 'associated', 'published'))
+	CONSTRAINT "replay_visits_stage_check" CHECK ("replay_visits"."stage" IN ('pending', 'associated', 'published'))
 );
 --> statement-breakpoint
 CREATE TABLE "replays" (

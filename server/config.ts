@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   VERA_ORPHANED_RUNS: z.enum(['resume', 'fail']).default('resume'),
   VERA_RUN_LEASE_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   VERA_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  VERA_ALERT_STREAM: z.string().url().optional(),
 });
 
 export interface VeraConfig {
@@ -74,6 +75,8 @@ export interface VeraConfig {
   runLeaseMs: number;
   /** Largest request body accepted on /graphql (webhooks have GitHub's own 25 MB limit). */
   maxBodyBytes: number;
+  /** NATS server (JetStream) replays publish alerts to, e.g. nats://127.0.0.1:4222; undefined: alerts are only stored. */
+  alertStream: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<VeraConfig> = {}): VeraConfig {
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     orphanedRuns: e.VERA_ORPHANED_RUNS,
     runLeaseMs: e.VERA_RUN_LEASE_SECONDS * 1000,
     maxBodyBytes: e.VERA_MAX_BODY_BYTES,
+    alertStream: e.VERA_ALERT_STREAM,
     ...overrides,
   };
 }

@@ -54,8 +54,9 @@ export const replays = pgTable(
 
 /**
  * The visits of a replay, in observation order (`seq`), each with its progress. `stage` only
- * moves forward: pending → processed → associated → published; a resumed replay continues each
- * visit from its stage, so nothing is associated or published twice.
+ * moves forward: pending → associated (DiaSources in the APDB and the visit's alert packets
+ * stored, one transaction) → published; a resumed replay continues each visit from its stage, so
+ * nothing is associated or published twice.
  */
 export const replayVisits = pgTable(
   'replay_visits',
@@ -82,6 +83,6 @@ export const replayVisits = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.replayId, t.seq] }),
-    check('replay_visits_stage_check', sql`${t.stage} IN ('pending', 'processed', 'associated', 'published')`),
+    check('replay_visits_stage_check', sql`${t.stage} IN ('pending', 'associated', 'published')`),
   ],
 );
