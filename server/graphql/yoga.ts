@@ -17,6 +17,7 @@ import { runMutations, runQueries, runTypes } from './resolvers/runs.ts';
 import { regressionFields, seriesMutations, seriesQueries } from './resolvers/series.ts';
 import { ingestMutations } from './resolvers/ingest.ts';
 import { simcamMutations } from './resolvers/simcam.ts';
+import { replayMutations, replayQueries, replayTypes } from './resolvers/replay.ts';
 import { DateTimeScalar, JSONScalar } from './scalars.ts';
 import { typeDefs } from './schema/index.ts';
 
@@ -42,12 +43,13 @@ export function veraSchema(): GraphQLSchema {
       {
         JSON: JSONScalar,
         DateTime: DateTimeScalar,
-        Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries, ...seriesQueries, ...ciQueries },
-        Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...ingestMutations, ...metricMutations, ...seriesMutations, ...ciMutations },
+        Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries, ...seriesQueries, ...ciQueries, ...replayQueries },
+        Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...ingestMutations, ...metricMutations, ...seriesMutations, ...ciMutations, ...replayMutations },
         ...repoTypes,
         ...runTypes,
         ...metricTypes,
         ...ciTypes,
+        ...replayTypes,
         Regression: regressionFields,
       },
       { Query: exploreQueries, Mutation: exploreMutations, ...exploreTypes },

@@ -4,6 +4,7 @@ import { commonTypeDefs } from './common.ts';
 import { exploreTypeDefs } from './explore.ts';
 import { ingestTypeDefs } from './ingest.ts';
 import { metricsTypeDefs } from './metrics.ts';
+import { replayTypeDefs } from './replay.ts';
 import { repoTypeDefs } from './repo.ts';
 import { runsTypeDefs } from './runs.ts';
 import { simcamTypeDefs } from './simcam.ts';
@@ -22,5 +23,6 @@ export const typeDefs: readonly string[] = [
   ciTypeDefs,
   ingestTypeDefs,
   simcamTypeDefs,
+  replayTypeDefs,
   exploreTypeDefs,
 ];
