@@ -11,11 +11,14 @@ import { WebhookProcessor } from './ci/webhooks.ts';
 import { EventBus } from './events/bus.ts';
 import { subscribeMetrics } from './metrics/subscriptions.ts';
 import { RunManager } from './runs/manager.ts';
+import { ReplayManager, type VisitProcessor } from './replay/manager.ts';
+import { NatsAlertSink, type AlertSink } from './replay/stream.ts';
 
 /** The services of one Vera: configuration, database, datastore, run execution, GitHub, events. */
 export interface VeraCore extends CiDeps {
   datastore: Datastore;
   runs: RunManager;
+  replays: ReplayManager;
   events: EventBus;
 }
 
@@ -34,6 +37,13 @@ export interface OpenOptions {
   database?: Database;
   /** How often executing runs' heartbeats are refreshed (tests); default a quarter of the lease. */
   runHeartbeatMs?: number;
+  /**
+   * The per-visit processing step of replays (image subtraction, DiaSource detection). The AP
+   * tasks are not wired into replays yet, so without one replays cannot run; tests give one.
+   */
+  replayProcessor?: VisitProcessor;
+  /** Where replays send alerts instead of the VERA_ALERT_STREAM connection (tests wrap it). */
+  openAlertSink?: () => Promise<AlertSink>;
 }
 
 export async function openVera(config: VeraConfig, log: Logger, opts: OpenOptions = {}): Promise<Vera> {
@@ -55,16 +65,28 @@ export async function openVera(config: VeraConfig, log: Logger, opts: OpenOption
   });
   // A prune killed midway left files in its trash or rows to delete: finished before anything reads them.
   await finishDeletions(database.db, datastore).catch((err: unknown) => log.error({ err }, 'finishing an interrupted prune failed; the next prune retries'));
-  const core: VeraCore = { config, database, datastore, runs, github, log, events };
+  const alertStream = config.alertStream;
+  const replays = new ReplayManager({
+    db: database.db,
+    log,
+    events,
+    processor: opts.replayProcessor,
+    openSink: opts.openAlertSink ?? (alertStream ? () => NatsAlertSink.open(alertStream) : undefined),
+    leaseMs: config.runLeaseMs,
+  });
+  const core: VeraCore = { config, database, datastore, runs, replays, github, log, events };
   // Domains talk through events: each subscribes in its own module; this file only wires.
   subscribeMetrics(events, core);
   subscribeCi(events, core);
   const webhooks = new WebhookProcessor(core);
+  // Replays a dead process left running continue here (their heartbeat is older than the lease).
+  void replays.resumeOrphaned();
   const vera: Vera = {
     ...core,
     webhooks,
     close: async () => {
       await webhooks.stop();
+      await replays.close();
       await runs.close();
       await github?.stop();
       // A database handed in belongs to the caller, who closes it.

@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   VERA_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   VERA_RUN_LIFETIME_DAYS: z.string().optional(),
   VERA_WORKTREE_KEEP_DAYS: z.coerce.number().min(0).default(14),
+  VERA_ALERT_STREAM: z.string().url().optional(),
 });
 
 /** Days a run of each purpose lives when its submitter names no expiry (VERA_RUN_LIFETIME_DAYS overrides). */
@@ -110,6 +111,8 @@ export interface VeraConfig {
   runLifetimes: RunLifetimes;
   /** A build's worktree is removable by `vera prune` once unused this many days (no pending run). */
   worktreeKeepDays: number;
+  /** NATS server (JetStream) replays publish alerts to, e.g. nats://127.0.0.1:4222; undefined: alerts are only stored. */
+  alertStream: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<VeraConfig> = {}): VeraConfig {
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxBodyBytes: e.VERA_MAX_BODY_BYTES,
     runLifetimes: parseRunLifetimes(e.VERA_RUN_LIFETIME_DAYS),
     worktreeKeepDays: e.VERA_WORKTREE_KEEP_DAYS,
+    alertStream: e.VERA_ALERT_STREAM,
     ...overrides,
   };
 }

@@ -11,6 +11,10 @@ export interface VeraEvents {
   'run.finished': { run: string; status: RunStatus };
   /** The Measurement datasets of a finished run became measurements (possibly none). */
   'measurements.ingested': { run: string; status: RunStatus; ingested: number };
+  /** A replay's visit was associated and its alerts published (server/replay). */
+  'replay.visit': { replay: number; visit: number; seq: number; alerts: number; latencyMs: number };
+  /** A replay ended: all its visits published, or it failed or was cancelled. */
+  'replay.finished': { replay: number; status: 'succeeded' | 'failed' | 'cancelled' };
 }
 
 export type EventName = keyof VeraEvents;

@@ -18,6 +18,7 @@ import { findingFields, regressionFields, seriesMutations, seriesQueries } from 
 import { ingestMutations } from './resolvers/ingest.ts';
 import { lifecycleMutations, lifecycleQueries } from './resolvers/lifecycle.ts';
 import { simcamMutations } from './resolvers/simcam.ts';
+import { replayMutations, replayQueries, replayTypes } from './resolvers/replay.ts';
 import { DateTimeScalar, JSONScalar } from './scalars.ts';
 import { typeDefs } from './schema/index.ts';
 
@@ -43,12 +44,13 @@ export function veraSchema(): GraphQLSchema {
       {
         JSON: JSONScalar,
         DateTime: DateTimeScalar,
-        Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries, ...seriesQueries, ...ciQueries },
-        Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...ingestMutations, ...metricMutations, ...seriesMutations, ...ciMutations },
+        Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries, ...seriesQueries, ...ciQueries, ...replayQueries },
+        Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...ingestMutations, ...metricMutations, ...seriesMutations, ...ciMutations, ...replayMutations },
         ...repoTypes,
         ...runTypes,
         ...metricTypes,
         ...ciTypes,
+        ...replayTypes,
         Regression: regressionFields,
         Finding: findingFields,
         Evidence: findingFields,

@@ -7,3 +7,4 @@ export * from './dashboards.ts';
 export * from './ci.ts';
 export * from './butler.ts';
 export * from './lifecycle.ts';
+export * from './replay.ts';

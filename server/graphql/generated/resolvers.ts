@@ -557,6 +557,8 @@ export type Mutation = {
   setDetectionConfig: Scalars['JSON']['output'];
   /** Triage: acknowledge, mark fixed, reopen (open) or call a false alarm, saying why; recorded with who did it. */
   setRegressionStatus: Regression;
+  /** Records a replay of an instrument's visits (all, or those listed) and starts it (operators). */
+  startReplay: Replay;
   /**
    * Creates a run of a pipeline and starts executing it; poll run(name) for progress.
    * pipelineFile names the pipeline inside a pipeline root (Vera's checkout or
@@ -814,6 +816,16 @@ export type MutationSetRegressionStatusArgs = {
 
 
 /** Writes: each domain module adds its fields with extend type Mutation. */
+export type MutationStartReplayArgs = {
+  associationRadiusArcsec?: InputMaybe<Scalars['Float']['input']>;
+  codeRef: Scalars['String']['input'];
+  instrument: Scalars['String']['input'];
+  speed?: InputMaybe<Scalars['Float']['input']>;
+  visits?: InputMaybe<Array<Scalars['Float']['input']>>;
+};
+
+
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationSubmitRunArgs = {
   bind?: InputMaybe<Scalars['JSON']['input']>;
   config?: InputMaybe<Scalars['JSON']['input']>;
@@ -1003,6 +1015,9 @@ export type Query = {
   regressions: Array<Regression>;
   /** Tags of repo (a tracked repository's name or GitHub owner/name), or of the repository the measurements on dataset record; oldest first; with a branch, placed on its history. */
   releases: Array<Release>;
+  replay?: Maybe<Replay>;
+  /** Replays, newest first. */
+  replays: Array<Replay>;
   repos: Array<Repo>;
   run?: Maybe<Run>;
   /** Runs, newest first. */
@@ -1206,6 +1221,18 @@ export type QueryReleasesArgs = {
 
 
 /** Reads: each domain module adds its fields with extend type Query. */
+export type QueryReplayArgs = {
+  id: Scalars['Int']['input'];
+};
+
+
+/** Reads: each domain module adds its fields with extend type Query. */
+export type QueryReplaysArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryRunArgs = {
   name: Scalars['String']['input'];
 };
@@ -1308,6 +1335,64 @@ export type Release = {
   subject: Scalars['String']['output'];
   tag: Scalars['String']['output'];
 };
+
+export type Replay = {
+  __typename?: 'Replay';
+  /** JetStream subject of its alerts; null when alerts are only stored. */
+  alertSubject?: Maybe<Scalars['String']['output']>;
+  associationRadiusArcsec: Scalars['Float']['output'];
+  codeRef: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  error?: Maybe<Scalars['String']['output']>;
+  id: Scalars['Int']['output'];
+  instrument: Scalars['String']['output'];
+  owner: Scalars['String']['output'];
+  /** Observatory seconds per wall second; null: as fast as possible. */
+  speed?: Maybe<Scalars['Float']['output']>;
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: ReplayStatus;
+  visits: Array<ReplayVisit>;
+};
+
+/** Milliseconds per stage of one visit. */
+export type ReplayStageTimings = {
+  __typename?: 'ReplayStageTimings';
+  associateMs?: Maybe<Scalars['Float']['output']>;
+  packageMs?: Maybe<Scalars['Float']['output']>;
+  processMs?: Maybe<Scalars['Float']['output']>;
+  publishMs?: Maybe<Scalars['Float']['output']>;
+};
+
+export type ReplayStatus =
+  | 'cancelled'
+  | 'failed'
+  | 'pending'
+  | 'running'
+  | 'succeeded';
+
+export type ReplayVisit = {
+  __typename?: 'ReplayVisit';
+  alerts?: Maybe<Scalars['Int']['output']>;
+  diaSources?: Maybe<Scalars['Int']['output']>;
+  /** Alert published minus scaled shutter close, milliseconds. */
+  latencyMs?: Maybe<Scalars['Float']['output']>;
+  midpointMjdTai: Scalars['Float']['output'];
+  newDiaObjects?: Maybe<Scalars['Int']['output']>;
+  publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The shutter close on the replay's clock. */
+  scaledShutterCloseAt?: Maybe<Scalars['DateTime']['output']>;
+  seq: Scalars['Int']['output'];
+  shutterCloseAt: Scalars['DateTime']['output'];
+  stage: ReplayVisitStage;
+  timings: ReplayStageTimings;
+  visit: Scalars['Float']['output'];
+};
+
+export type ReplayVisitStage =
+  | 'associated'
+  | 'pending'
+  | 'published';
 
 /** A git repository Vera tracks (a bare mirror). */
 export type Repo = {
@@ -1749,6 +1834,11 @@ export type ResolversTypes = {
   RegressionEvent: ResolverTypeWrapper<RegressionEvent>;
   RegressionStatus: RegressionStatus;
   Release: ResolverTypeWrapper<Release>;
+  Replay: ResolverTypeWrapper<Replay>;
+  ReplayStageTimings: ResolverTypeWrapper<ReplayStageTimings>;
+  ReplayStatus: ReplayStatus;
+  ReplayVisit: ResolverTypeWrapper<ReplayVisit>;
+  ReplayVisitStage: ReplayVisitStage;
   Repo: ResolverTypeWrapper<Repo>;
   Role: Role;
   Run: ResolverTypeWrapper<Run>;
@@ -1837,6 +1927,9 @@ export type ResolversParentTypes = {
   Regression: Regression;
   RegressionEvent: RegressionEvent;
   Release: Release;
+  Replay: Replay;
+  ReplayStageTimings: ReplayStageTimings;
+  ReplayVisit: ReplayVisit;
   Repo: Repo;
   Run: Run;
   RunAgainstBranch: RunAgainstBranch;
@@ -2222,6 +2315,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   setChain?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationSetChainArgs, 'children' | 'name'>>;
   setDetectionConfig?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<MutationSetDetectionConfigArgs, 'config' | 'metric'>>;
   setRegressionStatus?: Resolver<ResolversTypes['Regression'], ParentType, ContextType, RequireFields<MutationSetRegressionStatusArgs, 'id' | 'status'>>;
+  startReplay?: Resolver<ResolversTypes['Replay'], ParentType, ContextType, RequireFields<MutationStartReplayArgs, 'codeRef' | 'instrument'>>;
   submitRun?: Resolver<ResolversTypes['RunSubmission'], ParentType, ContextType, RequireFields<MutationSubmitRunArgs, 'inputs' | 'output' | 'pipelineFile' | 'purpose' | 'saveIntermediates' | 'seed'>>;
   tagDatasets?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationTagDatasetsArgs, 'collection' | 'datasetIds'>>;
   untagDatasets?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationUntagDatasetsArgs, 'collection' | 'datasetIds'>>;
@@ -2327,6 +2421,8 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   regression?: Resolver<Maybe<ResolversTypes['Regression']>, ParentType, ContextType, RequireFields<QueryRegressionArgs, 'id'>>;
   regressions?: Resolver<Array<ResolversTypes['Regression']>, ParentType, ContextType, Partial<QueryRegressionsArgs>>;
   releases?: Resolver<Array<ResolversTypes['Release']>, ParentType, ContextType, Partial<QueryReleasesArgs>>;
+  replay?: Resolver<Maybe<ResolversTypes['Replay']>, ParentType, ContextType, RequireFields<QueryReplayArgs, 'id'>>;
+  replays?: Resolver<Array<ResolversTypes['Replay']>, ParentType, ContextType, Partial<QueryReplaysArgs>>;
   repos?: Resolver<Array<ResolversTypes['Repo']>, ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryRunArgs, 'name'>>;
   runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<QueryRunsArgs>>;
@@ -2378,6 +2474,44 @@ export type ReleaseResolvers<ContextType = GraphQLContext, ParentType extends Re
   position?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tag?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ReplayResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Replay'] = ResolversParentTypes['Replay']> = {
+  alertSubject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  associationRadiusArcsec?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  codeRef?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  instrument?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  speed?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReplayStatus'], ParentType, ContextType>;
+  visits?: Resolver<Array<ResolversTypes['ReplayVisit']>, ParentType, ContextType>;
+};
+
+export type ReplayStageTimingsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayStageTimings'] = ResolversParentTypes['ReplayStageTimings']> = {
+  associateMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  packageMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  processMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  publishMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type ReplayVisitResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayVisit'] = ResolversParentTypes['ReplayVisit']> = {
+  alerts?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  diaSources?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  latencyMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  midpointMjdTai?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  newDiaObjects?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  publishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  scaledShutterCloseAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shutterCloseAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['ReplayVisitStage'], ParentType, ContextType>;
+  timings?: Resolver<ResolversTypes['ReplayStageTimings'], ParentType, ContextType>;
+  visit?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type RepoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Repo'] = ResolversParentTypes['Repo']> = {
@@ -2622,6 +2756,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Regression?: RegressionResolvers<ContextType>;
   RegressionEvent?: RegressionEventResolvers<ContextType>;
   Release?: ReleaseResolvers<ContextType>;
+  Replay?: ReplayResolvers<ContextType>;
+  ReplayStageTimings?: ReplayStageTimingsResolvers<ContextType>;
+  ReplayVisit?: ReplayVisitResolvers<ContextType>;
   Repo?: RepoResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
   RunAgainstBranch?: RunAgainstBranchResolvers<ContextType>;

@@ -5,6 +5,7 @@ import { exploreTypeDefs } from './explore.ts';
 import { ingestTypeDefs } from './ingest.ts';
 import { lifecycleTypeDefs } from './lifecycle.ts';
 import { metricsTypeDefs } from './metrics.ts';
+import { replayTypeDefs } from './replay.ts';
 import { repoTypeDefs } from './repo.ts';
 import { runsTypeDefs } from './runs.ts';
 import { simcamTypeDefs } from './simcam.ts';
@@ -23,6 +24,7 @@ export const typeDefs: readonly string[] = [
   ciTypeDefs,
   ingestTypeDefs,
   simcamTypeDefs,
+  replayTypeDefs,
   exploreTypeDefs,
   lifecycleTypeDefs,
 ];
