@@ -13,9 +13,10 @@ import { register as provenance } from './provenance.ts';
 import { register as repos } from './repos.ts';
 import { register as run } from './run.ts';
 import { register as serve } from './serve.ts';
+import { register as sql } from './sql.ts';
 import { register as simcam } from './simcam.ts';
 import { register as tokens } from './tokens.ts';
 import { register as users } from './users.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, butler, pipeline, run, provenance, simcam, ingest, metrics, compare, changepoints, dashboards, repos, tokens, users];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, butler, pipeline, run, provenance, simcam, ingest, metrics, compare, sql, changepoints, dashboards, repos, tokens, users];

@@ -45,6 +45,7 @@ type Documents = {
     "\n  mutation ResumeRun($name: String!) { resumeRun(name: $name) { name } }\n": typeof types.ResumeRunDocument,
     "\n  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }\n": typeof types.RerunDocument,
     "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }": typeof types.GenerateSimCamDocument,
+    "\n  query Sql($query: String!, $collections: [String!]!, $limit: Int, $timeoutSeconds: Int) {\n    sql(query: $query, collections: $collections, limit: $limit, timeoutSeconds: $timeoutSeconds) {\n      columns { name type } rows truncated views { name files }\n    }\n  }\n": typeof types.SqlDocument,
     "query Tokens($u: String, $a: Boolean) { tokens(user: $u, all: $a) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": typeof types.TokensDocument,
     "mutation CreateToken($n: String!, $u: String, $e: DateTime) { createToken(name: $n, user: $u, expiresAt: $e) { token id user expiresAt } }": typeof types.CreateTokenDocument,
     "mutation RevokeToken($id: Int!) { revokeToken(id: $id) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": typeof types.RevokeTokenDocument,
@@ -85,6 +86,7 @@ const documents: Documents = {
     "\n  mutation ResumeRun($name: String!) { resumeRun(name: $name) { name } }\n": types.ResumeRunDocument,
     "\n  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }\n": types.RerunDocument,
     "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }": types.GenerateSimCamDocument,
+    "\n  query Sql($query: String!, $collections: [String!]!, $limit: Int, $timeoutSeconds: Int) {\n    sql(query: $query, collections: $collections, limit: $limit, timeoutSeconds: $timeoutSeconds) {\n      columns { name type } rows truncated views { name files }\n    }\n  }\n": types.SqlDocument,
     "query Tokens($u: String, $a: Boolean) { tokens(user: $u, all: $a) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": types.TokensDocument,
     "mutation CreateToken($n: String!, $u: String, $e: DateTime) { createToken(name: $n, user: $u, expiresAt: $e) { token id user expiresAt } }": types.CreateTokenDocument,
     "mutation RevokeToken($id: Int!) { revokeToken(id: $id) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": types.RevokeTokenDocument,
@@ -215,6 +217,10 @@ export function graphql(source: "\n  mutation Rerun($id: ID!, $output: String!, 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }"): typeof import('./graphql.ts').GenerateSimCamDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Sql($query: String!, $collections: [String!]!, $limit: Int, $timeoutSeconds: Int) {\n    sql(query: $query, collections: $collections, limit: $limit, timeoutSeconds: $timeoutSeconds) {\n      columns { name type } rows truncated views { name files }\n    }\n  }\n"): typeof import('./graphql.ts').SqlDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

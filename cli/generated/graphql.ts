@@ -309,6 +309,16 @@ export type GenerateSimCamMutationVariables = Exact<{
 
 export type GenerateSimCamMutation = { generateSimCam: { visits: number, detectors: number, raws: number, collections: Array<string> } };
 
+export type SqlQueryVariables = Exact<{
+  query: string;
+  collections: Array<string> | string;
+  limit?: number | null | undefined;
+  timeoutSeconds?: number | null | undefined;
+}>;
+
+
+export type SqlQuery = { sql: { rows: Array<Record<string, unknown>>, truncated: boolean, columns: Array<{ name: string, type: string }>, views: Array<{ name: string, files: number }> } };
+
 export type TokensQueryVariables = Exact<{
   u?: string | null | undefined;
   a?: boolean | null | undefined;
@@ -847,6 +857,27 @@ export const GenerateSimCamDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GenerateSimCamMutation, GenerateSimCamMutationVariables>;
+export const SqlDocument = new TypedDocumentString(`
+    query Sql($query: String!, $collections: [String!]!, $limit: Int, $timeoutSeconds: Int) {
+  sql(
+    query: $query
+    collections: $collections
+    limit: $limit
+    timeoutSeconds: $timeoutSeconds
+  ) {
+    columns {
+      name
+      type
+    }
+    rows
+    truncated
+    views {
+      name
+      files
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SqlQuery, SqlQueryVariables>;
 export const TokensDocument = new TypedDocumentString(`
     query Tokens($u: String, $a: Boolean) {
   tokens(user: $u, all: $a) {

@@ -1,3 +1,4 @@
+import { analysisTypeDefs } from './analysis.ts';
 import { authTypeDefs } from './auth.ts';
 import { ciTypeDefs } from './ci.ts';
 import { commonTypeDefs } from './common.ts';
@@ -23,4 +24,5 @@ export const typeDefs: readonly string[] = [
   ingestTypeDefs,
   simcamTypeDefs,
   exploreTypeDefs,
+  analysisTypeDefs,
 ];
