@@ -20,6 +20,7 @@ type Documents = {
     "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }": typeof types.CollectionsDocument,
     "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": typeof types.ComparisonFieldsFragmentDoc,
     "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n": typeof types.CompareRunsDocument,
+    "\n  query CompareCollections($collections: [String!]!) { compare: compareCollections(collections: $collections) { ...ComparisonFields } }\n": typeof types.CompareCollectionsDocument,
     "\n  query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {\n    compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) { ...ComparisonFields }\n  }\n": typeof types.CompareRefsDocument,
     "query Dashboards { dashboards { slug title owner builtin updatedAt } }": typeof types.DashboardsDocument,
     "query Dashboard($s: String!) { dashboard(slug: $s) { definition } }": typeof types.DashboardDocument,
@@ -61,6 +62,7 @@ const documents: Documents = {
     "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }": types.CollectionsDocument,
     "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": types.ComparisonFieldsFragmentDoc,
     "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n": types.CompareRunsDocument,
+    "\n  query CompareCollections($collections: [String!]!) { compare: compareCollections(collections: $collections) { ...ComparisonFields } }\n": types.CompareCollectionsDocument,
     "\n  query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {\n    compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) { ...ComparisonFields }\n  }\n": types.CompareRefsDocument,
     "query Dashboards { dashboards { slug title owner builtin updatedAt } }": types.DashboardsDocument,
     "query Dashboard($s: String!) { dashboard(slug: $s) { definition } }": types.DashboardDocument,
@@ -117,6 +119,10 @@ export function graphql(source: "\n  fragment ComparisonFields on Comparison {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n"): typeof import('./graphql.ts').CompareRunsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CompareCollections($collections: [String!]!) { compare: compareCollections(collections: $collections) { ...ComparisonFields } }\n"): typeof import('./graphql.ts').CompareCollectionsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

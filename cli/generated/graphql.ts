@@ -101,6 +101,13 @@ export type CompareRunsQueryVariables = Exact<{
 
 export type CompareRunsQuery = { compare: { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> } };
 
+export type CompareCollectionsQueryVariables = Exact<{
+  collections: Array<string> | string;
+}>;
+
+
+export type CompareCollectionsQuery = { compare: Array<{ base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> }> };
+
 export type CompareRefsQueryVariables = Exact<{
   dataset: string;
   head: string;
@@ -514,6 +521,44 @@ export const CompareRunsDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<CompareRunsQuery, CompareRunsQueryVariables>;
+export const CompareCollectionsDocument = new TypedDocumentString(`
+    query CompareCollections($collections: [String!]!) {
+  compare: compareCollections(collections: $collections) {
+    ...ComparisonFields
+  }
+}
+    fragment ComparisonFields on Comparison {
+  base {
+    label
+    commit
+    runs
+  }
+  head {
+    label
+    commit
+    runs
+  }
+  rows {
+    metric
+    unit
+    dataId
+    base
+    head
+    delta
+    relativeDelta
+    pValue
+    significant
+    status
+    specs {
+      spec
+      base
+      head
+      failingDataIds
+      worstDataId
+      worstValue
+    }
+  }
+}`) as unknown as TypedDocumentString<CompareCollectionsQuery, CompareCollectionsQueryVariables>;
 export const CompareRefsDocument = new TypedDocumentString(`
     query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {
   compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) {

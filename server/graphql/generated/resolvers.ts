@@ -725,11 +725,13 @@ export type Query = {
   collection?: Maybe<Collection>;
   /** Collections, optionally filtered by a glob (* and ?) and types. */
   collections: Array<Collection>;
+  /** Any number of runs, releases (TAGGED) and chains, metric by metric: each after the first against the first, in order. */
+  compareCollections: Array<Comparison>;
   /** A branch or tag against its merge base with base (default: the repository's default branch, main or master) on a dataset; repo (a tracked repository) orders commits, default the one the measurements record. */
   compareRefs: Comparison;
   /** A run against its branch's history at its commit (or the latest commit before it with a branch point); the branch's series is not touched. */
   compareRunWithBranch: RunAgainstBranch;
-  /** Two runs, metric by metric: head against base. */
+  /** Two runs, releases (TAGGED) or chains, metric by metric: head against base. */
   compareRuns: Comparison;
   dashboard?: Maybe<Dashboard>;
   dashboards: Array<Dashboard>;
@@ -826,6 +828,12 @@ export type QueryCollectionArgs = {
 export type QueryCollectionsArgs = {
   pattern?: InputMaybe<Scalars['String']['input']>;
   types?: InputMaybe<Array<CollectionType>>;
+};
+
+
+/** Reads: each domain module adds its fields with extend type Query. */
+export type QueryCompareCollectionsArgs = {
+  collections: Array<Scalars['String']['input']>;
 };
 
 
@@ -1880,6 +1888,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   changePoints?: Resolver<Array<ResolversTypes['ChangePoint']>, ParentType, ContextType, RequireFields<QueryChangePointsArgs, 'branch' | 'dataset' | 'metric'>>;
   collection?: Resolver<Maybe<ResolversTypes['Collection']>, ParentType, ContextType, RequireFields<QueryCollectionArgs, 'name'>>;
   collections?: Resolver<Array<ResolversTypes['Collection']>, ParentType, ContextType, Partial<QueryCollectionsArgs>>;
+  compareCollections?: Resolver<Array<ResolversTypes['Comparison']>, ParentType, ContextType, RequireFields<QueryCompareCollectionsArgs, 'collections'>>;
   compareRefs?: Resolver<ResolversTypes['Comparison'], ParentType, ContextType, RequireFields<QueryCompareRefsArgs, 'dataset' | 'head'>>;
   compareRunWithBranch?: Resolver<ResolversTypes['RunAgainstBranch'], ParentType, ContextType, RequireFields<QueryCompareRunWithBranchArgs, 'run'>>;
   compareRuns?: Resolver<ResolversTypes['Comparison'], ParentType, ContextType, RequireFields<QueryCompareRunsArgs, 'base' | 'head'>>;

@@ -1,13 +1,15 @@
 import { viewsOfCollections } from '../../analysis/catalogs.ts';
 import { runSql, SQL_DEFAULT_TIMEOUT_MS } from '../../analysis/sql.ts';
 import { VeraError } from '../../errors.ts';
+import { compareCollections } from '../../metrics/compare.ts';
 import type { GraphQLContext } from '../context.ts';
-import type { QuerySqlArgs } from '../generated/resolvers.ts';
+import type { QueryCompareCollectionsArgs, QuerySqlArgs } from '../generated/resolvers.ts';
 import { listLimit } from '../limits.ts';
 
 const MAX_TIMEOUT_SECONDS = 300;
 
 export const analysisQueries = {
+  compareCollections: (_: unknown, a: QueryCompareCollectionsArgs, { vera }: GraphQLContext) => compareCollections(vera.database.db, a.collections),
   sql: async (_: unknown, a: QuerySqlArgs, { vera }: GraphQLContext) => {
     const limit = listLimit('Query.sql', a.limit);
     const seconds = a.timeoutSeconds ?? SQL_DEFAULT_TIMEOUT_MS / 1000;

@@ -31,5 +31,8 @@ export const analysisTypeDefs = /* GraphQL */ `
     reads only those files, stops after timeoutSeconds (SQL_TIMEOUT) and returns at most limit rows.
     """
     sql(query: String!, collections: [String!]!, limit: Int, timeoutSeconds: Int = 30): SqlResult!
+
+    "Any number of runs, releases (TAGGED) and chains, metric by metric: each after the first against the first, in order."
+    compareCollections(collections: [String!]!): [Comparison!]!
   }
 `;
