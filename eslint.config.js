@@ -27,8 +27,8 @@ export const dependencyRules = {
         { target: './pipelines', from: ['./server', './runner', './cli'], message: 'pipelines/ is a leaf: task code imports only pipelines/ and npm packages.' },
         { target: './runner', from: './server/db', message: 'runner/ never opens the database: only the server writes it (planning lives in server/runs).' },
         // Domains in layers, each using only those below it: db < auth < repo < git < runs <
-        // apdb < replay < metrics < ci. Upward news travels as events (server/events); only faces see app.ts.
-        ...domainLayers(['db', 'auth', 'repo', 'git', 'runs', 'apdb', 'replay', 'metrics', 'ci']),
+        // apdb < replay < metrics < ci < analysis. Upward news travels as events (server/events); only faces see app.ts.
+        ...domainLayers(['db', 'auth', 'repo', 'git', 'runs', 'apdb', 'replay', 'metrics', 'ci', 'analysis']),
         // The web app and the Action are clients: they reach Vera over GraphQL, with types generated
         // from the schema into their own generated/ folder, and share only contracts/ with the server.
         {
@@ -42,7 +42,7 @@ export const dependencyRules = {
           message: 'contracts/ is shared by the server and its clients: it imports nothing of theirs.',
         },
         {
-          target: ['./server/db', './server/jobs', './server/auth', './server/repo', './server/ingest', './server/git', './server/runs', './server/apdb', './server/replay', './server/metrics', './server/ci', './server/dashboards', './server/events'],
+          target: ['./server/db', './server/jobs', './server/auth', './server/repo', './server/ingest', './server/git', './server/runs', './server/apdb', './server/replay', './server/metrics', './server/ci', './server/dashboards', './server/events', './server/analysis'],
           from: ['./server/app.ts', './server/graphql', './server/http', './cli'],
           message: 'domain code is called by the faces, never the other way; domains talk through events, not app.ts.',
         },

@@ -62,6 +62,8 @@ const KIND_OF_CODE = {
   PHOTOCAL_FAILED: 'bad-input',
   BUTLER_EXPORT_INVALID: 'bad-input',
   UNIVERSE_INVALID: 'bad-input',
+  SQL_REFUSED: 'bad-input',
+  SQL_TIMEOUT: 'failed',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof KIND_OF_CODE;

@@ -16,9 +16,10 @@ import { register as prune } from './prune.ts';
 import { register as repos } from './repos.ts';
 import { register as run } from './run.ts';
 import { register as serve } from './serve.ts';
+import { register as sql } from './sql.ts';
 import { register as simcam } from './simcam.ts';
 import { register as tokens } from './tokens.ts';
 import { register as users } from './users.ts';
 
 /** Every sub-command's register function, in the order `vera --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, butler, pipeline, run, provenance, prune, grant, simcam, ingest, metrics, compare, changepoints, dashboards, repos, tokens, users, execQuantum];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [serve, datasetTypes, collections, datasets, butler, pipeline, run, provenance, prune, grant, simcam, ingest, metrics, compare, sql, changepoints, dashboards, repos, tokens, users, execQuantum];

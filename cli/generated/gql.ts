@@ -20,6 +20,7 @@ type Documents = {
     "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }": typeof types.CollectionsDocument,
     "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": typeof types.ComparisonFieldsFragmentDoc,
     "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n": typeof types.CompareRunsDocument,
+    "\n  query CompareCollections($collections: [String!]!) { compare: compareCollections(collections: $collections) { ...ComparisonFields } }\n": typeof types.CompareCollectionsDocument,
     "\n  query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {\n    compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) { ...ComparisonFields }\n  }\n": typeof types.CompareRefsDocument,
     "query Dashboards { dashboards { slug title owner builtin updatedAt } }": typeof types.DashboardsDocument,
     "query Dashboard($s: String!) { dashboard(slug: $s) { definition } }": typeof types.DashboardDocument,
@@ -49,6 +50,7 @@ type Documents = {
     "\n  mutation ResumeRun($name: String!) { resumeRun(name: $name) { name } }\n": typeof types.ResumeRunDocument,
     "\n  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }\n": typeof types.RerunDocument,
     "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }": typeof types.GenerateSimCamDocument,
+    "\n  query Sql($query: String!, $collections: [String!]!, $limit: Int, $timeoutSeconds: Int) {\n    sql(query: $query, collections: $collections, limit: $limit, timeoutSeconds: $timeoutSeconds) {\n      columns { name type } rows truncated views { name files }\n    }\n  }\n": typeof types.SqlDocument,
     "query Tokens($u: String, $a: Boolean) { tokens(user: $u, all: $a) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": typeof types.TokensDocument,
     "mutation CreateToken($n: String!, $u: String, $e: DateTime) { createToken(name: $n, user: $u, expiresAt: $e) { token id user expiresAt } }": typeof types.CreateTokenDocument,
     "mutation RevokeToken($id: Int!) { revokeToken(id: $id) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": typeof types.RevokeTokenDocument,
@@ -64,6 +66,7 @@ const documents: Documents = {
     "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }": types.CollectionsDocument,
     "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": types.ComparisonFieldsFragmentDoc,
     "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n": types.CompareRunsDocument,
+    "\n  query CompareCollections($collections: [String!]!) { compare: compareCollections(collections: $collections) { ...ComparisonFields } }\n": types.CompareCollectionsDocument,
     "\n  query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {\n    compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) { ...ComparisonFields }\n  }\n": types.CompareRefsDocument,
     "query Dashboards { dashboards { slug title owner builtin updatedAt } }": types.DashboardsDocument,
     "query Dashboard($s: String!) { dashboard(slug: $s) { definition } }": types.DashboardDocument,
@@ -93,6 +96,7 @@ const documents: Documents = {
     "\n  mutation ResumeRun($name: String!) { resumeRun(name: $name) { name } }\n": types.ResumeRunDocument,
     "\n  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }\n": types.RerunDocument,
     "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }": types.GenerateSimCamDocument,
+    "\n  query Sql($query: String!, $collections: [String!]!, $limit: Int, $timeoutSeconds: Int) {\n    sql(query: $query, collections: $collections, limit: $limit, timeoutSeconds: $timeoutSeconds) {\n      columns { name type } rows truncated views { name files }\n    }\n  }\n": types.SqlDocument,
     "query Tokens($u: String, $a: Boolean) { tokens(user: $u, all: $a) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": types.TokensDocument,
     "mutation CreateToken($n: String!, $u: String, $e: DateTime) { createToken(name: $n, user: $u, expiresAt: $e) { token id user expiresAt } }": types.CreateTokenDocument,
     "mutation RevokeToken($id: Int!) { revokeToken(id: $id) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": types.RevokeTokenDocument,
@@ -123,6 +127,10 @@ export function graphql(source: "\n  fragment ComparisonFields on Comparison {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n"): typeof import('./graphql.ts').CompareRunsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CompareCollections($collections: [String!]!) { compare: compareCollections(collections: $collections) { ...ComparisonFields } }\n"): typeof import('./graphql.ts').CompareCollectionsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -239,6 +247,10 @@ export function graphql(source: "\n  mutation Rerun($id: ID!, $output: String!, 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }"): typeof import('./graphql.ts').GenerateSimCamDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Sql($query: String!, $collections: [String!]!, $limit: Int, $timeoutSeconds: Int) {\n    sql(query: $query, collections: $collections, limit: $limit, timeoutSeconds: $timeoutSeconds) {\n      columns { name type } rows truncated views { name files }\n    }\n  }\n"): typeof import('./graphql.ts').SqlDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -112,6 +112,13 @@ export type CompareRunsQueryVariables = Exact<{
 
 export type CompareRunsQuery = { compare: { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> } };
 
+export type CompareCollectionsQueryVariables = Exact<{
+  collections: Array<string> | string;
+}>;
+
+
+export type CompareCollectionsQuery = { compare: Array<{ base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> }> };
+
 export type CompareRefsQueryVariables = Exact<{
   dataset: string;
   head: string;
@@ -350,6 +357,16 @@ export type GenerateSimCamMutationVariables = Exact<{
 
 export type GenerateSimCamMutation = { generateSimCam: { visits: number, detectors: number, raws: number, collections: Array<string> } };
 
+export type SqlQueryVariables = Exact<{
+  query: string;
+  collections: Array<string> | string;
+  limit?: number | null | undefined;
+  timeoutSeconds?: number | null | undefined;
+}>;
+
+
+export type SqlQuery = { sql: { rows: Array<Record<string, unknown>>, truncated: boolean, columns: Array<{ name: string, type: string }>, views: Array<{ name: string, files: number }> } };
+
 export type TokensQueryVariables = Exact<{
   u?: string | null | undefined;
   a?: boolean | null | undefined;
@@ -545,6 +562,44 @@ export const CompareRunsDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<CompareRunsQuery, CompareRunsQueryVariables>;
+export const CompareCollectionsDocument = new TypedDocumentString(`
+    query CompareCollections($collections: [String!]!) {
+  compare: compareCollections(collections: $collections) {
+    ...ComparisonFields
+  }
+}
+    fragment ComparisonFields on Comparison {
+  base {
+    label
+    commit
+    runs
+  }
+  head {
+    label
+    commit
+    runs
+  }
+  rows {
+    metric
+    unit
+    dataId
+    base
+    head
+    delta
+    relativeDelta
+    pValue
+    significant
+    status
+    specs {
+      spec
+      base
+      head
+      failingDataIds
+      worstDataId
+      worstValue
+    }
+  }
+}`) as unknown as TypedDocumentString<CompareCollectionsQuery, CompareCollectionsQueryVariables>;
 export const CompareRefsDocument = new TypedDocumentString(`
     query CompareRefs($dataset: String!, $head: String!, $base: String, $repo: String) {
   compare: compareRefs(dataset: $dataset, head: $head, base: $base, repo: $repo) {
@@ -941,6 +996,27 @@ export const GenerateSimCamDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GenerateSimCamMutation, GenerateSimCamMutationVariables>;
+export const SqlDocument = new TypedDocumentString(`
+    query Sql($query: String!, $collections: [String!]!, $limit: Int, $timeoutSeconds: Int) {
+  sql(
+    query: $query
+    collections: $collections
+    limit: $limit
+    timeoutSeconds: $timeoutSeconds
+  ) {
+    columns {
+      name
+      type
+    }
+    rows
+    truncated
+    views {
+      name
+      files
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SqlQuery, SqlQueryVariables>;
 export const TokensDocument = new TypedDocumentString(`
     query Tokens($u: String, $a: Boolean) {
   tokens(user: $u, all: $a) {

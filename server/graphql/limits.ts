@@ -47,6 +47,7 @@ export const LIST_LIMITS = {
   'Query.measuredDataIds': { argument: 'limit', default: 500, max: 10_000 },
   'Query.measurements': { argument: 'limit', default: 1000, max: 20_000 },
   'Query.metricOverview': { argument: 'points', default: 30, max: 1000 },
+  'Query.sql': { argument: 'limit', default: 10_000, max: 100_000 },
   'Run.quanta': { argument: 'limit', default: 1000, max: 10_000 },
   'Query.auditLog': { argument: 'limit', default: 100, max: 1000 },
 } as const satisfies Record<string, ListLimit>;

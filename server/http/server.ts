@@ -9,6 +9,7 @@ import { createHttpMetrics } from './metrics.ts';
 import { landingPage } from './landing.ts';
 import { createStaticFiles } from './static.ts';
 import { handleQuantumResult } from './quantum-results-route.ts';
+import { DATASET_FILE_PATH, handleDatasetFile } from './dataset-route.ts';
 import { handleGithubWebhook } from './webhook-route.ts';
 import { QUANTUM_RESULTS_PATH } from '../../runner/executors/slurm/protocol.ts';
 
@@ -23,7 +24,7 @@ export interface VeraHttpServer {
 /**
  * Routes: POST/GET /graphql (GraphiQL on GET from a browser), POST /webhooks/github,
  * POST /executor/quantum-results (batch jobs' reports, with a run credential), GET /healthz,
- * GET /metrics (Prometheus text), and the web app at /.
+ * GET /metrics (Prometheus text), GET /datasets/<id>/file (a dataset's bytes), and the web app at /.
  */
 export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string } = {}): http.RequestListener {
   const yoga = createGraphQL(vera);
@@ -75,6 +76,14 @@ export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string }
           res.end(text);
         })
         .catch((e: Error) => sendJson(res, 500, { error: e.message }));
+      return;
+    }
+    const datasetFile = DATASET_FILE_PATH.exec(url.pathname);
+    if (datasetFile) {
+      handleDatasetFile(vera, req, res, datasetFile[1]!).catch((e: Error) => {
+        vera.log.error({ err: e }, 'dataset file request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      });
       return;
     }
     if (app.serve(req, res, url.pathname)) return;

@@ -1,11 +1,12 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { canonicalJson } from '../../runner/pipeline/config.ts';
 import { firstParentHistory, mergeBase, resolveRef } from '../git/git.ts';
 import { assertRefName } from '../git/refs.ts';
 import type { Db } from '../db/client.ts';
 import { measurements } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
-import { collectionNames, getRun } from '../runs/queries.ts';
+import { findDatasets, getCollection, listDatasetTypes } from '../repo/index.ts';
+import { collectionNames, findRun } from '../runs/queries.ts';
 import { compareSamples, estimateNoise, type ComparisonStatus, type NoiseEstimate } from './detect/index.ts';
 import { gitDirOf } from './git-dir.ts';
 import { loadSeries, metricUnit } from './series.ts';
@@ -134,17 +135,77 @@ function specStatuses(specs: readonly ThresholdSpecification[], bs: Row[], hs: R
   return h.map((v, i) => ({ spec: v.spec, base: b[i]!.pass, head: v.pass, failingDataIds: v.failingDataIds, worstDataId: v.worstDataId, worstValue: v.worstValue }));
 }
 
-/** Two runs, metric by metric. */
-export async function compareRuns(db: Db, baseRun: string, headRun: string): Promise<Comparison> {
-  const [base, head] = await Promise.all([getRun(db, baseRun), getRun(db, headRun)]);
-  const load = (id: number) => db.select(fields).from(measurements).where(eq(measurements.runId, id)) as Promise<Row[]>;
-  const [b, h] = await Promise.all([load(base.collectionId), load(head.collectionId)]);
-  if (b.length === 0 && h.length === 0) throw new VeraError('NOT_FOUND', `neither run '${baseRun}' nor '${headRun}' has measurements`);
+/** The measurements a collection holds, and the commit they were made at when it is one. */
+interface Side {
+  label: string;
+  commit: string | null;
+  runs: string[];
+  rows: Row[];
+}
+
+/**
+ * The measurements of any collection: a RUN's own (through its Measurement datasets), a TAGGED
+ * release's tagged Measurement datasets, a CHAINED collection's found first along the chain.
+ */
+async function sideOf(db: Db, name: string): Promise<Side> {
+  const collection = await getCollection(db, name).catch((e: unknown) => {
+    throw e instanceof VeraError && e.code === 'UNKNOWN_COLLECTION' ? new VeraError('UNKNOWN_RUN', `no run, release or chain named '${name}'`, { run: name }) : e;
+  });
+  const rows: Row[] = [];
+  if (collection.type === 'RUN') {
+    // A run's measurements name it, including those ingested without a dataset (lsst.verify jobs).
+    rows.push(...((await db.select(fields).from(measurements).where(eq(measurements.runId, collection.id))) as Row[]));
+  } else {
+    const types = (await listDatasetTypes(db)).filter((t) => t.storageClass === 'Measurement');
+    const ids: string[] = [];
+    for (const t of types) {
+      for (const d of await findDatasets(db, { datasetType: t.name, collections: [collection.name], findFirst: collection.type !== 'CALIBRATION' })) ids.push(d.id);
+    }
+    for (let i = 0; i < ids.length; i += 1000) {
+      rows.push(...((await db.select(fields).from(measurements).where(inArray(measurements.datasetId, ids.slice(i, i + 1000)))) as Row[]));
+    }
+  }
+  const run = collection.type === 'RUN' ? await findRun(db, name) : undefined;
+  const commits = [...new Set(rows.map((r) => r.commit).filter((c): c is string => c !== null))];
   return {
-    base: { label: baseRun, commit: base.software?.commit ?? null, runs: [baseRun] },
-    head: { label: headRun, commit: head.software?.commit ?? null, runs: [headRun] },
-    rows: await compareRows(db, b, h, {}),
+    label: name,
+    commit: run ? (run.software?.commit ?? null) : commits.length === 1 ? commits[0]! : null,
+    runs: run ? [name] : await runNames(db, rows.map((r) => r.runId)),
+    rows,
   };
+}
+
+/** Two collections (runs, releases or chains), metric by metric. */
+export async function compareRuns(db: Db, baseRun: string, headRun: string): Promise<Comparison> {
+  const [base, head] = await Promise.all([sideOf(db, baseRun), sideOf(db, headRun)]);
+  if (base.rows.length === 0 && head.rows.length === 0) throw new VeraError('NOT_FOUND', `neither '${baseRun}' nor '${headRun}' has measurements`);
+  return {
+    base: { label: base.label, commit: base.commit, runs: base.runs },
+    head: { label: head.label, commit: head.commit, runs: head.runs },
+    rows: await compareRows(db, base.rows, head.rows, {}),
+  };
+}
+
+/**
+ * Any number of collections (runs, releases, chains), each after the first compared with the
+ * first: one Comparison per head, in the order given. A name of nothing is UNKNOWN_RUN.
+ */
+export async function compareCollections(db: Db, names: readonly string[]): Promise<Comparison[]> {
+  if (names.length < 2) throw new VeraError('BAD_INPUT', `compare needs at least two collections (got ${names.length})`);
+  if (names.length > 20) throw new VeraError('BAD_INPUT', `compare takes at most 20 collections (got ${names.length})`);
+  const sides = [];
+  for (const n of names) sides.push(await sideOf(db, n));
+  const [base, ...heads] = sides as [Side, ...Side[]];
+  const out: Comparison[] = [];
+  for (const head of heads) {
+    if (base.rows.length === 0 && head.rows.length === 0) throw new VeraError('NOT_FOUND', `neither '${base.label}' nor '${head.label}' has measurements`);
+    out.push({
+      base: { label: base.label, commit: base.commit, runs: base.runs },
+      head: { label: head.label, commit: head.commit, runs: head.runs },
+      rows: await compareRows(db, base.rows, head.rows, {}),
+    });
+  }
+  return out;
 }
 
 async function atCommit(db: Db, dataset: string, commit: string): Promise<Row[]> {

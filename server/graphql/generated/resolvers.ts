@@ -975,11 +975,13 @@ export type Query = {
   collection?: Maybe<Collection>;
   /** Collections, optionally filtered by a glob (* and ?) and types. */
   collections: Array<Collection>;
+  /** Any number of runs, releases (TAGGED) and chains, metric by metric: each after the first against the first, in order. */
+  compareCollections: Array<Comparison>;
   /** A branch or tag against its merge base with base (default: the repository's default branch, main or master) on a dataset; repo (a tracked repository) orders commits, default the one the measurements record. */
   compareRefs: Comparison;
   /** A run against its branch's history at its commit (or the latest commit before it with a branch point); the branch's series is not touched. */
   compareRunWithBranch: RunAgainstBranch;
-  /** Two runs, metric by metric: head against base. */
+  /** Two runs, releases (TAGGED) or chains, metric by metric: head against base. */
   compareRuns: Comparison;
   dashboard?: Maybe<Dashboard>;
   dashboards: Array<Dashboard>;
@@ -1025,6 +1027,13 @@ export type Query = {
   /** A metric on a dataset (and data ID) along a branch, one point per commit; in the history of repo (a tracked repository's name or GitHub owner/name), else of the repository the measurements record. */
   series: Series;
   specifications: Array<Specification>;
+  /**
+   * Runs one read-only SELECT (or WITH ... SELECT) with DuckDB over the Parquet catalogs of the
+   * collections (RUN, TAGGED or CHAINED): each Catalog dataset type is a view with a collection
+   * column and its data-ID columns. Anything but one SELECT is refused (SQL_REFUSED); the query
+   * reads only those files, stops after timeoutSeconds (SQL_TIMEOUT) and returns at most limit rows.
+   */
+  sql: SqlResult;
   storageClasses: Array<StorageClass>;
   /** Your API tokens; admins: another user's (user), or everyone's (all). */
   tokens: Array<ApiToken>;
@@ -1080,6 +1089,12 @@ export type QueryCollectionArgs = {
 export type QueryCollectionsArgs = {
   pattern?: InputMaybe<Scalars['String']['input']>;
   types?: InputMaybe<Array<CollectionType>>;
+};
+
+
+/** Reads: each domain module adds its fields with extend type Query. */
+export type QueryCompareCollectionsArgs = {
+  collections: Array<Scalars['String']['input']>;
 };
 
 
@@ -1260,6 +1275,15 @@ export type QuerySeriesArgs = {
 /** Reads: each domain module adds its fields with extend type Query. */
 export type QuerySpecificationsArgs = {
   metric?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Reads: each domain module adds its fields with extend type Query. */
+export type QuerySqlArgs = {
+  collections: Array<Scalars['String']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+  timeoutSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1615,6 +1639,32 @@ export type Specification = {
   value: Scalars['Float']['output'];
 };
 
+/** A column of an SQL result. */
+export type SqlColumn = {
+  __typename?: 'SqlColumn';
+  name: Scalars['String']['output'];
+  /** DuckDB's type name: DOUBLE, BIGINT, VARCHAR, ... */
+  type: Scalars['String']['output'];
+};
+
+export type SqlResult = {
+  __typename?: 'SqlResult';
+  columns: Array<SqlColumn>;
+  /** One list of values per row, in column order (integers beyond 2^53 as strings). */
+  rows: Array<Scalars['JSON']['output']>;
+  /** More rows matched than the limit; only the first were returned. */
+  truncated: Scalars['Boolean']['output'];
+  views: Array<SqlView>;
+};
+
+/** A view the query could read: a Catalog dataset type over the collections asked for. */
+export type SqlView = {
+  __typename?: 'SqlView';
+  /** Parquet files (datasets) behind the view. */
+  files: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+};
+
 /** branch: the branch's history (CI builds of clean commits, runs marked as such); developer: everything else. */
 export type Standing =
   | 'branch'
@@ -1858,6 +1908,9 @@ export type ResolversTypes = {
   SpecOutcome: SpecOutcome;
   SpecStatus: ResolverTypeWrapper<SpecStatus>;
   Specification: ResolverTypeWrapper<Specification>;
+  SqlColumn: ResolverTypeWrapper<SqlColumn>;
+  SqlResult: ResolverTypeWrapper<SqlResult>;
+  SqlView: ResolverTypeWrapper<SqlView>;
   Standing: Standing;
   StorageClass: ResolverTypeWrapper<StorageClass>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -1944,6 +1997,9 @@ export type ResolversParentTypes = {
   SpecCheck: SpecCheck;
   SpecStatus: SpecStatus;
   Specification: Specification;
+  SqlColumn: SqlColumn;
+  SqlResult: SqlResult;
+  SqlView: SqlView;
   StorageClass: StorageClass;
   String: Scalars['String']['output'];
   TaskGraph: TaskGraph;
@@ -2397,6 +2453,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   changePoints?: Resolver<Array<ResolversTypes['ChangePoint']>, ParentType, ContextType, RequireFields<QueryChangePointsArgs, 'branch' | 'dataset' | 'metric'>>;
   collection?: Resolver<Maybe<ResolversTypes['Collection']>, ParentType, ContextType, RequireFields<QueryCollectionArgs, 'name'>>;
   collections?: Resolver<Array<ResolversTypes['Collection']>, ParentType, ContextType, Partial<QueryCollectionsArgs>>;
+  compareCollections?: Resolver<Array<ResolversTypes['Comparison']>, ParentType, ContextType, RequireFields<QueryCompareCollectionsArgs, 'collections'>>;
   compareRefs?: Resolver<ResolversTypes['Comparison'], ParentType, ContextType, RequireFields<QueryCompareRefsArgs, 'dataset' | 'head'>>;
   compareRunWithBranch?: Resolver<ResolversTypes['RunAgainstBranch'], ParentType, ContextType, RequireFields<QueryCompareRunWithBranchArgs, 'run'>>;
   compareRuns?: Resolver<ResolversTypes['Comparison'], ParentType, ContextType, RequireFields<QueryCompareRunsArgs, 'base' | 'head'>>;
@@ -2428,6 +2485,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<QueryRunsArgs>>;
   series?: Resolver<ResolversTypes['Series'], ParentType, ContextType, RequireFields<QuerySeriesArgs, 'branch' | 'dataset' | 'metric' | 'standing'>>;
   specifications?: Resolver<Array<ResolversTypes['Specification']>, ParentType, ContextType, Partial<QuerySpecificationsArgs>>;
+  sql?: Resolver<ResolversTypes['SqlResult'], ParentType, ContextType, RequireFields<QuerySqlArgs, 'collections' | 'query' | 'timeoutSeconds'>>;
   storageClasses?: Resolver<Array<ResolversTypes['StorageClass']>, ParentType, ContextType>;
   tokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType, RequireFields<QueryTokensArgs, 'all'>>;
   users?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
@@ -2653,6 +2711,23 @@ export type SpecificationResolvers<ContextType = GraphQLContext, ParentType exte
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export type SqlColumnResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SqlColumn'] = ResolversParentTypes['SqlColumn']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SqlResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SqlResult'] = ResolversParentTypes['SqlResult']> = {
+  columns?: Resolver<Array<ResolversTypes['SqlColumn']>, ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['JSON']>, ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  views?: Resolver<Array<ResolversTypes['SqlView']>, ParentType, ContextType>;
+};
+
+export type SqlViewResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SqlView'] = ResolversParentTypes['SqlView']> = {
+  files?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type StorageClassResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StorageClass'] = ResolversParentTypes['StorageClass']> = {
   doc?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   extension?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2773,6 +2848,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   SpecCheck?: SpecCheckResolvers<ContextType>;
   SpecStatus?: SpecStatusResolvers<ContextType>;
   Specification?: SpecificationResolvers<ContextType>;
+  SqlColumn?: SqlColumnResolvers<ContextType>;
+  SqlResult?: SqlResultResolvers<ContextType>;
+  SqlView?: SqlViewResolvers<ContextType>;
   StorageClass?: StorageClassResolvers<ContextType>;
   TaskGraph?: TaskGraphResolvers<ContextType>;
   TaskGraphEdge?: TaskGraphEdgeResolvers<ContextType>;

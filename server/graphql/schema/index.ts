@@ -1,3 +1,4 @@
+import { analysisTypeDefs } from './analysis.ts';
 import { authTypeDefs } from './auth.ts';
 import { ciTypeDefs } from './ci.ts';
 import { commonTypeDefs } from './common.ts';
@@ -27,4 +28,5 @@ export const typeDefs: readonly string[] = [
   replayTypeDefs,
   exploreTypeDefs,
   lifecycleTypeDefs,
+  analysisTypeDefs,
 ];

@@ -350,7 +350,7 @@ export const metricsTypeDefs = /* GraphQL */ `
     changePoints(metric: String!, dataset: String!, branch: String!, dataId: JSON, window: Int, maxPValue: Float, minMagnitude: Float): [ChangePoint!]!
     regressions(status: RegressionStatus, metric: String): [Regression!]!
     regression(id: Int!): Regression
-    "Two runs, metric by metric: head against base."
+    "Two runs, releases (TAGGED) or chains, metric by metric: head against base."
     compareRuns(base: String!, head: String!): Comparison!
     "A branch or tag against its merge base with base (default: the repository's default branch, main or master) on a dataset; repo (a tracked repository) orders commits, default the one the measurements record."
     compareRefs(dataset: String!, head: String!, base: String, repo: String): Comparison!
