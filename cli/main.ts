@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isVeraError } from '../server/errors.ts';
 import { COMMANDS, type CommandEntry } from './commands/index.ts';
 import { EXIT, exitCodeOf } from './exit-codes.ts';
+import { selectProfile } from './profiles.ts';
 import { versionText } from './version.ts';
 
 /**
@@ -18,10 +19,12 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   const program = new Command('vera')
     .description('Vera: continuous verification for scientific data-processing pipelines')
     .option('-V, --version', "print Vera's version (and its git commit when run from a checkout)")
+    .option('--profile <name>', 'stored login to use (vera login; default: $VERA_PROFILE, else "default")')
+    .hook('preAction', (cmd) => selectProfile((cmd.opts() as { profile?: string }).profile))
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   const wanted = invokedEntry(argv.slice(2));
-  if (wanted) (await wanted.load()).register(program);
+  if (wanted) (await wanted.load()).register(program, { fullProgram: buildFullProgram });
   const registered = new Set(program.commands.map((c) => c.name()));
   for (const entry of COMMANDS) {
     if (registered.has(entry.name)) continue;
@@ -39,14 +42,15 @@ export async function buildFullProgram(): Promise<Command> {
     if (program.commands.some((c) => c.name() === entry.name)) continue;
     if (loaded.has(entry.load)) continue;
     loaded.add(entry.load);
-    (await entry.load()).register(program);
+    (await entry.load()).register(program, { fullProgram: buildFullProgram });
   }
   return program;
 }
 
 /** The entry of the command the arguments name (`vera runs ...`, `vera help runs`), if any. */
 function invokedEntry(args: string[]): CommandEntry | undefined {
-  const words = args.filter((a) => !a.startsWith('-'));
+  // The value of --profile is not a command name.
+  const words = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '--profile');
   const name = words[0] === 'help' ? words[1] : words[0];
   return COMMANDS.find((c) => c.name === name);
 }

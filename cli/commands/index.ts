@@ -18,7 +18,13 @@ import type { Command } from 'commander';
 export interface CommandEntry {
   name: string;
   description: string;
-  load: () => Promise<{ register(program: Command): void }>;
+  load: () => Promise<{ register(program: Command, cli: CliContext): void }>;
+}
+
+/** What main.ts gives a module's register() besides the program (most ignore it). */
+export interface CliContext {
+  /** Every command registered for real, all modules loaded (`vera completion` lists them). */
+  fullProgram(): Promise<Command>;
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
@@ -31,16 +37,21 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'pipeline', description: 'pipelines in the shape of LSST pipe_base: check and show, imports expanded', load: () => import('./pipeline.ts') },
   { name: 'run', description: 'run a pipeline on input collections into a new RUN collection (or resume one)', load: () => import('./run.ts') },
   { name: 'rerun', description: 'rebuild the sub-pipeline that produced a dataset from its recorded inputs, into a new run', load: () => import('./run.ts') },
+  { name: 'runs', description: 'processing runs: list, show, logs, cancel, resume', load: () => import('./runs.ts') },
   { name: 'provenance', description: 'print the chain from a dataset back to raw data: producing quanta, configs, software, inputs', load: () => import('./provenance.ts') },
   { name: 'simcam', description: 'the SimCam synthetic instrument: deterministic sky, camera and calibrations', load: () => import('./simcam.ts') },
   { name: 'ingest-raws', description: 'ingest raw FITS files (or directories of them) of an instrument: all files or none', load: () => import('./ingest.ts') },
   { name: 'metrics', description: 'lsst.verify metrics, specifications and measurements', load: () => import('./metrics.ts') },
   { name: 'compare', description: 'compare two runs, or a branch (or tag) with its merge base on the default branch, metric by metric', load: () => import('./compare.ts') },
+  { name: 'regressions', description: 'regressions found in metric series: list, explain, acknowledge, fix, reopen', load: () => import('./regressions.ts') },
   { name: 'changepoints', description: 'find change points in a series (E-divisive means, as Apache Otava does), without storing it', load: () => import('./changepoints.ts') },
   { name: 'dashboards', description: 'dashboards of the web app: list, export to JSON, import from JSON, delete', load: () => import('./dashboards.ts') },
   { name: 'repos', description: 'git repositories Vera tracks (bare mirrors under VERA_HOME/git)', load: () => import('./repos.ts') },
   { name: 'builds', description: 'list CI builds', load: () => import('./repos.ts') },
   { name: 'build', description: 'build a commit of a tracked repository (runs from its vera.yaml, or --pipeline on --dataset) and wait for it', load: () => import('./repos.ts') },
+  { name: 'login', description: 'store a server URL and an API token (read from standard input) in a profile, checked against the server', load: () => import('./login.ts') },
+  { name: 'logout', description: "forget a profile's stored URL and token", load: () => import('./login.ts') },
   { name: 'tokens', description: 'API tokens: list, create, revoke', load: () => import('./tokens.ts') },
+  { name: 'completion', description: 'print a shell completion script: vera completion bash >> ~/.bashrc', load: () => import('./completion.ts') },
   { name: 'users', description: 'users and roles (admins): list, create, disable, enable', load: () => import('./users.ts') },
 ];

@@ -25,6 +25,15 @@ export type ComparisonStatus =
   | 'regression'
   | 'unchanged';
 
+/** Which detection method found a change. */
+export type FindingKind =
+  | 'absolute'
+  | 'changepoint'
+  | 'percent'
+  | 'spec'
+  | 'welch'
+  | 'zscore';
+
 /** One file of a metrics package, by its path inside the package (relative, no ..). */
 export type MetricsFileInput = {
   path: string;
@@ -44,6 +53,12 @@ export type RawFileInput = {
   /** The file's name as the user knows it; problems name it. */
   name: string;
 };
+
+export type RegressionStatus =
+  | 'acknowledged'
+  | 'false_alarm'
+  | 'fixed'
+  | 'open';
 
 export type Role =
   | 'admin'
@@ -164,6 +179,11 @@ export type IngestRawsMutationVariables = Exact<{
 
 export type IngestRawsMutation = { ingestRaws: { run: string, ingested: number, visits: Array<number>, detectors: Array<number>, newVisits: number, newDetectors: number } };
 
+export type LoginCheckQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LoginCheckQuery = { me: { name: string, role: Role } };
+
 export type JobIngestFieldsFragment = { jobId: string, ingested: number, measuredAt: string, definitionChanges: Array<string> };
 
 export type ImportMetricsMutationVariables = Exact<{
@@ -217,6 +237,30 @@ export type ProvenanceQueryVariables = Exact<{
 
 
 export type ProvenanceQuery = { provenance: Array<{ stored: boolean, inputIds: Array<string>, dataset: { id: string, datasetType: string, run: string, dataId: Record<string, unknown> }, quantum: { id: string, taskLabel: string, configHash: string | null, status: QuantumStatus, software: { commit: string | null, dirty: boolean } | null } | null }> };
+
+export type RegressionsListQueryVariables = Exact<{
+  status?: RegressionStatus | null | undefined;
+  metric?: string | null | undefined;
+}>;
+
+
+export type RegressionsListQuery = { regressions: Array<{ id: number, metric: string, dataset: string, branch: string, dataId: Record<string, unknown>, kind: FindingKind, status: RegressionStatus, firstBadCommit: string, finding: Record<string, unknown>, createdAt: string }> };
+
+export type RegressionDetailQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type RegressionDetailQuery = { regression: { id: number, metric: string, dataset: string, branch: string, dataId: Record<string, unknown>, kind: FindingKind, status: RegressionStatus, firstBadCommit: string, lastGoodCommit: string | null, finding: Record<string, unknown>, explanation: Record<string, unknown> | null, note: string, createdAt: string, history: Array<{ fromStatus: RegressionStatus, toStatus: RegressionStatus, actor: string, note: string, at: string }> } | null };
+
+export type SetRegressionStatusCliMutationVariables = Exact<{
+  id: number;
+  status: RegressionStatus;
+  note?: string | null | undefined;
+}>;
+
+
+export type SetRegressionStatusCliMutation = { setRegressionStatus: { id: number, status: RegressionStatus, note: string } };
 
 export type AddRepoMutationVariables = Exact<{
   url: string;
@@ -297,6 +341,58 @@ export type RerunMutationVariables = Exact<{
 
 
 export type RerunMutation = { rerun: { name: string } };
+
+export type RunsListQueryVariables = Exact<{
+  owner?: string | null | undefined;
+  status?: RunStatus | null | undefined;
+  limit?: number | null | undefined;
+}>;
+
+
+export type RunsListQuery = { runs: Array<{ name: string, owner: string, purpose: RunPurpose, status: RunStatus, createdAt: string, endedAt: string | null, error: string | null, progress: { total: number, succeeded: number, failed: number, blocked: number, running: number, pending: number } }> };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { name: string } };
+
+export type RunDetailQueryVariables = Exact<{
+  name: string;
+  quanta?: number | null | undefined;
+}>;
+
+
+export type RunDetailQuery = { run: { name: string, owner: string, purpose: RunPurpose, status: RunStatus, pipelineFile: string, inputs: Array<string>, where: string, executor: string, error: string | null, createdAt: string, startedAt: string | null, endedAt: string | null, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number }, quanta: Array<{ id: string, taskLabel: string, dataId: Record<string, unknown>, status: QuantumStatus }>, failed: Array<{ id: string, taskLabel: string, dataId: Record<string, unknown>, error: string | null, log: string | null }> } | null };
+
+export type RunLogsQueryVariables = Exact<{
+  name: string;
+  status?: QuantumStatus | null | undefined;
+  limit?: number | null | undefined;
+}>;
+
+
+export type RunLogsQuery = { run: { quanta: Array<{ id: string, taskLabel: string, dataId: Record<string, unknown>, status: QuantumStatus, error: string | null, log: string | null }> } | null };
+
+export type QuantumLogQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type QuantumLogQuery = { quantum: { id: string, run: string, taskLabel: string, dataId: Record<string, unknown>, status: QuantumStatus, error: string | null, log: string | null } | null };
+
+export type CancelRunMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CancelRunMutation = { cancelRun: { name: string, status: RunStatus } };
+
+export type RunsResumeMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type RunsResumeMutation = { resumeRun: { name: string, status: RunStatus } };
 
 export type GenerateSimCamMutationVariables = Exact<{
   visits?: number | null | undefined;
@@ -620,6 +716,14 @@ export const IngestRawsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<IngestRawsMutation, IngestRawsMutationVariables>;
+export const LoginCheckDocument = new TypedDocumentString(`
+    query LoginCheck {
+  me {
+    name
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<LoginCheckQuery, LoginCheckQueryVariables>;
 export const ImportMetricsDocument = new TypedDocumentString(`
     mutation ImportMetrics($files: [MetricsFileInput!]!) {
   importMetrics(files: $files) {
@@ -704,6 +808,57 @@ export const ProvenanceDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ProvenanceQuery, ProvenanceQueryVariables>;
+export const RegressionsListDocument = new TypedDocumentString(`
+    query RegressionsList($status: RegressionStatus, $metric: String) {
+  regressions(status: $status, metric: $metric) {
+    id
+    metric
+    dataset
+    branch
+    dataId
+    kind
+    status
+    firstBadCommit
+    finding
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<RegressionsListQuery, RegressionsListQueryVariables>;
+export const RegressionDetailDocument = new TypedDocumentString(`
+    query RegressionDetail($id: Int!) {
+  regression(id: $id) {
+    id
+    metric
+    dataset
+    branch
+    dataId
+    kind
+    status
+    firstBadCommit
+    lastGoodCommit
+    finding
+    explanation
+    note
+    history {
+      fromStatus
+      toStatus
+      actor
+      note
+      at
+    }
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<RegressionDetailQuery, RegressionDetailQueryVariables>;
+export const SetRegressionStatusCliDocument = new TypedDocumentString(`
+    mutation SetRegressionStatusCli($id: Int!, $status: RegressionStatus!, $note: String) {
+  setRegressionStatus(id: $id, status: $status, note: $note) {
+    id
+    status
+    note
+  }
+}
+    `) as unknown as TypedDocumentString<SetRegressionStatusCliMutation, SetRegressionStatusCliMutationVariables>;
 export const AddRepoDocument = new TypedDocumentString(`
     mutation AddRepo($url: String!, $name: String, $gh: String) {
   addRepo(url: $url, name: $name, githubFullName: $gh) {
@@ -831,6 +986,116 @@ export const RerunDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RerunMutation, RerunMutationVariables>;
+export const RunsListDocument = new TypedDocumentString(`
+    query RunsList($owner: String, $status: RunStatus, $limit: Int) {
+  runs(owner: $owner, status: $status, limit: $limit) {
+    name
+    owner
+    purpose
+    status
+    createdAt
+    endedAt
+    error
+    progress {
+      total
+      succeeded
+      failed
+      blocked
+      running
+      pending
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunsListQuery, RunsListQueryVariables>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const RunDetailDocument = new TypedDocumentString(`
+    query RunDetail($name: String!, $quanta: Int) {
+  run(name: $name) {
+    name
+    owner
+    purpose
+    status
+    pipelineFile
+    inputs
+    where
+    executor
+    error
+    createdAt
+    startedAt
+    endedAt
+    progress {
+      total
+      pending
+      running
+      succeeded
+      failed
+      blocked
+    }
+    quanta(limit: $quanta) {
+      id
+      taskLabel
+      dataId
+      status
+    }
+    failed: quanta(status: failed, limit: 50) {
+      id
+      taskLabel
+      dataId
+      error
+      log
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
+export const RunLogsDocument = new TypedDocumentString(`
+    query RunLogs($name: String!, $status: QuantumStatus, $limit: Int) {
+  run(name: $name) {
+    quanta(status: $status, limit: $limit) {
+      id
+      taskLabel
+      dataId
+      status
+      error
+      log
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunLogsQuery, RunLogsQueryVariables>;
+export const QuantumLogDocument = new TypedDocumentString(`
+    query QuantumLog($id: ID!) {
+  quantum(id: $id) {
+    id
+    run
+    taskLabel
+    dataId
+    status
+    error
+    log
+  }
+}
+    `) as unknown as TypedDocumentString<QuantumLogQuery, QuantumLogQueryVariables>;
+export const CancelRunDocument = new TypedDocumentString(`
+    mutation CancelRun($name: String!) {
+  cancelRun(name: $name) {
+    name
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<CancelRunMutation, CancelRunMutationVariables>;
+export const RunsResumeDocument = new TypedDocumentString(`
+    mutation RunsResume($name: String!) {
+  resumeRun(name: $name) {
+    name
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RunsResumeMutation, RunsResumeMutationVariables>;
 export const GenerateSimCamDocument = new TypedDocumentString(`
     mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {
   generateSimCam(

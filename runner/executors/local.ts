@@ -7,7 +7,8 @@ export interface Executor {
   readonly name: string;
   /** How many quanta may run at once. */
   readonly concurrency: number;
-  run(job: QuantumJob): Promise<QuantumResult>;
+  /** Runs a quantum; aborting `signal` stops it at once (its worker thread is terminated and replaced). */
+  run(job: QuantumJob, opts?: { signal?: AbortSignal | undefined }): Promise<QuantumResult>;
   close(): Promise<void>;
 }
 
@@ -20,7 +21,7 @@ export function createLocalExecutor(opts: { threads?: number } = {}): Executor {
   return {
     name: 'local',
     concurrency: threads,
-    run: (job) => pool.run(job) as Promise<QuantumResult>,
+    run: (job, opts) => pool.run(job, { signal: opts?.signal ?? null }) as Promise<QuantumResult>,
     close: () => pool.destroy(),
   };
 }

@@ -72,7 +72,7 @@ describe('vera start-up', () => {
   it("each command's listed description is the one its module registers", async () => {
     for (const entry of COMMANDS) {
       const program = new Command('vera');
-      (await entry.load()).register(program);
+      (await entry.load()).register(program, { fullProgram: () => Promise.resolve(new Command('vera')) });
       const command = program.commands.find((c) => c.name() === entry.name);
       expect(command, `${entry.name}: its module registers no such command`).toBeDefined();
       expect(command!.description(), entry.name).toBe(entry.description);

@@ -5,6 +5,7 @@ import { exploreTypeDefs } from './explore.ts';
 import { ingestTypeDefs } from './ingest.ts';
 import { metricsTypeDefs } from './metrics.ts';
 import { repoTypeDefs } from './repo.ts';
+import { runControlTypeDefs } from './run-control.ts';
 import { runsTypeDefs } from './runs.ts';
 import { simcamTypeDefs } from './simcam.ts';
 
@@ -18,6 +19,7 @@ export const typeDefs: readonly string[] = [
   authTypeDefs,
   repoTypeDefs,
   runsTypeDefs,
+  runControlTypeDefs,
   metricsTypeDefs,
   ciTypeDefs,
   ingestTypeDefs,
