@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createToken, createUser } from '../../server/auth/index.ts';
 import { openDatabase, type Database } from '../../server/db/client.ts';
 import { regressions } from '../../server/db/schema/index.ts';
@@ -11,7 +11,7 @@ import { useTestDatabase } from '../support/db.ts';
 
 /** `vera login` (stored profiles) and `vera regressions`, against a served Vera. */
 const t = useTestDatabase();
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-login-'));
+let home: string;
 let server: ServeProcess;
 let token: string;
 let regressionId: number;
@@ -32,7 +32,9 @@ async function openFor(): Promise<Database> {
   return t.url ? t.database : openDatabase({ dataDir: path.join(home, 'db') });
 }
 
-beforeAll(async () => {
+// Per test: on PostgreSQL the test database is emptied before each one.
+beforeEach(async () => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-login-'));
   const d = await openFor();
   const admin = await createUser(d.db, 'admin', 'admin');
   ({ token } = await createToken(d.db, admin.id, 'from-the-test'));
@@ -54,7 +56,7 @@ beforeAll(async () => {
   server = await serveProcess(cliEnv(home, t.url));
 }, 300_000);
 
-afterAll(async () => {
+afterEach(async () => {
   if (server && server.child.exitCode === null) {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));

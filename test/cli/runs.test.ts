@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createToken, createUser } from '../../server/auth/index.ts';
 import { openDatabase, type Database } from '../../server/db/client.ts';
 import { Datastore } from '../../server/repo/index.ts';
@@ -14,7 +14,7 @@ import { seedToyRaw, TOY_PIPELINE } from '../support/runs.ts';
  * outputs of an uncancelled run; a failed run explained by `runs show`.
  */
 const t = useTestDatabase();
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-runs-'));
+let home: string;
 let server: ServeProcess;
 /** Talks to the server executing the runs. */
 let viaServer: NodeJS.ProcessEnv;
@@ -29,7 +29,9 @@ async function openFor(): Promise<Database> {
   return t.url ? t.database : openDatabase({ dataDir: path.join(home, 'db') });
 }
 
-beforeAll(async () => {
+// Per test: on PostgreSQL the test database is emptied before each one.
+beforeEach(async () => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-runs-'));
   const d = await openFor();
   const admin = await createUser(d.db, 'admin', 'admin');
   await seedToyRaw(d.db, new Datastore(path.join(home, 'datastore')), { id: admin.id, name: 'admin', role: 'admin' }, { nVisits: 6, nDetectors: 2 });
@@ -41,7 +43,7 @@ beforeAll(async () => {
   other = t.url ? base : viaServer;
 }, 300_000);
 
-afterAll(async () => {
+afterEach(async () => {
   if (server && server.child.exitCode === null) {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
