@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so Vera needs no build step on Node 20, 22 and 24.
-import '../runner/hooks/register.js';
+// Runs the CLI compiled ahead of time (scripts/build-cli.mjs, run by `npm ci`): no TypeScript
+// compiler at start-up. When a source file changed since that build, it is rebuilt first; when
+// no build can be had (a read-only install with stale sources, a build error), the TypeScript
+// sources run through tsx, as before. VERA_CLI_FROM_SOURCE=1 forces the latter.
+import { ensureBuild } from '../scripts/build-cli.mjs';
 
-// `vera exec-quantum` starts once per batch job: it loads its own command only, not every
-// command's imports (the GraphQL client, the server's modules), which are most of a start-up.
-if (process.argv[2] === 'exec-quantum') {
-  const { runExecQuantum } = await import('../cli/exec-quantum-main.ts');
-  process.exitCode = await runExecQuantum(process.argv);
+const compiled = process.env.VERA_CLI_FROM_SOURCE === '1' ? undefined : await ensureBuild();
+let main;
+if (compiled) {
+  ({ main } = await import(compiled));
 } else {
-  const { main } = await import('../cli/main.ts');
-  process.exitCode = await main(process.argv);
+  await import('../runner/hooks/register.js');
+  ({ main } = await import('../cli/main.ts'));
 }
+process.exitCode = await main(process.argv);

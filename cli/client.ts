@@ -1,15 +1,16 @@
-import { bootstrapAdmin, readAdminToken } from '../server/auth/index.ts';
-import { openVera, type Vera } from '../server/app.ts';
+import { readAdminToken } from '../server/auth/admin-token-file.ts';
+import type { Vera } from '../server/app.ts';
 import { homeId, type VeraConfig } from '../server/config.ts';
 import { VeraError, type ErrorCode } from '../server/errors.ts';
-import { createGraphQL, type VeraYoga } from '../server/graphql/yoga.ts';
-import { createLogger } from '../server/log.ts';
+import type { VeraYoga } from '../server/graphql/yoga.ts';
 import type { TypedDocumentString } from './generated/graphql.ts';
 
 /**
  * How CLI commands reach Vera: always through GraphQL, so the CLI acts as a user exactly as any
  * other client does. The transport is HTTP to a running server (VERA_URL, or a local `vera serve`
  * for the same VERA_HOME), or, when none is running, an in-process server on the same database.
+ * The server's modules (database drivers, GraphQL) are imported only for the in-process case,
+ * so a command that talks HTTP starts without them.
  */
 /** An operation's variables: optional when it has none or all are optional. */
 export type VariablesOf<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
@@ -54,9 +55,9 @@ async function post<T, V>(fetcher: (init: RequestInit) => Promise<Response>, tok
 }
 
 export async function connect(config: VeraConfig): Promise<VeraClient> {
-  const token = config.token ?? readAdminToken(config.home);
   const url = config.url ?? (await localServerFor(config));
   if (url) {
+    const token = config.token ?? readAdminToken(config.home);
     const endpoint = new URL('/graphql', url).toString();
     return {
       target: url,
@@ -67,6 +68,13 @@ export async function connect(config: VeraConfig): Promise<VeraClient> {
       close: async () => {},
     };
   }
+  const [{ bootstrapAdmin }, { openVera }, { createGraphQL }, { createLogger }] = await Promise.all([
+    import('../server/auth/bootstrap.ts'),
+    import('../server/app.ts'),
+    import('../server/graphql/yoga.ts'),
+    import('../server/log.ts'),
+  ]);
+  const token = config.token ?? readAdminToken(config.home);
   const log = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const vera: Vera = await openVera(config, log);
   // First use of a fresh home, as with `vera serve`: an admin and its token, so the CLI can act.

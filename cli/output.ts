@@ -23,3 +23,10 @@ export function formatTable(headers: string[], rows: Cell[][]): string {
   const out = [line(headers), line(widths.map((w) => '-'.repeat(w))), ...text.map(line)];
   return `${out.join('\n')}\n`;
 }
+
+/** A data ID as `visit=1 detector=2`. */
+export function dataIdText(dataId: unknown): string {
+  return Object.entries((dataId ?? {}) as Record<string, unknown>)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+}

@@ -4,6 +4,7 @@ import v8 from 'node:v8';
 import { codecFor } from '../pipelines/framework/codecs.ts';
 import type { InputDataset, Task, TaskInputs } from '../pipelines/framework/task.ts';
 import { recordedTaskModuleUrl } from './pipeline/roots.ts';
+import { withQuantumLog } from './quantum-log.ts';
 import type { QuantumJob, QuantumResult } from './worker-job.ts';
 
 const taskCache = new Map<string, Task>();
@@ -49,12 +50,17 @@ export async function executeQuantum(job: QuantumJob): Promise<QuantumResult> {
   const config = task.config.parse(job.config);
   const outputDataIds = Object.fromEntries(job.outputs.map((o) => [o.connection, [o.dataId]]));
   t = performance.now();
-  const produced = await task.run(inputs as TaskInputs, config, {
-    dataId: job.dataId,
-    seed: job.seed,
-    outputDataIds,
-    log: (message) => lines.push(message),
-  });
+  let produced: Awaited<ReturnType<Task['run']>>;
+  try {
+    produced = await task.run(inputs as TaskInputs, config, {
+      dataId: job.dataId,
+      seed: job.seed,
+      outputDataIds,
+      log: (message) => lines.push(message),
+    });
+  } catch (e) {
+    throw withQuantumLog(e, lines);
+  }
   timings.computeMs = performance.now() - t;
   t = performance.now();
   const outputs: QuantumResult['outputs'] = [];

@@ -43,6 +43,7 @@ const KIND_OF_CODE = {
   PIPELINE_INVALID: 'bad-input',
   RUN_FAILED: 'failed',
   RUN_ACTIVE: 'conflict',
+  RUN_ENDED: 'conflict',
   RUN_ORPHANED: 'failed',
   NOT_BRANCH_HISTORY: 'bad-input',
   EMPTY_GRAPH: 'bad-input',

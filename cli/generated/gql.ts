@@ -32,6 +32,7 @@ type Documents = {
     "mutation RevokeGrant($u: String!, $o: String) { revokeGrant(user: $u, owner: $o) }": typeof types.RevokeGrantDocument,
     "mutation Grant($u: String!, $o: String) { grant(user: $u, owner: $o) { owner grantee createdAt } }": typeof types.GrantDocument,
     "mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) { ingestRaws(instrument: $i, run: $r, files: $f) { run ingested visits detectors newVisits newDetectors } }": typeof types.IngestRawsDocument,
+    "\n  query LoginCheck { me { name role } }\n": typeof types.LoginCheckDocument,
     "\n  fragment JobIngestFields on JobIngest { jobId ingested measuredAt definitionChanges }\n": typeof types.JobIngestFieldsFragmentDoc,
     "mutation ImportMetrics($files: [MetricsFileInput!]!) { importMetrics(files: $files) { metrics specifications problems } }": typeof types.ImportMetricsDocument,
     "mutation ImportDetectionConfigs($yaml: String!, $file: String) { importDetectionConfigs(yaml: $yaml, file: $file) }": typeof types.ImportDetectionConfigsDocument,
@@ -40,6 +41,9 @@ type Documents = {
     "mutation PostMeasurements($files: [MetricsFileInput!]!, $dataset: String!, $commit: String, $branch: String, $repo: String) { postMeasurements(files: $files, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo) { ...JobIngestFields } }": typeof types.PostMeasurementsDocument,
     "query Provenance($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }": typeof types.ProvenanceDocument,
     "\n  mutation Prune($yes: Boolean, $runs: [String!]) {\n    prune(yes: $yes, runs: $runs) {\n      dryRun\n      bytesFreed\n      resumed\n      runs { run owner expiresAt datasets files bytes }\n      kept { run owner expiresAt reason detail }\n      worktrees { repo commit bytes }\n    }\n  }\n": typeof types.PruneDocument,
+    "\n  query RegressionsList($status: RegressionStatus, $metric: String) {\n    regressions(status: $status, metric: $metric) { id metric dataset branch dataId kind status firstBadCommit finding { delta relativeDelta } createdAt }\n  }\n": typeof types.RegressionsListDocument,
+    "\n  query RegressionDetail($id: Int!) {\n    regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding { message baseline value delta relativeDelta pValue } explanation { goodRun badRun commits { sha author date subject } configChanges { task field before after } inputCollections { before after } inputChanges { datasetType dataId isCalibration before { run } after { run } } quanta { task total changed } dataIds { dataId before after delta } } note history { fromStatus toStatus actor note at } createdAt }\n  }\n": typeof types.RegressionDetailDocument,
+    "\n  mutation SetRegressionStatusCli($id: Int!, $status: RegressionStatus!, $note: String) {\n    setRegressionStatus(id: $id, status: $status, note: $note) { id status note }\n  }\n": typeof types.SetRegressionStatusCliDocument,
     "mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }": typeof types.AddRepoDocument,
     "query Repos { repos { name url githubFullName defaultBranch fetchedAt } }": typeof types.ReposDocument,
     "mutation FetchRepo($name: String!) { fetchRepo(name: $name) { name } }": typeof types.FetchRepoDocument,
@@ -49,6 +53,13 @@ type Documents = {
     "\n  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int, $expiresAt: DateTime) {\n    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed, expiresAt: $expiresAt) {\n      run { name progress { total } } skipped\n    }\n  }\n": typeof types.SubmitRunDocument,
     "\n  mutation ResumeRun($name: String!) { resumeRun(name: $name) { name } }\n": typeof types.ResumeRunDocument,
     "\n  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }\n": typeof types.RerunDocument,
+    "\n  query RunsList($owner: String, $status: RunStatus, $limit: Int) {\n    runs(owner: $owner, status: $status, limit: $limit) { name owner purpose status createdAt endedAt error progress { total succeeded failed blocked running pending } }\n  }\n": typeof types.RunsListDocument,
+    "\n  query Me { me { name } }\n": typeof types.MeDocument,
+    "\n  query RunDetail($name: String!, $quanta: Int) {\n    run(name: $name) {\n      name owner purpose status pipelineFile inputs where executor error createdAt startedAt endedAt\n      progress { total pending running succeeded failed blocked }\n      quanta(limit: $quanta) { id taskLabel dataId status }\n      failed: quanta(status: failed, limit: 50) { id taskLabel dataId error log }\n    }\n  }\n": typeof types.RunDetailDocument,
+    "\n  query RunLogs($name: String!, $status: QuantumStatus, $limit: Int) {\n    run(name: $name) { quanta(status: $status, limit: $limit) { id taskLabel dataId status error log } }\n  }\n": typeof types.RunLogsDocument,
+    "\n  query QuantumLog($id: ID!) { quantum(id: $id) { id run taskLabel dataId status error log } }\n": typeof types.QuantumLogDocument,
+    "\n  mutation CancelRun($name: String!) { cancelRun(name: $name) { name status } }\n": typeof types.CancelRunDocument,
+    "\n  mutation RunsResume($name: String!) { resumeRun(name: $name) { name status } }\n": typeof types.RunsResumeDocument,
     "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }": typeof types.GenerateSimCamDocument,
     "\n  query Sql($query: String!, $collections: [String!]!, $limit: Int, $timeoutSeconds: Int) {\n    sql(query: $query, collections: $collections, limit: $limit, timeoutSeconds: $timeoutSeconds) {\n      columns { name type } rows truncated views { name files }\n    }\n  }\n": typeof types.SqlDocument,
     "query Tokens($u: String, $a: Boolean) { tokens(user: $u, all: $a) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": typeof types.TokensDocument,
@@ -78,6 +89,7 @@ const documents: Documents = {
     "mutation RevokeGrant($u: String!, $o: String) { revokeGrant(user: $u, owner: $o) }": types.RevokeGrantDocument,
     "mutation Grant($u: String!, $o: String) { grant(user: $u, owner: $o) { owner grantee createdAt } }": types.GrantDocument,
     "mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) { ingestRaws(instrument: $i, run: $r, files: $f) { run ingested visits detectors newVisits newDetectors } }": types.IngestRawsDocument,
+    "\n  query LoginCheck { me { name role } }\n": types.LoginCheckDocument,
     "\n  fragment JobIngestFields on JobIngest { jobId ingested measuredAt definitionChanges }\n": types.JobIngestFieldsFragmentDoc,
     "mutation ImportMetrics($files: [MetricsFileInput!]!) { importMetrics(files: $files) { metrics specifications problems } }": types.ImportMetricsDocument,
     "mutation ImportDetectionConfigs($yaml: String!, $file: String) { importDetectionConfigs(yaml: $yaml, file: $file) }": types.ImportDetectionConfigsDocument,
@@ -86,6 +98,9 @@ const documents: Documents = {
     "mutation PostMeasurements($files: [MetricsFileInput!]!, $dataset: String!, $commit: String, $branch: String, $repo: String) { postMeasurements(files: $files, dataset: $dataset, commit: $commit, branch: $branch, repo: $repo) { ...JobIngestFields } }": types.PostMeasurementsDocument,
     "query Provenance($id: ID!) { provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel configHash status software { commit dirty } } } }": types.ProvenanceDocument,
     "\n  mutation Prune($yes: Boolean, $runs: [String!]) {\n    prune(yes: $yes, runs: $runs) {\n      dryRun\n      bytesFreed\n      resumed\n      runs { run owner expiresAt datasets files bytes }\n      kept { run owner expiresAt reason detail }\n      worktrees { repo commit bytes }\n    }\n  }\n": types.PruneDocument,
+    "\n  query RegressionsList($status: RegressionStatus, $metric: String) {\n    regressions(status: $status, metric: $metric) { id metric dataset branch dataId kind status firstBadCommit finding { delta relativeDelta } createdAt }\n  }\n": types.RegressionsListDocument,
+    "\n  query RegressionDetail($id: Int!) {\n    regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding { message baseline value delta relativeDelta pValue } explanation { goodRun badRun commits { sha author date subject } configChanges { task field before after } inputCollections { before after } inputChanges { datasetType dataId isCalibration before { run } after { run } } quanta { task total changed } dataIds { dataId before after delta } } note history { fromStatus toStatus actor note at } createdAt }\n  }\n": types.RegressionDetailDocument,
+    "\n  mutation SetRegressionStatusCli($id: Int!, $status: RegressionStatus!, $note: String) {\n    setRegressionStatus(id: $id, status: $status, note: $note) { id status note }\n  }\n": types.SetRegressionStatusCliDocument,
     "mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }": types.AddRepoDocument,
     "query Repos { repos { name url githubFullName defaultBranch fetchedAt } }": types.ReposDocument,
     "mutation FetchRepo($name: String!) { fetchRepo(name: $name) { name } }": types.FetchRepoDocument,
@@ -95,6 +110,13 @@ const documents: Documents = {
     "\n  mutation SubmitRun($pipelineFile: String!, $pipelineYaml: String, $inputs: [String!]!, $output: String!, $where: String, $bind: JSON, $config: JSON, $purpose: RunPurpose, $saveIntermediates: Boolean, $seed: Int, $expiresAt: DateTime) {\n    submitRun(pipelineFile: $pipelineFile, pipelineYaml: $pipelineYaml, inputs: $inputs, output: $output, where: $where, bind: $bind, config: $config, purpose: $purpose, saveIntermediates: $saveIntermediates, seed: $seed, expiresAt: $expiresAt) {\n      run { name progress { total } } skipped\n    }\n  }\n": types.SubmitRunDocument,
     "\n  mutation ResumeRun($name: String!) { resumeRun(name: $name) { name } }\n": types.ResumeRunDocument,
     "\n  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }\n": types.RerunDocument,
+    "\n  query RunsList($owner: String, $status: RunStatus, $limit: Int) {\n    runs(owner: $owner, status: $status, limit: $limit) { name owner purpose status createdAt endedAt error progress { total succeeded failed blocked running pending } }\n  }\n": types.RunsListDocument,
+    "\n  query Me { me { name } }\n": types.MeDocument,
+    "\n  query RunDetail($name: String!, $quanta: Int) {\n    run(name: $name) {\n      name owner purpose status pipelineFile inputs where executor error createdAt startedAt endedAt\n      progress { total pending running succeeded failed blocked }\n      quanta(limit: $quanta) { id taskLabel dataId status }\n      failed: quanta(status: failed, limit: 50) { id taskLabel dataId error log }\n    }\n  }\n": types.RunDetailDocument,
+    "\n  query RunLogs($name: String!, $status: QuantumStatus, $limit: Int) {\n    run(name: $name) { quanta(status: $status, limit: $limit) { id taskLabel dataId status error log } }\n  }\n": types.RunLogsDocument,
+    "\n  query QuantumLog($id: ID!) { quantum(id: $id) { id run taskLabel dataId status error log } }\n": types.QuantumLogDocument,
+    "\n  mutation CancelRun($name: String!) { cancelRun(name: $name) { name status } }\n": types.CancelRunDocument,
+    "\n  mutation RunsResume($name: String!) { resumeRun(name: $name) { name status } }\n": types.RunsResumeDocument,
     "mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {\n            generateSimCam(visits: $visits, bands: $bands, seed: $seed, detectorGrid: $grid, detectorSizePx: $size) { visits detectors raws collections }\n          }": types.GenerateSimCamDocument,
     "\n  query Sql($query: String!, $collections: [String!]!, $limit: Int, $timeoutSeconds: Int) {\n    sql(query: $query, collections: $collections, limit: $limit, timeoutSeconds: $timeoutSeconds) {\n      columns { name type } rows truncated views { name files }\n    }\n  }\n": types.SqlDocument,
     "query Tokens($u: String, $a: Boolean) { tokens(user: $u, all: $a) { id user name prefix createdAt lastUsedAt expiresAt revokedAt } }": types.TokensDocument,
@@ -178,6 +200,10 @@ export function graphql(source: "mutation IngestRaws($i: String!, $r: String, $f
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query LoginCheck { me { name role } }\n"): typeof import('./graphql.ts').LoginCheckDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment JobIngestFields on JobIngest { jobId ingested measuredAt definitionChanges }\n"): typeof import('./graphql.ts').JobIngestFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -207,6 +233,18 @@ export function graphql(source: "query Provenance($id: ID!) { provenance(dataset
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Prune($yes: Boolean, $runs: [String!]) {\n    prune(yes: $yes, runs: $runs) {\n      dryRun\n      bytesFreed\n      resumed\n      runs { run owner expiresAt datasets files bytes }\n      kept { run owner expiresAt reason detail }\n      worktrees { repo commit bytes }\n    }\n  }\n"): typeof import('./graphql.ts').PruneDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RegressionsList($status: RegressionStatus, $metric: String) {\n    regressions(status: $status, metric: $metric) { id metric dataset branch dataId kind status firstBadCommit finding { delta relativeDelta } createdAt }\n  }\n"): typeof import('./graphql.ts').RegressionsListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RegressionDetail($id: Int!) {\n    regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding { message baseline value delta relativeDelta pValue } explanation { goodRun badRun commits { sha author date subject } configChanges { task field before after } inputCollections { before after } inputChanges { datasetType dataId isCalibration before { run } after { run } } quanta { task total changed } dataIds { dataId before after delta } } note history { fromStatus toStatus actor note at } createdAt }\n  }\n"): typeof import('./graphql.ts').RegressionDetailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetRegressionStatusCli($id: Int!, $status: RegressionStatus!, $note: String) {\n    setRegressionStatus(id: $id, status: $status, note: $note) { id status note }\n  }\n"): typeof import('./graphql.ts').SetRegressionStatusCliDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -243,6 +281,34 @@ export function graphql(source: "\n  mutation ResumeRun($name: String!) { resume
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Rerun($id: ID!, $output: String!, $s: Boolean, $config: JSON) { rerun(datasetId: $id, output: $output, saveIntermediates: $s, config: $config) { name } }\n"): typeof import('./graphql.ts').RerunDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RunsList($owner: String, $status: RunStatus, $limit: Int) {\n    runs(owner: $owner, status: $status, limit: $limit) { name owner purpose status createdAt endedAt error progress { total succeeded failed blocked running pending } }\n  }\n"): typeof import('./graphql.ts').RunsListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me { me { name } }\n"): typeof import('./graphql.ts').MeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RunDetail($name: String!, $quanta: Int) {\n    run(name: $name) {\n      name owner purpose status pipelineFile inputs where executor error createdAt startedAt endedAt\n      progress { total pending running succeeded failed blocked }\n      quanta(limit: $quanta) { id taskLabel dataId status }\n      failed: quanta(status: failed, limit: 50) { id taskLabel dataId error log }\n    }\n  }\n"): typeof import('./graphql.ts').RunDetailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RunLogs($name: String!, $status: QuantumStatus, $limit: Int) {\n    run(name: $name) { quanta(status: $status, limit: $limit) { id taskLabel dataId status error log } }\n  }\n"): typeof import('./graphql.ts').RunLogsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QuantumLog($id: ID!) { quantum(id: $id) { id run taskLabel dataId status error log } }\n"): typeof import('./graphql.ts').QuantumLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelRun($name: String!) { cancelRun(name: $name) { name status } }\n"): typeof import('./graphql.ts').CancelRunDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RunsResume($name: String!) { resumeRun(name: $name) { name status } }\n"): typeof import('./graphql.ts').RunsResumeDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

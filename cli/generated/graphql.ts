@@ -25,6 +25,15 @@ export type ComparisonStatus =
   | 'regression'
   | 'unchanged';
 
+/** Which detection method found a change. */
+export type FindingKind =
+  | 'absolute'
+  | 'changepoint'
+  | 'percent'
+  | 'spec'
+  | 'welch'
+  | 'zscore';
+
 /** One file of a metrics package, by its path inside the package (relative, no ..). */
 export type MetricsFileInput = {
   path: string;
@@ -55,6 +64,12 @@ export type RawFileInput = {
   /** The file's name as the user knows it; problems name it. */
   name: string;
 };
+
+export type RegressionStatus =
+  | 'acknowledged'
+  | 'false_alarm'
+  | 'fixed'
+  | 'open';
 
 export type Role =
   | 'admin'
@@ -203,6 +218,11 @@ export type IngestRawsMutationVariables = Exact<{
 
 export type IngestRawsMutation = { ingestRaws: { run: string, ingested: number, visits: Array<number>, detectors: Array<number>, newVisits: number, newDetectors: number } };
 
+export type LoginCheckQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LoginCheckQuery = { me: { name: string, role: Role } };
+
 export type JobIngestFieldsFragment = { jobId: string, ingested: number, measuredAt: string, definitionChanges: Array<string> };
 
 export type ImportMetricsMutationVariables = Exact<{
@@ -264,6 +284,30 @@ export type PruneMutationVariables = Exact<{
 
 
 export type PruneMutation = { prune: { dryRun: boolean, bytesFreed: number, resumed: number, runs: Array<{ run: string, owner: string, expiresAt: string, datasets: number, files: number, bytes: number }>, kept: Array<{ run: string, owner: string, expiresAt: string, reason: PruneKeepReason, detail: string }>, worktrees: Array<{ repo: string, commit: string, bytes: number }> } };
+
+export type RegressionsListQueryVariables = Exact<{
+  status?: RegressionStatus | null | undefined;
+  metric?: string | null | undefined;
+}>;
+
+
+export type RegressionsListQuery = { regressions: Array<{ id: number, metric: string, dataset: string, branch: string, dataId: Record<string, unknown>, kind: FindingKind, status: RegressionStatus, firstBadCommit: string, createdAt: string, finding: { delta: number, relativeDelta: number | null } }> };
+
+export type RegressionDetailQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type RegressionDetailQuery = { regression: { id: number, metric: string, dataset: string, branch: string, dataId: Record<string, unknown>, kind: FindingKind, status: RegressionStatus, firstBadCommit: string, lastGoodCommit: string | null, note: string, createdAt: string, finding: { message: string, baseline: number, value: number, delta: number, relativeDelta: number | null, pValue: number | null }, explanation: { goodRun: string | null, badRun: string | null, commits: Array<{ sha: string, author: string, date: string, subject: string }>, configChanges: Array<{ task: string, field: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null }>, inputCollections: { before: Array<string>, after: Array<string> } | null, inputChanges: Array<{ datasetType: string, dataId: Record<string, unknown>, isCalibration: boolean, before: { run: string } | null, after: { run: string } | null }>, quanta: Array<{ task: string, total: number, changed: number }>, dataIds: Array<{ dataId: Record<string, unknown>, before: number | null, after: number | null, delta: number | null }> } | null, history: Array<{ fromStatus: RegressionStatus, toStatus: RegressionStatus, actor: string, note: string, at: string }> } | null };
+
+export type SetRegressionStatusCliMutationVariables = Exact<{
+  id: number;
+  status: RegressionStatus;
+  note?: string | null | undefined;
+}>;
+
+
+export type SetRegressionStatusCliMutation = { setRegressionStatus: { id: number, status: RegressionStatus, note: string } };
 
 export type AddRepoMutationVariables = Exact<{
   url: string;
@@ -345,6 +389,58 @@ export type RerunMutationVariables = Exact<{
 
 
 export type RerunMutation = { rerun: { name: string } };
+
+export type RunsListQueryVariables = Exact<{
+  owner?: string | null | undefined;
+  status?: RunStatus | null | undefined;
+  limit?: number | null | undefined;
+}>;
+
+
+export type RunsListQuery = { runs: Array<{ name: string, owner: string, purpose: RunPurpose, status: RunStatus, createdAt: string, endedAt: string | null, error: string | null, progress: { total: number, succeeded: number, failed: number, blocked: number, running: number, pending: number } }> };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { name: string } };
+
+export type RunDetailQueryVariables = Exact<{
+  name: string;
+  quanta?: number | null | undefined;
+}>;
+
+
+export type RunDetailQuery = { run: { name: string, owner: string, purpose: RunPurpose, status: RunStatus, pipelineFile: string, inputs: Array<string>, where: string, executor: string, error: string | null, createdAt: string, startedAt: string | null, endedAt: string | null, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number }, quanta: Array<{ id: string, taskLabel: string, dataId: Record<string, unknown>, status: QuantumStatus }>, failed: Array<{ id: string, taskLabel: string, dataId: Record<string, unknown>, error: string | null, log: string | null }> } | null };
+
+export type RunLogsQueryVariables = Exact<{
+  name: string;
+  status?: QuantumStatus | null | undefined;
+  limit?: number | null | undefined;
+}>;
+
+
+export type RunLogsQuery = { run: { quanta: Array<{ id: string, taskLabel: string, dataId: Record<string, unknown>, status: QuantumStatus, error: string | null, log: string | null }> } | null };
+
+export type QuantumLogQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type QuantumLogQuery = { quantum: { id: string, run: string, taskLabel: string, dataId: Record<string, unknown>, status: QuantumStatus, error: string | null, log: string | null } | null };
+
+export type CancelRunMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CancelRunMutation = { cancelRun: { name: string, status: RunStatus } };
+
+export type RunsResumeMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type RunsResumeMutation = { resumeRun: { name: string, status: RunStatus } };
 
 export type GenerateSimCamMutationVariables = Exact<{
   visits?: number | null | undefined;
@@ -739,6 +835,14 @@ export const IngestRawsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<IngestRawsMutation, IngestRawsMutationVariables>;
+export const LoginCheckDocument = new TypedDocumentString(`
+    query LoginCheck {
+  me {
+    name
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<LoginCheckQuery, LoginCheckQueryVariables>;
 export const ImportMetricsDocument = new TypedDocumentString(`
     mutation ImportMetrics($files: [MetricsFileInput!]!) {
   importMetrics(files: $files) {
@@ -852,6 +956,108 @@ export const PruneDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PruneMutation, PruneMutationVariables>;
+export const RegressionsListDocument = new TypedDocumentString(`
+    query RegressionsList($status: RegressionStatus, $metric: String) {
+  regressions(status: $status, metric: $metric) {
+    id
+    metric
+    dataset
+    branch
+    dataId
+    kind
+    status
+    firstBadCommit
+    finding {
+      delta
+      relativeDelta
+    }
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<RegressionsListQuery, RegressionsListQueryVariables>;
+export const RegressionDetailDocument = new TypedDocumentString(`
+    query RegressionDetail($id: Int!) {
+  regression(id: $id) {
+    id
+    metric
+    dataset
+    branch
+    dataId
+    kind
+    status
+    firstBadCommit
+    lastGoodCommit
+    finding {
+      message
+      baseline
+      value
+      delta
+      relativeDelta
+      pValue
+    }
+    explanation {
+      goodRun
+      badRun
+      commits {
+        sha
+        author
+        date
+        subject
+      }
+      configChanges {
+        task
+        field
+        before
+        after
+      }
+      inputCollections {
+        before
+        after
+      }
+      inputChanges {
+        datasetType
+        dataId
+        isCalibration
+        before {
+          run
+        }
+        after {
+          run
+        }
+      }
+      quanta {
+        task
+        total
+        changed
+      }
+      dataIds {
+        dataId
+        before
+        after
+        delta
+      }
+    }
+    note
+    history {
+      fromStatus
+      toStatus
+      actor
+      note
+      at
+    }
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<RegressionDetailQuery, RegressionDetailQueryVariables>;
+export const SetRegressionStatusCliDocument = new TypedDocumentString(`
+    mutation SetRegressionStatusCli($id: Int!, $status: RegressionStatus!, $note: String) {
+  setRegressionStatus(id: $id, status: $status, note: $note) {
+    id
+    status
+    note
+  }
+}
+    `) as unknown as TypedDocumentString<SetRegressionStatusCliMutation, SetRegressionStatusCliMutationVariables>;
 export const AddRepoDocument = new TypedDocumentString(`
     mutation AddRepo($url: String!, $name: String, $gh: String) {
   addRepo(url: $url, name: $name, githubFullName: $gh) {
@@ -980,6 +1186,116 @@ export const RerunDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RerunMutation, RerunMutationVariables>;
+export const RunsListDocument = new TypedDocumentString(`
+    query RunsList($owner: String, $status: RunStatus, $limit: Int) {
+  runs(owner: $owner, status: $status, limit: $limit) {
+    name
+    owner
+    purpose
+    status
+    createdAt
+    endedAt
+    error
+    progress {
+      total
+      succeeded
+      failed
+      blocked
+      running
+      pending
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunsListQuery, RunsListQueryVariables>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const RunDetailDocument = new TypedDocumentString(`
+    query RunDetail($name: String!, $quanta: Int) {
+  run(name: $name) {
+    name
+    owner
+    purpose
+    status
+    pipelineFile
+    inputs
+    where
+    executor
+    error
+    createdAt
+    startedAt
+    endedAt
+    progress {
+      total
+      pending
+      running
+      succeeded
+      failed
+      blocked
+    }
+    quanta(limit: $quanta) {
+      id
+      taskLabel
+      dataId
+      status
+    }
+    failed: quanta(status: failed, limit: 50) {
+      id
+      taskLabel
+      dataId
+      error
+      log
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
+export const RunLogsDocument = new TypedDocumentString(`
+    query RunLogs($name: String!, $status: QuantumStatus, $limit: Int) {
+  run(name: $name) {
+    quanta(status: $status, limit: $limit) {
+      id
+      taskLabel
+      dataId
+      status
+      error
+      log
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunLogsQuery, RunLogsQueryVariables>;
+export const QuantumLogDocument = new TypedDocumentString(`
+    query QuantumLog($id: ID!) {
+  quantum(id: $id) {
+    id
+    run
+    taskLabel
+    dataId
+    status
+    error
+    log
+  }
+}
+    `) as unknown as TypedDocumentString<QuantumLogQuery, QuantumLogQueryVariables>;
+export const CancelRunDocument = new TypedDocumentString(`
+    mutation CancelRun($name: String!) {
+  cancelRun(name: $name) {
+    name
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<CancelRunMutation, CancelRunMutationVariables>;
+export const RunsResumeDocument = new TypedDocumentString(`
+    mutation RunsResume($name: String!) {
+  resumeRun(name: $name) {
+    name
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RunsResumeMutation, RunsResumeMutationVariables>;
 export const GenerateSimCamDocument = new TypedDocumentString(`
     mutation GenerateSimCam($visits: Int, $bands: [String!], $seed: Int, $grid: [Int!], $size: Int) {
   generateSimCam(

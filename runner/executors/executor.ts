@@ -5,6 +5,11 @@ export interface RunContext {
   run: string;
   /** Aborted when the run's execution stops (server closing, run taken over): batch jobs are cancelled. */
   signal?: AbortSignal | undefined;
+  /**
+   * Aborted when a user cancels the run (cancelRun): running quanta are stopped at once (a local
+   * worker thread is terminated and replaced), and go back to pending.
+   */
+  cancel?: AbortSignal | undefined;
 }
 
 /** Where quanta execute: worker threads of this process (local) or batch jobs (slurm). */

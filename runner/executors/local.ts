@@ -15,7 +15,8 @@ export function createLocalExecutor(opts: { threads?: number } = {}): Executor {
   return {
     name: 'local',
     concurrency: threads,
-    run: (job) => pool.run(job) as Promise<QuantumResult>,
+    // Only a user's cancellation stops a running quantum (its worker is terminated and replaced).
+    run: (job, ctx) => pool.run(job, { signal: ctx.cancel ?? null }) as Promise<QuantumResult>,
     close: () => pool.destroy(),
   };
 }

@@ -7,6 +7,7 @@ import { dimensionGroup, storageClass, type DimensionGroup } from '../../server/
 import { canonicalJson, mergeConfig, type ConfigOverrides } from './config.ts';
 import { placePipeline, readPipelineFile, resolveTaskModule, VERA_CHECKOUT } from './roots.ts';
 import { PipelineSchema, type ConnectionDef, type PipelineDef } from './schema.ts';
+import { importTaskModule } from './import-task.ts';
 
 export interface ResolvedConnection extends ConnectionDef {
   name: string;
@@ -195,7 +196,7 @@ function checkDeclaredConnections(file: string, where: string, className: string
 async function importTask(file: string, where: string, className: string, modulePath: string, exportName: string): Promise<Task> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+    mod = await importTaskModule(pathToFileURL(modulePath).href);
   } catch (e) {
     throw invalid(file, `${where}: unknown task class '${className}': cannot import ${modulePath}: ${(e as Error).message.split('\n')[0]}`, {
       class: className,

@@ -4,7 +4,9 @@ import type { Db } from '../db/client.ts';
 import { createToken } from './tokens.ts';
 import { countUsers, createUser } from './users.ts';
 
-export const ADMIN_TOKEN_FILE = 'admin-token';
+import { ADMIN_TOKEN_FILE } from './admin-token-file.ts';
+
+export { ADMIN_TOKEN_FILE, readAdminToken } from './admin-token-file.ts';
 
 /**
  * On first start (no users at all) creates the `admin` user and a token for it, stored in
@@ -24,12 +26,4 @@ export async function bootstrapAdmin(db: Db, home: string): Promise<string | und
     fs.renameSync(tmp, file);
     return file;
   });
-}
-
-export function readAdminToken(home: string): string | undefined {
-  try {
-    return fs.readFileSync(path.join(home, ADMIN_TOKEN_FILE), 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -4,6 +4,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import { datasetKey } from './graph/build.ts';
 import { QuantumCancelledError, type Executor } from '../../runner/executors/executor.ts';
 import type { QuantumJob, QuantumResult } from '../../runner/worker-job.ts';
+import { splitQuantumLog } from '../../runner/quantum-log.ts';
 import type { Actor } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
 import { quanta, runs, users, type QuantumPlan, type QuantumTimings, type SoftwareVersion } from '../db/schema/index.ts';
@@ -26,6 +27,11 @@ export interface ExecuteOptions {
   onProgress?: (p: RunProgress) => void;
   /** Stops starting new quanta; running ones finish and are registered. */
   signal?: AbortSignal;
+  /**
+   * Aborted when the run is cancelled (cancelRun): quanta stop starting, running ones are stopped
+   * and set back to pending, finished ones are kept, and the run ends `cancelled`, resumable.
+   */
+  cancel?: AbortSignal;
   /** True once another process took the run over (RunManager): its final state is then not written here. */
   isLost?: () => boolean;
 }
@@ -54,7 +60,7 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   const [owner] = await db.select().from(users).where(eq(users.id, run.ownerId));
   const actor: Actor = { id: owner!.id, name: owner!.name, role: owner!.role as Actor['role'] };
   await db.update(quanta).set({ status: 'pending', error: null }).where(and(eq(quanta.runId, run.collectionId), ne(quanta.status, 'succeeded')));
-  await db.update(runs).set({ status: 'running', startedAt: run.startedAt ?? new Date(), endedAt: null, error: null }).where(eq(runs.id, run.id));
+  await db.update(runs).set({ status: 'running', startedAt: run.startedAt ?? new Date(), endedAt: null, error: null, cancelRequestedAt: null }).where(eq(runs.id, run.id));
 
   const rows = (await db.select().from(quanta).where(eq(quanta.runId, run.collectionId))) as QuantumRow[];
   const available = await availableDatasets(db, run.name, rows);
@@ -97,10 +103,10 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     if (blocked.length > 0) await db.update(quanta).set({ status: 'blocked' }).where(inArray(quanta.id, blocked));
   };
   const fail = async (q: QuantumRow, e: unknown) => {
-    const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    const { error: message, log } = splitQuantumLog(e instanceof Error ? (e.stack ?? e.message) : String(e));
     deps.log.warn({ quantum: q.id, task: q.taskLabel, dataId: q.dataId, err: message }, 'quantum failed');
     state.set(q.id, 'failed');
-    await db.update(quanta).set({ status: 'failed', error: message, endedAt: new Date(), host: os.hostname(), executor: deps.executor.name }).where(eq(quanta.id, q.id));
+    await db.update(quanta).set({ status: 'failed', error: message, log, endedAt: new Date(), host: os.hostname(), executor: deps.executor.name }).where(eq(quanta.id, q.id));
     await block(q);
   };
   // A batch executor gave the quantum back unexecuted (the run's execution stopped): pending again.
@@ -170,16 +176,25 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
       });
   };
 
+  // A batch executor cancels its jobs when the execution stops for any reason, a user's cancel included.
+  const stopped = opts.signal && opts.cancel ? AbortSignal.any([opts.signal, opts.cancel]) : (opts.signal ?? opts.cancel);
   const launch = (q: QuantumRow) => {
     state.set(q.id, 'running');
     const job = jobFor(q, run.seed, available, deps.datastore);
     const dispatchedAt = Date.now();
-    const task = deps.executor.run(job, { run: run.name, signal: opts.signal }).then(
+    const task = deps.executor.run(job, { run: run.name, signal: stopped, cancel: opts.cancel }).then(
       (result) => {
         finished.push({ q, result, timings: { queueMs: Math.max(0, result.startedAt - dispatchedAt), ...result.timings, writeMs: 0 } });
         scheduleRegistration();
       },
-      (e: unknown) => (e instanceof QuantumCancelledError ? requeue(q) : fail(q, e)).then(() => opts.onProgress?.(progress())),
+      (e: unknown) => {
+        // Stopped by a cancellation: not a failure; it runs again when the run is resumed.
+        if (opts.cancel?.aborted) {
+          state.set(q.id, 'pending');
+          return;
+        }
+        return (e instanceof QuantumCancelledError ? requeue(q) : fail(q, e)).then(() => opts.onProgress?.(progress()));
+      },
     );
     const done = task.catch((e: unknown) => void (crash ??= e)).finally(() => {
       executing.delete(done);
@@ -221,9 +236,18 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
 
   const final = progress();
   if (opts.isLost?.()) return 'cancelled';
-  const status: RunStatus = final.succeeded === final.total ? 'succeeded' : opts.signal?.aborted && final.failed === 0 ? 'cancelled' : 'failed';
+  const cancelled = Boolean(opts.cancel?.aborted);
+  const status: RunStatus = final.succeeded === final.total ? 'succeeded' : cancelled || (opts.signal?.aborted && final.failed === 0) ? 'cancelled' : 'failed';
   if (status === 'succeeded' && !run.saveIntermediates) await dropIntermediates(db, deps.datastore, run.collectionId, rows);
-  const error = status === 'failed' ? `${final.failed} quanta failed, ${final.blocked} blocked, ${final.pending} not run` : null;
+  // Quanta stopped mid-way are pending again (the statement marking launched quanta running may
+  // have landed after their abort), so a resume runs them.
+  if (status === 'cancelled') await db.update(quanta).set({ status: 'pending', startedAt: null }).where(and(eq(quanta.runId, run.collectionId), eq(quanta.status, 'running')));
+  const error =
+    status === 'failed'
+      ? `${final.failed} quanta failed, ${final.blocked} blocked, ${final.pending} not run`
+      : cancelled && status === 'cancelled'
+        ? `cancelled: ${final.succeeded} of ${final.total} quanta finished and are kept; ${final.pending} not run (vera runs resume continues it)`
+        : null;
   await db.update(runs).set({ status, endedAt: new Date(), error, taskTimings: timings.toJSON() }).where(eq(runs.id, run.id));
   return status;
 }

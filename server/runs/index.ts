@@ -6,3 +6,4 @@ export { getQuantum, getQuanta, quantaOfRun, quantumInputRefs, quantumOutputRefs
 export { createRerun, type RerunRequest } from './rerun.ts';
 export { submitRun, resumeRun, submitRerun, type SubmitRequest } from './submit.ts';
 export { RunManager } from './manager.ts';
+export { cancelRun } from './cancel.ts';

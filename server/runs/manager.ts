@@ -1,6 +1,8 @@
+import { and, inArray, isNotNull } from 'drizzle-orm';
 import { createLocalExecutor, type Executor } from '../../runner/executors/local.ts';
 import { createSlurmExecutor, loadSlurmConfig, type DeliveryAnswer, type SlurmExecutor } from '../../runner/executors/slurm/index.ts';
 import type { Db } from '../db/client.ts';
+import { runs } from '../db/schema/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import { VeraError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -18,6 +20,8 @@ interface Execution {
   /** Set when another process took the run over: this one stops and leaves the run to it. */
   lost: boolean;
   abort: AbortController;
+  /** Aborted by a cancellation (cancel.ts): running quanta are stopped too. */
+  cancel: AbortController;
   done: Promise<RunStatus | undefined>;
 }
 
@@ -33,6 +37,8 @@ export interface RunManagerDeps extends LeaseOptions {
   events: EventBus;
   /** How often heartbeats of executing runs are refreshed; default a quarter of the lease. */
   heartbeatMs?: number | undefined;
+  /** How often the database is asked whether an executing run was cancelled from another process; default 1 s. */
+  cancelPollMs?: number | undefined;
 }
 
 /**
@@ -51,6 +57,8 @@ export class RunManager {
   private readonly abort = new AbortController();
   private heartbeat: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
+  private cancelPoll: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
 
   constructor(private readonly deps: RunManagerDeps) {}
 
@@ -111,7 +119,7 @@ export class RunManager {
     if (this.active.has(run)) throw new VeraError('RUN_ACTIVE', `run '${run}' is already being executed by this server`, { run });
     const executor = this.getExecutor();
     let settle!: (status: RunStatus | undefined) => void;
-    const execution: Execution = { runId: undefined, token: undefined, lost: false, abort: new AbortController(), done: new Promise((r) => (settle = r)) };
+    const execution: Execution = { runId: undefined, token: undefined, lost: false, abort: new AbortController(), cancel: new AbortController(), done: new Promise((r) => (settle = r)) };
     // Registered before the first await, so two starts of one run in this process cannot both claim it.
     this.active.set(run, execution);
     try {
@@ -137,8 +145,8 @@ export class RunManager {
 
   private async execute(run: string, execution: Execution, executor: Executor): Promise<RunStatus> {
     try {
-      const signal = AbortSignal.any([this.abort.signal, execution.abort.signal]);
-      const status = await executeRun({ ...this.deps, executor }, run, { signal, isLost: () => execution.lost }).catch((e: Error) => {
+      const signal = AbortSignal.any([this.abort.signal, execution.abort.signal, execution.cancel.signal]);
+      const status = await executeRun({ ...this.deps, executor }, run, { signal, cancel: execution.cancel.signal, isLost: () => execution.lost }).catch((e: Error) => {
         this.deps.log.error({ run, err: e }, 'run execution failed');
         return 'failed' as RunStatus;
       });
@@ -158,6 +166,18 @@ export class RunManager {
     await this.deps.events.emit('run.finished', { run, status });
   }
 
+  /**
+   * Cancels a run this process executes: no quantum starts any more, running ones are stopped;
+   * resolves once the run is marked `cancelled`. False when this process does not execute it.
+   */
+  async cancel(run: string): Promise<boolean> {
+    const execution = this.active.get(run);
+    if (!execution) return false;
+    execution.cancel.abort();
+    await execution.done;
+    return true;
+  }
+
   async wait(run: string): Promise<RunStatus | undefined> {
     return this.active.get(run)?.done;
   }
@@ -169,6 +189,28 @@ export class RunManager {
       this.beating ??= this.beat().finally(() => (this.beating = undefined));
     }, this.deps.heartbeatMs ?? this.deps.leaseMs / 4);
     this.heartbeat.unref();
+    // Cancellations made through another process reach this one through the database.
+    this.cancelPoll = setInterval(() => {
+      this.polling ??= this.pollCancellations().finally(() => (this.polling = undefined));
+    }, this.deps.cancelPollMs ?? 1000);
+    this.cancelPoll.unref();
+  }
+
+  private async pollCancellations(): Promise<void> {
+    const ids = [...this.active.values()].flatMap((e) => (e.runId === undefined || e.cancel.signal.aborted ? [] : [e.runId]));
+    if (ids.length === 0) return;
+    try {
+      const rows = await this.deps.db.select({ id: runs.id }).from(runs).where(and(inArray(runs.id, ids), isNotNull(runs.cancelRequestedAt)));
+      for (const { id } of rows) {
+        for (const [run, execution] of this.active) {
+          if (execution.runId !== id || execution.cancel.signal.aborted) continue;
+          this.deps.log.info({ run }, 'run cancelled; stopping its quanta');
+          execution.cancel.abort();
+        }
+      }
+    } catch (e) {
+      this.deps.log.warn({ err: e }, 'could not check executing runs for cancellations');
+    }
   }
 
   /** Refreshes the heartbeat of every run executing here; stops those another process took over. */
@@ -195,7 +237,9 @@ export class RunManager {
     this.abort.abort();
     await Promise.all([...this.active.values()].map((e) => e.done));
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.cancelPoll) clearInterval(this.cancelPoll);
     await this.beating;
+    await this.polling;
     await this.executor?.close();
   }
 }

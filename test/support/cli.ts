@@ -12,7 +12,8 @@ export interface CliResult {
 
 /** Environment for a CLI child: this test's database (Postgres) or a PGlite home. */
 export function cliEnv(home: string, databaseUrl: string | undefined, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, VERA_HOME: home, VERA_LOG_LEVEL: 'warn', VERA_PORT: '1', ...extra };
+  // Its own config directory, so a developer's `vera login` never reaches a test.
+  const env: NodeJS.ProcessEnv = { ...process.env, VERA_HOME: home, VERA_LOG_LEVEL: 'warn', VERA_PORT: '1', XDG_CONFIG_HOME: path.join(home, 'config'), ...extra };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   return env;

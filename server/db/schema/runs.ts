@@ -49,6 +49,11 @@ export const runs = pgTable(
      * is older than the lease lost its executor (a killed server) and is recovered at start-up.
      */
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    /**
+     * Set by cancelRun: the process executing the run (this one or another on the database)
+     * stops it, kills its running quanta and marks it `cancelled`. Cleared when it executes again.
+     */
+    cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
     /** Per task label: quanta executed and milliseconds summed per phase, registration included. */
     taskTimings: jsonb('task_timings').$type<Record<string, TaskTimings>>().notNull().default({}),
     /** Who marked this (non-CI) run as its branch's history; its measurements then count as branch points. */

@@ -484,6 +484,13 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Tracks a git repository (URL or path): a bare mirror under VERA_HOME (operators). */
   addRepo: Repo;
+  /**
+   * Cancels a pending or running run (its owner, or an operator): no quantum of it starts any more,
+   * running ones are stopped, finished ones are kept, and the run ends cancelled; resumeRun
+   * continues it. Returns the run as it is then: cancelled, or still running for a moment while
+   * another server executing it stops it.
+   */
+  cancelRun: Run;
   certifyDatasets: Collection;
   createCollection: Collection;
   /** A new API token for yourself, or (admins) for another user; it stops working at expiresAt. */
@@ -576,6 +583,12 @@ export type MutationAddRepoArgs = {
   githubFullName?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   url: Scalars['String']['input'];
+};
+
+
+/** Writes: each domain module adds its fields with extend type Mutation. */
+export type MutationCancelRunArgs = {
+  name: Scalars['String']['input'];
 };
 
 
@@ -2341,6 +2354,7 @@ export type MetricsImportResolvers<ContextType = GraphQLContext, ParentType exte
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addRepo?: Resolver<ResolversTypes['Repo'], ParentType, ContextType, RequireFields<MutationAddRepoArgs, 'url'>>;
+  cancelRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationCancelRunArgs, 'name'>>;
   certifyDatasets?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationCertifyDatasetsArgs, 'collection' | 'datasetIds'>>;
   createCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationCreateCollectionArgs, 'name' | 'type'>>;
   createToken?: Resolver<ResolversTypes['CreatedToken'], ParentType, ContextType, RequireFields<MutationCreateTokenArgs, 'name'>>;

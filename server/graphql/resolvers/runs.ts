@@ -4,7 +4,7 @@ import type { BindValue, DatasetRef } from '../../repo/index.ts';
 import * as runs from '../../runs/index.ts';
 import type { RunInfo, QuantumInfo } from '../../runs/index.ts';
 import type { GraphQLContext } from '../context.ts';
-import type { MutationRerunArgs, MutationResumeRunArgs, MutationSubmitRunArgs, QueryProvenanceArgs, QueryQuantumArgs, QueryRunArgs, QueryRunsArgs, RunQuantaArgs } from '../generated/resolvers.ts';
+import type { MutationCancelRunArgs, MutationRerunArgs, MutationResumeRunArgs, MutationSubmitRunArgs, QueryProvenanceArgs, QueryQuantumArgs, QueryRunArgs, QueryRunsArgs, RunQuantaArgs } from '../generated/resolvers.ts';
 import { listLimit } from '../limits.ts';
 
 type Ctx = GraphQLContext;
@@ -52,6 +52,7 @@ export const runMutations = {
       )
       .then((r) => ({ run: r.run, skipped: r.skipped.length })),
   resumeRun: (_: unknown, a: MutationResumeRunArgs, { vera, actor }: Ctx) => runs.resumeRun(vera, a.name, actor),
+  cancelRun: (_: unknown, a: MutationCancelRunArgs, { vera, actor }: Ctx) => runs.cancelRun(vera, a.name, actor),
   rerun: (_: unknown, a: MutationRerunArgs, { vera, actor }: Ctx) =>
     runs.submitRerun(vera, { datasetId: a.datasetId, output: a.output, saveIntermediates: a.saveIntermediates ?? false, configOverrides: overridesOf(a.config) }, actor),
 };

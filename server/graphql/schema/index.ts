@@ -8,6 +8,7 @@ import { lifecycleTypeDefs } from './lifecycle.ts';
 import { metricsTypeDefs } from './metrics.ts';
 import { replayTypeDefs } from './replay.ts';
 import { repoTypeDefs } from './repo.ts';
+import { runControlTypeDefs } from './run-control.ts';
 import { runsTypeDefs } from './runs.ts';
 import { simcamTypeDefs } from './simcam.ts';
 
@@ -21,6 +22,7 @@ export const typeDefs: readonly string[] = [
   authTypeDefs,
   repoTypeDefs,
   runsTypeDefs,
+  runControlTypeDefs,
   metricsTypeDefs,
   ciTypeDefs,
   ingestTypeDefs,

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../cli/commands/index.ts';
+import { VERA_BIN } from '../support/cli.ts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-startup-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A resolve hook that records every module the process loads, so a test can see what `vera` imported. */
+function recordImports(log: string): string {
+  const hooks = path.join(dir, 'record-hooks.mjs');
+  fs.writeFileSync(hooks, `import fs from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); fs.appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`);
+  const entry = path.join(dir, 'record.mjs');
+  fs.writeFileSync(entry, `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`);
+  return entry;
+}
+
+function vera(args: string[], opts: { input?: string; record?: string } = {}) {
+  const pre = opts.record ? ['--import', recordImports(opts.record)] : [];
+  const env: NodeJS.ProcessEnv = { ...process.env, VERA_HOME: path.join(dir, 'home'), VERA_PORT: '1' };
+  delete env.DATABASE_URL;
+  return spawnSync(process.execPath, [...pre, VERA_BIN, ...args], { encoding: 'utf8', input: opts.input ?? '', env });
+}
+
+describe('vera start-up', () => {
+  it('--help lists every command without importing any command module or the server', () => {
+    const log = path.join(dir, 'help-imports.txt');
+    const r = vera(['--help'], { record: log });
+    expect(r.status).toBe(0);
+    for (const c of COMMANDS) expect(r.stdout).toContain(c.name);
+    const loaded = fs.readFileSync(log, 'utf8');
+    expect(loaded).toContain('commander');
+    for (const heavy of ['@electric-sql/pglite', 'graphql-yoga', 'drizzle-orm', '/pg/', 'piscina', 'tsx']) expect(loaded).not.toContain(heavy);
+  });
+
+  it('changepoints imports neither the database, GraphQL nor a TypeScript compiler', () => {
+    const log = path.join(dir, 'cp-imports.txt');
+    const series = ['v', ...Array.from({ length: 40 }, (_, i) => (i < 20 ? 10 : 20) + (i % 3) * 0.1)].join('\n');
+    const r = vera(['changepoints', '--json', '-'], { input: series, record: log });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { changePoints: { index: number }[] }).changePoints.map((c) => c.index)).toEqual([20]);
+    const loaded = fs.readFileSync(log, 'utf8');
+    for (const heavy of ['@electric-sql/pglite', 'graphql-yoga', 'drizzle-orm', 'tsx']) expect(loaded).not.toContain(heavy);
+  });
+
+  it('--version prints the package version, and the commit in a git checkout', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(path.dirname(VERA_BIN), '../package.json'), 'utf8')) as { version: string };
+    const r = vera(['--version']);
+    expect(r.status).toBe(0);
+    const escaped = pkg.version.replaceAll('.', '\\.');
+    expect(r.stdout.trim()).toMatch(new RegExp(`^vera ${escaped}( \\(commit [0-9a-f]{12}(\\+changes)?\\))?$`));
+    if (fs.existsSync(path.resolve(path.dirname(VERA_BIN), '../.git'))) expect(r.stdout).toContain('(commit ');
+  });
+
+  it('an unknown flag or command exits 2 with a message naming it, on stderr', () => {
+    const flag = vera(['changepoints', '--colum', 'x']);
+    expect(flag.status).toBe(2);
+    expect(flag.stdout).toBe('');
+    expect(flag.stderr).toContain("unknown option '--colum'");
+    expect(flag.stderr).toContain('--column');
+    const command = vera(['chagepoints']);
+    expect(command.status).toBe(2);
+    expect(command.stderr).toContain("unknown command 'chagepoints'");
+    expect(command.stderr).toContain('changepoints');
+  });
+
+  it("each command's listed description is the one its module registers", async () => {
+    for (const entry of COMMANDS) {
+      const program = new Command('vera');
+      (await entry.load()).register(program, { fullProgram: () => Promise.resolve(new Command('vera')) });
+      const command = program.commands.find((c) => c.name() === entry.name);
+      expect(command, `${entry.name}: its module registers no such command`).toBeDefined();
+      expect(command!.description(), entry.name).toBe(entry.description);
+    }
+  });
+});
