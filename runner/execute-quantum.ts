@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { codecFor } from '../pipelines/framework/codecs.ts';
 import type { InputDataset, Task, TaskInputs } from '../pipelines/framework/task.ts';
+import { importTaskModule } from './pipeline/import-task.ts';
 import { recordedTaskModuleUrl } from './pipeline/roots.ts';
 import { withQuantumLog } from './quantum-log.ts';
 import type { QuantumJob, QuantumResult } from './worker-job.ts';
@@ -13,7 +14,9 @@ async function loadTask(job: QuantumJob): Promise<Task> {
   const key = `${job.modulePath}#${job.exportName}`;
   let task = taskCache.get(key);
   if (!task) {
-    const mod = (await import(recordedTaskModuleUrl(job.modulePath))) as Record<string, Task>;
+    // Through importTaskModule: in the compiled CLI (`vera exec-quantum` in a batch job) task
+    // modules, which are TypeScript, need the loader it registers on first use.
+    const mod = (await importTaskModule(recordedTaskModuleUrl(job.modulePath))) as Record<string, Task>;
     task = mod[job.exportName];
     if (!task || typeof task.run !== 'function') throw new Error(`${key} is not a task`);
     taskCache.set(key, task);

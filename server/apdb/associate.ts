@@ -117,7 +117,7 @@ export async function associateVisit(tx: Db, replayId: number, visit: VisitToAss
       : (
           await queryRows<ObjectRow>(
             tx,
-            sql`SELECT ${OBJECT_COLUMNS} FROM ${objectTable} WHERE "pixelId" = ANY(${sql.raw(`'{${[...candidatePixels].join(',')}}'`)}::bigint[])`,
+            sql`SELECT ${OBJECT_COLUMNS} FROM ${objectTable} WHERE "pixelId" = ANY(${`{${[...candidatePixels].join(',')}}`}::bigint[])`,
           )
         ).map(toObject);
 
@@ -198,7 +198,7 @@ export async function storeForcedSources(tx: Db, replayId: number, forced: DiaFo
   const processed = opts.processedMjdTai ?? mjdNow();
   const objects = apdbTable(replayId, 'DiaObject');
   const ids = [...new Set(forced.map((f) => String(f.diaObjectId)))];
-  const known = await queryRows<ObjectRow>(tx, sql`SELECT ${OBJECT_COLUMNS} FROM ${objects} WHERE "diaObjectId" = ANY(${sql.raw(`'{${ids.join(',')}}'`)}::bigint[])`);
+  const known = await queryRows<ObjectRow>(tx, sql`SELECT ${OBJECT_COLUMNS} FROM ${objects} WHERE "diaObjectId" = ANY(${`{${ids.join(',')}}`}::bigint[])`);
   const byId = new Map(known.map((r) => [r.diaObjectId, toObject(r)]));
   const missing = ids.find((id) => !byId.has(id));
   if (missing) throw new VeraError('BAD_INPUT', `forced photometry names DiaObject ${missing}, which this APDB does not have`);

@@ -56,8 +56,8 @@ function toForced(r: Row): DiaForcedSource & { ra: number; dec: number } {
 }
 
 function idArray(ids: readonly bigint[]) {
-  // Ids are bigints (digits only), so the array literal cannot carry anything else.
-  return sql.raw(`'{${ids.map((id) => id.toString()).join(',')}}'::bigint[]`);
+  // One bound parameter, an array literal of bigints, cast on the server.
+  return sql`${`{${ids.map((id) => id.toString()).join(',')}}`}::bigint[]`;
 }
 
 export async function diaObjects(db: Db, replayId: number): Promise<DiaObject[]> {

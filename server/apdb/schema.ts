@@ -27,11 +27,12 @@ export function apdbTable(replayId: number, table: ApdbTable): SQL {
 
 export type ApdbTable = 'DiaObject' | 'DiaSource' | 'DiaForcedSource' | 'ApdbVisit' | 'Alert';
 
-function ddl(schema: string): string[] {
-  const s = `"${schema}"`;
+function ddl(schema: string): SQL[] {
+  // The schema name is an identifier (apdb_<integer>), quoted by drizzle; nothing else varies.
+  const s = sql.identifier(schema);
   return [
-    `CREATE SCHEMA ${s}`,
-    `CREATE TABLE ${s}."DiaObject" (
+    sql`CREATE SCHEMA ${s}`,
+    sql`CREATE TABLE ${s}."DiaObject" (
       "diaObjectId" bigint PRIMARY KEY,
       "validityStartMjdTai" double precision NOT NULL,
       "ra" double precision NOT NULL,
@@ -41,8 +42,8 @@ function ddl(schema: string): string[] {
       "lastDiaSourceMjdTai" double precision NOT NULL,
       "pixelId" bigint NOT NULL
     )`,
-    `CREATE INDEX "DiaObject_pixelId_idx" ON ${s}."DiaObject" ("pixelId")`,
-    `CREATE TABLE ${s}."DiaSource" (
+    sql`CREATE INDEX "DiaObject_pixelId_idx" ON ${s}."DiaObject" ("pixelId")`,
+    sql`CREATE TABLE ${s}."DiaSource" (
       "diaSourceId" bigint PRIMARY KEY,
       "diaObjectId" bigint NOT NULL REFERENCES ${s}."DiaObject" ("diaObjectId"),
       "visit" bigint NOT NULL,
@@ -67,9 +68,9 @@ function ddl(schema: string): string[] {
       "timeProcessedMjdTai" double precision NOT NULL,
       "pixelId" bigint NOT NULL
     )`,
-    `CREATE INDEX "DiaSource_diaObjectId_idx" ON ${s}."DiaSource" ("diaObjectId", "midpointMjdTai")`,
-    `CREATE INDEX "DiaSource_visit_idx" ON ${s}."DiaSource" ("visit")`,
-    `CREATE TABLE ${s}."DiaForcedSource" (
+    sql`CREATE INDEX "DiaSource_diaObjectId_idx" ON ${s}."DiaSource" ("diaObjectId", "midpointMjdTai")`,
+    sql`CREATE INDEX "DiaSource_visit_idx" ON ${s}."DiaSource" ("visit")`,
+    sql`CREATE TABLE ${s}."DiaForcedSource" (
       "diaForcedSourceId" bigint PRIMARY KEY,
       "diaObjectId" bigint NOT NULL REFERENCES ${s}."DiaObject" ("diaObjectId"),
       "visit" bigint NOT NULL,
@@ -84,21 +85,21 @@ function ddl(schema: string): string[] {
       "scienceFluxErr" real,
       "timeProcessedMjdTai" double precision NOT NULL
     )`,
-    `CREATE INDEX "DiaForcedSource_diaObjectId_idx" ON ${s}."DiaForcedSource" ("diaObjectId", "midpointMjdTai")`,
-    `CREATE TABLE ${s}."ApdbVisit" (
+    sql`CREATE INDEX "DiaForcedSource_diaObjectId_idx" ON ${s}."DiaForcedSource" ("diaObjectId", "midpointMjdTai")`,
+    sql`CREATE TABLE ${s}."ApdbVisit" (
       "visit" bigint PRIMARY KEY,
       "midpointMjdTai" double precision NOT NULL,
       "nDiaSources" integer NOT NULL,
       "nNewDiaObjects" integer NOT NULL,
       "associatedAt" timestamp with time zone NOT NULL DEFAULT now()
     )`,
-    `CREATE TABLE ${s}."Alert" (
+    sql`CREATE TABLE ${s}."Alert" (
       "diaSourceId" bigint PRIMARY KEY REFERENCES ${s}."DiaSource" ("diaSourceId"),
       "visit" bigint NOT NULL,
       "packet" bytea NOT NULL,
       "publishedAt" timestamp with time zone
     )`,
-    `CREATE INDEX "Alert_visit_idx" ON ${s}."Alert" ("visit")`,
+    sql`CREATE INDEX "Alert_visit_idx" ON ${s}."Alert" ("visit")`,
   ];
 }
 
@@ -111,7 +112,7 @@ function ddl(schema: string): string[] {
 export async function createApdb(tx: Db, replayId: number): Promise<void> {
   const schema = apdbSchemaName(replayId);
   await tx.execute(sql`DROP SCHEMA IF EXISTS ${sql.identifier(schema)} CASCADE`);
-  for (const statement of ddl(schema)) await tx.execute(sql.raw(statement));
+  for (const statement of ddl(schema)) await tx.execute(statement);
 }
 
 /** Drops a replay's APDB and everything in it. */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { QUANTUM_LOG_MARKER, splitQuantumLog } from '../../quantum-log.ts';
 import type { QuantumJob, QuantumResult } from '../../worker-job.ts';
 import { QuantumCancelledError, type Executor, type RunContext } from '../executor.ts';
 import { resourcesFor, type SlurmConfig } from './config.ts';
@@ -250,11 +251,15 @@ export function createSlurmExecutor(opts: SlurmExecutorOptions): SlurmExecutor {
       const final = st?.exitCode !== undefined && config.retryUnlessExit.includes(st.exitCode) && !st.signal;
       w.history.push(`  ended ${what}${w.reported ? ' (the task failed)' : ''}`);
       if (final || w.attempt > config.maxRetries) {
-        const why = w.reported?.error ?? `Slurm job ${array.id}_${index} ended ${what} without reporting the quantum`;
+        // A reported error may carry the task's log after QUANTUM_LOG_MARKER: the job's history
+        // goes with the error, before the marker, and every log after it.
+        const reported = w.reported ? splitQuantumLog(w.reported.error) : undefined;
+        const why = reported?.error ?? `Slurm job ${array.id}_${index} ended ${what} without reporting the quantum`;
         const tried = final ? '' : ` (tried ${w.attempt} times)`;
-        // The job's own output goes with the run's directory: its end is kept in the error.
+        // The job's own output goes with the run's directory: its end is kept in the log.
         const output = w.reported ? '' : tail(path.join(s.dir, 'logs', `${array.id}_${index}.out`));
-        settle(w, () => w.reject(new Error(`${why}${tried}\n${w.history.join('\n')}${w.reported?.log ? `\n${w.reported.log}` : ''}${output ? `\njob output (end):\n${output}` : ''}`)));
+        const logs = [reported?.log, w.reported?.log, output ? `job output (end):\n${output}` : ''].filter(Boolean);
+        settle(w, () => w.reject(new Error(`${why}${tried}\n${w.history.join('\n')}${logs.length ? `${QUANTUM_LOG_MARKER}${logs.join('\n')}` : ''}`)));
         continue;
       }
       w.attempt++;
