@@ -1,7 +1,32 @@
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
 import pg from 'pg';
 import type { Db } from '../server/db/client.ts';
 import { insertDimensionRecords } from '../server/repo/index.ts';
+
+/**
+ * A pipeline of one almost-empty task per raw (`scale` of the toy pipeline), for benches of the
+ * runner's own per-quantum cost. Named as if it lay next to the toy pipeline, so its task class
+ * resolves there.
+ */
+export const NOOP_PIPELINE = {
+  pipelineFile: path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), 'test/fixtures/pipelines/noop.yaml'),
+  pipelineYaml: stringify({
+    description: 'one almost-empty task per raw',
+    tasks: {
+      scale: {
+        class: './toy-tasks.ts#scale',
+        dimensions: ['instrument', 'visit', 'detector'],
+        connections: {
+          raw: { kind: 'input', datasetType: 'raw', dimensions: ['instrument', 'visit', 'detector'], storageClass: 'StructuredData' },
+          scaled: { kind: 'output', datasetType: 'scaled', dimensions: ['instrument', 'visit', 'detector'], storageClass: 'StructuredData' },
+        },
+      },
+    },
+  }),
+};
 
 /** BenchCam: bands g, r, i; `nVisits` 30 s visits a minute apart on one night; `nDetectors` detectors. */
 export async function insertBenchCam(db: Db, nVisits: number, nDetectors: number): Promise<void> {

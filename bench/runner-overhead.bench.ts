@@ -10,8 +10,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import { createLocalExecutor } from '../runner/executors/local.ts';
 import { openDatabase, type Database } from '../server/db/client.ts';
 import { createLogger } from '../server/log.ts';
@@ -22,27 +20,12 @@ import { getRun } from '../server/runs/queries.ts';
 import { QUANTUM_PHASES } from '../server/runs/timings.ts';
 import { makeActor } from '../test/support/factories.ts';
 import { seedToyRaw } from '../test/support/runs.ts';
-import { withBenchDatabase } from './fixtures.ts';
+import { NOOP_PIPELINE, withBenchDatabase } from './fixtures.ts';
 import { report, timeMs } from './lib.ts';
 
 const N_QUANTA = Number(process.env.VERA_BENCH_QUANTA ?? 10_000);
 const DETECTORS = 10;
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// Named as if it lay next to the toy pipeline, so its task class resolves there.
-const pipelineFile = path.join(root, 'test/fixtures/pipelines/noop.yaml');
-const pipelineYaml = stringify({
-  description: 'one almost-empty task per raw',
-  tasks: {
-    scale: {
-      class: './toy-tasks.ts#scale',
-      dimensions: ['instrument', 'visit', 'detector'],
-      connections: {
-        raw: { kind: 'input', datasetType: 'raw', dimensions: ['instrument', 'visit', 'detector'], storageClass: 'StructuredData' },
-        scaled: { kind: 'output', datasetType: 'scaled', dimensions: ['instrument', 'visit', 'detector'], storageClass: 'StructuredData' },
-      },
-    },
-  },
-});
+const { pipelineFile, pipelineYaml } = NOOP_PIPELINE;
 
 async function bench(label: string, database: Database, dir: string): Promise<void> {
   const actor = await makeActor(database.db);

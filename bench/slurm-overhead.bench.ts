@@ -23,25 +23,13 @@ import { createRun } from '../server/runs/create.ts';
 import { executeRun } from '../server/runs/execute.ts';
 import { makeActor } from '../test/support/factories.ts';
 import { seedToyRaw } from '../test/support/runs.ts';
+import { NOOP_PIPELINE } from './fixtures.ts';
 import { report, timeMs } from './lib.ts';
 
 const N = Number(process.env.VERA_BENCH_SLURM_QUANTA ?? 40);
 const DETECTORS = 4;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const pipelineFile = path.join(root, 'test/fixtures/pipelines/noop.yaml');
-const pipelineYaml = stringify({
-  description: 'one almost-empty task per raw',
-  tasks: {
-    scale: {
-      class: './toy-tasks.ts#scale',
-      dimensions: ['instrument', 'visit', 'detector'],
-      connections: {
-        raw: { kind: 'input', datasetType: 'raw', dimensions: ['instrument', 'visit', 'detector'], storageClass: 'StructuredData' },
-        scaled: { kind: 'output', datasetType: 'scaled', dimensions: ['instrument', 'visit', 'detector'], storageClass: 'StructuredData' },
-      },
-    },
-  },
-});
+const { pipelineFile, pipelineYaml } = NOOP_PIPELINE;
 
 async function slurmRun(dir: string, label: string, quantaPerJob: number, seed: (vera: Awaited<ReturnType<typeof openVera>>) => Promise<void>) {
   const settings = path.join(dir, `${label}.yaml`);
