@@ -168,7 +168,8 @@ export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
     if (r.value !== null) continue;
     const key = keyOf(r);
     const u = unmeasured.get(key) ?? { commit: key, position: position.get(key)!, n: 0, values: [] };
-    const what = nonFiniteOf(r);
+    // A Job's NaN or infinity is spelled in nonFinite; a row with neither had no value recorded.
+    const what = r.nonFinite ?? 'null';
     u.n++;
     if (!u.values.includes(what)) u.values.push(what);
     unmeasured.set(key, u);
@@ -186,9 +187,4 @@ export async function loadSeries(db: Db, q: SeriesQuery): Promise<Series> {
     unmeasured: [...unmeasured.values()].sort((a, b) => a.position - b.position),
     measurements: byCommit,
   };
-}
-
-/** What a measurement without a value was: ingest keeps a Job's NaN or infinity in extras.nonFinite. */
-function nonFiniteOf(r: SeriesMeasurementRow): string {
-  return r.nonFinite ?? 'null';
 }
