@@ -8,11 +8,9 @@
  *
  *   VERA_BENCH_SLURM_QUANTA=40 npm run bench -- slurm-overhead   (default 40)
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { createLocalExecutor } from '../runner/executors/local.ts';
 import { openVera } from '../server/app.ts';
@@ -23,12 +21,12 @@ import { createRun } from '../server/runs/create.ts';
 import { executeRun } from '../server/runs/execute.ts';
 import { makeActor } from '../test/support/factories.ts';
 import { seedToyRaw } from '../test/support/runs.ts';
+import { startSlurmCluster, stopSlurmCluster } from '../test/support/slurm-cluster.ts';
 import { NOOP_PIPELINE } from './fixtures.ts';
 import { report, timeMs } from './lib.ts';
 
 const N = Number(process.env.VERA_BENCH_SLURM_QUANTA ?? 40);
 const DETECTORS = 4;
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { pipelineFile, pipelineYaml } = NOOP_PIPELINE;
 
 async function slurmRun(dir: string, label: string, quantaPerJob: number, seed: (vera: Awaited<ReturnType<typeof openVera>>) => Promise<void>) {
@@ -55,8 +53,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-bench-slurm-'));
 // Its own temp directory: munged must reach it, and cluster.sh opens only that one to others.
 const clusterDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-bench-slurm-cluster-'));
 try {
-  const out = execFileSync('bash', [path.join(root, 'scripts/slurm/cluster.sh'), 'start', clusterDir], { encoding: 'utf8' });
-  process.env.SLURM_CONF = /export SLURM_CONF=(\S+)/.exec(out)![1]!;
+  startSlurmCluster(clusterDir);
   const seedRun = (executor: string) => async (vera: Awaited<ReturnType<typeof openVera>>) => {
     const actor = await makeActor(vera.database.db, 'bench', 'operator');
     await seedToyRaw(vera.database.db, vera.datastore, actor, { nVisits: Math.ceil(N / DETECTORS), nDetectors: DETECTORS });
@@ -88,7 +85,7 @@ try {
   }
 } finally {
   try {
-    execFileSync('bash', [path.join(root, 'scripts/slurm/cluster.sh'), 'stop', clusterDir], { stdio: 'inherit' });
+    stopSlurmCluster(clusterDir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(clusterDir, { recursive: true, force: true });

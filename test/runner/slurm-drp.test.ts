@@ -1,41 +1,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLocalExecutor } from '../../runner/executors/local.ts';
 import { queryRows, sql } from '../../server/db/client.ts';
-import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import { createLogger } from '../../server/log.ts';
 import { createRun } from '../../server/runs/create.ts';
 import { executeRun } from '../../server/runs/execute.ts';
 import { generateSimCam, SIMCAM } from '../../server/simcam/generate.ts';
-import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
 import { PROJECT_ROOT } from '../support/git-repo.ts';
-import { useSlurmCluster } from '../support/slurm.ts';
-import { useTestVera } from '../support/vera.ts';
+import { useSlurmVera } from '../support/slurm.ts';
 
 /**
  * The DRP on SimCam (two r-band visits, two detectors) through VERA_EXECUTOR=slurm on a real
  * single-node cluster gives byte-identical outputs to the same run on the local executor.
  */
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-slurm-drp-'));
-const settings = path.join(work, 'slurm.yaml');
 // Per-task requests from the settings file (isr gets more memory than the default), and quanta
 // clustered two to an array element.
-fs.writeFileSync(settings, 'default: { cpus: 1, memoryMB: 600 }\ntasks:\n  isr: { memoryMB: 800 }\nquantaPerJob: 2\npollSeconds: 0.5\ngatherMilliseconds: 100\n');
-
-const cluster = useSlurmCluster();
-const t = useTestDatabase();
-const v = useTestVera(t, { VERA_EXECUTOR: 'slurm', VERA_SLURM_CONFIG: settings, VERA_SLURM_DIR: path.join(work, 'jobs') });
-let http: VeraHttpServer;
-beforeAll(async () => {
-  http = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0 });
-});
-afterAll(async () => {
-  await http?.close();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+const slurmVera = useSlurmVera('vera-slurm-drp-', 'default: { cpus: 1, memoryMB: 600 }\ntasks:\n  isr: { memoryMB: 800 }\nquantaPerJob: 2\npollSeconds: 0.5\ngatherMilliseconds: 100\n');
+const { work, cluster, t, v } = slurmVera;
 
 const DRP = path.join(PROJECT_ROOT, 'pipelines/drp.yaml');
 

@@ -1,40 +1,23 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { QUANTUM_RESULTS_PATH } from '../../runner/executors/slurm/protocol.ts';
 import { queryRows, sql } from '../../server/db/client.ts';
-import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import { findDatasets } from '../../server/repo/index.ts';
 import { createRun } from '../../server/runs/create.ts';
 import { getRun } from '../../server/runs/queries.ts';
-import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
 import { seedToyRaw, TOY_PIPELINE, toyPipelineText } from '../support/runs.ts';
-import { squeueElements, useSlurmCluster } from '../support/slurm.ts';
-import { useTestVera } from '../support/vera.ts';
+import { squeueElements, useSlurmVera } from '../support/slurm.ts';
 
 /**
  * The Slurm executor on a real single-node cluster (installed and started by
  * scripts/slurm/cluster.sh): job arrays running `vera exec-quantum`, results reported over HTTP
  * with a per-run credential, retries after an element is cancelled, refusals of bad credentials.
  */
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-slurm-test-'));
-const settings = path.join(work, 'slurm.yaml');
-fs.writeFileSync(settings, 'default: { cpus: 1, memoryMB: 300 }\npollSeconds: 0.5\ngatherMilliseconds: 100\nmaxRetries: 2\n');
-
-const cluster = useSlurmCluster();
-const t = useTestDatabase();
-const v = useTestVera(t, { VERA_EXECUTOR: 'slurm', VERA_SLURM_CONFIG: settings, VERA_SLURM_DIR: path.join(work, 'jobs') });
-let http: VeraHttpServer;
-beforeAll(async () => {
-  http = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0 });
-});
-afterAll(async () => {
-  await http?.close();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+const slurmVera = useSlurmVera('vera-slurm-test-', 'default: { cpus: 1, memoryMB: 300 }\npollSeconds: 0.5\ngatherMilliseconds: 100\nmaxRetries: 2\n');
+const { work, cluster, t, v } = slurmVera;
 
 // Each test starts on an empty database (useTestDatabase): it seeds its own raws once.
 let alice: Awaited<ReturnType<typeof makeActor>> | undefined;
@@ -115,7 +98,7 @@ describe('the Slurm executor', () => {
     expect(a.token).not.toBe(b.token);
 
     const post = async (token: string | undefined, body: unknown) => {
-      const res = await fetch(`${http.url}${QUANTUM_RESULTS_PATH}`, {
+      const res = await fetch(`${slurmVera.http.url}${QUANTUM_RESULTS_PATH}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(body),

@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { PROJECT_ROOT } from './git-repo.ts';
-
-const SCRIPT = path.join(PROJECT_ROOT, 'scripts/slurm/cluster.sh');
+import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
+import { useTestDatabase } from './db.ts';
+import { startSlurmCluster, stopSlurmCluster } from './slurm-cluster.ts';
+import { useTestVera } from './vera.ts';
 
 /**
  * A real single-node Slurm cluster for the test file: scripts/slurm/cluster.sh installs
@@ -17,20 +18,48 @@ export function useSlurmCluster(): { readonly dir: string } {
   let dir = '';
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-slurm-'));
-    const out = execFileSync('bash', [SCRIPT, 'start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
-    const conf = /export SLURM_CONF=(\S+)/.exec(out)?.[1];
-    if (!conf) throw new Error(`scripts/slurm/cluster.sh printed no SLURM_CONF: ${out}`);
-    process.env.SLURM_CONF = conf;
+    startSlurmCluster(dir);
   }, 900_000);
   afterAll(() => {
     if (!dir) return;
-    execFileSync('bash', [SCRIPT, 'stop', dir], { stdio: 'inherit' });
-    delete process.env.SLURM_CONF;
+    stopSlurmCluster(dir);
     fs.rmSync(dir, { recursive: true, force: true });
   });
   return {
     get dir() {
       return dir;
+    },
+  };
+}
+
+/**
+ * A Vera on the Slurm executor for a test file: a cluster (useSlurmCluster), a test database, the
+ * executor's settings (`settingsYaml`) and its job directory in a temp `work` directory, and the
+ * HTTP server the batch jobs report to. afterAll closes the server and removes `work`.
+ */
+export function useSlurmVera(prefix: string, settingsYaml: string) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const settings = path.join(work, 'slurm.yaml');
+  fs.writeFileSync(settings, settingsYaml);
+  const cluster = useSlurmCluster();
+  const t = useTestDatabase();
+  const v = useTestVera(t, { VERA_EXECUTOR: 'slurm', VERA_SLURM_CONFIG: settings, VERA_SLURM_DIR: path.join(work, 'jobs') });
+  let http: VeraHttpServer | undefined;
+  beforeAll(async () => {
+    http = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await http?.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+  return {
+    work,
+    cluster,
+    t,
+    v,
+    get http(): VeraHttpServer {
+      if (!http) throw new Error('the HTTP server starts in beforeAll');
+      return http;
     },
   };
 }
