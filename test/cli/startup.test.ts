@@ -69,6 +69,19 @@ describe('vera start-up', () => {
     expect(command.stderr).toContain('changepoints');
   });
 
+  it('docs/cli.md lists every command with an example', () => {
+    // Rows of the Commands table: | `vera NAME ...` | what it does | `example` |
+    const rows = fs.readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('| `vera '))
+      .map((line) => line.split(/(?<!\\)\|/).map((cell) => cell.trim()));
+    for (const { name } of COMMANDS) {
+      const row = rows.find((cells) => new RegExp(`\`vera ${name}(?![\\w-])`).test(cells[1]));
+      expect(row, `docs/cli.md has no row for vera ${name}`).toBeDefined();
+      expect(row![3], `docs/cli.md: the row of vera ${name} has no example`).toMatch(/^`.*\bvera [a-z-]+/);
+    }
+  });
+
   it("each command's listed description is the one its module registers", async () => {
     for (const entry of COMMANDS) {
       const program = new Command('vera');
