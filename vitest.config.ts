@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
@@ -20,6 +21,14 @@ function databaseFreeFiles(): string[] {
     .filter((file) => !REACHES_DATABASE.test(readFileSync(file, 'utf8')));
 }
 
+function testWorkers(): number {
+  const asked = process.env.VERA_TEST_WORKERS;
+  if (asked === undefined || asked === '') return os.availableParallelism() + 1;
+  const n = Number(asked);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`VERA_TEST_WORKERS must be a positive integer, got "${asked}"`);
+  return n;
+}
+
 export default defineConfig({
   resolve: {
     // Node resolves `graphql` to its CommonJS entry (graphql-yoga gets that one); vite would pick
@@ -34,6 +43,12 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...databaseFreeFiles()],
     pool: 'forks',
+    // vitest's default is one fork fewer than the cores: one fork on a 2-core CI machine, which
+    // then idles while a file waits on a child process, git, Slurm or a browser. Files are
+    // independent (each clones its own database), so one more fork than cores keeps both busy.
+    // VERA_TEST_WORKERS overrides (1 for a serial run).
+    maxWorkers: testWorkers(),
+    minWorkers: 1,
     // Generous: a limit catches a hang, never a slow machine (CI shares two cores between suites).
     testTimeout: 300_000,
     hookTimeout: 300_000,

@@ -76,7 +76,7 @@ describe('vera start-up', () => {
       .filter((line) => line.startsWith('| `vera '))
       .map((line) => line.split(/(?<!\\)\|/).map((cell) => cell.trim()));
     for (const { name } of COMMANDS) {
-      const row = rows.find((cells) => new RegExp(`\`vera ${name}(?![\\w-])`).test(cells[1]));
+      const row = rows.find((cells) => new RegExp(`\`vera ${name}(?![\\w-])`).test(cells[1] ?? ''));
       expect(row, `docs/cli.md has no row for vera ${name}`).toBeDefined();
       expect(row![3], `docs/cli.md: the row of vera ${name} has no example`).toMatch(/^`.*\bvera [a-z-]+/);
     }
