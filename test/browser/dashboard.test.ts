@@ -242,7 +242,7 @@ describe('the dashboard in Chromium', () => {
           progress.add(await text(page, '[data-testid=progress-done]'));
           return text(page, '[data-testid=run-status]');
         },
-        { timeout: 60_000, interval: 300 },
+        { timeout: 240_000, interval: 300 },
       )
       .toBe('succeeded');
     expect(progress.size).toBeGreaterThan(1);

@@ -39,8 +39,9 @@ export interface Browser {
 export async function launchBrowser(executablePath: string): Promise<Browser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-chromium-'));
   // launchPersistentContext passes the fresh profile as --user-data-dir.
-  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS, viewport: VIEWPORT, timeout: 60_000 });
-  context.setDefaultTimeout(20_000);
+  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS, viewport: VIEWPORT, timeout: 300_000 });
+  // Waits catch a page that never gets there, not a slow machine (tests also run beside a busy CI).
+  context.setDefaultTimeout(120_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));

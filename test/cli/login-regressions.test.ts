@@ -3,10 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createToken, createUser } from '../../server/auth/index.ts';
-import { openDatabase, type Database } from '../../server/db/client.ts';
 import { regressions } from '../../server/db/schema/index.ts';
 import type { Explanation } from '../../server/metrics/explain.ts';
-import { cliEnv, runCli, serveProcess, type ServeProcess } from '../support/cli.ts';
+import { cliEnv, openCliDatabase, runCli, serveProcess, type ServeProcess } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 
 /** `vera login` (stored profiles) and `vera regressions`, against a served Vera. */
@@ -28,14 +27,10 @@ const explanation: Explanation = {
   dataIds: [{ dataId: { visit: 3 }, before: 10, after: 12.5, delta: 2.5 }],
 };
 
-async function openFor(): Promise<Database> {
-  return t.url ? t.database : openDatabase({ dataDir: path.join(home, 'db') });
-}
-
 // Per test: on PostgreSQL the test database is emptied before each one.
 beforeEach(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-login-'));
-  const d = await openFor();
+  const d = await openCliDatabase(t, home);
   const admin = await createUser(d.db, 'admin', 'admin');
   ({ token } = await createToken(d.db, admin.id, 'from-the-test'));
   const [row] = await d.db

@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createToken, createUser } from '../../server/auth/index.ts';
-import { openDatabase, type Database } from '../../server/db/client.ts';
 import { Datastore } from '../../server/repo/index.ts';
-import { cliEnv, runCli, serveProcess, type ServeProcess } from '../support/cli.ts';
+import { cliEnv, openCliDatabase, runCli, serveProcess, type ServeProcess } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { seedToyRaw, TOY_PIPELINE } from '../support/runs.ts';
 
@@ -25,14 +24,10 @@ let viaServer: NodeJS.ProcessEnv;
  */
 let other: NodeJS.ProcessEnv;
 
-async function openFor(): Promise<Database> {
-  return t.url ? t.database : openDatabase({ dataDir: path.join(home, 'db') });
-}
-
 // Per test: on PostgreSQL the test database is emptied before each one.
 beforeEach(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-runs-'));
-  const d = await openFor();
+  const d = await openCliDatabase(t, home);
   const admin = await createUser(d.db, 'admin', 'admin');
   await seedToyRaw(d.db, new Datastore(path.join(home, 'datastore')), { id: admin.id, name: 'admin', role: 'admin' }, { nVisits: 6, nDetectors: 2 });
   const { token } = await createToken(d.db, admin.id, 'test');

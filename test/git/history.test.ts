@@ -113,7 +113,7 @@ describe('series over GraphQL', () => {
     const later = await repo.commit({ 'README.md': `later ${Date.now()}\n` }, 'later commit');
     await t.db.insert(measurements).values({ metricName: 'demo.m', value: 2, unit: 'mmag', dataset: 'Local/raw', dataId: {}, repo: repo.dir, commit: later, branch: 'master', countsAs: 'branch' });
     await expect
-      .poll(async () => (await series('Local/raw')).data!.series.points.map((p) => p.commit), { timeout: REF_TTL_MS * 10, interval: REF_TTL_MS / 4 })
+      .poll(async () => (await series('Local/raw')).data!.series.points.map((p) => p.commit), { timeout: 120_000, interval: REF_TTL_MS / 4 })
       .toEqual([sha, later]);
   });
 });

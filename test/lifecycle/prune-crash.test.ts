@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalExecutor } from '../../runner/executors/local.ts';
 import { createUser } from '../../server/auth/index.ts';
-import { openDatabase, queryRows, sql, type Database } from '../../server/db/client.ts';
+import { queryRows, sql, type Database } from '../../server/db/client.ts';
 import { createLogger } from '../../server/log.ts';
 import { Datastore } from '../../server/repo/index.ts';
 import { createRun } from '../../server/runs/create.ts';
 import { executeRun } from '../../server/runs/execute.ts';
 import { pruneRuns } from '../../server/runs/lifecycle/index.ts';
 import { truncateAll, useTestDatabase } from '../support/db.ts';
+import { openCliDatabase } from '../support/cli.ts';
 import { seedToyRaw, TOY_PIPELINE, toyPipelineText } from '../support/runs.ts';
 
 const t = useTestDatabase();
@@ -22,11 +23,7 @@ afterAll(() => homes.forEach((h) => fs.rmSync(h, { recursive: true, force: true 
 const log = createLogger({ logLevel: 'silent' });
 const RUN = 'u/admin/doomed';
 
-/** This test's database: the per-file Postgres database, or a PGlite directory in `home` the child can open too. */
-async function openFor(home: string): Promise<Database> {
-  return t.url ? t.database : openDatabase({ dataDir: path.join(home, 'db') });
-}
-async function closeFor(d: Database) {
+/** This test's database: the per-file Postgres database, or a PGlite directory in `home` the child can open too. */async function closeFor(d: Database) {
   if (!t.url) await d.close();
 }
 
@@ -35,7 +32,7 @@ async function setup(): Promise<{ home: string; store: Datastore; bytes: number;
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-prune-'));
   homes.push(home);
   const store = new Datastore(path.join(home, 'datastore'));
-  const d = await openFor(home);
+  const d = await openCliDatabase(t, home);
   if (t.url) await truncateAll(d.db);
   const u = await createUser(d.db, 'admin', 'admin');
   const admin = { id: u.id, name: 'admin', role: 'admin' as const };
@@ -83,7 +80,7 @@ function filesUnder(root: string): string[] {
 }
 
 async function state(home: string) {
-  const d = await openFor(home);
+  const d = await openCliDatabase(t, home);
   try {
     const [counts] = await queryRows<{ rows: number; deletions: number; audits: number; audit_bytes: string | null; pruned_bytes: string | null; pruned: boolean }>(
       d.db,
@@ -102,7 +99,7 @@ async function state(home: string) {
 }
 
 async function recover(home: string, store: Datastore) {
-  const d = await openFor(home);
+  const d = await openCliDatabase(t, home);
   try {
     const [u] = await queryRows<{ id: number }>(d.db, sql`SELECT id FROM users WHERE name = 'admin'`);
     return await pruneRuns(d.db, store, { id: u!.id, name: 'admin', role: 'admin' }, { act: true });

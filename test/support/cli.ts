@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Database } from '../../server/db/client.ts';
+import type { TestDatabase } from './db.ts';
 
 export const VERA_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/vera.js');
 
@@ -17,6 +19,17 @@ export function cliEnv(home: string, databaseUrl: string | undefined, extra: Rec
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   return env;
+}
+
+/**
+ * The database CLI children with `cliEnv(home, t.url)` use: this file's own on PostgreSQL; on
+ * PGlite the data directory under `home`, opened here. Close a PGlite one before a child opens it
+ * (one process holds a PGlite directory); `t.database` stays open.
+ */
+export async function openCliDatabase(t: TestDatabase, home: string): Promise<Database> {
+  if (t.url) return t.database;
+  const { openDatabase } = await import('../../server/db/client.ts');
+  return openDatabase({ dataDir: path.join(home, 'db') });
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
