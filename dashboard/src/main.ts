@@ -1,6 +1,7 @@
 import './styles.css';
 import { h } from './dom.ts';
 import { gql, saveToken, savedToken } from './gql.ts';
+import { buildPage, buildsPage, deliveriesPage } from './pages/ci.ts';
 import { comparePage } from './pages/compare.ts';
 import { dashboardPage, dashboardsPage } from './pages/dashboards.ts';
 import { datasetPage } from './pages/dataset.ts';
@@ -18,6 +19,9 @@ const routes: Route[] = [
   { pattern: /^\/compare\/?$/, page: comparePage, nav: 'compare' },
   { pattern: /^\/runs\/?$/, page: runsPage, nav: 'runs' },
   { pattern: /^\/run\/(.+)$/, page: runPage, nav: 'runs' },
+  { pattern: /^\/builds\/?$/, page: buildsPage, nav: 'ci' },
+  { pattern: /^\/build\/(\d+)\/?$/, page: buildPage, nav: 'ci' },
+  { pattern: /^\/deliveries\/?$/, page: deliveriesPage, nav: 'ci' },
   { pattern: /^\/regressions\/?$/, page: regressionsPage, nav: 'regressions' },
   { pattern: /^\/regression\/(\d+)\/?$/, page: regressionPage, nav: 'regressions' },
   { pattern: /^\/dataset\/([^/]+)\/?$/, page: datasetPage, nav: 'runs' },
@@ -31,6 +35,7 @@ const NAV: [string, string, string][] = [
   ['compare', '/compare', 'Compare'],
   ['runs', '/runs', 'Runs'],
   ['regressions', '/regressions', 'Regressions'],
+  ['ci', '/builds', 'CI'],
   ['dashboards', '/dashboards', 'Dashboards'],
 ];
 

@@ -40,6 +40,22 @@ export function focalPlaneRegion(options: ResolvedOptions, boresightDeg: [number
 }
 
 /**
+ * Each detector's outer edge on the sky for a commanded boresight and rotation, by detector id,
+ * grown by `marginPx` on every side: the true pointing is off by ~1" (see planVisits), and a
+ * detector left out of a patch it touches would lose its pixels from that patch's coadd.
+ */
+export function detectorRegions(options: ResolvedOptions, boresightDeg: [number, number], skyAngleDeg: number, marginPx: number): Record<string, [number, number][]> {
+  const [nx, ny] = options.detectorGrid;
+  const size = options.detectorSizePx;
+  const out: Record<string, [number, number][]> = {};
+  for (let id = 0; id < nx * ny; id++) {
+    const wcs = detectorWcs(options, id, boresightDeg, skyAngleDeg);
+    out[String(id)] = boxRegion(wcs, -0.5 - marginPx, -0.5 - marginPx, size - 0.5 + marginPx, size - 0.5 + marginPx);
+  }
+  return out;
+}
+
+/**
  * Half-size, in pixels, of the square (centred on the field) that every visit can touch: the
  * focal plane's half-diagonal (any rotation) plus the largest dither, plus a margin for PSF wings.
  */

@@ -1,7 +1,7 @@
 import { PipelineError } from '../framework/errors.ts';
 import { intermediateToSky } from '../image/wcs.ts';
 import { INSTRUMENT } from './camera.ts';
-import { focalPlaneRegion } from './layout.ts';
+import { detectorRegions, focalPlaneRegion } from './layout.ts';
 import { psfForFwhm } from './psf.ts';
 import { Rng } from './random.ts';
 import type { Band, DayObsRecord, ResolvedOptions, VisitRecord, VisitTruth } from './types.ts';
@@ -102,7 +102,8 @@ export function planVisits(options: ResolvedOptions): Observing {
       decDeg: commanded[1],
       skyAngleDeg,
       region: focalPlaneRegion(options, commanded, skyAngleDeg),
-      extra: { band, airmass, midMjd },
+      // 5" covers the pointing error (1" rms per axis) with room to spare.
+      extra: { band, airmass, midMjd, detectorRegions: detectorRegions(options, commanded, skyAngleDeg, 5 / options.pixelScaleArcsec) },
     });
     truth.push({
       visitId: id,

@@ -115,7 +115,11 @@ export interface VisitRecord {
   skyAngleDeg: number;
   /** Outer edge of the whole focal plane on the sky, counter-clockwise as seen from inside. */
   region: [number, number][];
-  extra: { band: Band; airmass: number; midMjd: number };
+  /**
+   * `detectorRegions`: each detector's outer edge on the sky (by detector id, with a margin for
+   * the pointing error), so a restriction to a patch processes only the detectors that overlap it.
+   */
+  extra: { band: Band; airmass: number; midMjd: number; detectorRegions: Record<string, [number, number][]> };
 }
 export interface DetectorRecord {
   instrument: string;

@@ -43,6 +43,7 @@ export const LIST_LIMITS = {
   'Query.runs': { argument: 'limit', default: 100, max: 1000 },
   'Query.replays': { argument: 'limit', default: 50, max: 1000 },
   'Query.builds': { argument: 'limit', default: 100, max: 1000 },
+  'Query.webhookDeliveries': { argument: 'limit', default: 100, max: 1000 },
   'Query.datasets': { argument: 'limit', default: 10_000, max: 100_000 },
   'Query.measuredDataIds': { argument: 'limit', default: 500, max: 10_000 },
   'Query.measurements': { argument: 'limit', default: 1000, max: 20_000 },

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { buildsOfDeliveries, deliveriesByIds, type DeliveryBuild, type DeliveryRow } from '../ci/activity.ts';
 import { runNamesOfBuilds } from '../ci/build-runs.ts';
 import { refsOfRepos } from '../git/repos.ts';
 import { runTaskGraphs, type TaskGraph } from '../dashboards/index.ts';
@@ -24,6 +25,8 @@ export interface Loaders {
   datasetCount: DataLoader<Pick<Collection, 'id' | 'type'>, number, number>;
   refsOfRepo: DataLoader<number, Awaited<ReturnType<typeof refsOfRepos>> extends Map<number, infer R> ? R : never>;
   runNamesOfBuild: DataLoader<number, string[]>;
+  deliveryById: DataLoader<string, DeliveryRow | undefined>;
+  buildsOfDelivery: DataLoader<string, DeliveryBuild[]>;
   specificationsOfMetric: DataLoader<string, Awaited<ReturnType<typeof specificationsOf>> extends Map<string, infer S> ? S : never>;
   metricUnit: DataLoader<string, string | undefined>;
 }
@@ -69,6 +72,8 @@ export function createLoaders(db: Db): Loaders {
     datasetCount: mapLoader((cs) => countMembersOf(db, cs), 0, (c) => c.id),
     refsOfRepo: mapLoader((ids) => refsOfRepos(db, ids), []),
     runNamesOfBuild: mapLoader((ids) => runNamesOfBuilds(db, ids), []),
+    deliveryById: mapLoader<string, DeliveryRow | undefined>((ids) => deliveriesByIds(db, ids), undefined),
+    buildsOfDelivery: mapLoader((ids) => buildsOfDeliveries(db, ids), []),
     specificationsOfMetric: mapLoader((names) => specificationsOf(db, names), []),
     metricUnit: mapLoader((names) => metricUnits(db, names), undefined),
   };

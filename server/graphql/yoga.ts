@@ -12,6 +12,7 @@ import { analysisQueries } from './resolvers/analysis.ts';
 import { authMutations, authQueries } from './resolvers/auth.ts';
 import { exploreMutations, exploreQueries, exploreTypes } from './resolvers/explore.ts';
 import { ciMutations, ciQueries, ciTypes } from './resolvers/ci.ts';
+import { ciActivityQueries, ciActivityTypes } from './resolvers/ci-activity.ts';
 import { metricMutations, metricQueries, metricTypes } from './resolvers/metrics.ts';
 import { repoMutations, repoQueries, repoTypes } from './resolvers/repo.ts';
 import { runMutations, runQueries, runTypes } from './resolvers/runs.ts';
@@ -58,6 +59,7 @@ export function veraSchema(): GraphQLSchema {
       },
       { Query: exploreQueries, Mutation: exploreMutations, ...exploreTypes },
       { Query: lifecycleQueries, Mutation: lifecycleMutations },
+      { Query: ciActivityQueries, ...ciActivityTypes },
     ],
   });
 }

@@ -118,10 +118,17 @@ describe('the demo npm start serves', () => {
     expect(errors).toEqual([]);
 
     // The regression's page names the commit that worsened completeness, and its config change.
-    const { regressions } = await gql<{ regressions: { id: number; metric: string; firstBadCommit: string }[] }>('{ regressions(status: open) { id metric firstBadCommit } }');
+    type Open = { id: number; metric: string; firstBadCommit: string; kind: string; finding: { kind: string; alsoFoundBy: { kind: string }[] }; explanation: { commits: { sha: string; subject: string }[] } };
+    const { regressions } = await gql<{ regressions: Open[] }>(
+      '{ regressions(status: open) { id metric firstBadCommit kind finding { kind alsoFoundBy { kind } } explanation { commits { sha subject } } } }',
+    );
     expect(regressions).toHaveLength(1);
     const r = regressions[0]!;
     expect(r.metric).toBe('quickphot.Completeness');
+    // Opened by detection on master's series (a shift at that point, not only a spec line crossed),
+    // and explained by the one commit between the last good and the first bad point.
+    expect([r.finding.kind, ...r.finding.alsoFoundBy.map((e) => e.kind)].some((k) => k !== 'spec'), JSON.stringify(r.finding)).toBe(true);
+    expect(r.explanation.commits).toEqual([{ sha: r.firstBadCommit, subject: MASTER[BAD_COMMIT]!.subject }]);
     await open(page, '/regressions');
     await page.locator(`a[href="/regression/${r.id}"]`).first().click();
     await settled(page);
@@ -135,6 +142,16 @@ describe('the demo npm start serves', () => {
     expect(body).toContain('detectionSnr');
     expect(body).toContain('Same input collections');
     expect(body).not.toContain('were not recorded');
+    expect(errors).toEqual([]);
+
+    // The metric's page marks both releases on master's series.
+    await open(page, `/metric/${encodeURIComponent('quickphot.Completeness')}`);
+    const releaseLabels = await page.evaluate(() => {
+      const el = document.querySelector('[data-testid=series-chart]') as HTMLElement & { chart: { getOption(): { series: { markLine?: { data?: { label?: { formatter?: unknown } }[] } }[] } } };
+      return el.chart.getOption().series.flatMap((x) => (x.markLine?.data ?? []).map((d) => String(d.label?.formatter ?? '')));
+    });
+    expect(releaseLabels).toEqual(expect.arrayContaining(MASTER.flatMap((c) => (c.tag ? [c.tag] : []))));
+    expect(MASTER.filter((c) => c.tag)).toHaveLength(2);
     expect(errors).toEqual([]);
 
     // Compare opens on the feature branch against master.

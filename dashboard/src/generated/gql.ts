@@ -17,6 +17,9 @@ import * as types from './graphql.ts';
 type Documents = {
     "query MeasuredSeries($m: String) { measuredSeries(metric: $m) { metric dataset branch repo commits lastMeasuredAt } }": typeof types.MeasuredSeriesDocument,
     "query Me { me { name role } }": typeof types.MeDocument,
+    "query BuildList($s: BuildStatus) { builds(status: $s, limit: 500) { id repo commit ref event prNumber status error regressions runs { name } createdAt updatedAt } }": typeof types.BuildListDocument,
+    "query Build($id: Int!) {\n      build(id: $id) {\n        id repo commit ref event prNumber status error regressions regressedMetrics summaryMarkdown createdAt updatedAt\n        runs { name status progress { total succeeded failed } startedAt endedAt }\n        reports { id kind target state description status attempts lastError createdAt }\n        delivery { id event action status receivedAt }\n      }\n    }": typeof types.BuildDocument,
+    "query DeliveryList($s: DeliveryStatus) { webhookDeliveries(status: $s, limit: 500) { id event action repository status attempts error receivedAt processedAt builds { id status } } }": typeof types.DeliveryListDocument,
     "\n  fragment ComparisonView on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": typeof types.ComparisonViewFragmentDoc,
     "\n  query CompareRuns($b: String!, $h: String!) { compare: compareRuns(base: $b, head: $h) { ...ComparisonView } }\n": typeof types.CompareRunsDocument,
     "\n  query CompareRefs($d: String!, $h: String!, $b: String) { compare: compareRefs(dataset: $d, head: $h, base: $b) { ...ComparisonView } }\n": typeof types.CompareRefsDocument,
@@ -54,6 +57,9 @@ type Documents = {
 const documents: Documents = {
     "query MeasuredSeries($m: String) { measuredSeries(metric: $m) { metric dataset branch repo commits lastMeasuredAt } }": types.MeasuredSeriesDocument,
     "query Me { me { name role } }": types.MeDocument,
+    "query BuildList($s: BuildStatus) { builds(status: $s, limit: 500) { id repo commit ref event prNumber status error regressions runs { name } createdAt updatedAt } }": types.BuildListDocument,
+    "query Build($id: Int!) {\n      build(id: $id) {\n        id repo commit ref event prNumber status error regressions regressedMetrics summaryMarkdown createdAt updatedAt\n        runs { name status progress { total succeeded failed } startedAt endedAt }\n        reports { id kind target state description status attempts lastError createdAt }\n        delivery { id event action status receivedAt }\n      }\n    }": types.BuildDocument,
+    "query DeliveryList($s: DeliveryStatus) { webhookDeliveries(status: $s, limit: 500) { id event action repository status attempts error receivedAt processedAt builds { id status } } }": types.DeliveryListDocument,
     "\n  fragment ComparisonView on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": types.ComparisonViewFragmentDoc,
     "\n  query CompareRuns($b: String!, $h: String!) { compare: compareRuns(base: $b, head: $h) { ...ComparisonView } }\n": types.CompareRunsDocument,
     "\n  query CompareRefs($d: String!, $h: String!, $b: String) { compare: compareRefs(dataset: $d, head: $h, base: $b) { ...ComparisonView } }\n": types.CompareRefsDocument,
@@ -97,6 +103,18 @@ export function graphql(source: "query MeasuredSeries($m: String) { measuredSeri
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query Me { me { name role } }"): typeof import('./graphql.ts').MeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query BuildList($s: BuildStatus) { builds(status: $s, limit: 500) { id repo commit ref event prNumber status error regressions runs { name } createdAt updatedAt } }"): typeof import('./graphql.ts').BuildListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Build($id: Int!) {\n      build(id: $id) {\n        id repo commit ref event prNumber status error regressions regressedMetrics summaryMarkdown createdAt updatedAt\n        runs { name status progress { total succeeded failed } startedAt endedAt }\n        reports { id kind target state description status attempts lastError createdAt }\n        delivery { id event action status receivedAt }\n      }\n    }"): typeof import('./graphql.ts').BuildDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DeliveryList($s: DeliveryStatus) { webhookDeliveries(status: $s, limit: 500) { id event action repository status attempts error receivedAt processedAt builds { id status } } }"): typeof import('./graphql.ts').DeliveryListDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,6 +4,13 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type BuildStatus =
+  | 'error'
+  | 'failed'
+  | 'queued'
+  | 'running'
+  | 'succeeded';
+
 /** A metric's head against its base: worse, better, no significant change, or too little data (missing: one side has none). */
 export type ComparisonStatus =
   | 'improvement'
@@ -11,6 +18,13 @@ export type ComparisonStatus =
   | 'missing'
   | 'regression'
   | 'unchanged';
+
+export type DeliveryStatus =
+  | 'failed'
+  | 'ignored'
+  | 'processed'
+  | 'processing'
+  | 'received';
 
 /** Which detection method found a change. */
 export type FindingKind =
@@ -20,6 +34,16 @@ export type FindingKind =
   | 'spec'
   | 'welch'
   | 'zscore';
+
+export type GithubReportKind =
+  | 'comment'
+  | 'status';
+
+export type GithubReportStatus =
+  | 'done'
+  | 'failed'
+  | 'pending'
+  | 'superseded';
 
 export type QuantumStatus =
   | 'blocked'
@@ -89,6 +113,27 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeQuery = { me: { name: string, role: Role } };
+
+export type BuildListQueryVariables = Exact<{
+  s?: BuildStatus | null | undefined;
+}>;
+
+
+export type BuildListQuery = { builds: Array<{ id: number, repo: string, commit: string, ref: string, event: string, prNumber: number | null, status: BuildStatus, error: string | null, regressions: number | null, createdAt: string, updatedAt: string, runs: Array<{ name: string }> }> };
+
+export type BuildQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type BuildQuery = { build: { id: number, repo: string, commit: string, ref: string, event: string, prNumber: number | null, status: BuildStatus, error: string | null, regressions: number | null, regressedMetrics: Array<string> | null, summaryMarkdown: string | null, createdAt: string, updatedAt: string, runs: Array<{ name: string, status: RunStatus, startedAt: string | null, endedAt: string | null, progress: { total: number, succeeded: number, failed: number } }>, reports: Array<{ id: number, kind: GithubReportKind, target: string, state: string | null, description: string | null, status: GithubReportStatus, attempts: number, lastError: string | null, createdAt: string }>, delivery: { id: string, event: string, action: string | null, status: DeliveryStatus, receivedAt: string } | null } | null };
+
+export type DeliveryListQueryVariables = Exact<{
+  s?: DeliveryStatus | null | undefined;
+}>;
+
+
+export type DeliveryListQuery = { webhookDeliveries: Array<{ id: string, event: string, action: string | null, repository: string | null, status: DeliveryStatus, attempts: number, error: string | null, receivedAt: string, processedAt: string | null, builds: Array<{ id: number, status: BuildStatus }> }> };
 
 export type ComparisonViewFragment = { base: { label: string, commit: string | null, runs: Array<string> }, head: { label: string, commit: string | null, runs: Array<string> }, rows: Array<{ metric: string, unit: string, dataId: Record<string, unknown> | null, base: number | null, head: number | null, delta: number | null, relativeDelta: number | null, pValue: number | null, significant: boolean, status: ComparisonStatus, specs: Array<{ spec: string, base: boolean | null, head: boolean | null, failingDataIds: number, worstDataId: Record<string, unknown> | null, worstValue: number | null }> }> };
 
@@ -430,6 +475,93 @@ export const MeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const BuildListDocument = new TypedDocumentString(`
+    query BuildList($s: BuildStatus) {
+  builds(status: $s, limit: 500) {
+    id
+    repo
+    commit
+    ref
+    event
+    prNumber
+    status
+    error
+    regressions
+    runs {
+      name
+    }
+    createdAt
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<BuildListQuery, BuildListQueryVariables>;
+export const BuildDocument = new TypedDocumentString(`
+    query Build($id: Int!) {
+  build(id: $id) {
+    id
+    repo
+    commit
+    ref
+    event
+    prNumber
+    status
+    error
+    regressions
+    regressedMetrics
+    summaryMarkdown
+    createdAt
+    updatedAt
+    runs {
+      name
+      status
+      progress {
+        total
+        succeeded
+        failed
+      }
+      startedAt
+      endedAt
+    }
+    reports {
+      id
+      kind
+      target
+      state
+      description
+      status
+      attempts
+      lastError
+      createdAt
+    }
+    delivery {
+      id
+      event
+      action
+      status
+      receivedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<BuildQuery, BuildQueryVariables>;
+export const DeliveryListDocument = new TypedDocumentString(`
+    query DeliveryList($s: DeliveryStatus) {
+  webhookDeliveries(status: $s, limit: 500) {
+    id
+    event
+    action
+    repository
+    status
+    attempts
+    error
+    receivedAt
+    processedAt
+    builds {
+      id
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeliveryListQuery, DeliveryListQueryVariables>;
 export const CompareRunsDocument = new TypedDocumentString(`
     query CompareRuns($b: String!, $h: String!) {
   compare: compareRuns(base: $b, head: $h) {

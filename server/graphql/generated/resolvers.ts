@@ -53,6 +53,8 @@ export type Build = {
   __typename?: 'Build';
   commit: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** The webhook delivery that asked for it; null when the API, a schedule or the demo did. */
+  delivery?: Maybe<WebhookDelivery>;
   error?: Maybe<Scalars['String']['output']>;
   event: Scalars['String']['output'];
   id: Scalars['Int']['output'];
@@ -63,6 +65,8 @@ export type Build = {
   /** Metrics that regressed against the base, once the build has finished. */
   regressions?: Maybe<Scalars['Int']['output']>;
   repo: Scalars['String']['output'];
+  /** Its reports to GitHub, oldest first (none for a repository not on GitHub). */
+  reports: Array<GithubReport>;
   runs: Array<Run>;
   status: BuildStatus;
   /** The comparison as Markdown (what the PR comment and the Action's step summary show). */
@@ -250,6 +254,13 @@ export type DatasetType = {
   storageClass: Scalars['String']['output'];
 };
 
+export type DeliveryStatus =
+  | 'failed'
+  | 'ignored'
+  | 'processed'
+  | 'processing'
+  | 'received';
+
 export type Dimension = {
   __typename?: 'Dimension';
   doc: Scalars['String']['output'];
@@ -352,6 +363,33 @@ export type GitRef = {
 export type GitRefKind =
   | 'branch'
   | 'tag';
+
+/** A call to GitHub reporting a build (a commit status or the PR comment), as the outbox holds it. */
+export type GithubReport = {
+  __typename?: 'GithubReport';
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['Int']['output'];
+  kind: GithubReportKind;
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** A commit status's state: pending, success, failure or error. */
+  state?: Maybe<Scalars['String']['output']>;
+  /** Whether the call was made: pending (or retrying), done, failed for good, superseded by a newer one. */
+  status: GithubReportStatus;
+  /** The commit status's context (vera/<run>), or PR #<n>. */
+  target: Scalars['String']['output'];
+};
+
+export type GithubReportKind =
+  | 'comment'
+  | 'status';
+
+export type GithubReportStatus =
+  | 'done'
+  | 'failed'
+  | 'pending'
+  | 'superseded';
 
 /** A user allowed to prune another user's runs. */
 export type Grant = {
@@ -1051,6 +1089,8 @@ export type Query = {
   /** Your API tokens; admins: another user's (user), or everyone's (all). */
   tokens: Array<ApiToken>;
   users: Array<User>;
+  /** Webhook deliveries, newest first. */
+  webhookDeliveries: Array<WebhookDelivery>;
 };
 
 
@@ -1304,6 +1344,13 @@ export type QuerySqlArgs = {
 export type QueryTokensArgs = {
   all?: InputMaybe<Scalars['Boolean']['input']>;
   user?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Reads: each domain module adds its fields with extend type Query. */
+export type QueryWebhookDeliveriesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<DeliveryStatus>;
 };
 
 /** A raw file sent by its content: the server takes no paths, and may be on another machine. */
@@ -1759,6 +1806,25 @@ export type User = {
   role: Role;
 };
 
+/** A GitHub webhook delivery as Vera stored it, and what came of it. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  action?: Maybe<Scalars['String']['output']>;
+  attempts: Scalars['Int']['output'];
+  /** The builds it made. */
+  builds: Array<Build>;
+  /** Why it was ignored, or the last error processing it. */
+  error?: Maybe<Scalars['String']['output']>;
+  event: Scalars['String']['output'];
+  /** GitHub's X-GitHub-Delivery id. */
+  id: Scalars['String']['output'];
+  processedAt?: Maybe<Scalars['DateTime']['output']>;
+  receivedAt: Scalars['DateTime']['output'];
+  /** The repository the payload is about (owner/name). */
+  repository?: Maybe<Scalars['String']['output']>;
+  status: DeliveryStatus;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1856,6 +1922,7 @@ export type ResolversTypes = {
   Dataset: ResolverTypeWrapper<Dataset>;
   DatasetType: ResolverTypeWrapper<DatasetType>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeliveryStatus: DeliveryStatus;
   Dimension: ResolverTypeWrapper<Dimension>;
   Evidence: ResolverTypeWrapper<Evidence>;
   ExplainedCommit: ResolverTypeWrapper<ExplainedCommit>;
@@ -1865,6 +1932,9 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GitRef: ResolverTypeWrapper<GitRef>;
   GitRefKind: GitRefKind;
+  GithubReport: ResolverTypeWrapper<GithubReport>;
+  GithubReportKind: GithubReportKind;
+  GithubReportStatus: GithubReportStatus;
   Grant: ResolverTypeWrapper<Grant>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   InputChange: ResolverTypeWrapper<InputChange>;
@@ -1934,6 +2004,7 @@ export type ResolversTypes = {
   TaskTimings: ResolverTypeWrapper<TaskTimings>;
   UnmeasuredPoint: ResolverTypeWrapper<UnmeasuredPoint>;
   User: ResolverTypeWrapper<User>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDelivery>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1964,6 +2035,7 @@ export type ResolversParentTypes = {
   Finding: Finding;
   Float: Scalars['Float']['output'];
   GitRef: GitRef;
+  GithubReport: GithubReport;
   Grant: Grant;
   ID: Scalars['ID']['output'];
   InputChange: InputChange;
@@ -2021,6 +2093,7 @@ export type ResolversParentTypes = {
   TaskTimings: TaskTimings;
   UnmeasuredPoint: UnmeasuredPoint;
   User: User;
+  WebhookDelivery: WebhookDelivery;
 };
 
 export type ApiTokenResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApiToken'] = ResolversParentTypes['ApiToken']> = {
@@ -2046,6 +2119,7 @@ export type AuditEntryResolvers<ContextType = GraphQLContext, ParentType extends
 export type BuildResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Build'] = ResolversParentTypes['Build']> = {
   commit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  delivery?: Resolver<Maybe<ResolversTypes['WebhookDelivery']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   event?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2054,6 +2128,7 @@ export type BuildResolvers<ContextType = GraphQLContext, ParentType extends Reso
   regressedMetrics?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   regressions?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   repo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reports?: Resolver<Array<ResolversTypes['GithubReport']>, ParentType, ContextType>;
   runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['BuildStatus'], ParentType, ContextType>;
   summaryMarkdown?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2250,6 +2325,18 @@ export type GitRefResolvers<ContextType = GraphQLContext, ParentType extends Res
   kind?: Resolver<ResolversTypes['GitRefKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sha?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type GithubReportResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['GithubReport'] = ResolversParentTypes['GithubReport']> = {
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['GithubReportKind'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['GithubReportStatus'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type GrantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Grant'] = ResolversParentTypes['Grant']> = {
@@ -2503,6 +2590,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   storageClasses?: Resolver<Array<ResolversTypes['StorageClass']>, ParentType, ContextType>;
   tokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType, RequireFields<QueryTokensArgs, 'all'>>;
   users?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+  webhookDeliveries?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, Partial<QueryWebhookDeliveriesArgs>>;
 };
 
 export type RawIngestResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RawIngest'] = ResolversParentTypes['RawIngest']> = {
@@ -2795,6 +2883,19 @@ export type UserResolvers<ContextType = GraphQLContext, ParentType extends Resol
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
 };
 
+export type WebhookDeliveryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = {
+  action?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  builds?: Resolver<Array<ResolversTypes['Build']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  processedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  repository?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DeliveryStatus'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
   ApiToken?: ApiTokenResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
@@ -2820,6 +2921,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Explanation?: ExplanationResolvers<ContextType>;
   Finding?: FindingResolvers<ContextType>;
   GitRef?: GitRefResolvers<ContextType>;
+  GithubReport?: GithubReportResolvers<ContextType>;
   Grant?: GrantResolvers<ContextType>;
   InputChange?: InputChangeResolvers<ContextType>;
   InputCollections?: InputCollectionsResolvers<ContextType>;
@@ -2872,5 +2974,6 @@ export type Resolvers<ContextType = GraphQLContext> = {
   TaskTimings?: TaskTimingsResolvers<ContextType>;
   UnmeasuredPoint?: UnmeasuredPointResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
 };
 

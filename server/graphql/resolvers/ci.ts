@@ -11,10 +11,10 @@ type Ctx = GraphQLContext;
 
 async function buildOut(ctx: Ctx, id: number) {
   const { build, repo } = await getBuild(ctx.vera.database.db, id);
-  return shape(build, repo.name);
+  return shapeBuild(build, repo.name);
 }
 
-function shape(build: BuildRow, repo: string) {
+export function shapeBuild(build: BuildRow, repo: string) {
   const summary = (build.summary ?? {}) as { regressions?: number; regressedMetrics?: string[]; markdown?: string; runs?: string[] };
   return {
     ...build,
@@ -28,7 +28,7 @@ function shape(build: BuildRow, repo: string) {
 export const ciQueries = {
   repos: (_: unknown, _a: unknown, { vera }: Ctx) => listRepos(vera.database.db),
   builds: async (_: unknown, a: QueryBuildsArgs, ctx: Ctx) =>
-    (await listBuilds(ctx.vera.database.db, { repo: a.repo ?? undefined, status: a.status ?? undefined, limit: listLimit('Query.builds', a.limit) })).map((b) => shape(b.build, b.repo)),
+    (await listBuilds(ctx.vera.database.db, { repo: a.repo ?? undefined, status: a.status ?? undefined, limit: listLimit('Query.builds', a.limit) })).map((b) => shapeBuild(b.build, b.repo)),
   build: (_: unknown, a: QueryBuildArgs, ctx: Ctx) => buildOut(ctx, a.id).catch((e: VeraError) => (e.code === 'NOT_FOUND' ? null : Promise.reject(e))),
 };
 

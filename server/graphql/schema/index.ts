@@ -1,5 +1,6 @@
 import { analysisTypeDefs } from './analysis.ts';
 import { authTypeDefs } from './auth.ts';
+import { ciActivityTypeDefs } from './ci-activity.ts';
 import { ciTypeDefs } from './ci.ts';
 import { commonTypeDefs } from './common.ts';
 import { exploreTypeDefs } from './explore.ts';
@@ -25,6 +26,7 @@ export const typeDefs: readonly string[] = [
   runControlTypeDefs,
   metricsTypeDefs,
   ciTypeDefs,
+  ciActivityTypeDefs,
   ingestTypeDefs,
   simcamTypeDefs,
   replayTypeDefs,

@@ -43,7 +43,8 @@ export function overallInputs(pipeline: Pipeline) {
 /**
  * The data ID space of a run: every combination of dimension values the pipeline could process,
  * built from the datasets of its overall inputs found in the input collections, joined on shared
- * dimensions, extended to sky dimensions (tract, patch) by region overlap with visits, and
+ * dimensions, extended to sky dimensions (tract, patch) by region overlap with visits (or their
+ * detectors, when the visit records give detector regions), and
  * filtered by the user's `where`.
  */
 export async function buildDataIdSpace(
@@ -105,7 +106,12 @@ function dedupe(rows: Row[]): Row[] {
   return [...seen.values()];
 }
 
-/** Adds skymap/tract/patch to rows with a visit, for every patch (or tract) whose region overlaps the visit's. */
+/**
+ * Adds skymap/tract/patch to rows with a visit, for every patch (or tract) whose region overlaps
+ * the row's: the detector's own region when the row has a detector and the visit's record gives
+ * it (`extra.detectorRegions`, by detector id), else the whole visit's. So a `where` on a patch
+ * keeps only the detectors that overlap it, not every detector of each overlapping visit.
+ */
 async function extendBySky(db: Db, rows: Row[], dims: string[]): Promise<Row[]> {
   if (rows[0]!.visit === undefined) {
     throw new VeraError('PIPELINE_INVALID', `cannot relate sky dimensions (skymap, tract, patch) to these inputs: they have no visit`);
@@ -117,19 +123,35 @@ async function extendBySky(db: Db, rows: Row[], dims: string[]): Promise<Row[]> 
     patch: wantPatch ? (r.id as number) : undefined,
     region: r.region as Polygon,
   }));
-  const visits = new Map<string, Polygon>();
-  for (const v of await queryDimensionRecords(db, 'visit')) visits.set(`${v.instrument as string}|${v.id as number}`, v.region as Polygon);
+  const visits = new Map<string, { region: Polygon; detectors: Map<string, Polygon> }>();
+  for (const v of await queryDimensionRecords(db, 'visit')) {
+    visits.set(`${v.instrument as string}|${v.id as number}`, { region: v.region as Polygon, detectors: detectorRegionsOf(v.extra) });
+  }
   const overlaps = new Map<string, typeof cells>();
   const out: Row[] = [];
   for (const r of rows) {
-    const key = `${r.instrument}|${r.visit}`;
+    const visit = visits.get(`${r.instrument}|${r.visit}`);
+    const detectorRegion = r.detector !== undefined ? visit?.detectors.get(String(r.detector)) : undefined;
+    const key = detectorRegion ? `${r.instrument}|${r.visit}|${r.detector}` : `${r.instrument}|${r.visit}`;
     if (!overlaps.has(key)) {
-      const region = visits.get(key);
+      const region = detectorRegion ?? visit?.region;
       overlaps.set(key, region ? cells.filter((c) => polygonsOverlap(region, c.region)) : []);
     }
     for (const c of overlaps.get(key)!) {
       out.push({ ...r, skymap: c.skymap, tract: c.tract, ...(c.patch !== undefined ? { patch: c.patch } : {}) });
     }
+  }
+  return out;
+}
+
+/** A visit record's per-detector regions (`extra.detectorRegions`); entries that are not polygons are ignored. */
+function detectorRegionsOf(extra: unknown): Map<string, Polygon> {
+  const out = new Map<string, Polygon>();
+  const given = (extra as { detectorRegions?: unknown } | null)?.detectorRegions;
+  if (!given || typeof given !== 'object') return out;
+  for (const [id, poly] of Object.entries(given)) {
+    const ok = Array.isArray(poly) && poly.length >= 3 && poly.every((p) => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'number' && Number.isFinite(x)));
+    if (ok) out.set(id, poly as Polygon);
   }
   return out;
 }
