@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 /** Small helpers shared by benchmarks: timing, percentiles and a uniform result line. */
@@ -19,3 +20,21 @@ export function report(group: string, name: string, value: number, unit: string,
   const v = Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
   console.log(`bench ${group} | ${name}: ${v} ${unit}${note ? `  (${note})` : ''}`);
 }
+
+/**
+ * CPU milliseconds this process's main thread has used (Linux: /proc/self/task/<pid>/stat, in
+ * clock ticks of 10 ms), or undefined elsewhere. process.cpuUsage() counts worker threads too.
+ */
+export function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at state; utime, stime are 14, 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on every Linux Node.js supports. */
+const CLOCK_TICKS_PER_SECOND = 100;

@@ -2,7 +2,8 @@
  * Per-quantum overhead of the local executor: a run of 10,000 quanta of a task that does almost
  * nothing (`scale` of the toy pipeline multiplies one number), so the wall time per quantum is
  * the runner's own cost: dispatch, file I/O, checksums, registration. Prints it with where the
- * time went (the phases every quantum records) and the main thread's busy time per quantum.
+ * time went (the phases every quantum records), the main thread's busy time and its CPU time per
+ * quantum.
  *
  *   VERA_BENCH_QUANTA=2000 npm run bench -- runner-overhead   (default 10,000)
  */
@@ -21,7 +22,7 @@ import { QUANTUM_PHASES } from '../server/runs/timings.ts';
 import { makeActor } from '../test/support/factories.ts';
 import { seedToyRaw } from '../test/support/runs.ts';
 import { NOOP_PIPELINE, withBenchDatabase } from './fixtures.ts';
-import { report, timeMs } from './lib.ts';
+import { mainThreadCpuMs, report, timeMs } from './lib.ts';
 
 const N_QUANTA = Number(process.env.VERA_BENCH_QUANTA ?? 10_000);
 const DETECTORS = 10;
@@ -41,16 +42,19 @@ async function bench(label: string, database: Database, dir: string): Promise<vo
   await createRun(database.db, { pipelineFile, pipelineYaml, inputs: ['TestCam/raw'], output: 'bench/noop', executor: 'local' }, actor);
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpuMs();
   try {
     const { ms, value } = await timeMs(() => executeRun({ db: database.db, datastore: store, executor, log }, 'bench/noop'));
     if (value !== 'succeeded') throw new Error(`run bench/noop ${value}`);
     const elu = performance.eventLoopUtilization(elu0);
     const cpu = process.cpuUsage(cpu0);
+    const main1 = mainThreadCpuMs();
     const t = (await getRun(database.db, 'bench/noop')).taskTimings.scale!;
     const n = t.quanta;
     const group = `runner overhead ${label} (${n} no-op quanta, ${threads} workers)`;
     report(group, 'wall time per quantum', ms / n, 'ms', `goal <= 2 ms; ${(ms / 1000).toFixed(1)} s in all`);
     report(group, 'main thread busy per quantum', elu.active / n, 'ms', `event loop ${(100 * elu.utilization).toFixed(0)}% busy`);
+    if (main0 !== undefined && main1 !== undefined) report(group, 'main thread CPU per quantum', (main1 - main0) / n, 'ms', 'PGlite runs on it; PostgreSQL\'s own CPU is not counted');
     report(group, 'process CPU per quantum', (cpu.user + cpu.system) / 1000 / n, 'ms', 'all threads of this process; PostgreSQL\'s own are not counted');
     // Phases overlap across quanta (two compute while others register), so these are latencies
     // per quantum, not shares of the wall time.

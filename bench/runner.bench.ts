@@ -3,11 +3,18 @@
  * 4 detectors of 512x512) with the local executor on 1 and on 2 worker threads: wall time,
  * pixels per second per core, and the scaling ratio. Includes reading, decoding, encoding and
  * registering every dataset, which the per-task numbers of drp.bench.ts leave out.
+ *
+ * Measured in the same run, so a busy machine moves both alike:
+ * - a pure-compute control: the same two tasks on in-memory frames in 1 and 2 plain worker
+ *   threads (no files, no database); the runner's scaling is judged against the control's;
+ * - the two tasks' compute per raw on this thread, as drp.bench.ts measures it; the runner's
+ *   worker time per raw (read, decode, compute, encode) is judged against it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { parse, stringify } from 'yaml';
 import { createLocalExecutor } from '../runner/executors/local.ts';
 import { createUser } from '../server/auth/index.ts';
@@ -18,6 +25,7 @@ import { createRun } from '../server/runs/create.ts';
 import { executeRun } from '../server/runs/execute.ts';
 import { getRun } from '../server/runs/queries.ts';
 import { generateSimCam, SIMCAM } from '../server/simcam/generate.ts';
+import { compute, frame, FRAMES } from './compute-control.ts';
 import { report, timeMs } from './lib.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,6 +35,46 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-bench-runner-'));
 // Named as if it lay next to drp.yaml: its relative task classes resolve there, inside Vera's checkout.
 const pipelineFile = path.join(root, 'pipelines', 'isr-char.yaml');
 const pipelineYaml = stringify({ description: 'isr and characterizeImage', tasks });
+
+/**
+ * Frames per second of the compute control on `threads` plain worker threads, each computing its
+ * own frames `rounds` times once all are ready (rendering the frames is not timed).
+ */
+async function controlThroughput(threads: number, framesPerThread: number, rounds: number): Promise<number> {
+  const entry = fileURLToPath(new URL('./compute-control-worker.js', import.meta.url));
+  const workers = Array.from({ length: threads }, (_, i) => new Worker(entry, { workerData: { first: i * framesPerThread, frames: framesPerThread, rounds } }));
+  try {
+    const next = (w: Worker) =>
+      new Promise<unknown>((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+    await Promise.all(workers.map(next));
+    const t0 = performance.now();
+    const done = workers.map(next);
+    for (const w of workers) w.postMessage('go');
+    await Promise.all(done);
+    return (threads * framesPerThread * rounds) / ((performance.now() - t0) / 1000);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** CPU milliseconds per raw of isr + characterizeImage on this thread, as drp.bench.ts measures them. */
+function computePerRaw(): number {
+  const frames = Array.from({ length: FRAMES }, (_, k) => frame(k));
+  for (const f of frames.slice(0, 3)) compute(f); // warm-up, as drp.bench.ts
+  const c0 = process.cpuUsage();
+  for (const f of frames) compute(f);
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / frames.length;
+}
+
+const drpComputePerRaw = computePerRaw();
+report('runner isr+characterizeImage', 'drp.bench compute per raw (this thread)', drpComputePerRaw, 'ms', 'isr + characterizeImage, CPU');
+const control: Record<number, number> = {};
+for (const threads of [1, 2]) control[threads] = await controlThroughput(threads, 4, 3);
+report('runner isr+characterizeImage', 'control: compute-only scaling 1 -> 2 threads', control[2]! / control[1]!, 'x', `${control[1]!.toFixed(1)} -> ${control[2]!.toFixed(1)} frames/s`);
 
 const database = await openDatabase({});
 try {
@@ -51,15 +99,19 @@ try {
     report('runner isr+characterizeImage', `wall time, ${threads} worker${threads > 1 ? 's' : ''}`, wall[threads]! / 1000, 's', `${sim.raws} raws, ${(pixels / 1e6).toFixed(1)} Mpx`);
   }
   report('runner isr+characterizeImage', 'pixels/s per core (1 worker)', pixels / (wall[1]! / 1000), 'px/s');
-  // Worker time per raw against the tasks' own compute, both from the phases each quantum
-  // recorded in the 2-worker run: what reading, decoding and encoding add around the science.
-  const totals = Object.values((await getRun(database.db, 'bench/threads-2')).taskTimings);
+  // Worker time per raw against the tasks' own compute: from the phases each quantum recorded
+  // in the 1-worker run (on 2 cores nothing else competes with its worker but the main thread),
+  // against the control's compute per raw on this thread (drp.bench.ts's measure).
+  const totals = Object.values((await getRun(database.db, 'bench/threads-1')).taskTimings);
   const sum = (k: 'readMs' | 'decodeMs' | 'computeMs' | 'encodeMs') => totals.reduce((acc, t) => acc + t[k], 0);
-  const computePerRaw = sum('computeMs') / sim.raws;
+  const runnerComputePerRaw = sum('computeMs') / sim.raws;
   const workerPerRaw = (sum('readMs') + sum('decodeMs') + sum('computeMs') + sum('encodeMs')) / sim.raws;
-  report('runner isr+characterizeImage', 'task compute per raw (2 workers)', computePerRaw, 'ms');
-  report('runner isr+characterizeImage', 'worker time per raw vs compute', workerPerRaw / computePerRaw, 'x', `${workerPerRaw.toFixed(0)} ms per raw; goal <= 1.15`);
-  report('runner isr+characterizeImage', 'scaling 1 -> 2 workers', wall[1]! / wall[2]!, 'x', `${os.availableParallelism()} cores; ideal 2`);
+  report('runner isr+characterizeImage', 'task compute per raw (1 worker)', runnerComputePerRaw, 'ms');
+  report('runner isr+characterizeImage', 'worker time per raw vs compute', workerPerRaw / drpComputePerRaw, 'x', `${workerPerRaw.toFixed(0)} ms per raw in the worker, ${drpComputePerRaw.toFixed(0)} ms compute; goal <= 1.15`);
+  const scaling = wall[1]! / wall[2]!;
+  const controlScaling = control[2]! / control[1]!;
+  report('runner isr+characterizeImage', 'scaling 1 -> 2 workers', scaling, 'x', `${os.availableParallelism()} cores; control ${controlScaling.toFixed(2)}x; goal >= 1.8`);
+  report('runner isr+characterizeImage', 'scaling vs control', scaling / controlScaling, 'x', '1 = the runner scales as well as bare compute');
 } finally {
   await database.close();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { datasets, quanta, quantumInputs } from '../db/schema/index.ts';
@@ -97,7 +96,7 @@ async function commitDatasets(
   }));
   try {
     return await db.transaction(async (tx) => {
-      for (const quantum of producers) await insertQuantum(tx, run, quantum);
+      if (producers.length > 0) await insertQuanta(tx, run, producers);
       for (let i = 0; i < refs.length; i += INSERT_BATCH) {
         const batch = refs.slice(i, i + INSERT_BATCH).map((r, j) => ({
           id: r.id,
@@ -197,13 +196,61 @@ async function assertNotRegistered(db: Db, run: Collection, type: DatasetType, d
   }
 }
 
+/** Columns a quantum's provenance fills; a conflict with a planned (pending) row takes them from the new values. */
+const PROVENANCE_COLUMNS = ['taskClass', 'config', 'configHash', 'software', 'executor', 'host', 'startedAt', 'endedAt', 'peakMemoryBytes', 'timings', 'log', 'error'] as const;
+/** Rows per multi-row insert: quanta have 17 columns, PostgreSQL allows 65,535 parameters a statement. */
+const QUANTA_PER_INSERT = 500;
+
 /**
- * Records a quantum as succeeded, creating its row or completing the pending one a run planned.
- * A quantum that already succeeded is refused: its outputs are never registered twice.
+ * Records quanta as succeeded, creating their rows or completing the pending ones a run planned,
+ * with their input links: a few multi-row statements whatever their number, since a batch of
+ * small quanta would otherwise cost three round trips each. A quantum that already succeeded is
+ * refused: its outputs are never registered twice.
  */
-async function insertQuantum(tx: Db, run: Collection, q: QuantumSpec): Promise<void> {
+async function insertQuanta(tx: Db, run: Collection, specs: readonly QuantumSpec[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const q of specs) {
+    if (seen.has(q.id)) throw new VeraError('DATASET_CONFLICT', `quantum ${q.id} (${q.taskLabel}) appears twice in one registration`, { quantum: q.id });
+    seen.add(q.id);
+  }
+  // With and without provenance apart: a row without it must keep what the plan wrote there.
+  for (const withProvenance of [true, false]) {
+    const group = specs.filter((q) => Boolean(q.provenance) === withProvenance);
+    const updated = ['taskLabel', 'dataId', 'status', ...(withProvenance ? PROVENANCE_COLUMNS : [])] as const;
+    const set = Object.fromEntries(updated.map((k) => [k, sql`excluded.${sql.identifier(quanta[k].name)}`]));
+    for (let i = 0; i < group.length; i += QUANTA_PER_INSERT) {
+      const chunk = group.slice(i, i + QUANTA_PER_INSERT);
+      const done = await tx
+        .insert(quanta)
+        .values(chunk.map((q) => quantumValues(run, q)))
+        .onConflictDoUpdate({ target: quanta.id, set, setWhere: sql`${quanta.status} <> 'succeeded' AND ${quanta.runId} = ${run.id}` })
+        .returning({ id: quanta.id });
+      if (done.length < chunk.length) {
+        const written = new Set(done.map((d) => d.id));
+        const q = chunk.find((c) => !written.has(c.id))!;
+        throw new VeraError('DATASET_CONFLICT', `quantum ${q.id} (${q.taskLabel}) already succeeded in run '${run.name}'; its outputs are registered`, {
+          quantum: q.id,
+        });
+      }
+    }
+  }
+  const links = specs.flatMap((q) => q.inputs.map((i) => ({ quantumId: q.id, datasetId: i.datasetId, connection: i.connection })));
+  const ids = [...new Set(links.map((l) => l.datasetId))];
+  for (let i = 0; i < ids.length; i += INSERT_BATCH) {
+    const wanted = ids.slice(i, i + INSERT_BATCH);
+    const found = new Set((await tx.select({ id: datasets.id }).from(datasets).where(inArray(datasets.id, wanted))).map((f) => f.id));
+    const missing = wanted.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      const q = specs.find((s) => s.inputs.some((input) => missing.includes(input.datasetId)))!;
+      throw new VeraError('UNKNOWN_DATASET', `quantum ${q.taskLabel}: unknown input dataset(s) ${missing.join(', ')}`, { ids: missing });
+    }
+  }
+  for (let i = 0; i < links.length; i += INSERT_BATCH) await tx.insert(quantumInputs).values(links.slice(i, i + INSERT_BATCH)).onConflictDoNothing();
+}
+
+function quantumValues(run: Collection, q: QuantumSpec): typeof quanta.$inferInsert {
   const p = q.provenance;
-  const values = {
+  return {
     id: q.id,
     runId: run.id,
     taskLabel: q.taskLabel,
@@ -226,27 +273,6 @@ async function insertQuantum(tx: Db, run: Collection, q: QuantumSpec): Promise<v
         }
       : {}),
   };
-  const { id: _id, runId: _run, ...update } = values;
-  const done = await tx
-    .insert(quanta)
-    .values(values)
-    .onConflictDoUpdate({ target: quanta.id, set: update, setWhere: sql`${quanta.status} <> 'succeeded' AND ${quanta.runId} = ${run.id}` })
-    .returning({ id: quanta.id });
-  if (done.length === 0) {
-    throw new VeraError('DATASET_CONFLICT', `quantum ${q.id} (${q.taskLabel}) already succeeded in run '${run.name}'; its outputs are registered`, {
-      quantum: q.id,
-    });
-  }
-  if (q.inputs.length > 0) {
-    const ids = [...new Set(q.inputs.map((i) => i.datasetId))];
-    const found = await tx.select({ id: datasets.id }).from(datasets).where(inArray(datasets.id, ids));
-    const missing = ids.filter((id) => !found.some((f) => f.id === id));
-    if (missing.length > 0) throw new VeraError('UNKNOWN_DATASET', `quantum ${q.taskLabel}: unknown input dataset(s) ${missing.join(', ')}`, { ids: missing });
-    await tx
-      .insert(quantumInputs)
-      .values(q.inputs.map((i) => ({ quantumId: q.id, datasetId: i.datasetId, connection: i.connection })))
-      .onConflictDoNothing();
-  }
 }
 
 function translateInsertError(e: unknown, run: string): unknown {
@@ -304,19 +330,10 @@ export async function putQuantaOutputs(
   const published: string[] = [];
   try {
     const writeMs = req.groups.map(() => 0);
-    for (const [i, p] of prepared.entries()) {
-      const t = performance.now();
-      const path = store.pathFor(run.name, p.type.name, p.dataId, storageClass(p.type.storageClass).extension);
-      staged.push(await store.stage(path, items[i]!.content));
-      writeMs[groupOfItem[i]!]! += performance.now() - t;
-    }
+    const files = prepared.map((p, i) => ({ path: store.pathFor(run.name, p.type.name, p.dataId, storageClass(p.type.storageClass).extension), content: items[i]!.content }));
+    staged.push(...(await store.stageMany(files, (i, ms) => (writeMs[groupOfItem[i]!]! += ms))));
     const producers = req.groups.flatMap((g, k) => (g.quantum ? [withWriteTime(g.quantum, writeMs[k]!)] : []));
-    const refs = await commitDatasets(db, run, prepared, staged, producers, (i) => req.groups[groupOfItem[i]!]!.quantum?.id ?? null, async () => {
-      for (const s of staged) {
-        await store.publish(s);
-        published.push(s.path);
-      }
-    });
+    const refs = await commitDatasets(db, run, prepared, staged, producers, (i) => req.groups[groupOfItem[i]!]!.quantum?.id ?? null, () => store.publishMany(staged, published));
     const out = req.groups.map((_, k) => ({ refs: [] as DatasetRef[], writeMs: writeMs[k]! }));
     refs.forEach((r, i) => out[groupOfItem[i]!]!.refs.push(r));
     return out;

@@ -102,7 +102,7 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     }
     if (blocked.length > 0) await db.update(quanta).set({ status: 'blocked' }).where(inArray(quanta.id, blocked));
   };
-  const fail = async (q: QuantumRow, e: unknown) => {
+  const failNow = async (q: QuantumRow, e: unknown) => {
     const { error: message, log } = splitQuantumLog(e instanceof Error ? (e.stack ?? e.message) : String(e));
     deps.log.warn({ quantum: q.id, task: q.taskLabel, dataId: q.dataId, err: message }, 'quantum failed');
     state.set(q.id, 'failed');
@@ -110,7 +110,7 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     await block(q);
   };
   // A batch executor gave the quantum back unexecuted (the run's execution stopped): pending again.
-  const requeue = async (q: QuantumRow) => {
+  const requeueNow = async (q: QuantumRow) => {
     state.set(q.id, 'pending');
     await db.update(quanta).set({ status: 'pending', startedAt: null }).where(and(eq(quanta.id, q.id), ne(quanta.status, 'succeeded')));
   };
@@ -118,30 +118,70 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   // A worker slot frees as soon as its quantum's outputs are back; registering them (files and
   // database) overlaps with the next quanta's computation instead of holding the slot.
   // `executing` holds the quanta on a worker; `changed` and `wake` tell the scheduling loop below
-  // that a slot freed or quanta became ready; `crash` keeps an error of the bookkeeping itself
-  // (the database gone) for the loop to throw.
+  // that a slot freed, quanta became ready or bookkeeping finished.
   let changed = false;
   let wake: () => void = () => {};
-  let crash: unknown;
   const executing = new Set<Promise<void>>();
+
+  // Every write about quanta while the run executes (marking them running, registering finished
+  // ones, failing, requeueing) goes through one lane, in the order things happened: the
+  // scheduling loop never waits for the database, and a quantum's rows never see its states out
+  // of order. `crash` keeps an error of the bookkeeping itself (the database gone) for the loop.
+  let crash: unknown;
+  let lane: Promise<void> = Promise.resolve();
+  let laneTasks = 0;
+  const enqueue = (fn: () => Promise<void>) => {
+    laneTasks++;
+    lane = lane
+      .then(fn)
+      .catch((e: unknown) => void (crash ??= e))
+      .finally(() => {
+        laneTasks--;
+        changed = true;
+        wake();
+      });
+  };
+  const fail = (q: QuantumRow, e: unknown) => enqueue(() => failNow(q, e).then(() => opts.onProgress?.(progress())));
+  const requeue = (q: QuantumRow) => enqueue(() => requeueNow(q).then(() => opts.onProgress?.(progress())));
+
+  // Quanta handed to the executor since the last flush; one statement marks them all running.
+  let toMark: string[] = [];
+  let markQueued = false;
+  const markRunning = (id: string) => {
+    toMark.push(id);
+    if (markQueued) return;
+    markQueued = true;
+    enqueue(async () => {
+      markQueued = false;
+      const ids = toMark;
+      toMark = [];
+      // A quantum that already finished and was registered (succeeded) is left alone.
+      for (let i = 0; i < ids.length; i += 1000) {
+        await db
+          .update(quanta)
+          .set({ status: 'running', startedAt: new Date() })
+          .where(and(inArray(quanta.id, ids.slice(i, i + 1000)), eq(quanta.status, 'pending')));
+      }
+    });
+  };
 
   // Registration of finished quanta runs beside execution, one batch at a time: everything that
   // finished while the previous batch was being registered goes in the next one, in a single
   // transaction. Small quanta then cost one transaction per batch, not one each.
   const finished: Finished[] = [];
-  let registering: Promise<void> | undefined;
   const register = async (batch: Finished[]) => {
     const t0 = performance.now();
     let answers: Awaited<ReturnType<typeof putQuantaOutputs>>;
     try {
       answers = await putQuantaOutputs(db, deps.datastore, { run: run.name, groups: batch.map((f) => outputGroup(f, run, deps.executor.name, available)) }, actor);
     } catch (e) {
-      if (batch.length === 1) return fail(batch[0]!.q, e);
+      if (batch.length === 1) return failNow(batch[0]!.q, e);
       // One bad quantum must not fail the batch: register each alone, so only it fails.
       for (const f of batch) await register([f]);
       return;
     }
-    const registerMs = (performance.now() - t0 - answers.reduce((sum, a) => sum + a.writeMs, 0)) / batch.length;
+    // Files are written a few at once, so their summed times can exceed the batch's: never below 0.
+    const registerMs = Math.max(0, performance.now() - t0 - answers.reduce((sum, a) => sum + a.writeMs, 0)) / batch.length;
     for (const [k, f] of batch.entries()) {
       const { refs, writeMs } = answers[k]!;
       timings.add(f.q.taskLabel, { ...f.timings, writeMs }, registerMs);
@@ -157,29 +197,26 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
       }
     }
   };
-  const drain = async () => {
-    while (finished.length > 0) {
-      await register(finished.splice(0, MAX_REGISTRATION_BATCH));
-      opts.onProgress?.(progress());
-      changed = true;
-      wake();
-    }
-  };
+  let drainQueued = false;
   const scheduleRegistration = () => {
-    if (registering || finished.length === 0) return;
-    registering = drain()
-      .catch((e: unknown) => void (crash ??= e))
-      .finally(() => {
-        registering = undefined;
-        // A quantum that finished between the last batch and this line still gets registered.
-        scheduleRegistration();
-      });
+    if (drainQueued) return;
+    drainQueued = true;
+    enqueue(async () => {
+      // Quanta finishing from here on queue the next batch.
+      drainQueued = false;
+      const batch = finished.splice(0, MAX_REGISTRATION_BATCH);
+      if (finished.length > 0) scheduleRegistration();
+      if (batch.length === 0) return;
+      await register(batch);
+      opts.onProgress?.(progress());
+    });
   };
 
   // A batch executor cancels its jobs when the execution stops for any reason, a user's cancel included.
   const stopped = opts.signal && opts.cancel ? AbortSignal.any([opts.signal, opts.cancel]) : (opts.signal ?? opts.cancel);
   const launch = (q: QuantumRow) => {
     state.set(q.id, 'running');
+    markRunning(q.id);
     const job = jobFor(q, run.seed, available, deps.datastore);
     const dispatchedAt = Date.now();
     const task = deps.executor.run(job, { run: run.name, signal: stopped, cancel: opts.cancel }).then(
@@ -193,7 +230,8 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
           state.set(q.id, 'pending');
           return;
         }
-        return (e instanceof QuantumCancelledError ? requeue(q) : fail(q, e)).then(() => opts.onProgress?.(progress()));
+        if (e instanceof QuantumCancelledError) requeue(q);
+        else fail(q, e);
       },
     );
     const done = task.catch((e: unknown) => void (crash ??= e)).finally(() => {
@@ -213,22 +251,9 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
 
   async function schedule() {
     for (;;) {
-      const launched: string[] = [];
-      while (ready.length > 0 && executing.size < deps.executor.concurrency && !opts.signal?.aborted) {
-        const q = ready.shift()!;
-        launched.push(q.id);
-        launch(q);
-      }
-      // One statement for the quanta just launched; a quantum that already finished and was
-      // registered (succeeded) is left alone.
-      if (launched.length > 0) {
-        await db
-          .update(quanta)
-          .set({ status: 'running', startedAt: new Date() })
-          .where(and(inArray(quanta.id, launched), eq(quanta.status, 'pending')));
-      }
-      if (executing.size === 0 && !registering) break;
-      if (!changed) await Promise.race([...executing, ...(registering ? [registering] : []), new Promise<void>((resolve) => (wake = resolve))]);
+      while (ready.length > 0 && executing.size < deps.executor.concurrency && !opts.signal?.aborted && !crash) launch(ready.shift()!);
+      if (executing.size === 0 && laneTasks === 0) break;
+      if (!changed) await new Promise<void>((resolve) => (wake = resolve));
       changed = false;
       if (crash) throw crash;
     }
