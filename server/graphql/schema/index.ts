@@ -1,5 +1,6 @@
 import { analysisTypeDefs } from './analysis.ts';
 import { authTypeDefs } from './auth.ts';
+import { campaignsTypeDefs } from './campaigns.ts';
 import { ciTypeDefs } from './ci.ts';
 import { commonTypeDefs } from './common.ts';
 import { exploreTypeDefs } from './explore.ts';
@@ -31,4 +32,5 @@ export const typeDefs: readonly string[] = [
   exploreTypeDefs,
   lifecycleTypeDefs,
   analysisTypeDefs,
+  campaignsTypeDefs,
 ];
