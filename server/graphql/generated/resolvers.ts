@@ -162,6 +162,8 @@ export type CampaignRequestInput = {
   name: Scalars['String']['input'];
   /** A pipeline in a pipeline root, optionally #subset or #label,label. */
   pipelineFile: Scalars['String']['input'];
+  /** The pipeline's text; its file then only says where it lives (what its task classes are relative to). */
+  pipelineYaml?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type CampaignRequestResult = {

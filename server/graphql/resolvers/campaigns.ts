@@ -39,6 +39,7 @@ export const campaignMutations = {
       {
         name: i.name,
         pipelineFile: i.pipelineFile,
+        pipelineYaml: i.pipelineYaml ?? undefined,
         inputs: i.inputs,
         chunks: i.chunks ?? undefined,
         configOverrides: overridesOf(i.configOverrides),

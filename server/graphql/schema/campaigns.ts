@@ -92,6 +92,8 @@ export const campaignsTypeDefs = /* GraphQL */ `
     name: String!
     "A pipeline in a pipeline root, optionally #subset or #label,label."
     pipelineFile: String!
+    "The pipeline's text; its file then only says where it lives (what its task classes are relative to)."
+    pipelineYaml: String
     inputs: [String!]!
     "One data query (where) per run; none: one run over all the inputs."
     chunks: [String!]
