@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createToken, createUser } from '../../server/auth/index.ts';
 import { openDatabase, type Database } from '../../server/db/client.ts';
 import { Datastore } from '../../server/repo/index.ts';
@@ -16,7 +16,8 @@ let server: ServeProcess;
 let asAlice: NodeJS.ProcessEnv;
 let asOlga: NodeJS.ProcessEnv;
 
-beforeAll(async () => {
+// Per test: on PostgreSQL the test database is emptied before each one.
+beforeEach(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-campaign-'));
   const d: Database = t.url ? t.database : await openDatabase({ dataDir: path.join(home, 'db') });
   const alice = await createUser(d.db, 'alice', 'developer');
@@ -30,7 +31,7 @@ beforeAll(async () => {
   asOlga = cliEnv(home, t.url, { VERA_TOKEN: olgaToken, VERA_URL: server.url });
 }, 300_000);
 
-afterAll(async () => {
+afterEach(async () => {
   if (server && server.child.exitCode === null) {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
