@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   VERA_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   VERA_RUN_LIFETIME_DAYS: z.string().optional(),
   VERA_WORKTREE_KEEP_DAYS: z.coerce.number().min(0).default(14),
+  VERA_QUOTA_CORE_HOURS: z.coerce.number().min(0).default(10_000),
+  VERA_QUOTA_BYTES: z.coerce.number().int().min(0).default(10 * 1024 ** 4),
   VERA_ALERT_STREAM: z.string().url().optional(),
 });
 
@@ -111,6 +113,8 @@ export interface VeraConfig {
   runLifetimes: RunLifetimes;
   /** A build's worktree is removable by `vera prune` once unused this many days (no pending run). */
   worktreeKeepDays: number;
+  /** A user's campaign limits when an admin set none for them (VERA_QUOTA_CORE_HOURS, VERA_QUOTA_BYTES). */
+  defaultQuota: { coreHours: number; bytes: number };
   /** NATS server (JetStream) replays publish alerts to, e.g. nats://127.0.0.1:4222; undefined: alerts are only stored. */
   alertStream: string | undefined;
 }
@@ -152,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxBodyBytes: e.VERA_MAX_BODY_BYTES,
     runLifetimes: parseRunLifetimes(e.VERA_RUN_LIFETIME_DAYS),
     worktreeKeepDays: e.VERA_WORKTREE_KEEP_DAYS,
+    defaultQuota: { coreHours: e.VERA_QUOTA_CORE_HOURS, bytes: e.VERA_QUOTA_BYTES },
     alertStream: e.VERA_ALERT_STREAM,
     ...overrides,
   };

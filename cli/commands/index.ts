@@ -40,6 +40,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'runs', description: 'processing runs: list, show, logs, cancel, resume', load: () => import('./runs.ts') },
   { name: 'provenance', description: 'print the chain from a dataset back to raw data: producing quanta, configs, software, inputs', load: () => import('./provenance.ts') },
   { name: 'prune', description: 'delete expired runs\' datasets and files, and unused build worktrees (dry run unless --yes)', load: () => import('./prune.ts') },
+  { name: 'campaign', description: 'operator campaigns: request (with an estimate, within your quota), approve or reject (operators), list, show progress and cost', load: () => import('./campaign.ts') },
   { name: 'grant', description: 'let another user prune your runs (--revoke takes it back; no user: list grants)', load: () => import('./grant.ts') },
   { name: 'simcam', description: 'the SimCam synthetic instrument: deterministic sky, camera and calibrations', load: () => import('./simcam.ts') },
   { name: 'ingest-raws', description: 'ingest raw FITS files (or directories of them) of an instrument: all files or none', load: () => import('./ingest.ts') },

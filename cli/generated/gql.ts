@@ -17,6 +17,11 @@ import * as types from './graphql.ts';
 type Documents = {
     "mutation ImportButlerExport($yaml: String!, $file: String, $universe: String, $universeFile: String, $root: String) {\n            importButlerExport(yaml: $yaml, file: $file, universe: $universe, universeFile: $universeFile, datastoreRoot: $root) {\n              records { element count veraTable } keptFields collections datasetTypes datasets filesCopied\n            }\n          }": typeof types.ImportButlerExportDocument,
     "query ButlerExport($collections: [String!]) { butlerExport(collections: $collections) }": typeof types.ButlerExportDocument,
+    "\n  mutation CampaignRequest($input: CampaignRequestInput!) {\n    requestCampaign(input: $input) { basis campaign { name estimate { quanta coreHours bytes } } }\n  }\n": typeof types.CampaignRequestDocument,
+    "\n  mutation CampaignApprove($name: String!, $note: String) { approveCampaign(name: $name, note: $note) { name runs { run } } }\n": typeof types.CampaignApproveDocument,
+    "\n  mutation CampaignReject($name: String!, $reason: String!) { rejectCampaign(name: $name, reason: $reason) { name status } }\n": typeof types.CampaignRejectDocument,
+    "\n  query CampaignList($requester: String, $status: CampaignStatus, $limit: Int) {\n    campaigns(requester: $requester, status: $status, limit: $limit) {\n      name requester status state estimate { quanta coreHours } progress { total succeeded failed coreHours }\n    }\n  }\n": typeof types.CampaignListDocument,
+    "\n  query CampaignDetail($name: String!) {\n    campaign(name: $name) {\n      name requester status state pipelineFile inputs executor runsExpireAt createdAt decidedBy decidedAt decisionNote\n      estimate { quanta coreHours bytes }\n      runs { chunk where run status error }\n      progress { total pending running succeeded failed blocked coreHours bytes }\n    }\n  }\n": typeof types.CampaignDetailDocument,
     "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }": typeof types.CollectionsDocument,
     "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": typeof types.ComparisonFieldsFragmentDoc,
     "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n": typeof types.CompareRunsDocument,
@@ -74,6 +79,11 @@ type Documents = {
 const documents: Documents = {
     "mutation ImportButlerExport($yaml: String!, $file: String, $universe: String, $universeFile: String, $root: String) {\n            importButlerExport(yaml: $yaml, file: $file, universe: $universe, universeFile: $universeFile, datastoreRoot: $root) {\n              records { element count veraTable } keptFields collections datasetTypes datasets filesCopied\n            }\n          }": types.ImportButlerExportDocument,
     "query ButlerExport($collections: [String!]) { butlerExport(collections: $collections) }": types.ButlerExportDocument,
+    "\n  mutation CampaignRequest($input: CampaignRequestInput!) {\n    requestCampaign(input: $input) { basis campaign { name estimate { quanta coreHours bytes } } }\n  }\n": types.CampaignRequestDocument,
+    "\n  mutation CampaignApprove($name: String!, $note: String) { approveCampaign(name: $name, note: $note) { name runs { run } } }\n": types.CampaignApproveDocument,
+    "\n  mutation CampaignReject($name: String!, $reason: String!) { rejectCampaign(name: $name, reason: $reason) { name status } }\n": types.CampaignRejectDocument,
+    "\n  query CampaignList($requester: String, $status: CampaignStatus, $limit: Int) {\n    campaigns(requester: $requester, status: $status, limit: $limit) {\n      name requester status state estimate { quanta coreHours } progress { total succeeded failed coreHours }\n    }\n  }\n": types.CampaignListDocument,
+    "\n  query CampaignDetail($name: String!) {\n    campaign(name: $name) {\n      name requester status state pipelineFile inputs executor runsExpireAt createdAt decidedBy decidedAt decisionNote\n      estimate { quanta coreHours bytes }\n      runs { chunk where run status error }\n      progress { total pending running succeeded failed blocked coreHours bytes }\n    }\n  }\n": types.CampaignDetailDocument,
     "query Collections($pattern: String, $types: [CollectionType!]) { collections(pattern: $pattern, types: $types) { name type owner children datasetCount doc } }": types.CollectionsDocument,
     "\n  fragment ComparisonFields on Comparison {\n    base { label commit runs } head { label commit runs }\n    rows { metric unit dataId base head delta relativeDelta pValue significant status specs { spec base head failingDataIds worstDataId worstValue } }\n  }\n": types.ComparisonFieldsFragmentDoc,
     "\n  query CompareRuns($base: String!, $head: String!) { compare: compareRuns(base: $base, head: $head) { ...ComparisonFields } }\n": types.CompareRunsDocument,
@@ -137,6 +147,26 @@ export function graphql(source: "mutation ImportButlerExport($yaml: String!, $fi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query ButlerExport($collections: [String!]) { butlerExport(collections: $collections) }"): typeof import('./graphql.ts').ButlerExportDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CampaignRequest($input: CampaignRequestInput!) {\n    requestCampaign(input: $input) { basis campaign { name estimate { quanta coreHours bytes } } }\n  }\n"): typeof import('./graphql.ts').CampaignRequestDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CampaignApprove($name: String!, $note: String) { approveCampaign(name: $name, note: $note) { name runs { run } } }\n"): typeof import('./graphql.ts').CampaignApproveDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CampaignReject($name: String!, $reason: String!) { rejectCampaign(name: $name, reason: $reason) { name status } }\n"): typeof import('./graphql.ts').CampaignRejectDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CampaignList($requester: String, $status: CampaignStatus, $limit: Int) {\n    campaigns(requester: $requester, status: $status, limit: $limit) {\n      name requester status state estimate { quanta coreHours } progress { total succeeded failed coreHours }\n    }\n  }\n"): typeof import('./graphql.ts').CampaignListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CampaignDetail($name: String!) {\n    campaign(name: $name) {\n      name requester status state pipelineFile inputs executor runsExpireAt createdAt decidedBy decidedAt decisionNote\n      estimate { quanta coreHours bytes }\n      runs { chunk where run status error }\n      progress { total pending running succeeded failed blocked coreHours bytes }\n    }\n  }\n"): typeof import('./graphql.ts').CampaignDetailDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

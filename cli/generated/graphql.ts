@@ -11,6 +11,38 @@ export type BuildStatus =
   | 'running'
   | 'succeeded';
 
+export type CampaignRequestInput = {
+  /** One data query (where) per run; none: one run over all the inputs. */
+  chunks?: Array<string> | null | undefined;
+  configOverrides?: unknown;
+  /** When its runs may be pruned; default: the operator purpose's lifetime. */
+  expiresAt?: string | null | undefined;
+  inputs: Array<string>;
+  /** Letters a-z, digits, '.', '_', '-'; its runs are u/<you>/campaigns/<name>/<chunk>. */
+  name: string;
+  /** A pipeline in a pipeline root, optionally #subset or #label,label. */
+  pipelineFile: string;
+  /** The pipeline's text; its file then only says where it lives (what its task classes are relative to). */
+  pipelineYaml?: string | null | undefined;
+};
+
+/** Where a campaign stands: its decision, then what its runs say. */
+export type CampaignState =
+  | 'AWAITING_APPROVAL'
+  /** Approved; every run ended and one did not succeed. */
+  | 'FAILED'
+  | 'REJECTED'
+  /** Approved; a run is pending or running. */
+  | 'RUNNING'
+  /** Approved; every run succeeded. */
+  | 'SUCCEEDED';
+
+/** The decision on a campaign request. */
+export type CampaignStatus =
+  | 'approved'
+  | 'rejected'
+  | 'requested';
+
 export type CollectionType =
   | 'CALIBRATION'
   | 'CHAINED'
@@ -108,6 +140,45 @@ export type ButlerExportQueryVariables = Exact<{
 
 
 export type ButlerExportQuery = { butlerExport: string };
+
+export type CampaignRequestMutationVariables = Exact<{
+  input: CampaignRequestInput;
+}>;
+
+
+export type CampaignRequestMutation = { requestCampaign: { basis: string, campaign: { name: string, estimate: { quanta: number, coreHours: number, bytes: number } } } };
+
+export type CampaignApproveMutationVariables = Exact<{
+  name: string;
+  note?: string | null | undefined;
+}>;
+
+
+export type CampaignApproveMutation = { approveCampaign: { name: string, runs: Array<{ run: string }> } };
+
+export type CampaignRejectMutationVariables = Exact<{
+  name: string;
+  reason: string;
+}>;
+
+
+export type CampaignRejectMutation = { rejectCampaign: { name: string, status: CampaignStatus } };
+
+export type CampaignListQueryVariables = Exact<{
+  requester?: string | null | undefined;
+  status?: CampaignStatus | null | undefined;
+  limit?: number | null | undefined;
+}>;
+
+
+export type CampaignListQuery = { campaigns: Array<{ name: string, requester: string, status: CampaignStatus, state: CampaignState, estimate: { quanta: number, coreHours: number }, progress: { total: number, succeeded: number, failed: number, coreHours: number } }> };
+
+export type CampaignDetailQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CampaignDetailQuery = { campaign: { name: string, requester: string, status: CampaignStatus, state: CampaignState, pipelineFile: string, inputs: Array<string>, executor: string, runsExpireAt: string, createdAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, estimate: { quanta: number, coreHours: number, bytes: number }, runs: Array<{ chunk: number, where: string, run: string, status: RunStatus, error: string | null }>, progress: { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number, coreHours: number, bytes: number } } };
 
 export type CollectionsQueryVariables = Exact<{
   pattern?: string | null | undefined;
@@ -608,6 +679,99 @@ export const ButlerExportDocument = new TypedDocumentString(`
   butlerExport(collections: $collections)
 }
     `) as unknown as TypedDocumentString<ButlerExportQuery, ButlerExportQueryVariables>;
+export const CampaignRequestDocument = new TypedDocumentString(`
+    mutation CampaignRequest($input: CampaignRequestInput!) {
+  requestCampaign(input: $input) {
+    basis
+    campaign {
+      name
+      estimate {
+        quanta
+        coreHours
+        bytes
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CampaignRequestMutation, CampaignRequestMutationVariables>;
+export const CampaignApproveDocument = new TypedDocumentString(`
+    mutation CampaignApprove($name: String!, $note: String) {
+  approveCampaign(name: $name, note: $note) {
+    name
+    runs {
+      run
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CampaignApproveMutation, CampaignApproveMutationVariables>;
+export const CampaignRejectDocument = new TypedDocumentString(`
+    mutation CampaignReject($name: String!, $reason: String!) {
+  rejectCampaign(name: $name, reason: $reason) {
+    name
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<CampaignRejectMutation, CampaignRejectMutationVariables>;
+export const CampaignListDocument = new TypedDocumentString(`
+    query CampaignList($requester: String, $status: CampaignStatus, $limit: Int) {
+  campaigns(requester: $requester, status: $status, limit: $limit) {
+    name
+    requester
+    status
+    state
+    estimate {
+      quanta
+      coreHours
+    }
+    progress {
+      total
+      succeeded
+      failed
+      coreHours
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CampaignListQuery, CampaignListQueryVariables>;
+export const CampaignDetailDocument = new TypedDocumentString(`
+    query CampaignDetail($name: String!) {
+  campaign(name: $name) {
+    name
+    requester
+    status
+    state
+    pipelineFile
+    inputs
+    executor
+    runsExpireAt
+    createdAt
+    decidedBy
+    decidedAt
+    decisionNote
+    estimate {
+      quanta
+      coreHours
+      bytes
+    }
+    runs {
+      chunk
+      where
+      run
+      status
+      error
+    }
+    progress {
+      total
+      pending
+      running
+      succeeded
+      failed
+      blocked
+      coreHours
+      bytes
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CampaignDetailQuery, CampaignDetailQueryVariables>;
 export const CollectionsDocument = new TypedDocumentString(`
     query Collections($pattern: String, $types: [CollectionType!]) {
   collections(pattern: $pattern, types: $types) {

@@ -11,6 +11,10 @@ export interface VeraEvents {
   'run.finished': { run: string; status: RunStatus };
   /** The Measurement datasets of a finished run became measurements (possibly none). */
   'measurements.ingested': { run: string; status: RunStatus; ingested: number };
+  /** A developer asked for a campaign (server/runs/campaigns); it waits for an operator's decision. */
+  'campaign.requested': { campaign: string; requester: string; estimatedCoreHours: number; estimatedBytes: number };
+  /** An operator approved (its runs are submitted) or rejected a campaign. */
+  'campaign.decided': { campaign: string; decision: 'approved' | 'rejected'; by: string; runs: string[] };
   /** A replay's visit was associated and its alerts published (server/replay). */
   'replay.visit': { replay: number; visit: number; seq: number; alerts: number; latencyMs: number };
   /** A replay ended: all its visits published, or it failed or was cancelled. */

@@ -19,6 +19,7 @@ import { runMutations, runQueries, runTypes } from './resolvers/runs.ts';
 import { findingFields, regressionFields, seriesMutations, seriesQueries } from './resolvers/series.ts';
 import { ingestMutations } from './resolvers/ingest.ts';
 import { lifecycleMutations, lifecycleQueries } from './resolvers/lifecycle.ts';
+import { campaignMutations, campaignQueries } from './resolvers/campaigns.ts';
 import { simcamMutations } from './resolvers/simcam.ts';
 import { replayMutations, replayQueries, replayTypes } from './resolvers/replay.ts';
 import { DateTimeScalar, JSONScalar } from './scalars.ts';
@@ -60,6 +61,7 @@ export function veraSchema(): GraphQLSchema {
       { Query: exploreQueries, Mutation: exploreMutations, ...exploreTypes },
       { Query: lifecycleQueries, Mutation: lifecycleMutations },
       { Query: ciActivityQueries, ...ciActivityTypes },
+      { Query: campaignQueries, Mutation: campaignMutations },
     ],
   });
 }

@@ -3,7 +3,7 @@ import { buildQuantumGraph } from './graph/build.ts';
 import type { QuantumGraph } from './graph/types.ts';
 import type { ConfigOverrides } from '../../runner/pipeline/config.ts';
 import { loadPipelineText, type Pipeline } from '../../runner/pipeline/load.ts';
-import { requireRole, type Actor } from '../auth/roles.ts';
+import { hasRole, requireRole, type Actor } from '../auth/roles.ts';
 import { detectSoftware } from '../git/software.ts';
 import type { Db } from '../db/client.ts';
 import { datasets, pruneDeletions, quanta, runInputRuns, runs, type QuantumPlan, type SoftwareVersion } from '../db/schema/index.ts';
@@ -34,6 +34,11 @@ export interface RunRequest {
   expiresAt?: Date | undefined;
   /** Lifetimes per purpose (VERA_RUN_LIFETIME_DAYS) for the default expiry. */
   lifetimes?: RunLifetimes | undefined;
+  /**
+   * The operator who approved the campaign this run belongs to: its requester (a developer) may
+   * then make an `operator` run, since an operator decided it (server/runs/campaigns).
+   */
+  approvedBy?: Actor | undefined;
   /** Software version to record; detected from the pipeline file's git checkout when absent. */
   software?: SoftwareVersion | undefined;
 }
@@ -47,7 +52,7 @@ export interface RunRequest {
 export async function createRun(db: Db, req: RunRequest, actor: Actor) {
   requireRole(actor, 'developer', 'creating runs');
   const purpose = req.purpose ?? 'developer';
-  requirePurposeAllowed(actor, purpose);
+  requirePurposeAllowed(purpose === 'operator' && req.approvedBy && hasRole(req.approvedBy, 'operator') ? req.approvedBy : actor, purpose);
   const expiresAt = expiryFor(purpose, req.expiresAt, req.lifetimes);
   if (req.inputs.length === 0) throw new VeraError('BAD_INPUT', 'a run needs at least one input collection');
   await resolveSearchPath(db, req.inputs);

@@ -13,7 +13,7 @@ import { createRerun, type RerunRequest } from './rerun.ts';
  * relative to a root or absolute; with `pipelineYaml` its text is given and the name only says
  * where it lives (its root and what its task classes are relative to).
  */
-export type SubmitRequest = Omit<RunRequest, 'pipelineYaml' | 'executor' | 'pipelineRoots' | 'lifetimes'> & { pipelineYaml?: string | undefined };
+export type SubmitRequest = Omit<RunRequest, 'pipelineYaml' | 'executor' | 'pipelineRoots' | 'lifetimes' | 'approvedBy'> & { pipelineYaml?: string | undefined };
 
 /** Creates a run and starts executing it in the background; progress is in `getRun`. */
 export async function submitRun(vera: RunDeps, req: SubmitRequest, actor: Actor) {

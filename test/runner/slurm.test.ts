@@ -148,6 +148,33 @@ describe('the Slurm executor', () => {
     expect((await post(a.token, good())).status).toBe(401);
   });
 
+  it('runs an approved campaign on Slurm: requested by a developer, approved by an operator, progress and cost read back', async () => {
+    const carol = await v.user('carol', 'developer');
+    const olga = await v.user('olga', 'operator');
+    await seedToyRaw(t.db, v.vera.datastore, olga.actor, { nVisits: 2, nDetectors: 2 });
+    const requested = await v.gql<{ requestCampaign: { campaign: { executor: string; estimate: { quanta: number } } } }>(
+      `mutation($input: CampaignRequestInput!) { requestCampaign(input: $input) { campaign { executor estimate { quanta } } } }`,
+      { input: { name: 'toy-slurm', pipelineFile: TOY_PIPELINE, inputs: ['TestCam/raw'], chunks: ['visit = 1', 'visit = 2'] } },
+      carol.token,
+    );
+    expect(requested.errors).toBeUndefined();
+    expect(requested.data!.requestCampaign.campaign).toEqual({ executor: 'slurm', estimate: { quanta: 6 } });
+    const approved = await v.gql<{ approveCampaign: { runs: { run: string }[] } }>(`mutation { approveCampaign(name: "toy-slurm") { runs { run } } }`, {}, olga.token);
+    expect(approved.errors).toBeUndefined();
+    const runs = approved.data!.approveCampaign.runs.map((r) => r.run);
+    expect(runs).toEqual(['u/carol/campaigns/toy-slurm/0', 'u/carol/campaigns/toy-slurm/1']);
+    for (const r of runs) expect((await v.vera.runs.wait(r)) ?? (await getRun(t.db, r)).status).toBe('succeeded');
+
+    const shown = await v.gql<{ campaign: { state: string; progress: { succeeded: number; coreHours: number; bytes: number } } }>(
+      `{ campaign(name: "toy-slurm") { state progress { succeeded coreHours bytes } } }`,
+    );
+    expect(shown.data!.campaign.state).toBe('SUCCEEDED');
+    expect(shown.data!.campaign.progress.succeeded).toBe(6);
+    expect(shown.data!.campaign.progress.coreHours).toBeGreaterThan(0);
+    expect(shown.data!.campaign.progress.bytes).toBeGreaterThan(0);
+    for (const r of runs) expect((await quantumLogs(r)).every((q) => q.status === 'succeeded' && q.executor === 'slurm')).toBe(true);
+  });
+
   it('does not retry a quantum whose task failed (exit 10 is in retryUnlessExit): the run fails with the task\'s error', async () => {
     const gate = path.join(work, 'gate-fail');
     fs.writeFileSync(gate, '');

@@ -40,7 +40,7 @@ export const auditLog = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [
-    check('audit_log_action_check', sql`${t.action} IN ('prune-run', 'prune-worktree', 'grant', 'revoke')`),
+    check('audit_log_action_check', sql`${t.action} IN ('prune-run', 'prune-worktree', 'grant', 'revoke', 'campaign-request', 'campaign-approve', 'campaign-reject', 'quota')`),
     index('audit_log_at_idx').on(t.at),
   ],
 );

@@ -33,9 +33,13 @@ export type ApiToken = {
 };
 
 export type AuditAction =
+  | 'CAMPAIGN_APPROVE'
+  | 'CAMPAIGN_REJECT'
+  | 'CAMPAIGN_REQUEST'
   | 'GRANT'
   | 'PRUNE_RUN'
   | 'PRUNE_WORKTREE'
+  | 'QUOTA'
   | 'REVOKE';
 
 export type AuditEntry = {
@@ -99,6 +103,106 @@ export type ButlerImportRecords = {
   /** False for elements Vera keeps only as Butler records (no table of its own). */
   veraTable: Scalars['Boolean']['output'];
 };
+
+export type Campaign = {
+  __typename?: 'Campaign';
+  /** One data query per run; an empty one is all the inputs. */
+  chunks: Array<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  decidedBy?: Maybe<Scalars['String']['output']>;
+  /** The approver's note, or why it was rejected. */
+  decisionNote?: Maybe<Scalars['String']['output']>;
+  estimate: CampaignEstimate;
+  executor: Scalars['String']['output'];
+  inputs: Array<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  pipelineFile: Scalars['String']['output'];
+  progress: CampaignProgress;
+  requester: Scalars['String']['output'];
+  runs: Array<CampaignRun>;
+  runsExpireAt: Scalars['DateTime']['output'];
+  state: CampaignState;
+  status: CampaignStatus;
+};
+
+/** What a campaign was estimated to take when requested: quanta counted from its graphs, cost per quantum from earlier runs of its pipeline. */
+export type CampaignEstimate = {
+  __typename?: 'CampaignEstimate';
+  bytes: Scalars['Float']['output'];
+  coreHours: Scalars['Float']['output'];
+  quanta: Scalars['Int']['output'];
+};
+
+export type CampaignLimits = {
+  __typename?: 'CampaignLimits';
+  bytes: Scalars['Float']['output'];
+  coreHours: Scalars['Float']['output'];
+};
+
+/** The quanta of a campaign's runs by status, and what they used so far. */
+export type CampaignProgress = {
+  __typename?: 'CampaignProgress';
+  blocked: Scalars['Int']['output'];
+  /** Bytes of its runs' stored datasets. */
+  bytes: Scalars['Float']['output'];
+  /** Wall time of its quanta so far, one core each. */
+  coreHours: Scalars['Float']['output'];
+  failed: Scalars['Int']['output'];
+  pending: Scalars['Int']['output'];
+  running: Scalars['Int']['output'];
+  succeeded: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+};
+
+export type CampaignRequestInput = {
+  /** One data query (where) per run; none: one run over all the inputs. */
+  chunks?: InputMaybe<Array<Scalars['String']['input']>>;
+  configOverrides?: InputMaybe<Scalars['JSON']['input']>;
+  /** When its runs may be pruned; default: the operator purpose's lifetime. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  inputs: Array<Scalars['String']['input']>;
+  /** Letters a-z, digits, '.', '_', '-'; its runs are u/<you>/campaigns/<name>/<chunk>. */
+  name: Scalars['String']['input'];
+  /** A pipeline in a pipeline root, optionally #subset or #label,label. */
+  pipelineFile: Scalars['String']['input'];
+  /** The pipeline's text; its file then only says where it lives (what its task classes are relative to). */
+  pipelineYaml?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CampaignRequestResult = {
+  __typename?: 'CampaignRequestResult';
+  /** Per task: quanta and where its cost per quantum came from. */
+  basis: Scalars['String']['output'];
+  campaign: Campaign;
+};
+
+/** A run of a campaign: one per chunk (data query). */
+export type CampaignRun = {
+  __typename?: 'CampaignRun';
+  chunk: Scalars['Int']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  run: Scalars['String']['output'];
+  status: RunStatus;
+  where: Scalars['String']['output'];
+};
+
+/** Where a campaign stands: its decision, then what its runs say. */
+export type CampaignState =
+  | 'AWAITING_APPROVAL'
+  /** Approved; every run ended and one did not succeed. */
+  | 'FAILED'
+  | 'REJECTED'
+  /** Approved; a run is pending or running. */
+  | 'RUNNING'
+  /** Approved; every run succeeded. */
+  | 'SUCCEEDED';
+
+/** The decision on a campaign request. */
+export type CampaignStatus =
+  | 'approved'
+  | 'rejected'
+  | 'requested';
 
 export type ChangeDirection =
   | 'improvement'
@@ -522,6 +626,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Tracks a git repository (URL or path): a bare mirror under VERA_HOME (operators). */
   addRepo: Repo;
+  /** Approves a campaign someone else requested (operators) and submits its runs. */
+  approveCampaign: Campaign;
   /**
    * Cancels a pending or running run (its owner, or an operator): no quantum of it starts any more,
    * running ones are stopped, finished ones are kept, and the run ends cancelled; resumeRun
@@ -579,11 +685,15 @@ export type Mutation = {
    */
   prune: PruneReport;
   registerDatasetType: DatasetType;
+  /** Rejects a campaign someone else requested (operators), with the reason. */
+  rejectCampaign: Campaign;
   /**
    * Builds a commit of a tracked repository (by name, or GitHub owner/name): the runs its vera.yaml
    * lists for the event, or the given pipeline on the given dataset. One build per commit and ref.
    */
   requestBuild: Build;
+  /** Asks for a campaign (developers): refused when its estimate does not fit your quota. */
+  requestCampaign: CampaignRequestResult;
   /** Rebuilds the sub-pipeline that produced a dataset from its recorded inputs, as a new run. */
   rerun: Run;
   /** Resumes a run whose execution stopped: finished quanta are kept, the rest run. */
@@ -600,6 +710,8 @@ export type Mutation = {
   setChain: Collection;
   /** Sets a metric's detection config (direction, specs, percent, absolute, zscore, welch, changepoints). */
   setDetectionConfig: Scalars['JSON']['output'];
+  /** Sets a user's campaign quota (admins). */
+  setQuota: Quota;
   /** Triage: acknowledge, mark fixed, reopen (open) or call a false alarm, saying why; recorded with who did it. */
   setRegressionStatus: Regression;
   /** Records a replay of an instrument's visits (all, or those listed) and starts it (operators). */
@@ -621,6 +733,13 @@ export type MutationAddRepoArgs = {
   githubFullName?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   url: Scalars['String']['input'];
+};
+
+
+/** Writes: each domain module adds its fields with extend type Mutation. */
+export type MutationApproveCampaignArgs = {
+  name: Scalars['String']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -787,6 +906,13 @@ export type MutationRegisterDatasetTypeArgs = {
 
 
 /** Writes: each domain module adds its fields with extend type Mutation. */
+export type MutationRejectCampaignArgs = {
+  name: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationRequestBuildArgs = {
   commit: Scalars['String']['input'];
   dataset?: InputMaybe<Scalars['String']['input']>;
@@ -796,6 +922,12 @@ export type MutationRequestBuildArgs = {
   prNumber?: InputMaybe<Scalars['Int']['input']>;
   ref?: InputMaybe<Scalars['String']['input']>;
   repo: Scalars['String']['input'];
+};
+
+
+/** Writes: each domain module adds its fields with extend type Mutation. */
+export type MutationRequestCampaignArgs = {
+  input: CampaignRequestInput;
 };
 
 
@@ -855,6 +987,14 @@ export type MutationSetChainArgs = {
 export type MutationSetDetectionConfigArgs = {
   config: Scalars['JSON']['input'];
   metric: Scalars['String']['input'];
+};
+
+
+/** Writes: each domain module adds its fields with extend type Mutation. */
+export type MutationSetQuotaArgs = {
+  bytes: Scalars['Float']['input'];
+  coreHours: Scalars['Float']['input'];
+  user: Scalars['String']['input'];
 };
 
 
@@ -1015,12 +1155,15 @@ export type QuantumTimings = {
 /** Reads: each domain module adds its fields with extend type Query. */
 export type Query = {
   __typename?: 'Query';
-  /** Deletions and grants, newest first (admins and operators). */
+  /** Deletions, grants, campaign requests and decisions and quota changes, newest first (admins and operators). */
   auditLog: Array<AuditEntry>;
   build?: Maybe<Build>;
   builds: Array<Build>;
   /** The repository as a `butler export` YAML file: dimension records, the collections (default all), their dataset types and datasets. */
   butlerExport: Scalars['String']['output'];
+  campaign: Campaign;
+  /** Campaigns, newest first. */
+  campaigns: Array<Campaign>;
   /** E-divisive change points (as Apache Otava) of a series; defaults are Otava's. */
   changePoints: Array<ChangePoint>;
   collection?: Maybe<Collection>;
@@ -1064,6 +1207,8 @@ export type Query = {
   /** From a dataset back to raw data: each dataset with the quantum that produced it. */
   provenance: Array<ProvenanceStep>;
   quantum?: Maybe<Quantum>;
+  /** A user's campaign quota (yours when no user; another's for operators). */
+  quota: Quota;
   regression?: Maybe<Regression>;
   regressions: Array<Regression>;
   /** Tags of repo (a tracked repository's name or GitHub owner/name), or of the repository the measurements on dataset record; oldest first; with a branch, placed on its history. */
@@ -1117,6 +1262,20 @@ export type QueryBuildsArgs = {
 /** Reads: each domain module adds its fields with extend type Query. */
 export type QueryButlerExportArgs = {
   collections?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+/** Reads: each domain module adds its fields with extend type Query. */
+export type QueryCampaignArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+/** Reads: each domain module adds its fields with extend type Query. */
+export type QueryCampaignsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  requester?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<CampaignStatus>;
 };
 
 
@@ -1268,6 +1427,12 @@ export type QueryQuantumArgs = {
 
 
 /** Reads: each domain module adds its fields with extend type Query. */
+export type QueryQuotaArgs = {
+  user?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryRegressionArgs = {
   id: Scalars['Int']['input'];
 };
@@ -1351,6 +1516,17 @@ export type QueryTokensArgs = {
 export type QueryWebhookDeliveriesArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<DeliveryStatus>;
+};
+
+/** A user's limits on campaigns in flight, and what their campaigns hold of them. */
+export type Quota = {
+  __typename?: 'Quota';
+  bytes: Scalars['Float']['output'];
+  coreHours: Scalars['Float']['output'];
+  /** Whether an admin set it (else VERA_QUOTA_CORE_HOURS and VERA_QUOTA_BYTES apply). */
+  custom: Scalars['Boolean']['output'];
+  inFlight: CampaignLimits;
+  user: Scalars['String']['output'];
 };
 
 /** A raw file sent by its content: the server takes no paths, and may be on another machine. */
@@ -1906,6 +2082,15 @@ export type ResolversTypes = {
   BuildStatus: BuildStatus;
   ButlerImport: ResolverTypeWrapper<ButlerImport>;
   ButlerImportRecords: ResolverTypeWrapper<ButlerImportRecords>;
+  Campaign: ResolverTypeWrapper<Campaign>;
+  CampaignEstimate: ResolverTypeWrapper<CampaignEstimate>;
+  CampaignLimits: ResolverTypeWrapper<CampaignLimits>;
+  CampaignProgress: ResolverTypeWrapper<CampaignProgress>;
+  CampaignRequestInput: CampaignRequestInput;
+  CampaignRequestResult: ResolverTypeWrapper<CampaignRequestResult>;
+  CampaignRun: ResolverTypeWrapper<CampaignRun>;
+  CampaignState: CampaignState;
+  CampaignStatus: CampaignStatus;
   ChangeDirection: ChangeDirection;
   ChangePoint: ResolverTypeWrapper<ChangePoint>;
   Collection: ResolverTypeWrapper<Collection>;
@@ -1961,6 +2146,7 @@ export type ResolversTypes = {
   QuantumStatus: QuantumStatus;
   QuantumTimings: ResolverTypeWrapper<QuantumTimings>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Quota: ResolverTypeWrapper<Quota>;
   RawFileInput: RawFileInput;
   RawIngest: ResolverTypeWrapper<RawIngest>;
   Regression: ResolverTypeWrapper<Regression>;
@@ -2015,6 +2201,13 @@ export type ResolversParentTypes = {
   Build: Build;
   ButlerImport: ButlerImport;
   ButlerImportRecords: ButlerImportRecords;
+  Campaign: Campaign;
+  CampaignEstimate: CampaignEstimate;
+  CampaignLimits: CampaignLimits;
+  CampaignProgress: CampaignProgress;
+  CampaignRequestInput: CampaignRequestInput;
+  CampaignRequestResult: CampaignRequestResult;
+  CampaignRun: CampaignRun;
   ChangePoint: ChangePoint;
   Collection: Collection;
   CompareRow: CompareRow;
@@ -2060,6 +2253,7 @@ export type ResolversParentTypes = {
   QuantumChange: QuantumChange;
   QuantumTimings: QuantumTimings;
   Query: Record<PropertyKey, never>;
+  Quota: Quota;
   RawFileInput: RawFileInput;
   RawIngest: RawIngest;
   Regression: Regression;
@@ -2148,6 +2342,60 @@ export type ButlerImportRecordsResolvers<ContextType = GraphQLContext, ParentTyp
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   element?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   veraTable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type CampaignResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign']> = {
+  chunks?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  decidedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  decisionNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  estimate?: Resolver<ResolversTypes['CampaignEstimate'], ParentType, ContextType>;
+  executor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inputs?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pipelineFile?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['CampaignProgress'], ParentType, ContextType>;
+  requester?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  runs?: Resolver<Array<ResolversTypes['CampaignRun']>, ParentType, ContextType>;
+  runsExpireAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['CampaignState'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CampaignStatus'], ParentType, ContextType>;
+};
+
+export type CampaignEstimateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CampaignEstimate'] = ResolversParentTypes['CampaignEstimate']> = {
+  bytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  coreHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  quanta?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CampaignLimitsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CampaignLimits'] = ResolversParentTypes['CampaignLimits']> = {
+  bytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  coreHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type CampaignProgressResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CampaignProgress'] = ResolversParentTypes['CampaignProgress']> = {
+  blocked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  coreHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  running?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  succeeded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CampaignRequestResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CampaignRequestResult'] = ResolversParentTypes['CampaignRequestResult']> = {
+  basis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
+};
+
+export type CampaignRunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CampaignRun'] = ResolversParentTypes['CampaignRun']> = {
+  chunk?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  run?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
+  where?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ChangePointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangePoint'] = ResolversParentTypes['ChangePoint']> = {
@@ -2441,6 +2689,7 @@ export type MetricsImportResolvers<ContextType = GraphQLContext, ParentType exte
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addRepo?: Resolver<ResolversTypes['Repo'], ParentType, ContextType, RequireFields<MutationAddRepoArgs, 'url'>>;
+  approveCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationApproveCampaignArgs, 'name'>>;
   cancelRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationCancelRunArgs, 'name'>>;
   certifyDatasets?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationCertifyDatasetsArgs, 'collection' | 'datasetIds'>>;
   createCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationCreateCollectionArgs, 'name' | 'type'>>;
@@ -2462,7 +2711,9 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   postMeasurements?: Resolver<ResolversTypes['JobIngest'], ParentType, ContextType, RequireFields<MutationPostMeasurementsArgs, 'dataset' | 'files'>>;
   prune?: Resolver<ResolversTypes['PruneReport'], ParentType, ContextType, RequireFields<MutationPruneArgs, 'yes'>>;
   registerDatasetType?: Resolver<ResolversTypes['DatasetType'], ParentType, ContextType, RequireFields<MutationRegisterDatasetTypeArgs, 'dimensions' | 'isCalibration' | 'name' | 'storageClass'>>;
+  rejectCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationRejectCampaignArgs, 'name' | 'reason'>>;
   requestBuild?: Resolver<ResolversTypes['Build'], ParentType, ContextType, RequireFields<MutationRequestBuildArgs, 'commit' | 'event' | 'repo'>>;
+  requestCampaign?: Resolver<ResolversTypes['CampaignRequestResult'], ParentType, ContextType, RequireFields<MutationRequestCampaignArgs, 'input'>>;
   rerun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRerunArgs, 'datasetId' | 'output' | 'saveIntermediates'>>;
   resumeRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationResumeRunArgs, 'name'>>;
   revokeGrant?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeGrantArgs, 'user'>>;
@@ -2471,6 +2722,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   scanSeries?: Resolver<Array<ResolversTypes['Regression']>, ParentType, ContextType, RequireFields<MutationScanSeriesArgs, 'branch' | 'dataset' | 'metric'>>;
   setChain?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationSetChainArgs, 'children' | 'name'>>;
   setDetectionConfig?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<MutationSetDetectionConfigArgs, 'config' | 'metric'>>;
+  setQuota?: Resolver<ResolversTypes['Quota'], ParentType, ContextType, RequireFields<MutationSetQuotaArgs, 'bytes' | 'coreHours' | 'user'>>;
   setRegressionStatus?: Resolver<ResolversTypes['Regression'], ParentType, ContextType, RequireFields<MutationSetRegressionStatusArgs, 'id' | 'status'>>;
   startReplay?: Resolver<ResolversTypes['Replay'], ParentType, ContextType, RequireFields<MutationStartReplayArgs, 'codeRef' | 'instrument'>>;
   submitRun?: Resolver<ResolversTypes['RunSubmission'], ParentType, ContextType, RequireFields<MutationSubmitRunArgs, 'inputs' | 'output' | 'pipelineFile' | 'purpose' | 'saveIntermediates' | 'seed'>>;
@@ -2551,6 +2803,8 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   build?: Resolver<Maybe<ResolversTypes['Build']>, ParentType, ContextType, RequireFields<QueryBuildArgs, 'id'>>;
   builds?: Resolver<Array<ResolversTypes['Build']>, ParentType, ContextType, Partial<QueryBuildsArgs>>;
   butlerExport?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<QueryButlerExportArgs>>;
+  campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<QueryCampaignArgs, 'name'>>;
+  campaigns?: Resolver<Array<ResolversTypes['Campaign']>, ParentType, ContextType, Partial<QueryCampaignsArgs>>;
   changePoints?: Resolver<Array<ResolversTypes['ChangePoint']>, ParentType, ContextType, RequireFields<QueryChangePointsArgs, 'branch' | 'dataset' | 'metric'>>;
   collection?: Resolver<Maybe<ResolversTypes['Collection']>, ParentType, ContextType, RequireFields<QueryCollectionArgs, 'name'>>;
   collections?: Resolver<Array<ResolversTypes['Collection']>, ParentType, ContextType, Partial<QueryCollectionsArgs>>;
@@ -2576,6 +2830,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   metrics?: Resolver<Array<ResolversTypes['Metric']>, ParentType, ContextType, Partial<QueryMetricsArgs>>;
   provenance?: Resolver<Array<ResolversTypes['ProvenanceStep']>, ParentType, ContextType, RequireFields<QueryProvenanceArgs, 'datasetId'>>;
   quantum?: Resolver<Maybe<ResolversTypes['Quantum']>, ParentType, ContextType, RequireFields<QueryQuantumArgs, 'id'>>;
+  quota?: Resolver<ResolversTypes['Quota'], ParentType, ContextType, Partial<QueryQuotaArgs>>;
   regression?: Resolver<Maybe<ResolversTypes['Regression']>, ParentType, ContextType, RequireFields<QueryRegressionArgs, 'id'>>;
   regressions?: Resolver<Array<ResolversTypes['Regression']>, ParentType, ContextType, Partial<QueryRegressionsArgs>>;
   releases?: Resolver<Array<ResolversTypes['Release']>, ParentType, ContextType, Partial<QueryReleasesArgs>>;
@@ -2591,6 +2846,14 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   tokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType, RequireFields<QueryTokensArgs, 'all'>>;
   users?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
   webhookDeliveries?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, Partial<QueryWebhookDeliveriesArgs>>;
+};
+
+export type QuotaResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Quota'] = ResolversParentTypes['Quota']> = {
+  bytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  coreHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  custom?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  inFlight?: Resolver<ResolversTypes['CampaignLimits'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type RawIngestResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RawIngest'] = ResolversParentTypes['RawIngest']> = {
@@ -2902,6 +3165,12 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Build?: BuildResolvers<ContextType>;
   ButlerImport?: ButlerImportResolvers<ContextType>;
   ButlerImportRecords?: ButlerImportRecordsResolvers<ContextType>;
+  Campaign?: CampaignResolvers<ContextType>;
+  CampaignEstimate?: CampaignEstimateResolvers<ContextType>;
+  CampaignLimits?: CampaignLimitsResolvers<ContextType>;
+  CampaignProgress?: CampaignProgressResolvers<ContextType>;
+  CampaignRequestResult?: CampaignRequestResultResolvers<ContextType>;
+  CampaignRun?: CampaignRunResolvers<ContextType>;
   ChangePoint?: ChangePointResolvers<ContextType>;
   Collection?: CollectionResolvers<ContextType>;
   CompareRow?: CompareRowResolvers<ContextType>;
@@ -2943,6 +3212,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   QuantumChange?: QuantumChangeResolvers<ContextType>;
   QuantumTimings?: QuantumTimingsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Quota?: QuotaResolvers<ContextType>;
   RawIngest?: RawIngestResolvers<ContextType>;
   Regression?: RegressionResolvers<ContextType>;
   RegressionEvent?: RegressionEventResolvers<ContextType>;

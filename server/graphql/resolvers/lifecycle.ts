@@ -5,7 +5,16 @@ import { listLimit } from '../limits.ts';
 
 type Ctx = GraphQLContext;
 
-const ACTION = { 'prune-run': 'PRUNE_RUN', 'prune-worktree': 'PRUNE_WORKTREE', grant: 'GRANT', revoke: 'REVOKE' } as const;
+const ACTION = {
+  'prune-run': 'PRUNE_RUN',
+  'prune-worktree': 'PRUNE_WORKTREE',
+  grant: 'GRANT',
+  revoke: 'REVOKE',
+  'campaign-request': 'CAMPAIGN_REQUEST',
+  'campaign-approve': 'CAMPAIGN_APPROVE',
+  'campaign-reject': 'CAMPAIGN_REJECT',
+  quota: 'QUOTA',
+} as const;
 
 export const lifecycleQueries = {
   grants: (_: unknown, _a: unknown, { vera, actor }: Ctx) => lifecycle.listGrants(vera.database.db, actor),

@@ -9,7 +9,7 @@ import { listLimit } from '../limits.ts';
 
 type Ctx = GraphQLContext;
 
-function overridesOf(config: unknown): ConfigOverrides | undefined {
+export function overridesOf(config: unknown): ConfigOverrides | undefined {
   if (config === null || config === undefined) return undefined;
   if (typeof config !== 'object' || Array.isArray(config) || Object.values(config).some((v) => typeof v !== 'object' || v === null || Array.isArray(v))) {
     throw new VeraError('CONFIG_INVALID', 'config must map task labels to objects of config fields, e.g. {"isr": {"doFlat": false}}');

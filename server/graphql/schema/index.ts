@@ -1,5 +1,6 @@
 import { analysisTypeDefs } from './analysis.ts';
 import { authTypeDefs } from './auth.ts';
+import { campaignsTypeDefs } from './campaigns.ts';
 import { ciActivityTypeDefs } from './ci-activity.ts';
 import { ciTypeDefs } from './ci.ts';
 import { commonTypeDefs } from './common.ts';
@@ -33,4 +34,5 @@ export const typeDefs: readonly string[] = [
   exploreTypeDefs,
   lifecycleTypeDefs,
   analysisTypeDefs,
+  campaignsTypeDefs,
 ];

@@ -64,6 +64,10 @@ export const lifecycleTypeDefs = /* GraphQL */ `
     PRUNE_WORKTREE
     GRANT
     REVOKE
+    CAMPAIGN_REQUEST
+    CAMPAIGN_APPROVE
+    CAMPAIGN_REJECT
+    QUOTA
   }
 
   type AuditEntry {
@@ -78,7 +82,7 @@ export const lifecycleTypeDefs = /* GraphQL */ `
   extend type Query {
     "Grants you gave or were given (all of them, for an admin)."
     grants: [Grant!]!
-    "Deletions and grants, newest first (admins and operators)."
+    "Deletions, grants, campaign requests and decisions and quota changes, newest first (admins and operators)."
     auditLog(${limitDoc('Query.auditLog')} limit: Int): [AuditEntry!]!
   }
 

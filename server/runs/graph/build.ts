@@ -7,6 +7,8 @@ import type { Pipeline, PipelineTask, ResolvedConnection } from '../../../runner
 import { buildDataIdSpace, project, type Row } from './space.ts';
 import type { DatasetNode, QuantumGraph, QuantumNode } from './types.ts';
 
+export type { Row };
+
 export function datasetKey(datasetType: string, dataId: DataId): string {
   return `${datasetType}|${canonicalJson(dataId)}`;
 }
@@ -28,14 +30,28 @@ export interface GraphRequest {
 export async function buildQuantumGraph(db: Db, req: GraphRequest): Promise<QuantumGraph> {
   const { pipeline, collections } = req;
   const { rows, found } = await buildDataIdSpace(db, pipeline, collections, req.where, req.bind ?? {});
+  const prereqCache = new Map<string, DatasetRef | undefined>();
+  return graphFromSpace(pipeline, rows, found, async (c, quantumDataId, task) => prerequisite(db, c, quantumDataId, collections, prereqCache, task));
+}
+
+/** Finds a prerequisite or calibration input of a quantum (in the registry, for a run). */
+export type PrerequisiteLookup = (c: ResolvedConnection, quantumDataId: DataId, task: PipelineTask) => Promise<DatasetNode>;
+
+/**
+ * The graph of a data ID space: the part of the build that needs no database, given the space's
+ * rows, the datasets found for the overall inputs, and how prerequisites are found.
+ */
+export async function graphFromSpace(pipeline: Pipeline, rows: readonly Row[], found: ReadonlyMap<string, readonly DatasetRef[]>, findPrerequisite: PrerequisiteLookup): Promise<QuantumGraph> {
   const datasets = new Map<string, DatasetNode>();
   for (const [type, refs] of found) {
     const storage = inputStorageClass(pipeline, type);
-    for (const r of refs) datasets.set(datasetKey(type, r.dataId), { key: datasetKey(type, r.dataId), datasetType: type, storageClass: storage, dataId: r.dataId, existingId: r.id, persist: true });
+    for (const r of refs) {
+      const key = datasetKey(type, r.dataId);
+      datasets.set(key, { key, datasetType: type, storageClass: storage, dataId: r.dataId, existingId: r.id, persist: true });
+    }
   }
   const quanta: QuantumNode[] = [];
   const skipped: QuantumGraph['skipped'] = [];
-  const prereqCache = new Map<string, DatasetRef | undefined>();
 
   for (const task of pipeline.tasks) {
     for (const [quantumDataId, members] of groupRows(rows, task.group.names)) {
@@ -52,7 +68,7 @@ export async function buildQuantumGraph(db: Db, req: GraphRequest): Promise<Quan
           inputs.push({ connection: c.name, keys, multiple: c.multiple });
           continue;
         }
-        const node = await prerequisite(db, c, quantumDataId, collections, prereqCache, task);
+        const node = await findPrerequisite(c, quantumDataId, task);
         datasets.set(node.key, node);
         inputs.push({ connection: c.name, keys: [node.key], multiple: false });
       }
@@ -76,17 +92,17 @@ export async function buildQuantumGraph(db: Db, req: GraphRequest): Promise<Quan
 }
 
 /** Distinct projections of the rows onto a task's dimensions, each with the rows behind it. */
-function groupRows(rows: readonly Row[], names: readonly string[]): Map<DataId, Row[]> {
+function groupRows(rows: readonly Row[], names: readonly string[]): [DataId, Row[]][] {
   const byKey = new Map<string, { dataId: DataId; rows: Row[] }>();
   for (const r of rows) {
     const dataId = project(r, names);
     const key = canonicalJson(dataId);
-    const entry = byKey.get(key) ?? { dataId, rows: [] };
-    entry.rows.push(r);
-    byKey.set(key, entry);
+    const entry = byKey.get(key);
+    if (entry) entry.rows.push(r);
+    else byKey.set(key, { dataId, rows: [r] });
   }
   const sorted = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return new Map(sorted.map(([, e]) => [e.dataId, e.rows]));
+  return sorted.map(([, e]) => [e.dataId, e.rows]);
 }
 
 function inputKeys(c: ResolvedConnection, quantumDataId: DataId, members: readonly Row[]): string[] {
