@@ -9,6 +9,7 @@ import { maskError } from './errors.ts';
 import { createLoaders } from './loaders.ts';
 import { queryProtection } from './protection.ts';
 import { analysisQueries } from './resolvers/analysis.ts';
+import { skymapMutations, skymapQueries, skymapTypes } from './resolvers/skymaps.ts';
 import { authMutations, authQueries } from './resolvers/auth.ts';
 import { exploreMutations, exploreQueries, exploreTypes } from './resolvers/explore.ts';
 import { ciMutations, ciQueries, ciTypes } from './resolvers/ci.ts';
@@ -58,6 +59,7 @@ export function veraSchema(): GraphQLSchema {
       },
       { Query: exploreQueries, Mutation: exploreMutations, ...exploreTypes },
       { Query: lifecycleQueries, Mutation: lifecycleMutations },
+      { Query: skymapQueries, Mutation: skymapMutations, ...skymapTypes },
     ],
   });
 }

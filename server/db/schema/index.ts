@@ -8,3 +8,4 @@ export * from './ci.ts';
 export * from './butler.ts';
 export * from './lifecycle.ts';
 export * from './replay.ts';
+export * from './skymaps.ts';
