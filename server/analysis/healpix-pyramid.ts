@@ -1,4 +1,4 @@
-import { ang2pix_nest, order2nside } from '@hscmap/healpix';
+import { ang2pix_nest, order2nside, pix2ang_nest } from '@hscmap/healpix';
 
 /**
  * A HEALPix (NEST) pyramid of per-source values: additive aggregates per pixel at every order from
@@ -42,6 +42,13 @@ export function pixelAt(order: number, raDeg: number, decDeg: number): number {
 /** The parent of a NEST pixel one order up (integer division: pixels pass 2^31 at order 15). */
 export function parentOf(pixel: number): number {
   return Math.floor(pixel / 4);
+}
+
+/** The centre of a NEST pixel, degrees, right ascension in [0, 360). */
+export function centreOf(order: number, pixel: number): { raDeg: number; decDeg: number } {
+  const { theta, phi } = pix2ang_nest(order2nside(order), pixel);
+  const ra = ((phi / DEG) % 360 + 360) % 360;
+  return { raDeg: ra, decDeg: 90 - theta / DEG };
 }
 
 /** Two aggregates of disjoint value sets, combined: what one pixel holding both would have. */

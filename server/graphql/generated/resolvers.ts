@@ -1605,9 +1605,21 @@ export type SkyMap = {
   coarsestOrder: Scalars['Int']['output'];
   collection: Scalars['String']['output'];
   finestOrder: Scalars['Int']['output'];
+  /** Where HiPS viewers (Aladin) open this map, relative to the server: statistic count or meanFlux. */
+  hipsPath: Scalars['String']['output'];
   orders: Array<SkyMapOrder>;
   /** Pixels of one order, ascending; within: only the descendants of that coarser pixel. */
   pixels: Array<SkyPixel>;
+};
+
+
+/**
+ * The HEALPix pyramid of a collection's src catalogs, built when a run succeeds: per pixel, at
+ * every order from coarsestOrder to finestOrder, the count and additive aggregates of the sources'
+ * PSF flux. A pixel's aggregates are the combination of its four children's.
+ */
+export type SkyMapHipsPathArgs = {
+  statistic?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -2763,6 +2775,7 @@ export type SkyMapResolvers<ContextType = GraphQLContext, ParentType extends Res
   coarsestOrder?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   collection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   finestOrder?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hipsPath?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<SkyMapHipsPathArgs, 'statistic'>>;
   orders?: Resolver<Array<ResolversTypes['SkyMapOrder']>, ParentType, ContextType>;
   pixels?: Resolver<Array<ResolversTypes['SkyPixel']>, ParentType, ContextType, RequireFields<SkyMapPixelsArgs, 'order'>>;
 };

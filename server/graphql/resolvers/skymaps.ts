@@ -1,10 +1,10 @@
-import { pix2ang_nest, order2nside } from '@hscmap/healpix';
 import { requireRole } from '../../auth/index.ts';
-import { COARSEST_ORDER, FINEST_ORDER, statisticsOf, type PixelAggregate } from '../../analysis/healpix-pyramid.ts';
+import { centreOf, COARSEST_ORDER, FINEST_ORDER, statisticsOf, type PixelAggregate } from '../../analysis/healpix-pyramid.ts';
+import { hipsBasePath, HIPS_STATISTICS, type HipsStatistic } from '../../analysis/hips.ts';
 import { buildSkyMap, skyMapOrders, skyMapPixels } from '../../analysis/skymaps.ts';
 import { VeraError } from '../../errors.ts';
 import type { GraphQLContext } from '../context.ts';
-import type { MutationBuildSkyMapArgs, QuerySkyMapArgs, SkyMapPixelsArgs } from '../generated/resolvers.ts';
+import type { MutationBuildSkyMapArgs, QuerySkyMapArgs, SkyMapHipsPathArgs, SkyMapPixelsArgs } from '../generated/resolvers.ts';
 import { listLimit } from '../limits.ts';
 
 interface SkyMapParent {
@@ -19,7 +19,6 @@ async function skyMapOf(ctx: GraphQLContext, collection: string) {
 
 function pixelOut(order: number, p: PixelAggregate) {
   const s = statisticsOf(p);
-  const { theta, phi } = pix2ang_nest(order2nside(order), p.pixel);
   return {
     order,
     pixel: p.pixel,
@@ -31,8 +30,7 @@ function pixelOut(order: number, p: PixelAggregate) {
     stdFlux: s.std,
     minFlux: p.min,
     maxFlux: p.max,
-    raDeg: (phi * 180) / Math.PI,
-    decDeg: 90 - (theta * 180) / Math.PI,
+    ...centreOf(order, p.pixel),
   };
 }
 
@@ -58,6 +56,11 @@ export const skymapTypes = {
       const within = a.withinOrder != null && a.withinPixel != null ? { order: a.withinOrder, pixel: a.withinPixel } : undefined;
       const rows = await skyMapPixels(ctx.vera.database.db, m.collection, a.order, { limit, within });
       return rows.map((p) => pixelOut(a.order, p));
+    },
+    hipsPath: (m: SkyMapParent, a: SkyMapHipsPathArgs) => {
+      const statistic = a.statistic ?? 'count';
+      if (!(HIPS_STATISTICS as readonly string[]).includes(statistic)) throw new VeraError('BAD_INPUT', `SkyMap.hipsPath(statistic: '${statistic}'): one of ${HIPS_STATISTICS.join(', ')}`);
+      return hipsBasePath(m.collection, statistic as HipsStatistic);
     },
   },
 };

@@ -37,6 +37,8 @@ export const skymapsTypeDefs = /* GraphQL */ `
     coarsestOrder: Int!
     finestOrder: Int!
     orders: [SkyMapOrder!]!
+    "Where HiPS viewers (Aladin) open this map, relative to the server: statistic count or meanFlux."
+    hipsPath(statistic: String = "count"): String!
     "Pixels of one order, ascending; within: only the descendants of that coarser pixel."
     pixels(order: Int!, withinOrder: Int, withinPixel: Float, ${limitDoc('SkyMap.pixels')} limit: Int): [SkyPixel!]!
   }
