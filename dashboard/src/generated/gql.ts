@@ -42,6 +42,8 @@ type Documents = {
     "query Quantum($id: ID!) { quantum(id: $id) { log error configHash } }": typeof types.QuantumDocument,
     "query RunProgressPoll($n: String!) { run(name: $n) { status endedAt progress { ...ProgressCounts } ...TaskGraphView } }": typeof types.RunProgressPollDocument,
     "query RunList($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }": typeof types.RunListDocument,
+    "query SkyMapSummary($c: String!) { skyMap(collection: $c) { finestOrder orders { order pixels sources } hipsPath field: pixels(order: 2, limit: 200) { pixel count raDeg decDeg } } }": typeof types.SkyMapSummaryDocument,
+    "query SkyMapPixels($c: String!, $o: Int!, $wo: Int, $wp: Float) { skyMap(collection: $c) { pixels(order: $o, withinOrder: $wo, withinPixel: $wp, limit: 20000) { pixel count meanFlux rmsFlux raDeg decDeg } } }": typeof types.SkyMapPixelsDocument,
     "mutation SetRegressionStatus($id: Int!, $s: RegressionStatus!, $n: String) { setRegressionStatus(id: $id, status: $s, note: $n) { status } }": typeof types.SetRegressionStatusDocument,
     "query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }": typeof types.PanelSeriesDocument,
     "query PanelOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }": typeof types.PanelOverviewDocument,
@@ -79,6 +81,8 @@ const documents: Documents = {
     "query Quantum($id: ID!) { quantum(id: $id) { log error configHash } }": types.QuantumDocument,
     "query RunProgressPoll($n: String!) { run(name: $n) { status endedAt progress { ...ProgressCounts } ...TaskGraphView } }": types.RunProgressPollDocument,
     "query RunList($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }": types.RunListDocument,
+    "query SkyMapSummary($c: String!) { skyMap(collection: $c) { finestOrder orders { order pixels sources } hipsPath field: pixels(order: 2, limit: 200) { pixel count raDeg decDeg } } }": types.SkyMapSummaryDocument,
+    "query SkyMapPixels($c: String!, $o: Int!, $wo: Int, $wp: Float) { skyMap(collection: $c) { pixels(order: $o, withinOrder: $wo, withinPixel: $wp, limit: 20000) { pixel count meanFlux rmsFlux raDeg decDeg } } }": types.SkyMapPixelsDocument,
     "mutation SetRegressionStatus($id: Int!, $s: RegressionStatus!, $n: String) { setRegressionStatus(id: $id, status: $s, note: $n) { status } }": types.SetRegressionStatusDocument,
     "query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }": types.PanelSeriesDocument,
     "query PanelOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }": types.PanelOverviewDocument,
@@ -197,6 +201,14 @@ export function graphql(source: "query RunProgressPoll($n: String!) { run(name: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query RunList($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }"): typeof import('./graphql.ts').RunListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query SkyMapSummary($c: String!) { skyMap(collection: $c) { finestOrder orders { order pixels sources } hipsPath field: pixels(order: 2, limit: 200) { pixel count raDeg decDeg } } }"): typeof import('./graphql.ts').SkyMapSummaryDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query SkyMapPixels($c: String!, $o: Int!, $wo: Int, $wp: Float) { skyMap(collection: $c) { pixels(order: $o, withinOrder: $wo, withinPixel: $wp, limit: 20000) { pixel count meanFlux rmsFlux raDeg decDeg } } }"): typeof import('./graphql.ts').SkyMapPixelsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -255,6 +255,23 @@ export type RunListQueryVariables = Exact<{
 
 export type RunListQuery = { runs: Array<{ name: string, owner: string, purpose: RunPurpose, status: RunStatus, inputs: Array<string>, createdAt: string, startedAt: string | null, endedAt: string | null, software: { commit: string | null, branch: string | null } | null, progress: { total: number, succeeded: number, failed: number } }> };
 
+export type SkyMapSummaryQueryVariables = Exact<{
+  c: string;
+}>;
+
+
+export type SkyMapSummaryQuery = { skyMap: { finestOrder: number, hipsPath: string, orders: Array<{ order: number, pixels: number, sources: number }>, field: Array<{ pixel: number, count: number, raDeg: number, decDeg: number }> } | null };
+
+export type SkyMapPixelsQueryVariables = Exact<{
+  c: string;
+  o: number;
+  wo?: number | null | undefined;
+  wp?: number | null | undefined;
+}>;
+
+
+export type SkyMapPixelsQuery = { skyMap: { pixels: Array<{ pixel: number, count: number, meanFlux: number, rmsFlux: number, raDeg: number, decDeg: number }> } | null };
+
 export type SetRegressionStatusMutationVariables = Exact<{
   id: number;
   s: RegressionStatus;
@@ -991,6 +1008,39 @@ export const RunListDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RunListQuery, RunListQueryVariables>;
+export const SkyMapSummaryDocument = new TypedDocumentString(`
+    query SkyMapSummary($c: String!) {
+  skyMap(collection: $c) {
+    finestOrder
+    orders {
+      order
+      pixels
+      sources
+    }
+    hipsPath
+    field: pixels(order: 2, limit: 200) {
+      pixel
+      count
+      raDeg
+      decDeg
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SkyMapSummaryQuery, SkyMapSummaryQueryVariables>;
+export const SkyMapPixelsDocument = new TypedDocumentString(`
+    query SkyMapPixels($c: String!, $o: Int!, $wo: Int, $wp: Float) {
+  skyMap(collection: $c) {
+    pixels(order: $o, withinOrder: $wo, withinPixel: $wp, limit: 20000) {
+      pixel
+      count
+      meanFlux
+      rmsFlux
+      raDeg
+      decDeg
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SkyMapPixelsQuery, SkyMapPixelsQueryVariables>;
 export const SetRegressionStatusDocument = new TypedDocumentString(`
     mutation SetRegressionStatus($id: Int!, $s: RegressionStatus!, $n: String) {
   setRegressionStatus(id: $id, status: $s, note: $n) {
