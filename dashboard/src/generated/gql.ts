@@ -27,6 +27,9 @@ type Documents = {
     "mutation SaveDashboard($d: JSON!) { saveDashboard(definition: $d) { slug } }": typeof types.SaveDashboardDocument,
     "query Dashboard($s: String!) { dashboard(slug: $s) { slug title owner builtin updatedAt definition } }": typeof types.DashboardDocument,
     "query Dataset($id: ID!) {\n      dataset(id: $id) { id datasetType run dataId path sizeBytes checksum createdAt }\n      provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel status startedAt endedAt host configHash software { commit dirty } } }\n      measurements(datasetId: $id) { metric value unit }\n    }": typeof types.DatasetDocument,
+    "query LinkedCalexps($c: [String!]!, $w: String) { datasets(datasetType: \"calexp\", collections: $c, where: $w, limit: 500) { id dataId } }": typeof types.LinkedCalexpsDocument,
+    "query LinkedColumns($q: String!, $c: [String!]!) { sql(query: $q, collections: $c, limit: 1) { columns { name type } } }": typeof types.LinkedColumnsDocument,
+    "query LinkedSources($q: String!, $c: [String!]!) { sql(query: $q, collections: $c, limit: 20000) { rows } }": typeof types.LinkedSourcesDocument,
     "\n  query MetricSeries($m: String!, $d: String!, $b: String!, $id: JSON, $withChangePoints: Boolean!) {\n    series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { commit position n mean std runs } unmeasured { commit position values } }\n    changePoints(metric: $m, dataset: $d, branch: $b, dataId: $id) @include(if: $withChangePoints) { index commit lastGoodCommit pValue meanBefore meanAfter }\n  }\n": typeof types.MetricSeriesDocument,
     "query Metrics($m: String!, $d: String!) {\n      metrics { name unit description }\n      specifications(metric: $m) { name operator metricUnitValue }\n      regressions(metric: $m) { id kind status branch dataset dataId firstBadCommit }\n      measuredDataIds(metric: $m, dataset: $d)\n    }": typeof types.MetricsDocument,
     "query Releases($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }": typeof types.ReleasesDocument,
@@ -66,6 +69,9 @@ const documents: Documents = {
     "mutation SaveDashboard($d: JSON!) { saveDashboard(definition: $d) { slug } }": types.SaveDashboardDocument,
     "query Dashboard($s: String!) { dashboard(slug: $s) { slug title owner builtin updatedAt definition } }": types.DashboardDocument,
     "query Dataset($id: ID!) {\n      dataset(id: $id) { id datasetType run dataId path sizeBytes checksum createdAt }\n      provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel status startedAt endedAt host configHash software { commit dirty } } }\n      measurements(datasetId: $id) { metric value unit }\n    }": types.DatasetDocument,
+    "query LinkedCalexps($c: [String!]!, $w: String) { datasets(datasetType: \"calexp\", collections: $c, where: $w, limit: 500) { id dataId } }": types.LinkedCalexpsDocument,
+    "query LinkedColumns($q: String!, $c: [String!]!) { sql(query: $q, collections: $c, limit: 1) { columns { name type } } }": types.LinkedColumnsDocument,
+    "query LinkedSources($q: String!, $c: [String!]!) { sql(query: $q, collections: $c, limit: 20000) { rows } }": types.LinkedSourcesDocument,
     "\n  query MetricSeries($m: String!, $d: String!, $b: String!, $id: JSON, $withChangePoints: Boolean!) {\n    series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { commit position n mean std runs } unmeasured { commit position values } }\n    changePoints(metric: $m, dataset: $d, branch: $b, dataId: $id) @include(if: $withChangePoints) { index commit lastGoodCommit pValue meanBefore meanAfter }\n  }\n": types.MetricSeriesDocument,
     "query Metrics($m: String!, $d: String!) {\n      metrics { name unit description }\n      specifications(metric: $m) { name operator metricUnitValue }\n      regressions(metric: $m) { id kind status branch dataset dataId firstBadCommit }\n      measuredDataIds(metric: $m, dataset: $d)\n    }": types.MetricsDocument,
     "query Releases($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }": types.ReleasesDocument,
@@ -141,6 +147,18 @@ export function graphql(source: "query Dashboard($s: String!) { dashboard(slug: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query Dataset($id: ID!) {\n      dataset(id: $id) { id datasetType run dataId path sizeBytes checksum createdAt }\n      provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel status startedAt endedAt host configHash software { commit dirty } } }\n      measurements(datasetId: $id) { metric value unit }\n    }"): typeof import('./graphql.ts').DatasetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LinkedCalexps($c: [String!]!, $w: String) { datasets(datasetType: \"calexp\", collections: $c, where: $w, limit: 500) { id dataId } }"): typeof import('./graphql.ts').LinkedCalexpsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LinkedColumns($q: String!, $c: [String!]!) { sql(query: $q, collections: $c, limit: 1) { columns { name type } } }"): typeof import('./graphql.ts').LinkedColumnsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LinkedSources($q: String!, $c: [String!]!) { sql(query: $q, collections: $c, limit: 20000) { rows } }"): typeof import('./graphql.ts').LinkedSourcesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

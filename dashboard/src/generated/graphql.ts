@@ -152,6 +152,30 @@ export type DatasetQueryVariables = Exact<{
 
 export type DatasetQuery = { dataset: { id: string, datasetType: string, run: string, dataId: Record<string, unknown>, path: string, sizeBytes: number, checksum: string, createdAt: string } | null, provenance: Array<{ stored: boolean, inputIds: Array<string>, dataset: { id: string, datasetType: string, run: string, dataId: Record<string, unknown> }, quantum: { id: string, taskLabel: string, status: QuantumStatus, startedAt: string | null, endedAt: string | null, host: string | null, configHash: string | null, software: { commit: string | null, dirty: boolean } | null } | null }>, measurements: Array<{ metric: string, value: number | null, unit: string }> };
 
+export type LinkedCalexpsQueryVariables = Exact<{
+  c: Array<string> | string;
+  w?: string | null | undefined;
+}>;
+
+
+export type LinkedCalexpsQuery = { datasets: Array<{ id: string, dataId: Record<string, unknown> }> };
+
+export type LinkedColumnsQueryVariables = Exact<{
+  q: string;
+  c: Array<string> | string;
+}>;
+
+
+export type LinkedColumnsQuery = { sql: { columns: Array<{ name: string, type: string }> } };
+
+export type LinkedSourcesQueryVariables = Exact<{
+  q: string;
+  c: Array<string> | string;
+}>;
+
+
+export type LinkedSourcesQuery = { sql: { rows: Array<Record<string, unknown>> } };
+
 export type MetricSeriesQueryVariables = Exact<{
   m: string;
   d: string;
@@ -620,6 +644,31 @@ export const DatasetDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DatasetQuery, DatasetQueryVariables>;
+export const LinkedCalexpsDocument = new TypedDocumentString(`
+    query LinkedCalexps($c: [String!]!, $w: String) {
+  datasets(datasetType: "calexp", collections: $c, where: $w, limit: 500) {
+    id
+    dataId
+  }
+}
+    `) as unknown as TypedDocumentString<LinkedCalexpsQuery, LinkedCalexpsQueryVariables>;
+export const LinkedColumnsDocument = new TypedDocumentString(`
+    query LinkedColumns($q: String!, $c: [String!]!) {
+  sql(query: $q, collections: $c, limit: 1) {
+    columns {
+      name
+      type
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LinkedColumnsQuery, LinkedColumnsQueryVariables>;
+export const LinkedSourcesDocument = new TypedDocumentString(`
+    query LinkedSources($q: String!, $c: [String!]!) {
+  sql(query: $q, collections: $c, limit: 20000) {
+    rows
+  }
+}
+    `) as unknown as TypedDocumentString<LinkedSourcesQuery, LinkedSourcesQueryVariables>;
 export const MetricSeriesDocument = new TypedDocumentString(`
     query MetricSeries($m: String!, $d: String!, $b: String!, $id: JSON, $withChangePoints: Boolean!) {
   series(metric: $m, dataset: $d, branch: $b, dataId: $id) {
