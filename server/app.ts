@@ -10,6 +10,7 @@ import { subscribeCi } from './ci/subscriptions.ts';
 import { WebhookProcessor } from './ci/webhooks.ts';
 import { EventBus } from './events/bus.ts';
 import { subscribeMetrics } from './metrics/subscriptions.ts';
+import { subscribeAnalysis } from './analysis/subscriptions.ts';
 import { RunManager } from './runs/manager.ts';
 import { ReplayManager, type VisitProcessor } from './replay/manager.ts';
 import { NatsAlertSink, type AlertSink } from './replay/stream.ts';
@@ -78,6 +79,7 @@ export async function openVera(config: VeraConfig, log: Logger, opts: OpenOption
   // Domains talk through events: each subscribes in its own module; this file only wires.
   subscribeMetrics(events, core);
   subscribeCi(events, core);
+  subscribeAnalysis(events, core);
   const webhooks = new WebhookProcessor(core);
   // Replays a dead process left running continue here (their heartbeat is older than the lease).
   void replays.resumeOrphaned();

@@ -24,6 +24,7 @@ export const link = {
   run: (name: string) => `/run/${segments(name)}`,
   regressions: (status?: string) => `/regressions${query({ status })}`,
   regression: (id: number) => `/regression/${id}`,
+  skyMap: (collection: string) => `/skymap/${segments(collection)}`,
   dataset: (id: string) => `/dataset/${encodeURIComponent(id)}`,
   dashboards: () => '/dashboards',
   dashboard: (slug: string, vars: Record<string, string | string[]> = {}) =>

@@ -10,6 +10,8 @@ import { overviewPage } from './pages/overview.ts';
 import { regressionPage, regressionsPage } from './pages/regression.ts';
 import { runPage } from './pages/run.ts';
 import { runsPage } from './pages/runs.ts';
+import { skyMapPage } from './pages/skymap.ts';
+import { linkedPage } from './pages/linked.ts';
 import { Router, type Route } from './router.ts';
 import { graphql } from './generated/gql.ts';
 
@@ -25,6 +27,8 @@ const routes: Route[] = [
   { pattern: /^\/regressions\/?$/, page: regressionsPage, nav: 'regressions' },
   { pattern: /^\/regression\/(\d+)\/?$/, page: regressionPage, nav: 'regressions' },
   { pattern: /^\/dataset\/([^/]+)\/?$/, page: datasetPage, nav: 'runs' },
+  { pattern: /^\/skymap\/(.+)$/, page: skyMapPage, nav: 'runs' },
+  { pattern: /^\/linked\/(.+)$/, page: linkedPage, nav: 'runs' },
   { pattern: /^\/dashboards\/?$/, page: dashboardsPage, nav: 'dashboards' },
   { pattern: /^\/d\/([a-z0-9-]+)\/?$/, page: dashboardPage, nav: 'dashboards' },
 ];

@@ -52,6 +52,7 @@ export const LIST_LIMITS = {
   'Run.quanta': { argument: 'limit', default: 1000, max: 10_000 },
   'Query.auditLog': { argument: 'limit', default: 100, max: 1000 },
   'Query.campaigns': { argument: 'limit', default: 100, max: 1000 },
+  'SkyMap.pixels': { argument: 'limit', default: 10_000, max: 100_000 },
 } as const satisfies Record<string, ListLimit>;
 
 export type ListCoordinate = keyof typeof LIST_LIMITS;

@@ -9,6 +9,7 @@ import { maskError } from './errors.ts';
 import { createLoaders } from './loaders.ts';
 import { queryProtection } from './protection.ts';
 import { analysisQueries } from './resolvers/analysis.ts';
+import { skymapMutations, skymapQueries, skymapTypes } from './resolvers/skymaps.ts';
 import { authMutations, authQueries } from './resolvers/auth.ts';
 import { exploreMutations, exploreQueries, exploreTypes } from './resolvers/explore.ts';
 import { ciMutations, ciQueries, ciTypes } from './resolvers/ci.ts';
@@ -62,6 +63,7 @@ export function veraSchema(): GraphQLSchema {
       { Query: lifecycleQueries, Mutation: lifecycleMutations },
       { Query: ciActivityQueries, ...ciActivityTypes },
       { Query: campaignQueries, Mutation: campaignMutations },
+      { Query: skymapQueries, Mutation: skymapMutations, ...skymapTypes },
     ],
   });
 }

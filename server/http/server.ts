@@ -10,6 +10,7 @@ import { landingPage } from './landing.ts';
 import { createStaticFiles } from './static.ts';
 import { handleQuantumResult } from './quantum-results-route.ts';
 import { DATASET_FILE_PATH, handleDatasetFile } from './dataset-route.ts';
+import { handleHips, HIPS_PATH } from './hips-route.ts';
 import { handleGithubWebhook } from './webhook-route.ts';
 import { QUANTUM_RESULTS_PATH } from '../../runner/executors/slurm/protocol.ts';
 
@@ -24,7 +25,8 @@ export interface VeraHttpServer {
 /**
  * Routes: POST/GET /graphql (GraphiQL on GET from a browser), POST /webhooks/github,
  * POST /executor/quantum-results (batch jobs' reports, with a run credential), GET /healthz,
- * GET /metrics (Prometheus text), GET /datasets/<id>/file (a dataset's bytes), and the web app at /.
+ * GET /metrics (Prometheus text), GET /datasets/<id>/file (a dataset's bytes), GET /hips/<collection>/<statistic>/...
+ * (a sky map's HiPS, read-only), and the web app at /.
  */
 export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string } = {}): http.RequestListener {
   const yoga = createGraphQL(vera);
@@ -82,6 +84,14 @@ export function createRequestHandler(vera: Vera, opts: { dashboardDir?: string }
     if (datasetFile) {
       handleDatasetFile(vera, req, res, datasetFile[1]!).catch((e: Error) => {
         vera.log.error({ err: e }, 'dataset file request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      });
+      return;
+    }
+    const hips = HIPS_PATH.exec(url.pathname);
+    if (hips) {
+      handleHips(vera, req, res, hips).catch((e: Error) => {
+        vera.log.error({ err: e }, 'HiPS request failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       });
       return;

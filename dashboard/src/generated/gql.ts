@@ -30,6 +30,9 @@ type Documents = {
     "mutation SaveDashboard($d: JSON!) { saveDashboard(definition: $d) { slug } }": typeof types.SaveDashboardDocument,
     "query Dashboard($s: String!) { dashboard(slug: $s) { slug title owner builtin updatedAt definition } }": typeof types.DashboardDocument,
     "query Dataset($id: ID!) {\n      dataset(id: $id) { id datasetType run dataId path sizeBytes checksum createdAt }\n      provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel status startedAt endedAt host configHash software { commit dirty } } }\n      measurements(datasetId: $id) { metric value unit }\n    }": typeof types.DatasetDocument,
+    "query LinkedCalexps($c: [String!]!, $w: String) { datasets(datasetType: \"calexp\", collections: $c, where: $w, limit: 500) { id dataId } }": typeof types.LinkedCalexpsDocument,
+    "query LinkedColumns($q: String!, $c: [String!]!) { sql(query: $q, collections: $c, limit: 1) { columns { name type } } }": typeof types.LinkedColumnsDocument,
+    "query LinkedSources($q: String!, $c: [String!]!) { sql(query: $q, collections: $c, limit: 20000) { rows } }": typeof types.LinkedSourcesDocument,
     "\n  query MetricSeries($m: String!, $d: String!, $b: String!, $id: JSON, $withChangePoints: Boolean!) {\n    series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { commit position n mean std runs } unmeasured { commit position values } }\n    changePoints(metric: $m, dataset: $d, branch: $b, dataId: $id) @include(if: $withChangePoints) { index commit lastGoodCommit pValue meanBefore meanAfter }\n  }\n": typeof types.MetricSeriesDocument,
     "query Metrics($m: String!, $d: String!) {\n      metrics { name unit description }\n      specifications(metric: $m) { name operator metricUnitValue }\n      regressions(metric: $m) { id kind status branch dataset dataId firstBadCommit }\n      measuredDataIds(metric: $m, dataset: $d)\n    }": typeof types.MetricsDocument,
     "query Releases($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }": typeof types.ReleasesDocument,
@@ -45,6 +48,8 @@ type Documents = {
     "query Quantum($id: ID!) { quantum(id: $id) { log error configHash } }": typeof types.QuantumDocument,
     "query RunProgressPoll($n: String!) { run(name: $n) { status endedAt progress { ...ProgressCounts } ...TaskGraphView } }": typeof types.RunProgressPollDocument,
     "query RunList($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }": typeof types.RunListDocument,
+    "query SkyMapSummary($c: String!) { skyMap(collection: $c) { finestOrder orders { order pixels sources } hipsPath field: pixels(order: 2, limit: 200) { pixel count raDeg decDeg } } }": typeof types.SkyMapSummaryDocument,
+    "query SkyMapPixels($c: String!, $o: Int!, $wo: Int, $wp: Float) { skyMap(collection: $c) { pixels(order: $o, withinOrder: $wo, withinPixel: $wp, limit: 20000) { pixel count meanFlux rmsFlux raDeg decDeg } } }": typeof types.SkyMapPixelsDocument,
     "mutation SetRegressionStatus($id: Int!, $s: RegressionStatus!, $n: String) { setRegressionStatus(id: $id, status: $s, note: $n) { status } }": typeof types.SetRegressionStatusDocument,
     "query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }": typeof types.PanelSeriesDocument,
     "query PanelOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }": typeof types.PanelOverviewDocument,
@@ -70,6 +75,9 @@ const documents: Documents = {
     "mutation SaveDashboard($d: JSON!) { saveDashboard(definition: $d) { slug } }": types.SaveDashboardDocument,
     "query Dashboard($s: String!) { dashboard(slug: $s) { slug title owner builtin updatedAt definition } }": types.DashboardDocument,
     "query Dataset($id: ID!) {\n      dataset(id: $id) { id datasetType run dataId path sizeBytes checksum createdAt }\n      provenance(datasetId: $id) { stored inputIds dataset { id datasetType run dataId } quantum { id taskLabel status startedAt endedAt host configHash software { commit dirty } } }\n      measurements(datasetId: $id) { metric value unit }\n    }": types.DatasetDocument,
+    "query LinkedCalexps($c: [String!]!, $w: String) { datasets(datasetType: \"calexp\", collections: $c, where: $w, limit: 500) { id dataId } }": types.LinkedCalexpsDocument,
+    "query LinkedColumns($q: String!, $c: [String!]!) { sql(query: $q, collections: $c, limit: 1) { columns { name type } } }": types.LinkedColumnsDocument,
+    "query LinkedSources($q: String!, $c: [String!]!) { sql(query: $q, collections: $c, limit: 20000) { rows } }": types.LinkedSourcesDocument,
     "\n  query MetricSeries($m: String!, $d: String!, $b: String!, $id: JSON, $withChangePoints: Boolean!) {\n    series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { commit position n mean std runs } unmeasured { commit position values } }\n    changePoints(metric: $m, dataset: $d, branch: $b, dataId: $id) @include(if: $withChangePoints) { index commit lastGoodCommit pValue meanBefore meanAfter }\n  }\n": types.MetricSeriesDocument,
     "query Metrics($m: String!, $d: String!) {\n      metrics { name unit description }\n      specifications(metric: $m) { name operator metricUnitValue }\n      regressions(metric: $m) { id kind status branch dataset dataId firstBadCommit }\n      measuredDataIds(metric: $m, dataset: $d)\n    }": types.MetricsDocument,
     "query Releases($d: String!, $b: String!) { releases(dataset: $d, branch: $b) { tag commit position } }": types.ReleasesDocument,
@@ -85,6 +93,8 @@ const documents: Documents = {
     "query Quantum($id: ID!) { quantum(id: $id) { log error configHash } }": types.QuantumDocument,
     "query RunProgressPoll($n: String!) { run(name: $n) { status endedAt progress { ...ProgressCounts } ...TaskGraphView } }": types.RunProgressPollDocument,
     "query RunList($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }": types.RunListDocument,
+    "query SkyMapSummary($c: String!) { skyMap(collection: $c) { finestOrder orders { order pixels sources } hipsPath field: pixels(order: 2, limit: 200) { pixel count raDeg decDeg } } }": types.SkyMapSummaryDocument,
+    "query SkyMapPixels($c: String!, $o: Int!, $wo: Int, $wp: Float) { skyMap(collection: $c) { pixels(order: $o, withinOrder: $wo, withinPixel: $wp, limit: 20000) { pixel count meanFlux rmsFlux raDeg decDeg } } }": types.SkyMapPixelsDocument,
     "mutation SetRegressionStatus($id: Int!, $s: RegressionStatus!, $n: String) { setRegressionStatus(id: $id, status: $s, note: $n) { status } }": types.SetRegressionStatusDocument,
     "query PanelSeries($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { position mean runs } } }": types.PanelSeriesDocument,
     "query PanelOverview($b: String!) { metricOverview(branch: $b, points: 1) { metric dataset latest unit status } }": types.PanelOverviewDocument,
@@ -158,6 +168,18 @@ export function graphql(source: "query Dataset($id: ID!) {\n      dataset(id: $i
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query LinkedCalexps($c: [String!]!, $w: String) { datasets(datasetType: \"calexp\", collections: $c, where: $w, limit: 500) { id dataId } }"): typeof import('./graphql.ts').LinkedCalexpsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LinkedColumns($q: String!, $c: [String!]!) { sql(query: $q, collections: $c, limit: 1) { columns { name type } } }"): typeof import('./graphql.ts').LinkedColumnsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LinkedSources($q: String!, $c: [String!]!) { sql(query: $q, collections: $c, limit: 20000) { rows } }"): typeof import('./graphql.ts').LinkedSourcesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query MetricSeries($m: String!, $d: String!, $b: String!, $id: JSON, $withChangePoints: Boolean!) {\n    series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit order points { commit position n mean std runs } unmeasured { commit position values } }\n    changePoints(metric: $m, dataset: $d, branch: $b, dataId: $id) @include(if: $withChangePoints) { index commit lastGoodCommit pValue meanBefore meanAfter }\n  }\n"): typeof import('./graphql.ts').MetricSeriesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -215,6 +237,14 @@ export function graphql(source: "query RunProgressPoll($n: String!) { run(name: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query RunList($s: RunStatus) { runs(status: $s, limit: 500) { name owner purpose status inputs software { commit branch } createdAt startedAt endedAt progress { total succeeded failed } } }"): typeof import('./graphql.ts').RunListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query SkyMapSummary($c: String!) { skyMap(collection: $c) { finestOrder orders { order pixels sources } hipsPath field: pixels(order: 2, limit: 200) { pixel count raDeg decDeg } } }"): typeof import('./graphql.ts').SkyMapSummaryDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query SkyMapPixels($c: String!, $o: Int!, $wo: Int, $wp: Float) { skyMap(collection: $c) { pixels(order: $o, withinOrder: $wo, withinPixel: $wp, limit: 20000) { pixel count meanFlux rmsFlux raDeg decDeg } } }"): typeof import('./graphql.ts').SkyMapPixelsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -197,6 +197,30 @@ export type DatasetQueryVariables = Exact<{
 
 export type DatasetQuery = { dataset: { id: string, datasetType: string, run: string, dataId: Record<string, unknown>, path: string, sizeBytes: number, checksum: string, createdAt: string } | null, provenance: Array<{ stored: boolean, inputIds: Array<string>, dataset: { id: string, datasetType: string, run: string, dataId: Record<string, unknown> }, quantum: { id: string, taskLabel: string, status: QuantumStatus, startedAt: string | null, endedAt: string | null, host: string | null, configHash: string | null, software: { commit: string | null, dirty: boolean } | null } | null }>, measurements: Array<{ metric: string, value: number | null, unit: string }> };
 
+export type LinkedCalexpsQueryVariables = Exact<{
+  c: Array<string> | string;
+  w?: string | null | undefined;
+}>;
+
+
+export type LinkedCalexpsQuery = { datasets: Array<{ id: string, dataId: Record<string, unknown> }> };
+
+export type LinkedColumnsQueryVariables = Exact<{
+  q: string;
+  c: Array<string> | string;
+}>;
+
+
+export type LinkedColumnsQuery = { sql: { columns: Array<{ name: string, type: string }> } };
+
+export type LinkedSourcesQueryVariables = Exact<{
+  q: string;
+  c: Array<string> | string;
+}>;
+
+
+export type LinkedSourcesQuery = { sql: { rows: Array<Record<string, unknown>> } };
+
 export type MetricSeriesQueryVariables = Exact<{
   m: string;
   d: string;
@@ -299,6 +323,23 @@ export type RunListQueryVariables = Exact<{
 
 
 export type RunListQuery = { runs: Array<{ name: string, owner: string, purpose: RunPurpose, status: RunStatus, inputs: Array<string>, createdAt: string, startedAt: string | null, endedAt: string | null, software: { commit: string | null, branch: string | null } | null, progress: { total: number, succeeded: number, failed: number } }> };
+
+export type SkyMapSummaryQueryVariables = Exact<{
+  c: string;
+}>;
+
+
+export type SkyMapSummaryQuery = { skyMap: { finestOrder: number, hipsPath: string, orders: Array<{ order: number, pixels: number, sources: number }>, field: Array<{ pixel: number, count: number, raDeg: number, decDeg: number }> } | null };
+
+export type SkyMapPixelsQueryVariables = Exact<{
+  c: string;
+  o: number;
+  wo?: number | null | undefined;
+  wp?: number | null | undefined;
+}>;
+
+
+export type SkyMapPixelsQuery = { skyMap: { pixels: Array<{ pixel: number, count: number, meanFlux: number, rmsFlux: number, raDeg: number, decDeg: number }> } | null };
 
 export type SetRegressionStatusMutationVariables = Exact<{
   id: number;
@@ -735,6 +776,31 @@ export const DatasetDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DatasetQuery, DatasetQueryVariables>;
+export const LinkedCalexpsDocument = new TypedDocumentString(`
+    query LinkedCalexps($c: [String!]!, $w: String) {
+  datasets(datasetType: "calexp", collections: $c, where: $w, limit: 500) {
+    id
+    dataId
+  }
+}
+    `) as unknown as TypedDocumentString<LinkedCalexpsQuery, LinkedCalexpsQueryVariables>;
+export const LinkedColumnsDocument = new TypedDocumentString(`
+    query LinkedColumns($q: String!, $c: [String!]!) {
+  sql(query: $q, collections: $c, limit: 1) {
+    columns {
+      name
+      type
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LinkedColumnsQuery, LinkedColumnsQueryVariables>;
+export const LinkedSourcesDocument = new TypedDocumentString(`
+    query LinkedSources($q: String!, $c: [String!]!) {
+  sql(query: $q, collections: $c, limit: 20000) {
+    rows
+  }
+}
+    `) as unknown as TypedDocumentString<LinkedSourcesQuery, LinkedSourcesQueryVariables>;
 export const MetricSeriesDocument = new TypedDocumentString(`
     query MetricSeries($m: String!, $d: String!, $b: String!, $id: JSON, $withChangePoints: Boolean!) {
   series(metric: $m, dataset: $d, branch: $b, dataId: $id) {
@@ -1123,6 +1189,39 @@ export const RunListDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RunListQuery, RunListQueryVariables>;
+export const SkyMapSummaryDocument = new TypedDocumentString(`
+    query SkyMapSummary($c: String!) {
+  skyMap(collection: $c) {
+    finestOrder
+    orders {
+      order
+      pixels
+      sources
+    }
+    hipsPath
+    field: pixels(order: 2, limit: 200) {
+      pixel
+      count
+      raDeg
+      decDeg
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SkyMapSummaryQuery, SkyMapSummaryQueryVariables>;
+export const SkyMapPixelsDocument = new TypedDocumentString(`
+    query SkyMapPixels($c: String!, $o: Int!, $wo: Int, $wp: Float) {
+  skyMap(collection: $c) {
+    pixels(order: $o, withinOrder: $wo, withinPixel: $wp, limit: 20000) {
+      pixel
+      count
+      meanFlux
+      rmsFlux
+      raDeg
+      decDeg
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SkyMapPixelsQuery, SkyMapPixelsQueryVariables>;
 export const SetRegressionStatusDocument = new TypedDocumentString(`
     mutation SetRegressionStatus($id: Int!, $s: RegressionStatus!, $n: String) {
   setRegressionStatus(id: $id, status: $s, note: $n) {

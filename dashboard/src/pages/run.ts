@@ -199,7 +199,8 @@ export async function runPage(ctx: PageContext): Promise<void> {
       h('span', null, 'Outputs ', h('span', { class: 'hint' }, `${outputs.length} datasets written to ${run.name}`)),
       table(
         [
-          { key: 'type', label: 'Dataset type', render: ([t]: [string, Quantum['outputs']]) => t },
+          // A run's src catalogs have a sky map (built when the run succeeds).
+          { key: 'type', label: 'Dataset type', render: ([t]: [string, Quantum['outputs']]) => (t === 'src' && run.status === 'succeeded' ? [t, ' · ', h('a', { href: link.skyMap(run.name), class: 'sky-map-link' }, 'sky map')] : t) },
           { key: 'n', label: 'Datasets', num: true, render: ([, os]) => os.length },
           {
             key: 'ids',

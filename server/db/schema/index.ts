@@ -9,3 +9,4 @@ export * from './butler.ts';
 export * from './lifecycle.ts';
 export * from './replay.ts';
 export * from './campaigns.ts';
+export * from './skymaps.ts';

@@ -628,6 +628,8 @@ export type Mutation = {
   addRepo: Repo;
   /** Approves a campaign someone else requested (operators) and submits its runs. */
   approveCampaign: Campaign;
+  /** Builds (again) the sky map of any collection holding src catalogs, e.g. a release or a chain (developers). */
+  buildSkyMap?: Maybe<SkyMap>;
   /**
    * Cancels a pending or running run (its owner, or an operator): no quantum of it starts any more,
    * running ones are stopped, finished ones are kept, and the run ends cancelled; resumeRun
@@ -740,6 +742,12 @@ export type MutationAddRepoArgs = {
 export type MutationApproveCampaignArgs = {
   name: Scalars['String']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Writes: each domain module adds its fields with extend type Mutation. */
+export type MutationBuildSkyMapArgs = {
+  collection: Scalars['String']['input'];
 };
 
 
@@ -1222,6 +1230,8 @@ export type Query = {
   runs: Array<Run>;
   /** A metric on a dataset (and data ID) along a branch, one point per commit; in the history of repo (a tracked repository's name or GitHub owner/name), else of the repository the measurements record. */
   series: Series;
+  /** A collection's sky map, or null when none was built (no src catalogs, or the run has not succeeded). */
+  skyMap?: Maybe<SkyMap>;
   specifications: Array<Specification>;
   /**
    * Runs one read-only SELECT (or WITH ... SELECT) with DuckDB over the Parquet catalogs of the
@@ -1487,6 +1497,12 @@ export type QuerySeriesArgs = {
   metric: Scalars['String']['input'];
   repo?: InputMaybe<Scalars['String']['input']>;
   standing?: InputMaybe<Standing>;
+};
+
+
+/** Reads: each domain module adds its fields with extend type Query. */
+export type QuerySkyMapArgs = {
+  collection: Scalars['String']['input'];
 };
 
 
@@ -1800,6 +1816,73 @@ export type SimCamSummary = {
   detectors: Scalars['Int']['output'];
   raws: Scalars['Int']['output'];
   visits: Scalars['Int']['output'];
+};
+
+/**
+ * The HEALPix pyramid of a collection's src catalogs, built when a run succeeds: per pixel, at
+ * every order from coarsestOrder to finestOrder, the count and additive aggregates of the sources'
+ * PSF flux. A pixel's aggregates are the combination of its four children's.
+ */
+export type SkyMap = {
+  __typename?: 'SkyMap';
+  coarsestOrder: Scalars['Int']['output'];
+  collection: Scalars['String']['output'];
+  finestOrder: Scalars['Int']['output'];
+  /** Where HiPS viewers (Aladin) open this map, relative to the server: statistic count or meanFlux. */
+  hipsPath: Scalars['String']['output'];
+  orders: Array<SkyMapOrder>;
+  /** Pixels of one order, ascending; within: only the descendants of that coarser pixel. */
+  pixels: Array<SkyPixel>;
+};
+
+
+/**
+ * The HEALPix pyramid of a collection's src catalogs, built when a run succeeds: per pixel, at
+ * every order from coarsestOrder to finestOrder, the count and additive aggregates of the sources'
+ * PSF flux. A pixel's aggregates are the combination of its four children's.
+ */
+export type SkyMapHipsPathArgs = {
+  statistic?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * The HEALPix pyramid of a collection's src catalogs, built when a run succeeds: per pixel, at
+ * every order from coarsestOrder to finestOrder, the count and additive aggregates of the sources'
+ * PSF flux. A pixel's aggregates are the combination of its four children's.
+ */
+export type SkyMapPixelsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  order: Scalars['Int']['input'];
+  withinOrder?: InputMaybe<Scalars['Int']['input']>;
+  withinPixel?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** One order of a sky map: how many pixels hold sources, and how many sources (the same at every order). */
+export type SkyMapOrder = {
+  __typename?: 'SkyMapOrder';
+  order: Scalars['Int']['output'];
+  pixels: Scalars['Int']['output'];
+  sources: Scalars['Int']['output'];
+};
+
+/** A HEALPix (NEST) pixel of a sky map and the aggregates of its sources' PSF flux. */
+export type SkyPixel = {
+  __typename?: 'SkyPixel';
+  count: Scalars['Int']['output'];
+  decDeg: Scalars['Float']['output'];
+  fluxSum: Scalars['Float']['output'];
+  fluxSumSq: Scalars['Float']['output'];
+  maxFlux: Scalars['Float']['output'];
+  meanFlux: Scalars['Float']['output'];
+  minFlux: Scalars['Float']['output'];
+  order: Scalars['Int']['output'];
+  /** NEST index at this order (up to 12·4^15, so a Float). */
+  pixel: Scalars['Float']['output'];
+  /** The pixel's centre, degrees. */
+  raDeg: Scalars['Float']['output'];
+  rmsFlux: Scalars['Float']['output'];
+  stdFlux: Scalars['Float']['output'];
 };
 
 export type SoftwareChange = {
@@ -2171,6 +2254,9 @@ export type ResolversTypes = {
   SeriesOrder: SeriesOrder;
   SeriesPoint: ResolverTypeWrapper<SeriesPoint>;
   SimCamSummary: ResolverTypeWrapper<SimCamSummary>;
+  SkyMap: ResolverTypeWrapper<SkyMap>;
+  SkyMapOrder: ResolverTypeWrapper<SkyMapOrder>;
+  SkyPixel: ResolverTypeWrapper<SkyPixel>;
   SoftwareChange: ResolverTypeWrapper<SoftwareChange>;
   SoftwareVersion: ResolverTypeWrapper<SoftwareVersion>;
   SpecCheck: ResolverTypeWrapper<SpecCheck>;
@@ -2271,6 +2357,9 @@ export type ResolversParentTypes = {
   Series: Series;
   SeriesPoint: SeriesPoint;
   SimCamSummary: SimCamSummary;
+  SkyMap: SkyMap;
+  SkyMapOrder: SkyMapOrder;
+  SkyPixel: SkyPixel;
   SoftwareChange: SoftwareChange;
   SoftwareVersion: SoftwareVersion;
   SpecCheck: SpecCheck;
@@ -2690,6 +2779,7 @@ export type MetricsImportResolvers<ContextType = GraphQLContext, ParentType exte
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addRepo?: Resolver<ResolversTypes['Repo'], ParentType, ContextType, RequireFields<MutationAddRepoArgs, 'url'>>;
   approveCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationApproveCampaignArgs, 'name'>>;
+  buildSkyMap?: Resolver<Maybe<ResolversTypes['SkyMap']>, ParentType, ContextType, RequireFields<MutationBuildSkyMapArgs, 'collection'>>;
   cancelRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationCancelRunArgs, 'name'>>;
   certifyDatasets?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationCertifyDatasetsArgs, 'collection' | 'datasetIds'>>;
   createCollection?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationCreateCollectionArgs, 'name' | 'type'>>;
@@ -2840,6 +2930,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryRunArgs, 'name'>>;
   runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<QueryRunsArgs>>;
   series?: Resolver<ResolversTypes['Series'], ParentType, ContextType, RequireFields<QuerySeriesArgs, 'branch' | 'dataset' | 'metric' | 'standing'>>;
+  skyMap?: Resolver<Maybe<ResolversTypes['SkyMap']>, ParentType, ContextType, RequireFields<QuerySkyMapArgs, 'collection'>>;
   specifications?: Resolver<Array<ResolversTypes['Specification']>, ParentType, ContextType, Partial<QuerySpecificationsArgs>>;
   sql?: Resolver<ResolversTypes['SqlResult'], ParentType, ContextType, RequireFields<QuerySqlArgs, 'collections' | 'query' | 'timeoutSeconds'>>;
   storageClasses?: Resolver<Array<ResolversTypes['StorageClass']>, ParentType, ContextType>;
@@ -3029,6 +3120,36 @@ export type SimCamSummaryResolvers<ContextType = GraphQLContext, ParentType exte
   detectors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   raws?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   visits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SkyMapResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SkyMap'] = ResolversParentTypes['SkyMap']> = {
+  coarsestOrder?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  collection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  finestOrder?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hipsPath?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<SkyMapHipsPathArgs, 'statistic'>>;
+  orders?: Resolver<Array<ResolversTypes['SkyMapOrder']>, ParentType, ContextType>;
+  pixels?: Resolver<Array<ResolversTypes['SkyPixel']>, ParentType, ContextType, RequireFields<SkyMapPixelsArgs, 'order'>>;
+};
+
+export type SkyMapOrderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SkyMapOrder'] = ResolversParentTypes['SkyMapOrder']> = {
+  order?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pixels?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sources?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SkyPixelResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SkyPixel'] = ResolversParentTypes['SkyPixel']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  decDeg?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  fluxSum?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  fluxSumSq?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  maxFlux?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  meanFlux?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  minFlux?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pixel?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  raDeg?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  rmsFlux?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  stdFlux?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type SoftwareChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SoftwareChange'] = ResolversParentTypes['SoftwareChange']> = {
@@ -3229,6 +3350,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Series?: SeriesResolvers<ContextType>;
   SeriesPoint?: SeriesPointResolvers<ContextType>;
   SimCamSummary?: SimCamSummaryResolvers<ContextType>;
+  SkyMap?: SkyMapResolvers<ContextType>;
+  SkyMapOrder?: SkyMapOrderResolvers<ContextType>;
+  SkyPixel?: SkyPixelResolvers<ContextType>;
   SoftwareChange?: SoftwareChangeResolvers<ContextType>;
   SoftwareVersion?: SoftwareVersionResolvers<ContextType>;
   SpecCheck?: SpecCheckResolvers<ContextType>;

@@ -13,6 +13,7 @@ import { repoTypeDefs } from './repo.ts';
 import { runControlTypeDefs } from './run-control.ts';
 import { runsTypeDefs } from './runs.ts';
 import { simcamTypeDefs } from './simcam.ts';
+import { skymapsTypeDefs } from './skymaps.ts';
 
 /**
  * The GraphQL schema, one module per domain. Resolvers (resolvers/*.ts) only parse, authorize and
@@ -35,4 +36,5 @@ export const typeDefs: readonly string[] = [
   lifecycleTypeDefs,
   analysisTypeDefs,
   campaignsTypeDefs,
+  skymapsTypeDefs,
 ];
