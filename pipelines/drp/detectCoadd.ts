@@ -10,8 +10,8 @@ import { detectAndMeasure } from './lib/sources.ts';
 import { NJY_ZERO_POINT_MAG } from './makeWarp.ts';
 
 /**
- * detectCoadd (LSST DetectCoaddSourcesTask + a coadd measurement, without deblending or
- * multi-band merging): detection, PSF and measurement on a deepCoadd with the same code as
+ * detectCoadd (LSST DetectCoaddSourcesTask + a coadd measurement with the PSF-template
+ * deblender of lib/deblend.ts, without multi-band merging): detection, PSF and measurement on a deepCoadd with the same code as
  * characterizeImage (lib/sources.ts). The coadd's PSF is a mixture of the visits' PSFs, which the
  * double Gaussian approximates and the aperture correction renormalises. A residual background
  * on the scale of backgroundBinSizePx is removed first (calexps were already background-

@@ -11,8 +11,8 @@ import { convolveSeparable, gaussianKernel1d, squared } from './convolve.ts';
  * (I the background-subtracted image, V its variance), so detection works up to the image edges
  * and across coverage steps of coadds without an EDGE border.
  *
- * Peaks are local maxima of the smoothed image inside footprints. Footprints are not deblended;
- * every significant peak becomes a source measured on the undeblended image. A secondary peak is
+ * Peaks are local maxima of the smoothed image inside footprints (lib/deblend.ts adds the peaks
+ * of stars without a maximum of their own and splits footprints). A secondary peak is
  * kept only if the smoothed image dips by at least peakMinSigma (in its own noise) on the
  * straight line to every brighter kept peak of its footprint, which removes noise bumps on the
  * wings of bright stars (a cheap stand-in for a saddle-point search).

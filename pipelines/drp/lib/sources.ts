@@ -1,5 +1,6 @@
 import type { Catalog } from '../../io/parquet.ts';
 import { MASK } from '../../framework/values.ts';
+import { deblend, type Child } from './deblend.ts';
 import { detectSources, dilate, type Detections } from './detection.ts';
 import { apertureFlux, centroidErrorPx, gaussianCentroid, gaussianMoments, psfFlux, type Planes } from './measure.ts';
 import { gaussianPsf, momentSigmaPx, psfRadiusPx, type DoubleGaussianPsf } from './psf.ts';
@@ -13,8 +14,9 @@ import { median } from './stats.ts';
  *   2. pick PSF stars (bright, unflagged, isolated, in the star-size clump) and fit the
  *      double-Gaussian PSF (psfFit.ts);
  *   3. detect again with a Gaussian of kernelFactor times the measured PSF's width (1 is the
- *      matched filter; below 1 gives up some S/N to separate close pairs, which are not
- *      deblended) and measure every peak: centroid, moments, PSF flux, aperture flux;
+ *      matched filter; below 1 gives up some S/N to separate close pairs), deblend with PSF
+ *      templates (deblend.ts) and measure every peak (a blended one on its child): centroid,
+ *      moments, PSF flux, aperture flux;
  *   4. aperture correction: the clipped, inverse-variance weighted ratio of isolated PSF-quality
  *      stars' aperture fluxes (annulus background) to their PSF fluxes, applied to every PSF
  *      flux (LSST's measureApCorr, with one constant per image);
@@ -74,7 +76,8 @@ export function detectAndMeasure(p: Planes, skyVar: Float32Array, psfGuess: Doub
   const first = firstPass ?? detectSources(p.data, p.variance, p.mask, p.width, p.height, momentSigmaPx(psfGuess), det);
   const { psf, fitted, nStars, stars } = measurePsf(p, first, psfGuess, o);
   const final = detectSources(p.data, p.variance, p.mask, p.width, p.height, o.kernelFactor * momentSigmaPx(psf), det);
-  const catalog = measureAll(p, skyVar, final, psf, o);
+  const blends = deblend(p, final, psf, o.kernelFactor * momentSigmaPx(psf), det);
+  const catalog = measureAll(p, skyVar, blends.detections, blends.child, psf, o);
   const apCorr = measureApertureCorrection(p, skyVar, psf, stars, o);
   applyApertureCorrection(catalog, apCorr, o);
   const binary = new Uint8Array(final.labels.length);
@@ -134,8 +137,10 @@ function isolated(d: Detections, c: Candidate, radiusPx: number, contrast: numbe
   return true;
 }
 
-function measureAll(p: Planes, skyVar: Float32Array, d: Detections, psf: DoubleGaussianPsf, o: MeasureOptions): Catalog {
+function measureAll(image: Planes, skyVar: Float32Array, d: Detections, children: readonly (Child | null)[], psf: DoubleGaussianPsf, o: MeasureOptions): Catalog {
   const n = d.peakX.length;
+  // A deblended peak is measured on a copy of the image whose footprint holds its child.
+  const p: Planes = children.some((c) => c !== null) ? { ...image, data: Float32Array.from(image.data) } : image;
   const sm = momentSigmaPx(psf);
   const psfRadius = psfRadiusPx(psf);
   const apRadius = apertureRadius(psf, o);
@@ -162,6 +167,8 @@ function measureAll(p: Planes, skyVar: Float32Array, d: Detections, psf: DoubleG
     flagCentroid: new Array<boolean>(n).fill(false),
   };
   for (let k = 0; k < n; k++) {
+    const child = children[k];
+    if (child) for (let j = 0; j < child.pixels.length; j++) p.data[child.pixels[j]!] = child.values[j]!;
     const c = gaussianCentroid(p, d.peakX[k]!, d.peakY[k]!, sm, o.ignoreMask);
     const x = c.x;
     const y = c.y;
@@ -193,6 +200,7 @@ function measureAll(p: Planes, skyVar: Float32Array, d: Detections, psf: DoubleG
     cols.flagSaturated[k] = (f.maskBits & MASK.SAT) !== 0;
     cols.flagCr[k] = (apertureFlux(p, x, y, psf.fwhmPx, 0).maskBits & MASK.CR) !== 0;
     cols.flagCentroid[k] = !c.ok;
+    if (child) for (const i of child.pixels) p.data[i] = image.data[i]!;
   }
   return cols;
 }
