@@ -74,11 +74,15 @@ const runArgs = (output: string, ...extra: string[]) => ['run', TOY_PIPELINE, '-
 describe('vera runs', () => {
   it('a run cancelled from another process stops: running quanta stopped, the rest never start; resume finishes it with the outputs of an uncancelled run', async () => {
     const name = 'u/admin/cancelled';
-    const submitted = await runCli([...runArgs(name, '-c', 'scale:sleepMs=5000'), '--no-wait'], viaServer);
+    // Visit 1 finishes at once; later visits' quanta run until the gate file exists, which the test
+    // creates only after the cancel: no race with the machine's speed.
+    const gate = path.join(home, 'gate');
+    const config = ['-c', 'scale:waitFromVisit=2', '-c', `scale:waitForFile=${gate}`];
+    const submitted = await runCli([...runArgs(name, ...config), '--no-wait'], viaServer);
     expect(submitted.code, submitted.stderr).toBe(0);
     // Cancelled once some quanta finished and others are running.
     let state = await show(name);
-    while (state.progress.succeeded < 1) {
+    while (state.progress.succeeded < 1 || state.progress.running < 1) {
       expect(state.status, 'the run ended before it could be cancelled').toBe('running');
       await new Promise((r) => setTimeout(r, 200));
       state = await show(name);
@@ -94,8 +98,8 @@ describe('vera runs', () => {
     expect(after.progress.succeeded).toBeGreaterThanOrEqual(1);
     expect(after.progress.pending).toBeGreaterThan(0);
     expect(after.progress.succeeded + after.progress.pending).toBe(after.progress.total);
-    // Nothing starts afterwards: longer than a quantum takes, the counts stay put.
-    await new Promise((r) => setTimeout(r, 7000));
+    // Nothing starts afterwards: the counts stay put.
+    await new Promise((r) => setTimeout(r, 3000));
     expect((await show(name)).progress).toEqual(after.progress);
     // A second cancel is harmless.
     expect((await runCli(['runs', 'cancel', name], other)).code).toBe(0);
@@ -103,11 +107,12 @@ describe('vera runs', () => {
     const listed = await runCli(['runs', 'list', '--status', 'cancelled', '--json'], viaServer);
     expect((JSON.parse(listed.stdout) as { name: string }[]).map((r) => r.name)).toContain(name);
 
+    fs.writeFileSync(gate, '');
     const resumed = await runCli(['runs', 'resume', name], other);
     expect(resumed.stderr).toContain(`run '${name}' succeeded`);
     expect(resumed.code).toBe(0);
 
-    const clean = await runCli(runArgs('u/admin/uncancelled', '-c', 'scale:sleepMs=5000'), viaServer);
+    const clean = await runCli(runArgs('u/admin/uncancelled', ...config), viaServer);
     expect(clean.code, clean.stderr).toBe(0);
     const a = await outputs(name);
     expect(a).toHaveLength(18); // 12 scaled + 6 visit totals
