@@ -14,6 +14,7 @@ import { subscribeAnalysis } from './analysis/subscriptions.ts';
 import { RunManager } from './runs/manager.ts';
 import { ReplayManager, type VisitProcessor } from './replay/manager.ts';
 import { NatsAlertSink, type AlertSink } from './replay/stream.ts';
+import { apVisitProcessor } from './replay/ap-processor.ts';
 
 /** The services of one Vera: configuration, database, datastore, run execution, GitHub, events. */
 export interface VeraCore extends CiDeps {
@@ -39,8 +40,8 @@ export interface OpenOptions {
   /** How often executing runs' heartbeats are refreshed (tests); default a quarter of the lease. */
   runHeartbeatMs?: number;
   /**
-   * The per-visit processing step of replays (image subtraction, DiaSource detection). The AP
-   * tasks are not wired into replays yet, so without one replays cannot run; tests give one.
+   * The per-visit processing step of replays; default: the AP pipeline run per visit on the
+   * executor pool (server/replay/ap-processor.ts). Tests of the server side give a cheaper one.
    */
   replayProcessor?: VisitProcessor;
   /** Where replays send alerts instead of the VERA_ALERT_STREAM connection (tests wrap it). */
@@ -71,7 +72,7 @@ export async function openVera(config: VeraConfig, log: Logger, opts: OpenOption
     db: database.db,
     log,
     events,
-    processor: opts.replayProcessor,
+    processor: opts.replayProcessor ?? apVisitProcessor({ db: database.db, datastore, runs, config }),
     openSink: opts.openAlertSink ?? (alertStream ? () => NatsAlertSink.open(alertStream) : undefined),
     leaseMs: config.runLeaseMs,
   });

@@ -47,6 +47,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'metrics', description: 'lsst.verify metrics, specifications and measurements', load: () => import('./metrics.ts') },
   { name: 'compare', description: 'compare runs, releases and chains (each against the first), or a branch (or tag) with its merge base on the default branch, metric by metric', load: () => import('./compare.ts') },
   { name: 'regressions', description: 'regressions found in metric series: list, explain, acknowledge, fix, reopen', load: () => import('./regressions.ts') },
+  { name: 'replay', description: 'alert-production replays: start one (visits in observation order through AP), status, list', load: () => import('./replay.ts') },
   { name: 'sql', description: 'run one SELECT with DuckDB over the Parquet catalogs of collections (each dataset type a view), or of a local directory', load: () => import('./sql.ts') },
   { name: 'changepoints', description: 'find change points in a series (E-divisive means, as Apache Otava does), without storing it', load: () => import('./changepoints.ts') },
   { name: 'dashboards', description: 'dashboards of the web app: list, export to JSON, import from JSON, delete', load: () => import('./dashboards.ts') },

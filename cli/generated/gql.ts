@@ -49,6 +49,9 @@ type Documents = {
     "\n  query RegressionsList($status: RegressionStatus, $metric: String) {\n    regressions(status: $status, metric: $metric) { id metric dataset branch dataId kind status firstBadCommit finding { delta relativeDelta } createdAt }\n  }\n": typeof types.RegressionsListDocument,
     "\n  query RegressionDetail($id: Int!) {\n    regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding { message baseline value delta relativeDelta pValue } explanation { goodRun badRun commits { sha author date subject } configChanges { task field before after } inputCollections { before after } inputChanges { datasetType dataId isCalibration before { run } after { run } } quanta { task total changed } dataIds { dataId before after delta } } note history { fromStatus toStatus actor note at } createdAt }\n  }\n": typeof types.RegressionDetailDocument,
     "\n  mutation SetRegressionStatusCli($id: Int!, $status: RegressionStatus!, $note: String) {\n    setRegressionStatus(id: $id, status: $status, note: $note) { id status note }\n  }\n": typeof types.SetRegressionStatusCliDocument,
+    "\n  mutation ReplayStart($instrument: String!, $codeRef: String!, $inputs: [String!]!, $pipeline: String, $visits: [Float!], $speed: Float, $associationRadiusArcsec: Float) {\n    startReplay(instrument: $instrument, codeRef: $codeRef, inputs: $inputs, pipeline: $pipeline, visits: $visits, speed: $speed, associationRadiusArcsec: $associationRadiusArcsec) { id status alertSubject }\n  }\n": typeof types.ReplayStartDocument,
+    "\n  query ReplayState($id: Int!) {\n    replay(id: $id) {\n      id owner status instrument codeRef associationRadiusArcsec speed alertSubject error inputs pipeline createdAt startedAt endedAt\n      visits { seq visit stage latencyMs diaSources newDiaObjects alerts timings { processMs associateMs packageMs publishMs } }\n    }\n  }\n": typeof types.ReplayStateDocument,
+    "\n  query ReplayList($limit: Int) { replays(limit: $limit) { id owner status instrument codeRef speed createdAt endedAt visits { stage } } }\n": typeof types.ReplayListDocument,
     "mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }": typeof types.AddRepoDocument,
     "query Repos { repos { name url githubFullName defaultBranch fetchedAt } }": typeof types.ReposDocument,
     "mutation FetchRepo($name: String!) { fetchRepo(name: $name) { name } }": typeof types.FetchRepoDocument,
@@ -111,6 +114,9 @@ const documents: Documents = {
     "\n  query RegressionsList($status: RegressionStatus, $metric: String) {\n    regressions(status: $status, metric: $metric) { id metric dataset branch dataId kind status firstBadCommit finding { delta relativeDelta } createdAt }\n  }\n": types.RegressionsListDocument,
     "\n  query RegressionDetail($id: Int!) {\n    regression(id: $id) { id metric dataset branch dataId kind status firstBadCommit lastGoodCommit finding { message baseline value delta relativeDelta pValue } explanation { goodRun badRun commits { sha author date subject } configChanges { task field before after } inputCollections { before after } inputChanges { datasetType dataId isCalibration before { run } after { run } } quanta { task total changed } dataIds { dataId before after delta } } note history { fromStatus toStatus actor note at } createdAt }\n  }\n": types.RegressionDetailDocument,
     "\n  mutation SetRegressionStatusCli($id: Int!, $status: RegressionStatus!, $note: String) {\n    setRegressionStatus(id: $id, status: $status, note: $note) { id status note }\n  }\n": types.SetRegressionStatusCliDocument,
+    "\n  mutation ReplayStart($instrument: String!, $codeRef: String!, $inputs: [String!]!, $pipeline: String, $visits: [Float!], $speed: Float, $associationRadiusArcsec: Float) {\n    startReplay(instrument: $instrument, codeRef: $codeRef, inputs: $inputs, pipeline: $pipeline, visits: $visits, speed: $speed, associationRadiusArcsec: $associationRadiusArcsec) { id status alertSubject }\n  }\n": types.ReplayStartDocument,
+    "\n  query ReplayState($id: Int!) {\n    replay(id: $id) {\n      id owner status instrument codeRef associationRadiusArcsec speed alertSubject error inputs pipeline createdAt startedAt endedAt\n      visits { seq visit stage latencyMs diaSources newDiaObjects alerts timings { processMs associateMs packageMs publishMs } }\n    }\n  }\n": types.ReplayStateDocument,
+    "\n  query ReplayList($limit: Int) { replays(limit: $limit) { id owner status instrument codeRef speed createdAt endedAt visits { stage } } }\n": types.ReplayListDocument,
     "mutation AddRepo($url: String!, $name: String, $gh: String) { addRepo(url: $url, name: $name, githubFullName: $gh) { name url githubFullName defaultBranch fetchedAt } }": types.AddRepoDocument,
     "query Repos { repos { name url githubFullName defaultBranch fetchedAt } }": types.ReposDocument,
     "mutation FetchRepo($name: String!) { fetchRepo(name: $name) { name } }": types.FetchRepoDocument,
@@ -275,6 +281,18 @@ export function graphql(source: "\n  query RegressionDetail($id: Int!) {\n    re
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SetRegressionStatusCli($id: Int!, $status: RegressionStatus!, $note: String) {\n    setRegressionStatus(id: $id, status: $status, note: $note) { id status note }\n  }\n"): typeof import('./graphql.ts').SetRegressionStatusCliDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReplayStart($instrument: String!, $codeRef: String!, $inputs: [String!]!, $pipeline: String, $visits: [Float!], $speed: Float, $associationRadiusArcsec: Float) {\n    startReplay(instrument: $instrument, codeRef: $codeRef, inputs: $inputs, pipeline: $pipeline, visits: $visits, speed: $speed, associationRadiusArcsec: $associationRadiusArcsec) { id status alertSubject }\n  }\n"): typeof import('./graphql.ts').ReplayStartDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReplayState($id: Int!) {\n    replay(id: $id) {\n      id owner status instrument codeRef associationRadiusArcsec speed alertSubject error inputs pipeline createdAt startedAt endedAt\n      visits { seq visit stage latencyMs diaSources newDiaObjects alerts timings { processMs associateMs packageMs publishMs } }\n    }\n  }\n"): typeof import('./graphql.ts').ReplayStateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReplayList($limit: Int) { replays(limit: $limit) { id owner status instrument codeRef speed createdAt endedAt visits { stage } } }\n"): typeof import('./graphql.ts').ReplayListDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -103,6 +103,18 @@ export type RegressionStatus =
   | 'fixed'
   | 'open';
 
+export type ReplayStatus =
+  | 'cancelled'
+  | 'failed'
+  | 'pending'
+  | 'running'
+  | 'succeeded';
+
+export type ReplayVisitStage =
+  | 'associated'
+  | 'pending'
+  | 'published';
+
 export type Role =
   | 'admin'
   | 'developer'
@@ -379,6 +391,33 @@ export type SetRegressionStatusCliMutationVariables = Exact<{
 
 
 export type SetRegressionStatusCliMutation = { setRegressionStatus: { id: number, status: RegressionStatus, note: string } };
+
+export type ReplayStartMutationVariables = Exact<{
+  instrument: string;
+  codeRef: string;
+  inputs: Array<string> | string;
+  pipeline?: string | null | undefined;
+  visits?: Array<number> | number | null | undefined;
+  speed?: number | null | undefined;
+  associationRadiusArcsec?: number | null | undefined;
+}>;
+
+
+export type ReplayStartMutation = { startReplay: { id: number, status: ReplayStatus, alertSubject: string | null } };
+
+export type ReplayStateQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type ReplayStateQuery = { replay: { id: number, owner: string, status: ReplayStatus, instrument: string, codeRef: string, associationRadiusArcsec: number, speed: number | null, alertSubject: string | null, error: string | null, inputs: Array<string>, pipeline: string, createdAt: string, startedAt: string | null, endedAt: string | null, visits: Array<{ seq: number, visit: number, stage: ReplayVisitStage, latencyMs: number | null, diaSources: number | null, newDiaObjects: number | null, alerts: number | null, timings: { processMs: number | null, associateMs: number | null, packageMs: number | null, publishMs: number | null } }> } | null };
+
+export type ReplayListQueryVariables = Exact<{
+  limit?: number | null | undefined;
+}>;
+
+
+export type ReplayListQuery = { replays: Array<{ id: number, owner: string, status: ReplayStatus, instrument: string, codeRef: string, speed: number | null, createdAt: string, endedAt: string | null, visits: Array<{ stage: ReplayVisitStage }> }> };
 
 export type AddRepoMutationVariables = Exact<{
   url: string;
@@ -1222,6 +1261,75 @@ export const SetRegressionStatusCliDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetRegressionStatusCliMutation, SetRegressionStatusCliMutationVariables>;
+export const ReplayStartDocument = new TypedDocumentString(`
+    mutation ReplayStart($instrument: String!, $codeRef: String!, $inputs: [String!]!, $pipeline: String, $visits: [Float!], $speed: Float, $associationRadiusArcsec: Float) {
+  startReplay(
+    instrument: $instrument
+    codeRef: $codeRef
+    inputs: $inputs
+    pipeline: $pipeline
+    visits: $visits
+    speed: $speed
+    associationRadiusArcsec: $associationRadiusArcsec
+  ) {
+    id
+    status
+    alertSubject
+  }
+}
+    `) as unknown as TypedDocumentString<ReplayStartMutation, ReplayStartMutationVariables>;
+export const ReplayStateDocument = new TypedDocumentString(`
+    query ReplayState($id: Int!) {
+  replay(id: $id) {
+    id
+    owner
+    status
+    instrument
+    codeRef
+    associationRadiusArcsec
+    speed
+    alertSubject
+    error
+    inputs
+    pipeline
+    createdAt
+    startedAt
+    endedAt
+    visits {
+      seq
+      visit
+      stage
+      latencyMs
+      diaSources
+      newDiaObjects
+      alerts
+      timings {
+        processMs
+        associateMs
+        packageMs
+        publishMs
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReplayStateQuery, ReplayStateQueryVariables>;
+export const ReplayListDocument = new TypedDocumentString(`
+    query ReplayList($limit: Int) {
+  replays(limit: $limit) {
+    id
+    owner
+    status
+    instrument
+    codeRef
+    speed
+    createdAt
+    endedAt
+    visits {
+      stage
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReplayListQuery, ReplayListQueryVariables>;
 export const AddRepoDocument = new TypedDocumentString(`
     mutation AddRepo($url: String!, $name: String, $gh: String) {
   addRepo(url: $url, name: $name, githubFullName: $gh) {

@@ -85,8 +85,6 @@ export function runSubtractImages(science: ExposureValue, template: ExposureValu
   if (tmplFwhm === undefined || !Number.isFinite(tmplFwhm)) throw new PipelineError('BAD_INPUT', 'the template has no PSF FWHM');
   const sigS = sciPsf.fwhmPx / FWHM_PER_SIGMA;
   const sigT = tmplFwhm / FWHM_PER_SIGMA;
-  const mode = c.mode === 'auto' ? (sigS >= sigT ? 'convolveTemplate' : 'convolveScience') : c.mode;
-  const [ref, tgt] = mode === 'convolveTemplate' ? [template, science] : [science, template];
   const sigmaMatch = Math.max(c.minBasisSigmaPx, Math.sqrt(Math.abs(sigS * sigS - sigT * sigT)));
   const sigmas = c.basisSigmaFactors.map((f) => f * sigmaMatch);
   const h = Math.min(c.kernelHalfWidthMaxPx, Math.max(c.kernelHalfWidthMinPx, Math.ceil(c.kernelHalfWidthSigmas * Math.max(...sigmas))));
@@ -98,10 +96,26 @@ export function runSubtractImages(science: ExposureValue, template: ExposureValu
   const variance = new Float32Array(n);
   for (let i = 0; i < n; i++) variance[i] = science.variance.data[i]! + template.variance.data[i]!;
   const stamps = selectStamps(sources, science, template, stampHalf, h, c);
-  const solution = fitKernel(
-    { reference: ref.image.data, target: tgt.image.data, variance, width, height, stamps, stampHalf, basis, clipSigma: c.clipSigma, maxIterations: c.maxClipIterations },
-    c.minStamps,
-  );
+  const fit = (m: 'convolveTemplate' | 'convolveScience'): KernelSolution => {
+    const [r, t] = m === 'convolveTemplate' ? [template, science] : [science, template];
+    return fitKernel({ reference: r.image.data, target: t.image.data, variance, width, height, stamps, stampHalf, basis, clipSigma: c.clipSigma, maxIterations: c.maxClipIterations }, c.minStamps);
+  };
+  // auto: the image with the narrower PSF is convolved. The PSF widths are estimates, though: when
+  // they are close, the fitted kernel can come out sharpening (negative second moment), which
+  // deconvolves noise and leaves ringing pairs on the difference. Then the other direction is
+  // fitted too, and the kernel that widens more is kept (ip_diffim avoids the same case by
+  // pre-convolving the science image).
+  let mode: 'convolveTemplate' | 'convolveScience' = c.mode === 'auto' ? (sigS >= sigT ? 'convolveTemplate' : 'convolveScience') : c.mode;
+  let solution = fit(mode);
+  if (c.mode === 'auto' && solution.kernelVariancePx2 < 0) {
+    const other = mode === 'convolveTemplate' ? 'convolveScience' : 'convolveTemplate';
+    const alternative = fit(other);
+    if (alternative.kernelVariancePx2 > solution.kernelVariancePx2) {
+      mode = other;
+      solution = alternative;
+    }
+  }
+  const [ref, tgt] = mode === 'convolveTemplate' ? [template, science] : [science, template];
 
   // Apply: convolved reference plus background, and the difference with the science sign.
   const k2 = Float64Array.from(solution.kernel, (v) => v * v);

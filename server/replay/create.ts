@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts';
 import { replays, replayVisits, visit as visitTable, type ReplayConfig } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { createApdb } from '../apdb/index.ts';
+import { resolveSearchPath } from '../repo/index.ts';
 
 export interface ReplayRequest {
   instrument: string;
@@ -33,6 +34,14 @@ export async function createReplay(db: Db, actor: Actor, req: ReplayRequest, sub
   const config: ReplayConfig = { ...DEFAULT_REPLAY_CONFIG, ...req.config };
   if (!(config.associationRadiusArcsec > 0 && config.associationRadiusArcsec <= 60)) {
     throw new VeraError('BAD_INPUT', `config.associationRadiusArcsec must be in (0, 60] arcseconds, not ${config.associationRadiusArcsec}`);
+  }
+  if (config.inputs !== undefined) {
+    if (!Array.isArray(config.inputs) || config.inputs.some((c) => typeof c !== 'string' || !c.trim())) throw new VeraError('BAD_INPUT', 'config.inputs must be a list of collection names');
+    // Unknown collections are refused now, not at the first visit.
+    await resolveSearchPath(db, config.inputs);
+  }
+  if (config.pipeline !== undefined && (typeof config.pipeline !== 'string' || !/^[\w./-]+\.ya?ml$/.test(config.pipeline) || config.pipeline.split('/').includes('..'))) {
+    throw new VeraError('BAD_INPUT', `config.pipeline must be a pipeline file (.yaml) in a pipeline root, not '${String(config.pipeline)}'`);
   }
   if (req.speed !== undefined && !(req.speed > 0 && Number.isFinite(req.speed))) throw new VeraError('BAD_INPUT', `speed must be a positive number, not ${req.speed}`);
   if (!req.codeRef.trim()) throw new VeraError('BAD_INPUT', 'codeRef must name the code replayed (a commit, branch or release)');

@@ -27,10 +27,10 @@ export interface VisitOutput {
 }
 
 /**
- * The per-visit processing step: image subtraction and DiaSource detection on the visit. It is
- * injected because the AP tasks (pipelines/ap/) are not wired into replays yet; tests give one
- * that draws DiaSources from SimCam's truth. It must be deterministic: a resumed replay runs it
- * again for a visit that was not associated when the process died.
+ * The per-visit processing step: image subtraction and DiaSource detection on the visit. Vera's
+ * is the AP pipeline run per visit (ap-processor.ts); tests of the server side may give a cheaper
+ * one. It must be deterministic: a resumed replay runs it again for a visit that was not
+ * associated when the process died.
  */
 export type VisitProcessor = (visit: ReplayVisit, signal: AbortSignal) => Promise<VisitOutput>;
 
@@ -88,10 +88,6 @@ export class ReplayManager {
     this.heartbeat.unref();
     this.scanner = setInterval(() => void this.resumeOrphaned(), Math.max(100, opts.leaseMs / 2));
     this.scanner.unref();
-  }
-
-  get hasProcessor(): boolean {
-    return this.opts.processor !== undefined;
   }
 
   /** Starts driving a pending replay in the background; `wait` awaits its end. */
@@ -183,7 +179,7 @@ export class ReplayManager {
     const { db } = this.opts;
     const signal = this.abort.signal;
     const processor = this.opts.processor;
-    if (!processor) throw new Error('this Vera has no per-visit AP processing step configured: the AP tasks are not wired into replays yet');
+    if (!processor) throw new Error('this Vera has no per-visit AP processing step configured');
     const [replay] = await db.select().from(replays).where(eq(replays.id, replayId));
     if (!replay) throw new Error(`replay ${replayId} does not exist`);
     let startedAt = replay.startedAt;

@@ -6,6 +6,12 @@ import { users } from './auth.ts';
 export interface ReplayConfig {
   /** DiaSources within this distance of a DiaObject are associated with it, arcseconds. */
   associationRadiusArcsec: number;
+  /** Collections the per-visit AP runs read: raws, calibrations, refcats and the templates (deepCoadd). */
+  inputs?: string[];
+  /** The AP pipeline run per visit, in a pipeline root; default pipelines/ap.yaml. */
+  pipeline?: string;
+  /** Task config overrides of the AP pipeline (`label: { field: value }`). */
+  configOverrides?: Record<string, Record<string, unknown>>;
 }
 
 /** Milliseconds spent per stage of one visit (docs/alert-production.md, "Replay and APDB"). */

@@ -716,7 +716,11 @@ export type Mutation = {
   setQuota: Quota;
   /** Triage: acknowledge, mark fixed, reopen (open) or call a false alarm, saying why; recorded with who did it. */
   setRegressionStatus: Regression;
-  /** Records a replay of an instrument's visits (all, or those listed) and starts it (operators). */
+  /**
+   * Records a replay of an instrument's visits (all, or those listed) and starts it (operators).
+   * Each visit runs the AP pipeline (default pipelines/ap.yaml) over inputs: raws, calibrations,
+   * refcats and the templates collection.
+   */
   startReplay: Replay;
   /**
    * Creates a run of a pipeline and starts executing it; poll run(name) for progress.
@@ -1018,7 +1022,9 @@ export type MutationSetRegressionStatusArgs = {
 export type MutationStartReplayArgs = {
   associationRadiusArcsec?: InputMaybe<Scalars['Float']['input']>;
   codeRef: Scalars['String']['input'];
+  inputs: Array<Scalars['String']['input']>;
   instrument: Scalars['String']['input'];
+  pipeline?: InputMaybe<Scalars['String']['input']>;
   speed?: InputMaybe<Scalars['Float']['input']>;
   visits?: InputMaybe<Array<Scalars['Float']['input']>>;
 };
@@ -1622,8 +1628,12 @@ export type Replay = {
   endedAt?: Maybe<Scalars['DateTime']['output']>;
   error?: Maybe<Scalars['String']['output']>;
   id: Scalars['Int']['output'];
+  /** Collections each visit's AP run reads (raws, calibrations, refcats, templates). */
+  inputs: Array<Scalars['String']['output']>;
   instrument: Scalars['String']['output'];
   owner: Scalars['String']['output'];
+  /** The AP pipeline run per visit. */
+  pipeline: Scalars['String']['output'];
   /** Observatory seconds per wall second; null: as fast as possible. */
   speed?: Maybe<Scalars['Float']['output']>;
   startedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -2814,7 +2824,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   setDetectionConfig?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<MutationSetDetectionConfigArgs, 'config' | 'metric'>>;
   setQuota?: Resolver<ResolversTypes['Quota'], ParentType, ContextType, RequireFields<MutationSetQuotaArgs, 'bytes' | 'coreHours' | 'user'>>;
   setRegressionStatus?: Resolver<ResolversTypes['Regression'], ParentType, ContextType, RequireFields<MutationSetRegressionStatusArgs, 'id' | 'status'>>;
-  startReplay?: Resolver<ResolversTypes['Replay'], ParentType, ContextType, RequireFields<MutationStartReplayArgs, 'codeRef' | 'instrument'>>;
+  startReplay?: Resolver<ResolversTypes['Replay'], ParentType, ContextType, RequireFields<MutationStartReplayArgs, 'codeRef' | 'inputs' | 'instrument'>>;
   submitRun?: Resolver<ResolversTypes['RunSubmission'], ParentType, ContextType, RequireFields<MutationSubmitRunArgs, 'inputs' | 'output' | 'pipelineFile' | 'purpose' | 'saveIntermediates' | 'seed'>>;
   tagDatasets?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationTagDatasetsArgs, 'collection' | 'datasetIds'>>;
   untagDatasets?: Resolver<ResolversTypes['Collection'], ParentType, ContextType, RequireFields<MutationUntagDatasetsArgs, 'collection' | 'datasetIds'>>;
@@ -2998,8 +3008,10 @@ export type ReplayResolvers<ContextType = GraphQLContext, ParentType extends Res
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inputs?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   instrument?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pipeline?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   speed?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ReplayStatus'], ParentType, ContextType>;

@@ -1,5 +1,5 @@
+import { DEFAULT_AP_PIPELINE } from '../../replay/ap-processor.ts';
 import { requireRole } from '../../auth/roles.ts';
-import { VeraError } from '../../errors.ts';
 import { createReplay } from '../../replay/create.ts';
 import { findReplay, listReplays, visitsOf } from '../../replay/queries.ts';
 import { alertSubject } from '../../replay/stream.ts';
@@ -17,9 +17,6 @@ export const replayQueries = {
 export const replayMutations = {
   startReplay: async (_: unknown, a: MutationStartReplayArgs, { vera, actor }: GraphQLContext) => {
     requireRole(actor, 'operator', 'starting a replay');
-    if (!vera.replays.hasProcessor) {
-      throw new VeraError('BAD_INPUT', 'this Vera cannot run replays yet: the AP tasks are not wired in as the per-visit processing step (docs/alert-production.md)');
-    }
     const id = await createReplay(
       vera.database.db,
       actor,
@@ -28,7 +25,11 @@ export const replayMutations = {
         codeRef: a.codeRef,
         visits: a.visits ?? undefined,
         speed: a.speed ?? undefined,
-        config: a.associationRadiusArcsec ? { associationRadiusArcsec: a.associationRadiusArcsec } : undefined,
+        config: {
+          inputs: a.inputs,
+          ...(a.pipeline ? { pipeline: a.pipeline } : {}),
+          ...(a.associationRadiusArcsec ? { associationRadiusArcsec: a.associationRadiusArcsec } : {}),
+        },
       },
       (rid) => (vera.config.alertStream ? alertSubject(rid) : null),
     );
@@ -40,6 +41,8 @@ export const replayMutations = {
 export const replayTypes = {
   Replay: {
     associationRadiusArcsec: (r: ReplayRow) => r.config.associationRadiusArcsec,
+    inputs: (r: ReplayRow) => r.config.inputs ?? [],
+    pipeline: (r: ReplayRow) => r.config.pipeline ?? DEFAULT_AP_PIPELINE,
     visits: (r: ReplayRow, _: unknown, { vera }: GraphQLContext) => visitsOf(vera.database.db, [r.id]),
   },
 };

@@ -46,6 +46,10 @@ export const replayTypeDefs = /* GraphQL */ `
     instrument: String!
     codeRef: String!
     associationRadiusArcsec: Float!
+    "Collections each visit's AP run reads (raws, calibrations, refcats, templates)."
+    inputs: [String!]!
+    "The AP pipeline run per visit."
+    pipeline: String!
     "Observatory seconds per wall second; null: as fast as possible."
     speed: Float
     "JetStream subject of its alerts; null when alerts are only stored."
@@ -64,7 +68,19 @@ export const replayTypeDefs = /* GraphQL */ `
   }
 
   extend type Mutation {
-    "Records a replay of an instrument's visits (all, or those listed) and starts it (operators)."
-    startReplay(instrument: String!, codeRef: String!, visits: [Float!], speed: Float, associationRadiusArcsec: Float): Replay!
+    """
+    Records a replay of an instrument's visits (all, or those listed) and starts it (operators).
+    Each visit runs the AP pipeline (default pipelines/ap.yaml) over inputs: raws, calibrations,
+    refcats and the templates collection.
+    """
+    startReplay(
+      instrument: String!
+      codeRef: String!
+      inputs: [String!]!
+      pipeline: String
+      visits: [Float!]
+      speed: Float
+      associationRadiusArcsec: Float
+    ): Replay!
   }
 `;
