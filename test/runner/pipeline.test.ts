@@ -33,7 +33,7 @@ describe('pipeline loading', () => {
   it('loads the toy pipeline in dependency order with resolved configs and hashes', async () => {
     const p = await loadPipelineText(toyPipelineText(), TOY_PIPELINE);
     expect(p.tasks.map((t) => t.label)).toEqual(['scale', 'sumVisit']);
-    expect(p.tasks[0]!.config).toEqual({ factor: 2, failOnVisit: null, sleepMs: 0, waitForFile: null });
+    expect(p.tasks[0]!.config).toEqual({ factor: 2, failOnVisit: null, sleepMs: 0, waitForFile: null, waitFromVisit: null });
     expect(p.producers.get('scaled')!.task.label).toBe('scale');
     const q = await loadPipelineText(toyPipelineText(), TOY_PIPELINE, { scale: { factor: 3 } });
     expect(q.tasks[0]!.config.factor).toBe(3);
