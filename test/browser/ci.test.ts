@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBuilds } from '../../server/ci/builds.ts';
@@ -9,11 +7,11 @@ import { startHttpServer, type VeraHttpServer } from '../../server/http/server.t
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
 import { startFakeGithub } from '../support/fake-github.ts';
-import { makePipelineRepo, metricPipeline, metricTaskSource, PROJECT_ROOT } from '../support/git-repo.ts';
+import { makePipelineRepo, metricPipeline, metricTaskSource } from '../support/git-repo.ts';
 import { seedToyRaw } from '../support/runs.ts';
 import { useTestVera } from '../support/vera.ts';
 import { postDelivery, webhookExample } from '../support/webhook-client.ts';
-import { buildApp, ensureChromium, launchBrowser, screenshot, settled, type Browser } from './support.ts';
+import { type Browser, ensureChromium, launchBrowser, screenshot, settled, sharedApp } from './support.ts';
 
 /**
  * The CI pages in Chromium, on real data: a tracked repository, a signed push delivery that
@@ -23,7 +21,7 @@ import { buildApp, ensureChromium, launchBrowser, screenshot, settled, type Brow
 const SECRET = 'ci pages secret';
 const t = useTestDatabase();
 const v = useTestVera(t, {}, { homeInProject: true });
-const appDir = path.join(PROJECT_ROOT, '.test-tmp', `ci-app-${process.pid}`);
+let appDir: string;
 let github: Awaited<ReturnType<typeof startFakeGithub>>;
 let server: VeraHttpServer;
 let browser: Browser;
@@ -31,7 +29,7 @@ let repo: Awaited<ReturnType<typeof makePipelineRepo>>;
 
 beforeAll(async () => {
   const chromiumPath = ensureChromium();
-  buildApp(appDir);
+  appDir = await sharedApp();
   github = await startFakeGithub();
   Object.assign(v.vera.config.github, { webhookSecret: SECRET, token: 'ghp_test', apiUrl: github.url });
   (v.vera as { github: unknown }).github = new GithubOutbox(v.vera.database.db, v.vera.log, { token: 'ghp_test', apiUrl: github.url });
@@ -45,7 +43,6 @@ afterAll(async () => {
   await server?.close();
   await github?.close();
   repo?.remove();
-  fs.rmSync(appDir, { recursive: true, force: true });
 });
 
 async function open(page: Page, url: string): Promise<void> {

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { num } from '../../dashboard/src/format.ts';
@@ -7,14 +5,13 @@ import { createLocalExecutor, type Executor } from '../../runner/executors/local
 import { loadDefaultDashboards } from '../../server/dashboards/index.ts';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { PROJECT_ROOT } from '../support/git-repo.ts';
 import { useTestVera } from '../support/vera.ts';
-import { buildApp, chartPoint, ensureChromium, launchBrowser, screenshot, settled, type Browser } from './support.ts';
+import { type Browser, chartPoint, ensureChromium, launchBrowser, screenshot, settled, sharedApp } from './support.ts';
 import { BAD, buildWorld, DATASET, MASTER_COMMITS, pipelineYaml, type World } from './world.ts';
 
 const t = useTestDatabase();
 const v = useTestVera(t);
-const appDir = path.join(PROJECT_ROOT, '.test-tmp', `dashboard-app-${process.pid}`);
+let appDir: string;
 let server: VeraHttpServer;
 let browser: Browser;
 let executor: Executor;
@@ -22,7 +19,7 @@ let world: World | undefined;
 
 beforeAll(async () => {
   const chromiumPath = ensureChromium();
-  buildApp(appDir);
+  appDir = await sharedApp();
   server = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0, dashboardDir: appDir });
   browser = await launchBrowser(chromiumPath);
   executor = createLocalExecutor({ threads: 1 });
@@ -33,7 +30,6 @@ afterAll(async () => {
   await server?.close();
   await executor?.close();
   world?.remove();
-  fs.rmSync(appDir, { recursive: true, force: true });
 });
 
 async function open(page: Page, url: string): Promise<void> {

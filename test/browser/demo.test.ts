@@ -11,8 +11,7 @@ import { startHttpServer, type VeraHttpServer } from '../../server/http/server.t
 import { createLogger } from '../../server/log.ts';
 import { cliEnv, spawnCli } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { PROJECT_ROOT } from '../support/git-repo.ts';
-import { buildApp, ensureChromium, launchBrowser, screenshot, settled, type Browser } from './support.ts';
+import { type Browser, ensureChromium, launchBrowser, screenshot, settled, sharedApp } from './support.ts';
 
 /**
  * The demo `npm start` makes, as a newcomer meets it: `vera serve --demo` on an empty VERA_HOME
@@ -23,7 +22,7 @@ import { buildApp, ensureChromium, launchBrowser, screenshot, settled, type Brow
  */
 const t = useTestDatabase();
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-demo-'));
-const appDir = path.join(PROJECT_ROOT, '.test-tmp', `demo-app-${process.pid}`);
+let appDir: string;
 let vera: Vera | undefined;
 let database: Database | undefined;
 let server: VeraHttpServer | undefined;
@@ -50,7 +49,7 @@ async function serveDemoOnce(): Promise<void> {
 }
 
 beforeAll(async () => {
-  buildApp(appDir);
+  appDir = await sharedApp();
   browser = await launchBrowser(ensureChromium());
 }, 600_000);
 
@@ -74,7 +73,6 @@ afterAll(async () => {
   // On PGlite the home's database was opened here; the test database closes itself.
   if (!t.url) await database?.close();
   fs.rmSync(home, { recursive: true, force: true });
-  fs.rmSync(appDir, { recursive: true, force: true });
 });
 
 async function open(page: Page, url: string): Promise<void> {

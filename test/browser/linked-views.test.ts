@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFits } from '../../pipelines/io/fits.ts';
 import { writeCatalogParquet } from '../../pipelines/io/parquet.ts';
@@ -7,13 +5,12 @@ import { startHttpServer, type VeraHttpServer } from '../../server/http/server.t
 import { createCollection, putDatasets, registerDatasetType } from '../../server/repo/index.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { seedDimensions } from '../support/factories.ts';
-import { PROJECT_ROOT } from '../support/git-repo.ts';
 import { useTestVera } from '../support/vera.ts';
-import { buildApp, chartPoint, ensureChromium, launchBrowser, screenshot, settled, type Browser } from './support.ts';
+import { type Browser, chartPoint, ensureChromium, launchBrowser, screenshot, settled, sharedApp } from './support.ts';
 
 const t = useTestDatabase();
 const v = useTestVera(t);
-const appDir = path.join(PROJECT_ROOT, '.test-tmp', `linked-app-${process.pid}`);
+let appDir: string;
 const RUN = 'u/alice/linked';
 const SIZE = 128;
 let server: VeraHttpServer;
@@ -21,7 +18,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   const chromiumPath = ensureChromium();
-  buildApp(appDir);
+  appDir = await sharedApp();
   server = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0, dashboardDir: appDir });
   browser = await launchBrowser(chromiumPath);
 }, 400_000);
@@ -29,7 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  fs.rmSync(appDir, { recursive: true, force: true });
 });
 
 interface Src {

@@ -1,24 +1,21 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { PROJECT_ROOT } from '../support/git-repo.ts';
 import { putSkySources } from '../support/skymap-fixtures.ts';
 import { useTestVera } from '../support/vera.ts';
-import { buildApp, ensureChromium, launchBrowser, screenshot, settled, type Browser } from './support.ts';
+import { type Browser, ensureChromium, launchBrowser, screenshot, settled, sharedApp } from './support.ts';
 
 const t = useTestDatabase();
 const v = useTestVera(t);
-const appDir = path.join(PROJECT_ROOT, '.test-tmp', `skymap-app-${process.pid}`);
+let appDir: string;
 const RUN = 'u/alice/sky';
 let server: VeraHttpServer;
 let browser: Browser;
 
 beforeAll(async () => {
   const chromiumPath = ensureChromium();
-  buildApp(appDir);
+  appDir = await sharedApp();
   server = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0, dashboardDir: appDir });
   browser = await launchBrowser(chromiumPath);
 }, 400_000);
@@ -26,7 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  fs.rmSync(appDir, { recursive: true, force: true });
 });
 
 type Pixel = { pixel: number; count: number };

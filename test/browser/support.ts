@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 import { ensureDebianBinary } from '../support/debian.ts';
 import { PROJECT_ROOT } from '../support/git-repo.ts';
 
@@ -25,6 +26,41 @@ export function buildApp(outDir: string): void {
   const r = spawnSync(process.execPath, [vite, 'build', 'dashboard', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0 || !fs.existsSync(path.join(outDir, 'index.html'))) {
     throw new Error(`building the dashboard failed (exit ${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
+  }
+}
+
+/** A build lock older than this was left by a killed test process; the next asker builds. */
+const STALE_BUILD_MS = 10 * 60_000;
+
+/**
+ * The web app built once for this vitest run (test/support/global-setup.ts provides the
+ * directory): the first browser test file to ask builds it under a lock and renames it into
+ * place whole; the others, in other forks, wait for it. A vite build is most of a small browser
+ * test's time.
+ */
+export async function sharedApp(): Promise<string> {
+  const root = inject('browserAppRoot');
+  const app = path.join(root, 'app');
+  const lock = path.join(root, 'building');
+  for (;;) {
+    if (fs.existsSync(path.join(app, 'index.html'))) return app;
+    try {
+      fs.mkdirSync(lock);
+    } catch {
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_BUILD_MS) fs.rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    try {
+      if (!fs.existsSync(path.join(app, 'index.html'))) {
+        const tmp = path.join(root, `app-${process.pid}`);
+        buildApp(tmp);
+        fs.renameSync(tmp, app);
+      }
+    } finally {
+      fs.rmSync(lock, { recursive: true, force: true });
+    }
   }
 }
 
@@ -88,4 +124,10 @@ export async function chartPoint(page: Page, selector: string, finder: Record<st
     { selector, finder, value },
   );
   return { x: box.x + x!, y: box.y + y! };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    browserAppRoot: string;
+  }
 }

@@ -11,6 +11,10 @@ import { openDatabase } from '../../server/db/client.ts';
  * on PGlite a dumped data directory that each file loads into memory.
  */
 export default async function setup(project: TestProject) {
+  // Browser tests share one build of the web app per run (test/browser/support.ts sharedApp).
+  const browserAppRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-test-app-'));
+  project.provide('browserAppRoot', browserAppRoot);
+  const removeApp = () => fs.rmSync(browserAppRoot, { recursive: true, force: true });
   const url = process.env.DATABASE_URL;
   if (url) {
     const template = `vera_tmpl_${process.pid}_${Date.now().toString(36)}`;
@@ -19,6 +23,7 @@ export default async function setup(project: TestProject) {
     await database.close();
     project.provide('pgTemplate', template);
     return async () => {
+      removeApp();
       await withAdmin(url, (c) => c.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`));
     };
   }
@@ -30,7 +35,10 @@ export default async function setup(project: TestProject) {
   const file = path.join(dir, 'pglite-migrated.tar');
   fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   project.provide('pgliteDump', file);
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  return () => {
+    removeApp();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
 }
 
 export function withDatabase(url: string, name: string): string {
