@@ -18,7 +18,9 @@ import { useTestVera } from '../support/vera.ts';
  * The runner's bookkeeping (dispatch, batching, file staging, registration) must never change a
  * byte of what a run writes. The checksums in test/fixtures/runner/output-checksums.json were
  * produced by the runner before its registration path was reworked for speed (issue 21), with
- * `VERA_WRITE_OUTPUT_CHECKSUMS=1 npx vitest run test/runner/output-bytes.test.ts`; every output
+ * `VERA_WRITE_OUTPUT_CHECKSUMS=1 npx vitest run test/runner/output-bytes.test.ts` (recorded again
+ * when the deblender changed the science: server/repo/register.ts, server/repo/datastore/datastore.ts
+ * and server/runs/execute.ts as before commit e9c074f, with today's pipelines); every output
  * of the same runs must still have them, and the files on disk must match the registry.
  */
 const FIXTURE = path.join(PROJECT_ROOT, 'test/fixtures/runner/output-checksums.json');
