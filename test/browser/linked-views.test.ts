@@ -1,32 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFits } from '../../pipelines/io/fits.ts';
 import { writeCatalogParquet } from '../../pipelines/io/parquet.ts';
-import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import { createCollection, putDatasets, registerDatasetType } from '../../server/repo/index.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { seedDimensions } from '../support/factories.ts';
 import { useTestVera } from '../support/vera.ts';
-import { type Browser, chartPoint, ensureChromium, launchBrowser, screenshot, settled, sharedApp } from './support.ts';
+import { chartPoint, screenshot, settled, useServedApp } from './support.ts';
 
 const t = useTestDatabase();
 const v = useTestVera(t);
-let appDir: string;
 const RUN = 'u/alice/linked';
 const SIZE = 128;
-let server: VeraHttpServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  const chromiumPath = ensureChromium();
-  appDir = await sharedApp();
-  server = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0, dashboardDir: appDir });
-  browser = await launchBrowser(chromiumPath);
-}, 400_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useServedApp(v);
 
 interface Src {
   xPx: number;
@@ -69,8 +54,8 @@ async function oneDetector(): Promise<Src[]> {
 describe('linked views in Chromium', () => {
   it('selecting points in the scatter plot highlights the same sources on the image and in the table', async () => {
     const srcs = await oneDetector();
-    const { page, errors } = browser;
-    await page.goto(`${server.url}/linked/${RUN}?visit=1&detector=0&x=psfMag&y=snr`);
+    const { page, errors } = app.browser;
+    await page.goto(`${app.server.url}/linked/${RUN}?visit=1&detector=0&x=psfMag&y=snr`);
     await settled(page);
     expect(await page.locator('.linked-source').count()).toBe(srcs.length);
     expect(await page.locator('tr.linked-row').count()).toBe(srcs.length);

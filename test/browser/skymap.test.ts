@@ -1,29 +1,14 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
+import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../support/db.ts';
 import { putSkySources } from '../support/skymap-fixtures.ts';
 import { useTestVera } from '../support/vera.ts';
-import { type Browser, ensureChromium, launchBrowser, screenshot, settled, sharedApp } from './support.ts';
+import { screenshot, settled, useServedApp } from './support.ts';
 
 const t = useTestDatabase();
 const v = useTestVera(t);
-let appDir: string;
 const RUN = 'u/alice/sky';
-let server: VeraHttpServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  const chromiumPath = ensureChromium();
-  appDir = await sharedApp();
-  server = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0, dashboardDir: appDir });
-  browser = await launchBrowser(chromiumPath);
-}, 400_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useServedApp(v);
 
 type Pixel = { pixel: number; count: number };
 
@@ -46,9 +31,9 @@ describe('the sky map page in Chromium', () => {
     const { actor } = await v.user('alice', 'developer');
     await putSkySources(t.db, v.vera.datastore, actor, RUN);
     await v.vera.events.emit('run.finished', { run: RUN, status: 'succeeded' });
-    const { page, errors } = browser;
+    const { page, errors } = app.browser;
 
-    await page.goto(`${server.url}/skymap/${RUN}`);
+    await page.goto(`${app.server.url}/skymap/${RUN}`);
     await settled(page);
     expect(await page.locator('svg.sky-map').getAttribute('data-order')).toBe('2');
     const order2 = await pixelsOf(2);

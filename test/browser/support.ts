@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
+import type { TestVera } from '../support/vera.ts';
 import { ensureDebianBinary } from '../support/debian.ts';
 import { PROJECT_ROOT } from '../support/git-repo.ts';
 
@@ -62,6 +64,34 @@ export async function sharedApp(): Promise<string> {
       fs.rmSync(lock, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * This file's Vera served with the shared web app, and a browser on it: started before the
+ * file's tests, closed after them.
+ */
+export function useServedApp(v: TestVera): { readonly server: VeraHttpServer; readonly browser: Browser } {
+  let server: VeraHttpServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const chromiumPath = ensureChromium();
+    server = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0, dashboardDir: await sharedApp() });
+    browser = await launchBrowser(chromiumPath);
+  }, 400_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('useServedApp: the server is started in beforeAll');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('useServedApp: the browser is started in beforeAll');
+      return browser;
+    },
+  };
 }
 
 export interface Browser {
