@@ -53,31 +53,117 @@ function literal(v: string | number | boolean): string {
 }
 
 /**
- * Runs one read-only SELECT (or WITH ... SELECT) over Parquet files presented as views, in a
- * fresh in-memory DuckDB. After the views are made, external access is switched off for good
- * (`enable_external_access=false`, `lock_configuration`): the query can read the registered
- * files and nothing else (no other file, URL, extension, ATTACH or COPY), whatever it says.
+ * Runs one read-only SELECT (or WITH ... SELECT) over Parquet files presented as views, in an
+ * in-memory DuckDB sandbox made for exactly these views. After the views are made, external access
+ * is switched off for good (`enable_external_access=false`, `lock_configuration`): the query can
+ * read the registered files and nothing else (no other file, URL, extension, ATTACH or COPY),
+ * whatever it says. A sandbox is kept for the next query over the same views (a notebook asks
+ * many questions of the same collections), so that query skips making the instance and views.
  */
 export async function runSql(views: readonly SqlView[], query: string, limits: SqlLimits): Promise<SqlResult> {
   if (query.length > SQL_MAX_QUERY_CHARS) throw new VeraError('BAD_INPUT', `the SQL query is over ${SQL_MAX_QUERY_CHARS} characters`);
   if (!query.trim()) throw new VeraError('BAD_INPUT', 'the SQL query is empty');
-  const allowed = views.flatMap((v) => v.files.map((f) => path.resolve(f.path)));
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  const conn = await instance.connect();
+  for (const v of views) checkNames(v);
+  const sandbox = await acquireSandbox(views);
   try {
-    await assertSingleSelect(conn, query);
-    for (const v of views) await createView(conn, v);
-    await conn.run(`SET allowed_paths = [${allowed.map(quoteStr).join(', ')}]`);
-    await conn.run('SET enable_external_access = false');
-    await conn.run('SET lock_configuration = true');
-    return await withTimeout(conn, limits.timeoutMs, () => readLimited(conn, query, limits.maxRows));
+    const conn = await sandbox.instance.connect();
+    try {
+      await assertSingleSelect(conn, query);
+      return await withTimeout(conn, limits.timeoutMs, () => readLimited(conn, query, limits.maxRows));
+    } finally {
+      conn.closeSync();
+    }
   } finally {
-    conn.closeSync();
-    instance.closeSync();
+    releaseSandbox(sandbox.entry);
   }
 }
 
-/** Exactly one statement, and a SELECT: anything else is refused before any view exists. */
+interface SandboxEntry {
+  instance: Promise<DuckDBInstance>;
+  /** Queries holding it now (counted before its instance exists): it is closed only when none is. */
+  busy: number;
+  lastUsed: number;
+}
+
+/** Sandboxes kept, most recently used last; idle ones beyond the count or the age are closed. */
+const SANDBOXES_KEPT = 4;
+const SANDBOX_IDLE_MS = 60_000;
+const sandboxes = new Map<string, SandboxEntry>();
+let sweepTimer: NodeJS.Timeout | undefined;
+
+async function acquireSandbox(views: readonly SqlView[]): Promise<{ entry: SandboxEntry; instance: DuckDBInstance }> {
+  // The registry's file list and data IDs are the key: a new or pruned dataset makes a new sandbox.
+  const key = JSON.stringify(views.map((v) => [v.name, v.files.map((f) => [path.resolve(f.path), f.columns])]));
+  let entry = sandboxes.get(key);
+  if (entry) sandboxes.delete(key);
+  else entry = { instance: openSandbox(views), busy: 0, lastUsed: Date.now() };
+  sandboxes.set(key, entry);
+  entry.busy++;
+  try {
+    return { entry, instance: await entry.instance };
+  } catch (e) {
+    entry.busy--;
+    if (sandboxes.get(key) === entry) sandboxes.delete(key);
+    throw e;
+  }
+}
+
+function releaseSandbox(entry: SandboxEntry): void {
+  entry.busy--;
+  entry.lastUsed = Date.now();
+  sweepSandboxes();
+}
+
+async function openSandbox(views: readonly SqlView[]): Promise<DuckDBInstance> {
+  const allowed = views.flatMap((v) => v.files.map((f) => path.resolve(f.path)));
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: '2',
+    memory_limit: '1GB',
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+  try {
+    const conn = await instance.connect();
+    try {
+      // Datastore files never change once written: the footers read to make the views serve every query.
+      await conn.run('SET parquet_metadata_cache = true');
+      for (const v of views) await createView(conn, v);
+      await conn.run(`SET allowed_paths = [${allowed.map(quoteStr).join(', ')}]`);
+      await conn.run('SET enable_external_access = false');
+      await conn.run('SET lock_configuration = true');
+    } finally {
+      conn.closeSync();
+    }
+  } catch (e) {
+    instance.closeSync();
+    throw e;
+  }
+  return instance;
+}
+
+/** Closes idle sandboxes that are too many or too old, and looks again later while any is kept. */
+function sweepSandboxes(all = false): void {
+  const now = Date.now();
+  let excess = sandboxes.size - SANDBOXES_KEPT;
+  for (const [key, entry] of [...sandboxes]) {
+    if (entry.busy > 0) continue;
+    if (all || excess > 0 || now - entry.lastUsed > SANDBOX_IDLE_MS) {
+      sandboxes.delete(key);
+      excess--;
+      // Idle means every query on it has finished, so its instance is settled.
+      entry.instance.then((i) => i.closeSync(), () => undefined);
+    }
+  }
+  if (sweepTimer) clearTimeout(sweepTimer);
+  sweepTimer = sandboxes.size > 0 ? setTimeout(() => sweepSandboxes(), SANDBOX_IDLE_MS).unref() : undefined;
+}
+
+/** Closes every idle sandbox now (benchmarks that measure a first query over new views). */
+export function closeSqlSandboxes(): void {
+  sweepSandboxes(true);
+}
+
+/** Exactly one statement, and a SELECT: anything else is refused before it runs. */
 async function assertSingleSelect(conn: DuckDBConnection, query: string): Promise<void> {
   let extracted;
   try {
@@ -86,7 +172,6 @@ async function assertSingleSelect(conn: DuckDBConnection, query: string): Promis
     throw new VeraError('BAD_INPUT', `the SQL does not parse: ${firstLine(e)}`);
   }
   if (extracted.count !== 1) throw new VeraError('SQL_REFUSED', `give exactly one SQL statement (a SELECT); this has ${extracted.count}`);
-  // Preparing binds names, and the views do not exist yet: the statement type comes from the parser.
   const type = await statementTypeOf(conn, query);
   if (type !== 'SELECT') throw new VeraError('SQL_REFUSED', `only a SELECT (or WITH ... SELECT) statement may run; this is ${type}`, { statement: type });
 }
@@ -107,24 +192,46 @@ function leadingKeyword(query: string): string {
   return (/^[A-Za-z]+/.exec(stripped)?.[0] ?? 'not a SELECT').toUpperCase();
 }
 
-async function createView(conn: DuckDBConnection, view: SqlView): Promise<void> {
+function checkNames(view: SqlView): void {
   if (!VIEW_NAME.test(view.name)) throw new VeraError('BAD_INPUT', `'${view.name}' cannot be a view name (letters, digits, _)`);
+  for (const f of view.files) for (const c of Object.keys(f.columns)) if (!COLUMN_NAME.test(c)) throw new VeraError('BAD_INPUT', `'${c}' cannot be a column name`);
+}
+
+/**
+ * One view: per collection, a single read_parquet over its files whose data-ID columns are looked
+ * up by the scan's file_index in constant lists (no join against a table of files), and the
+ * collections' scans put together with UNION ALL BY NAME. A filter on `collection` so folds to
+ * false for the other collections' branches, which are then never read.
+ */
+async function createView(conn: DuckDBConnection, view: SqlView): Promise<void> {
   if (view.files.length === 0) return;
   const constNames = [...new Set(view.files.flatMap((f) => Object.keys(f.columns)))];
-  for (const c of constNames) if (!COLUMN_NAME.test(c)) throw new VeraError('BAD_INPUT', `'${c}' cannot be a column name`);
-  const files = view.files.map((f) => path.resolve(f.path));
-  const fileList = `[${files.map(quoteStr).join(', ')}]`;
-  const described = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${fileList}, union_by_name = true)`);
-  const fileColumns = described.getRows().map((r) => String(r[0]));
-  // The data ID and collection win: a catalog column of the same name is left out.
-  const kept = fileColumns.filter((c) => !constNames.includes(c) && c !== '__vera_file');
-  const rows = view.files.map((f, i) => `(${[quoteStr(files[i]!), ...constNames.map((c) => (f.columns[c] === undefined ? 'NULL' : literal(f.columns[c]!)))].join(', ')})`);
-  await conn.run(`CREATE TEMP TABLE ${quoteId(`__files_${view.name}`)} (__vera_file VARCHAR, ${constNames.map((c) => `${quoteId(c)} ${sqlTypeOf(view.files, c)}`).join(', ')})`);
-  await conn.run(`INSERT INTO ${quoteId(`__files_${view.name}`)} VALUES ${rows.join(', ')}`);
-  await conn.run(
-    `CREATE VIEW ${quoteId(view.name)} AS SELECT ${[...constNames.map((c) => `m.${quoteId(c)}`), ...kept.map((c) => `p.${quoteId(c)}`)].join(', ')} ` +
-      `FROM read_parquet(${fileList}, union_by_name = true, filename = '__vera_file') p JOIN ${quoteId(`__files_${view.name}`)} m USING (__vera_file)`,
-  );
+  const types = new Map(constNames.map((c) => [c, sqlTypeOf(view.files, c)]));
+  const groups = new Map<string, SqlFile[]>();
+  for (const f of view.files) {
+    const k = JSON.stringify(f.columns.collection ?? null);
+    groups.set(k, [...(groups.get(k) ?? []), f]);
+  }
+  const branches: string[] = [];
+  for (const files of groups.values()) {
+    const fileList = `[${files.map((f) => quoteStr(path.resolve(f.path))).join(', ')}]`;
+    const described = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${fileList}, union_by_name = true)`);
+    // The data ID and collection win: a catalog column of the same name is left out.
+    const kept = described
+      .getRows()
+      .map((r) => String(r[0]))
+      .filter((c) => !constNames.includes(c));
+    const consts = constNames.map((c) => `${constantOf(files, c, types.get(c)!)} AS ${quoteId(c)}`);
+    branches.push(`SELECT ${[...consts, ...kept.map(quoteId)].join(', ')} FROM read_parquet(${fileList}, union_by_name = true)`);
+  }
+  await conn.run(`CREATE VIEW ${quoteId(view.name)} AS ${branches.join(' UNION ALL BY NAME ')}`);
+}
+
+/** A constant column of a scan: one literal when its files agree, else a lookup by file_index. */
+function constantOf(files: readonly SqlFile[], column: string, type: string): string {
+  const values = files.map((f) => (f.columns[column] === undefined ? 'NULL' : literal(f.columns[column]!)));
+  if (values.every((v) => v === values[0])) return `CAST(${values[0]} AS ${type})`;
+  return `(CAST([${values.join(', ')}] AS ${type}[]))[file_index::BIGINT + 1]`;
 }
 
 function sqlTypeOf(files: readonly SqlFile[], column: string): string {
