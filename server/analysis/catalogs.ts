@@ -19,13 +19,16 @@ export async function viewsOfCollections(db: Db, datastore: Datastore, names: re
   if (unique.length > 50) throw new VeraError('BAD_INPUT', `at most 50 collections per query (got ${unique.length})`);
   const collections = await Promise.all(unique.map((n) => getCollection(db, n)));
   const types = (await listDatasetTypes(db)).filter((t) => t.storageClass === PARQUET_CLASS);
+  // One registry look-up per dataset type and collection, all at once rather than one after another.
+  const found = await Promise.all(
+    types.map((type) => Promise.all(collections.map((c) => findDatasets(db, { datasetType: type.name, collections: [c.name], findFirst: c.type !== 'CALIBRATION' })))),
+  );
   const views: SqlView[] = [];
   const taken = new Set<string>();
-  for (const type of types) {
+  for (const [t, type] of types.entries()) {
     const files: SqlView['files'][number][] = [];
-    for (const c of collections) {
-      const found = await findDatasets(db, { datasetType: type.name, collections: [c.name], findFirst: c.type !== 'CALIBRATION' });
-      for (const d of found) {
+    for (const [i, c] of collections.entries()) {
+      for (const d of found[t]![i]!) {
         if (!d.path.endsWith('.parquet')) continue;
         files.push({ path: datastore.resolve(d.path), columns: { collection: c.name, ...d.dims } });
       }
