@@ -49,9 +49,11 @@ export default defineConfig({
     // VERA_TEST_WORKERS overrides (1 for a serial run).
     maxWorkers: testWorkers(),
     minWorkers: 1,
-    // Generous: a limit catches a hang, never a slow machine (CI shares two cores between suites).
-    testTimeout: 300_000,
-    hookTimeout: 300_000,
+    // Generous: a limit catches a hang, never a slow machine. A test that takes 20 s idle took
+    // over 300 s with the cores shared by a dozen busy processes (a developer machine under a build).
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/cpu-report.ts'],
   },
 });

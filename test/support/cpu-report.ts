@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, expect } from 'vitest';
+
+/**
+ * With VERA_TEST_CPU_REPORT=FILE, each test file appends one JSON line to FILE: the CPU seconds
+ * its process used, itself and the child processes it waited for (CLI children, git, Chromium).
+ * Unlike wall time, this does not depend on how busy the machine was, so it ranks the files that
+ * make CI slow (`node scripts/test-cpu-report.mjs FILE`). Each file runs in a fresh fork, so the
+ * process's totals are the file's. Servers the tests reach (PostgreSQL, Slurm) are not counted.
+ */
+const reportFile = process.env.VERA_TEST_CPU_REPORT;
+if (reportFile) {
+  afterAll(() => {
+    // /proc/self/stat: fields 14-17 are utime, stime, cutime, cstime in clock ticks (100 Hz).
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = (i: number) => Number(fields[i - 3]) / 100;
+    const file = path.relative(process.cwd(), expect.getState().testPath ?? 'unknown');
+    const line = { file, self: ticks(14) + ticks(15), children: ticks(16) + ticks(17), database: process.env.DATABASE_URL ? 'postgres' : 'pglite' };
+    fs.appendFileSync(reportFile, `${JSON.stringify(line)}\n`);
+  });
+}
