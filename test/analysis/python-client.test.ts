@@ -115,5 +115,5 @@ describe('the Python client (python3, standard library) against a real Vera on 1
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/CHECKSUM_MISMATCH/);
     expect(fs.readdirSync(dir)).toEqual([path.basename(written)]);
-  }, 300_000);
+  });
 });

@@ -36,7 +36,7 @@ beforeAll(async () => {
   server = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0, dashboardDir: appDir });
   browser = await launchBrowser(chromiumPath);
   repo = await makePipelineRepo('ci-pages');
-}, 400_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -23,7 +23,7 @@ beforeAll(async () => {
   server = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0, dashboardDir: appDir });
   browser = await launchBrowser(chromiumPath);
   executor = createLocalExecutor({ threads: 1 });
-}, 400_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -272,5 +272,5 @@ describe('the dashboard in Chromium', () => {
     const { data: after } = await v.gql<{ regression: { status: string; history: { actor: string; note: string }[] } }>(`query($id: Int!) { regression(id: $id) { status history { actor note } } }`, { id: reg.id });
     expect(after!.regression).toEqual({ status: 'acknowledged', history: [{ actor: 'carol', note: 'known: offset raised on purpose' }] });
     expect(errors).toEqual([]);
-  }, 400_000);
+  }, 900_000);
 });

@@ -86,5 +86,5 @@ describe('linked views in Chromium', () => {
     expect(await page.locator('.linked-status').innerText()).toContain(`${expected.length} of ${srcs.length} sources selected`);
     await screenshot(page, 'linked-views');
     expect(errors).toEqual([]);
-  }, 300_000);
+  });
 });

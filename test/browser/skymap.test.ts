@@ -78,5 +78,5 @@ describe('the sky map page in Chromium', () => {
     await page.locator('button.zoom-out').click();
     await page.waitForSelector(`svg.sky-map[data-order="${finest - 1}"]`);
     expect(errors).toEqual([]);
-  }, 300_000);
+  });
 });

@@ -77,7 +77,7 @@ export function useServedApp(v: TestVera): { readonly server: VeraHttpServer; re
     const chromiumPath = ensureChromium();
     server = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0, dashboardDir: await sharedApp() });
     browser = await launchBrowser(chromiumPath);
-  }, 400_000);
+  });
   afterAll(async () => {
     await browser?.close();
     await server?.close();

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBuild, listBuilds, requestBuild } from '../../server/ci/builds.ts';
+import { listBuilds, requestBuild } from '../../server/ci/builds.ts';
 import { addRepo } from '../../server/git/repos.ts';
 import { queryRows, sql } from '../../server/db/client.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
 import { makePipelineRepo, metricPipeline, metricTaskSource } from '../support/git-repo.ts';
-import { seedToyRaw } from '../support/runs.ts';
+import { buildFinished, seedToyRaw } from '../support/runs.ts';
 import { useTestVera } from '../support/vera.ts';
 
 const t = useTestDatabase();
@@ -16,14 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => repo?.remove());
 
-async function finished(id: number) {
-  for (let i = 0; i < 600; i++) {
-    const { build } = await getBuild(t.db, id);
-    if (build.status !== 'queued' && build.status !== 'running') return build;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`build ${id} did not finish`);
-}
+const finished = async (id: number) => (await buildFinished(t.db, id)).build;
 
 const VERA_YAML = `runs:
   - name: toy

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../server/auth/index.ts';
 import { openDatabase, type Database } from '../../server/db/client.ts';
 import { Datastore } from '../../server/repo/index.ts';
-import { cliEnv, runCli, serveProcess, type ServeProcess } from '../support/cli.ts';
+import { cliEnv, runCli, serveProcess, type ServeProcess, stopServe } from '../support/cli.ts';
 import { makeActor } from '../support/factories.ts';
 import { seedToyRaw } from '../support/runs.ts';
 import { useTestDatabase } from '../support/db.ts';
@@ -20,11 +20,7 @@ const t = useTestDatabase();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-standalone-'));
 let server: ServeProcess | undefined;
 afterAll(async () => {
-  if (server && server.child.exitCode === null) {
-    const exited = new Promise((r) => server!.child.once('exit', r));
-    server.child.kill('SIGTERM');
-    await exited;
-  }
+  await stopServe(server);
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 

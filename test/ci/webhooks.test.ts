@@ -152,7 +152,6 @@ describe('GitHub webhooks, builds and reports', () => {
     github.failNext(2);
     await enqueueGithub(t.db, { kind: 'status', repoFullName: 'Codertocat/Hello-World', sha: 'a'.repeat(40), state: 'success', context: 'vera/x', description: 'ok' });
     await untilCalls(1);
-    await v.vera.github!.idle();
     expect(github.calls).toHaveLength(1);
     const { queryRows, sql } = await import('../../server/db/client.ts');
     const [row] = await queryRows<{ status: string; attempts: number }>(t.db, sql`SELECT status, attempts FROM github_outbox ORDER BY id DESC LIMIT 1`);
@@ -185,13 +184,18 @@ describe('GitHub webhooks, builds and reports', () => {
     expect(github.calls.map((c) => c.body.body)).toEqual(['first', 'second', 'second', 'third']);
   });
 
-  /** Kicks the outbox until GitHub has seen `n` calls (the outbox under test polls only when kicked). */
+  /**
+   * Kicks the outbox until GitHub has seen `n` calls (the outbox under test polls only when
+   * kicked), then waits for it to go idle: the row of the last call is marked done after GitHub
+   * answered, so reading it sooner races the outbox on a busy machine.
+   */
   async function untilCalls(n: number) {
     // A limit that catches a hang, not a slow machine.
     for (const deadline = Date.now() + 240_000; github.calls.length < n && Date.now() < deadline;) {
       v.vera.github!.kick();
       await new Promise((r) => setTimeout(r, 50));
     }
+    await v.vera.github!.idle();
   }
 
   it('a primary rate limit holds every call until x-ratelimit-reset, and uses up no try', async () => {

@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createToken, createUser } from '../../server/auth/index.ts';
-import { openDatabase, type Database } from '../../server/db/client.ts';
 import { Datastore } from '../../server/repo/index.ts';
-import { cliEnv, runCli, serveProcess, type ServeProcess } from '../support/cli.ts';
+import { cliEnv, openCliDatabase, runCli, serveProcess, type ServeProcess, stopServe } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { seedToyRaw, TOY_PIPELINE } from '../support/runs.ts';
 
@@ -19,7 +18,7 @@ let asOlga: NodeJS.ProcessEnv;
 // Per test: on PostgreSQL the test database is emptied before each one.
 beforeEach(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-campaign-'));
-  const d: Database = t.url ? t.database : await openDatabase({ dataDir: path.join(home, 'db') });
+  const d = await openCliDatabase(t, home);
   const alice = await createUser(d.db, 'alice', 'developer');
   const olga = await createUser(d.db, 'olga', 'operator');
   await seedToyRaw(d.db, new Datastore(path.join(home, 'datastore')), { id: olga.id, name: 'olga', role: 'operator' }, { nVisits: 2, nDetectors: 2 });
@@ -29,13 +28,10 @@ beforeEach(async () => {
   server = await serveProcess(cliEnv(home, t.url, { VERA_TOKEN: olgaToken, VERA_THREADS: '2' }));
   asAlice = cliEnv(home, t.url, { VERA_TOKEN: aliceToken, VERA_URL: server.url });
   asOlga = cliEnv(home, t.url, { VERA_TOKEN: olgaToken, VERA_URL: server.url });
-}, 300_000);
+});
 
 afterEach(async () => {
-  if (server && server.child.exitCode === null) {
-    server.child.kill('SIGTERM');
-    await new Promise((r) => server.child.once('exit', r));
-  }
+  await stopServe(server);
   fs.rmSync(home, { recursive: true, force: true });
 });
 

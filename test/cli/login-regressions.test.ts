@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createToken, createUser } from '../../server/auth/index.ts';
 import { regressions } from '../../server/db/schema/index.ts';
 import type { Explanation } from '../../server/metrics/explain.ts';
-import { cliEnv, openCliDatabase, runCli, serveProcess, type ServeProcess } from '../support/cli.ts';
+import { cliEnv, openCliDatabase, runCli, serveProcess, type ServeProcess, stopServe } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 
 /** `vera login` (stored profiles) and `vera regressions`, against a served Vera. */
@@ -49,13 +49,10 @@ beforeEach(async () => {
   regressionId = row!.id;
   if (!t.url) await d.close();
   server = await serveProcess(cliEnv(home, t.url));
-}, 300_000);
+});
 
 afterEach(async () => {
-  if (server && server.child.exitCode === null) {
-    server.child.kill('SIGTERM');
-    await new Promise((r) => server.child.once('exit', r));
-  }
+  await stopServe(server);
   fs.rmSync(home, { recursive: true, force: true });
 });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createToken, createUser } from '../../server/auth/index.ts';
 import { Datastore } from '../../server/repo/index.ts';
-import { cliEnv, openCliDatabase, runCli, serveProcess, type ServeProcess } from '../support/cli.ts';
+import { cliEnv, openCliDatabase, runCli, serveProcess, type ServeProcess, stopServe } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { seedToyRaw, TOY_PIPELINE } from '../support/runs.ts';
 
@@ -36,13 +36,10 @@ beforeEach(async () => {
   server = await serveProcess(base);
   viaServer = { ...base, VERA_URL: server.url };
   other = t.url ? base : viaServer;
-}, 300_000);
+});
 
 afterEach(async () => {
-  if (server && server.child.exitCode === null) {
-    server.child.kill('SIGTERM');
-    await new Promise((r) => server.child.once('exit', r));
-  }
+  await stopServe(server);
   fs.rmSync(home, { recursive: true, force: true });
 });
 

@@ -136,7 +136,7 @@ describe('ingest-raws', () => {
     expect(denied.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
   });
 
-  it('`vera ingest-raws DIR` creates the records a new repository lacks, from the headers', { timeout: 300_000 }, async () => {
+  it('`vera ingest-raws DIR` creates the records a new repository lacks, from the headers', async () => {
     const sim = defineSimCam({ nVisits: 2, bands: ['i'], detectorGrid: [2, 1], detectorSizePx: 64, seed: 3 });
     const dir = path.join(scratch, 'cli-raws');
     fs.mkdirSync(dir);

@@ -12,7 +12,7 @@ import type { Actor } from '../../server/auth/index.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
 import { makePipelineRepo, metricPipeline, metricTaskSource } from '../support/git-repo.ts';
-import { seedToyRaw } from '../support/runs.ts';
+import { buildFinished, seedToyRaw } from '../support/runs.ts';
 import { useTestVera } from '../support/vera.ts';
 import { postDelivery, webhookExample } from '../support/webhook-client.ts';
 
@@ -61,14 +61,7 @@ async function setup(): Promise<{ op: Actor; sha: string }> {
 
 const repoName = (sha: string) => `pipelines-${sha.slice(0, 8)}`;
 
-async function finished(id: number) {
-  for (let i = 0; i < 1200; i++) {
-    const b = await getBuild(t.db, id);
-    if (b.build.status !== 'queued' && b.build.status !== 'running') return b;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`build ${id} did not finish`);
-}
+const finished = (id: number) => buildFinished(t.db, id);
 
 async function runStatuses(names: string[]): Promise<string[]> {
   const rows = await queryRows<{ name: string; status: string }>(

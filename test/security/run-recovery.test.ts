@@ -32,9 +32,6 @@ afterAll(() => {
 /** The lease in seconds (the smallest allowed), so recovery on PostgreSQL does not wait a minute. */
 const LEASE_SECONDS = 5;
 const RUN = 'u/admin/orphan';
-/** Child processes start slowly on a loaded machine; these bounds are generous, not timings. */
-const TIMEOUT = 300_000;
-
 async function openFor(home: string): Promise<Database> {
   return t.url ? t.database : openDatabase({ dataDir: path.join(home, 'db') });
 }
@@ -144,7 +141,7 @@ describe('runs whose server was SIGKILLed', () => {
     for (const [id, startedAt] of finished) expect(after.get(id)).toBe(startedAt);
     expect(next.stderr()).not.toContain('"level":50');
     await stop(next.child, 'SIGTERM');
-  }, TIMEOUT);
+  });
 
   it('are failed with the reason by the next server (policy fail), and the follower stops with that error', async () => {
     const { env } = await prepare();
@@ -167,7 +164,7 @@ describe('runs whose server was SIGKILLed', () => {
     const resumed = await runCli(['run', '--resume', RUN], env());
     expect(resumed.stderr).toContain(`run '${RUN}' succeeded`);
     expect(resumed.code).toBe(0);
-  }, TIMEOUT);
+  });
 
   it('with no server to recover them, stop a follower once the heartbeat is older than the lease', async () => {
     const { env } = await prepare();
@@ -189,5 +186,5 @@ describe('runs whose server was SIGKILLed', () => {
     const resumed = await runCli(['run', '--resume', RUN], env());
     expect(resumed.stderr).toContain(`run '${RUN}' succeeded`);
     expect(resumed.code).toBe(0);
-  }, TIMEOUT);
+  });
 });

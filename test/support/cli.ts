@@ -69,3 +69,11 @@ export function serveProcess(env: NodeJS.ProcessEnv): Promise<ServeProcess> {
     child.on('exit', (code) => reject(new Error(`vera serve exited with ${code}: ${stderr}`)));
   });
 }
+
+/** Stops a `vera serve` child as a user would (SIGTERM) and waits for it to exit; no-op once exited. */
+export async function stopServe(server: ServeProcess | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.kill('SIGTERM');
+  await exited;
+}

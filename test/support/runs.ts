@@ -5,6 +5,7 @@ import type { Actor } from '../../server/auth/index.ts';
 import type { Db } from '../../server/db/client.ts';
 import { createCollection, putDatasets, registerDatasetType, type Datastore } from '../../server/repo/index.ts';
 import { seedDimensions } from './factories.ts';
+import { getBuild } from '../../server/ci/builds.ts';
 
 export const TOY_PIPELINE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/pipelines/toy.yaml');
 
@@ -26,4 +27,17 @@ export async function seedToyRaw(db: Db, store: Datastore, actor: Actor, opts: {
     }
   }
   return putDatasets(db, store, { run: 'TestCam/raw', items }, actor);
+}
+
+/**
+ * A CI build once it has left `queued` and `running`. Polls the registry; the limit (about two
+ * minutes of polling, more on a loaded machine) catches a hang, not a slow build.
+ */
+export async function buildFinished(db: Db, id: number): Promise<Awaited<ReturnType<typeof getBuild>>> {
+  for (let i = 0; i < 1200; i++) {
+    const b = await getBuild(db, id);
+    if (b.build.status !== 'queued' && b.build.status !== 'running') return b;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`build ${id} did not finish`);
 }
