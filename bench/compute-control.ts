@@ -4,6 +4,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { ImageValue } from '../pipelines/framework/values.ts';
 import { biasValue, flatValue, rawValue } from '../pipelines/simcam/datasets.ts';
 import { defineSimCam } from '../pipelines/simcam/index.ts';
+import { threadCpuMs } from './lib.ts';
 
 /**
  * The science of the runner bench without the runner: `isr` + `characterizeImage` on the default
@@ -41,7 +42,7 @@ export function compute(f: { raw: ImageValue; bias: ImageValue; flat: ImageValue
 
 /**
  * Body of a control worker thread: renders `frames` frames (not timed), says ready, and on `go`
- * computes them `rounds` times and posts the milliseconds that took.
+ * computes them `rounds` times and posts the wall and this thread's CPU milliseconds that took.
  */
 export async function controlWorker(port: MessagePort, first: number, frames: number, rounds: number): Promise<void> {
   const mine = Array.from({ length: frames }, (_, i) => frame(first + i));
@@ -49,6 +50,8 @@ export async function controlWorker(port: MessagePort, first: number, frames: nu
   port.postMessage('ready');
   await new Promise<void>((resolve) => port.once('message', () => resolve()));
   const t0 = performance.now();
+  const c0 = threadCpuMs();
   for (let r = 0; r < rounds; r++) for (const f of mine) compute(f);
-  port.postMessage(performance.now() - t0);
+  const c1 = threadCpuMs();
+  port.postMessage({ ms: performance.now() - t0, cpuMs: c0 === undefined || c1 === undefined ? undefined : c1 - c0 });
 }

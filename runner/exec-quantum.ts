@@ -75,7 +75,7 @@ async function runOne(description: ArrayDescription, job: QuantumJob, host: stri
     } finally {
       await fh.close();
     }
-    outputs.push({ connection: o.connection, path: file, sizeBytes: o.bytes.byteLength, checksum: `sha256:${crypto.createHash('sha256').update(o.bytes).digest('hex')}` });
+    outputs.push({ connection: o.connection, path: file, sizeBytes: o.bytes.byteLength, checksum: o.checksum });
   }
   return {
     ...base,

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
@@ -69,7 +70,8 @@ export async function executeQuantum(job: QuantumJob): Promise<QuantumResult> {
   const outputs: QuantumResult['outputs'] = [];
   for (const o of job.outputs) {
     if (!(o.connection in produced)) throw new Error(`task '${job.taskLabel}' returned no output '${o.connection}'`);
-    outputs.push({ connection: o.connection, bytes: await codecFor(o.storageClass).encode(produced[o.connection]) });
+    const bytes = await codecFor(o.storageClass).encode(produced[o.connection]);
+    outputs.push({ connection: o.connection, bytes, checksum: sha256(bytes) });
   }
   timings.encodeMs = performance.now() - t;
   // Per-isolate memory (heap plus typed-array backing stores) while the outputs are still alive:
@@ -77,4 +79,9 @@ export async function executeQuantum(job: QuantumJob): Promise<QuantumResult> {
   const heap = v8.getHeapStatistics() as v8.HeapInfo & { external_memory?: number };
   const peakMemoryBytes = Math.max(heap.used_heap_size + (heap.external_memory ?? 0), heap.peak_malloced_memory);
   return { outputs, startedAt, endedAt: Date.now(), peakMemoryBytes, timings, log: lines.join('\n') };
+}
+
+/** The checksum the datastore records for a file of these bytes. */
+export function sha256(bytes: Uint8Array): string {
+  return `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`;
 }

@@ -17,8 +17,12 @@ export interface QuantumJob {
 }
 
 export interface QuantumResult {
-  /** Encoded output files, by connection; their buffers are transferred, not copied. */
-  outputs: { connection: string; bytes: Uint8Array }[];
+  /**
+   * Encoded output files, by connection; their buffers are transferred, not copied. `checksum`
+   * (`sha256:<hex>` of `bytes`) is computed where the bytes were encoded, so the server's thread
+   * does not hash every output again.
+   */
+  outputs: { connection: string; bytes: Uint8Array; checksum: string }[];
   startedAt: number;
   endedAt: number;
   peakMemoryBytes: number;

@@ -286,6 +286,11 @@ export interface PutItem {
   datasetType: string;
   dataId: DataId;
   content: Content;
+  /**
+   * `sha256:<hex>` of `content` when it is one buffer whose checksum the caller computed (a
+   * worker thread hashes the outputs it encodes); computed while writing otherwise.
+   */
+  checksum?: string | undefined;
 }
 
 /**
@@ -330,7 +335,7 @@ export async function putQuantaOutputs(
   const published: string[] = [];
   try {
     const writeMs = req.groups.map(() => 0);
-    const files = prepared.map((p, i) => ({ path: store.pathFor(run.name, p.type.name, p.dataId, storageClass(p.type.storageClass).extension), content: items[i]!.content }));
+    const files = prepared.map((p, i) => ({ path: store.pathFor(run.name, p.type.name, p.dataId, storageClass(p.type.storageClass).extension), content: items[i]!.content, checksum: items[i]!.checksum }));
     staged.push(...(await store.stageMany(files, (i, ms) => (writeMs[groupOfItem[i]!]! += ms))));
     const producers = req.groups.flatMap((g, k) => (g.quantum ? [withWriteTime(g.quantum, writeMs[k]!)] : []));
     const refs = await commitDatasets(db, run, prepared, staged, producers, (i) => req.groups[groupOfItem[i]!]!.quantum?.id ?? null, () => store.publishMany(staged, published));

@@ -291,11 +291,10 @@ interface Finished {
 function outputGroup(f: Finished, run: { name: string; software: SoftwareVersion | null }, executor: string, available: Map<string, DatasetRef>): OutputGroup {
   const { q, result } = f;
   return {
-    items: q.plan!.outputs.map((o) => ({
-      datasetType: o.datasetType,
-      dataId: o.dataId,
-      content: result.outputs.find((r) => r.connection === o.connection)!.bytes,
-    })),
+    items: q.plan!.outputs.map((o) => {
+      const out = result.outputs.find((r) => r.connection === o.connection)!;
+      return { datasetType: o.datasetType, dataId: o.dataId, content: out.bytes, checksum: out.checksum };
+    }),
     quantum: {
       id: q.id,
       taskLabel: q.taskLabel,

@@ -381,7 +381,7 @@ async function readOutputs(s: Session, job: QuantumJob, report: Extract<QuantumR
     if (bytes.byteLength !== o.sizeBytes || checksum !== o.checksum) {
       throw new Error(`output '${o.connection}' file ${o.path} has ${bytes.byteLength} bytes and ${checksum}; the report says ${o.sizeBytes} bytes and ${o.checksum}`);
     }
-    out.push({ connection: o.connection, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    out.push({ connection: o.connection, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), checksum });
   }
   await Promise.all(report.outputs.map((o) => fsp.rm(o.path, { force: true })));
   return out;

@@ -60,18 +60,22 @@ export class Datastore {
     return this.stageInto(relPath, content);
   }
 
-  /** `stage` into a directory that exists. */
-  private async stageInto(relPath: string, content: Content): Promise<StagedFile> {
+  /**
+   * `stage` into a directory that exists. `checksum`, given with a single buffer, is the one its
+   * producer computed (a worker thread, as it encoded the bytes): this thread does not hash them again.
+   */
+  private async stageInto(relPath: string, content: Content, checksum?: string): Promise<StagedFile> {
     const finalAbs = this.resolve(relPath);
     const tempAbsPath = `${finalAbs}${TEMP_MARK}${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
-    const hash = crypto.createHash('sha256');
+    // isView, not instanceof: buffers from worker threads may come from another realm.
+    const whole = ArrayBuffer.isView(content);
+    const hash = whole && checksum ? undefined : crypto.createHash('sha256');
     let sizeBytes = 0;
     const fh = await fsp.open(tempAbsPath, 'wx', 0o644);
     try {
-      // isView, not instanceof: buffers from worker threads may come from another realm.
-      const chunks = ArrayBuffer.isView(content) ? [content as Uint8Array] : (content as AsyncIterable<Uint8Array>);
+      const chunks = whole ? [content as Uint8Array] : (content as AsyncIterable<Uint8Array>);
       for await (const chunk of chunks) {
-        hash.update(chunk);
+        hash?.update(chunk);
         sizeBytes += chunk.byteLength;
         await fh.write(chunk);
       }
@@ -82,7 +86,7 @@ export class Datastore {
       throw e;
     }
     await fh.close();
-    return { path: relPath, tempAbsPath, sizeBytes, checksum: `sha256:${hash.digest('hex')}` };
+    return { path: relPath, tempAbsPath, sizeBytes, checksum: hash ? `sha256:${hash.digest('hex')}` : checksum! };
   }
 
   /**
@@ -90,13 +94,13 @@ export class Datastore {
    * at a time, so their fsyncs overlap in the I/O pool instead of queueing one after another. On
    * failure, the files staged so far are discarded. `onStaged` gets each file's time to stage.
    */
-  async stageMany(files: readonly { path: string; content: Content }[], onStaged?: (index: number, ms: number) => void): Promise<StagedFile[]> {
+  async stageMany(files: readonly { path: string; content: Content; checksum?: string | undefined }[], onStaged?: (index: number, ms: number) => void): Promise<StagedFile[]> {
     for (const dir of new Set(files.map((f) => path.dirname(this.resolve(f.path))))) await fsp.mkdir(dir, { recursive: true });
     const staged: StagedFile[] = new Array(files.length);
     try {
       await forEachLimited(files.length, IO_CONCURRENCY, async (i) => {
         const t0 = performance.now();
-        staged[i] = await this.stageInto(files[i]!.path, files[i]!.content);
+        staged[i] = await this.stageInto(files[i]!.path, files[i]!.content, files[i]!.checksum);
         onStaged?.(i, performance.now() - t0);
       });
     } catch (e) {
