@@ -4,6 +4,7 @@ import { splitList, withClient } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 import { graphql } from '../generated/gql.ts';
 import type { ReplayStateQuery } from '../generated/graphql.ts';
+import { registerReplayCompare } from './replay-compare.ts';
 
 /**
  * `vera replay`: start an alert-production replay (visits in observation order through the AP
@@ -78,7 +79,8 @@ function printReplay(r: ReplayState): void {
 }
 
 export function register(program: Command): void {
-  const replay = program.command('replay').description('alert-production replays: start one (visits in observation order through AP), status, list');
+  const replay = program.command('replay').description('alert-production replays: start one (visits in observation order through AP), status, list, compare two');
+  registerReplayCompare(replay);
 
   replay
     .command('start')

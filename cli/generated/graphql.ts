@@ -392,6 +392,15 @@ export type SetRegressionStatusCliMutationVariables = Exact<{
 
 export type SetRegressionStatusCliMutation = { setRegressionStatus: { id: number, status: RegressionStatus, note: string } };
 
+export type ReplayCompareQueryVariables = Exact<{
+  a: number;
+  b: number;
+  radius?: number | null | undefined;
+}>;
+
+
+export type ReplayCompareQuery = { replayComparison: { warnings: Array<string>, commonVisits: Array<number>, onlyInA: Array<number>, onlyInB: Array<number>, a: { id: number, status: ReplayStatus, instrument: string, codeRef: string }, b: { id: number, status: ReplayStatus, instrument: string, codeRef: string }, differences: Array<{ key: string, a: string | null, b: string | null }>, deltas: Array<{ name: string, unit: string, a: number | null, b: number | null, delta: number | null }>, visits: Array<{ visit: number, latencyDeltaMs: number | null, alertsDelta: number | null, alertsMatched: number | null, alertsOnlyInA: number | null, alertsOnlyInB: number | null, a: { stage: ReplayVisitStage, latencyMs: number | null, diaSources: number | null, newDiaObjects: number | null, alerts: number | null, timings: { processMs: number | null, associateMs: number | null, packageMs: number | null, publishMs: number | null } } | null, b: { stage: ReplayVisitStage, latencyMs: number | null, diaSources: number | null, newDiaObjects: number | null, alerts: number | null, timings: { processMs: number | null, associateMs: number | null, packageMs: number | null, publishMs: number | null } } | null }>, alerts: { matchRadiusArcsec: number, matched: number, onlyInA: number, onlyInB: number, medianFluxDiffSigma: number | null, maxFluxDiffSigma: number | null, listedOnlyInA: Array<{ visit: number, diaSourceId: string, ra: number, dec: number, psfFlux: number | null }>, listedOnlyInB: Array<{ visit: number, diaSourceId: string, ra: number, dec: number, psfFlux: number | null }> } } };
+
 export type ReplayStartMutationVariables = Exact<{
   instrument: string;
   codeRef: string;
@@ -1261,6 +1270,96 @@ export const SetRegressionStatusCliDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetRegressionStatusCliMutation, SetRegressionStatusCliMutationVariables>;
+export const ReplayCompareDocument = new TypedDocumentString(`
+    query ReplayCompare($a: Int!, $b: Int!, $radius: Float) {
+  replayComparison(a: $a, b: $b, matchRadiusArcsec: $radius) {
+    a {
+      id
+      status
+      instrument
+      codeRef
+    }
+    b {
+      id
+      status
+      instrument
+      codeRef
+    }
+    warnings
+    differences {
+      key
+      a
+      b
+    }
+    commonVisits
+    onlyInA
+    onlyInB
+    deltas {
+      name
+      unit
+      a
+      b
+      delta
+    }
+    visits {
+      visit
+      latencyDeltaMs
+      alertsDelta
+      alertsMatched
+      alertsOnlyInA
+      alertsOnlyInB
+      a {
+        stage
+        latencyMs
+        diaSources
+        newDiaObjects
+        alerts
+        timings {
+          processMs
+          associateMs
+          packageMs
+          publishMs
+        }
+      }
+      b {
+        stage
+        latencyMs
+        diaSources
+        newDiaObjects
+        alerts
+        timings {
+          processMs
+          associateMs
+          packageMs
+          publishMs
+        }
+      }
+    }
+    alerts {
+      matchRadiusArcsec
+      matched
+      onlyInA
+      onlyInB
+      medianFluxDiffSigma
+      maxFluxDiffSigma
+      listedOnlyInA {
+        visit
+        diaSourceId
+        ra
+        dec
+        psfFlux
+      }
+      listedOnlyInB {
+        visit
+        diaSourceId
+        ra
+        dec
+        psfFlux
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReplayCompareQuery, ReplayCompareQueryVariables>;
 export const ReplayStartDocument = new TypedDocumentString(`
     mutation ReplayStart($instrument: String!, $codeRef: String!, $inputs: [String!]!, $pipeline: String, $visits: [Float!], $speed: Float, $associationRadiusArcsec: Float) {
   startReplay(

@@ -10,6 +10,7 @@ import { overviewPage } from './pages/overview.ts';
 import { regressionPage, regressionsPage } from './pages/regression.ts';
 import { runPage } from './pages/run.ts';
 import { runsPage } from './pages/runs.ts';
+import { replayPage, replaysPage } from './pages/replay.ts';
 import { skyMapPage } from './pages/skymap.ts';
 import { linkedPage } from './pages/linked.ts';
 import { Router, type Route } from './router.ts';
@@ -21,6 +22,8 @@ const routes: Route[] = [
   { pattern: /^\/compare\/?$/, page: comparePage, nav: 'compare' },
   { pattern: /^\/runs\/?$/, page: runsPage, nav: 'runs' },
   { pattern: /^\/run\/(.+)$/, page: runPage, nav: 'runs' },
+  { pattern: /^\/replays\/?$/, page: replaysPage, nav: 'replays' },
+  { pattern: /^\/replay\/(\d+)\/?$/, page: replayPage, nav: 'replays' },
   { pattern: /^\/builds\/?$/, page: buildsPage, nav: 'ci' },
   { pattern: /^\/build\/(\d+)\/?$/, page: buildPage, nav: 'ci' },
   { pattern: /^\/deliveries\/?$/, page: deliveriesPage, nav: 'ci' },
@@ -38,6 +41,7 @@ const NAV: [string, string, string][] = [
   ['metric', '/metric', 'Metrics'],
   ['compare', '/compare', 'Compare'],
   ['runs', '/runs', 'Runs'],
+  ['replays', '/replays', 'Replays'],
   ['regressions', '/regressions', 'Regressions'],
   ['ci', '/builds', 'CI'],
   ['dashboards', '/dashboards', 'Dashboards'],

@@ -23,6 +23,7 @@ import { lifecycleMutations, lifecycleQueries } from './resolvers/lifecycle.ts';
 import { campaignMutations, campaignQueries } from './resolvers/campaigns.ts';
 import { simcamMutations } from './resolvers/simcam.ts';
 import { replayMutations, replayQueries, replayTypes } from './resolvers/replay.ts';
+import { replayCompareQueries } from './resolvers/replay-compare.ts';
 import { DateTimeScalar, JSONScalar } from './scalars.ts';
 import { typeDefs } from './schema/index.ts';
 
@@ -64,6 +65,7 @@ export function veraSchema(): GraphQLSchema {
       { Query: ciActivityQueries, ...ciActivityTypes },
       { Query: campaignQueries, Mutation: campaignMutations },
       { Query: skymapQueries, Mutation: skymapMutations, ...skymapTypes },
+      { Query: replayCompareQueries },
     ],
   });
 }

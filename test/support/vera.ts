@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { openVera, type Vera } from '../../server/app.ts';
+import { openVera, type OpenOptions, type Vera } from '../../server/app.ts';
 import { createToken, type Actor } from '../../server/auth/index.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createGraphQL, type VeraYoga } from '../../server/graphql/yoga.ts';
@@ -28,8 +28,9 @@ export interface TestVera {
 /**
  * `homeInProject` puts VERA_HOME under the project's `.test-tmp/`, so pipeline code checked out
  * into its worktrees resolves `zod` and Vera's framework as a real installation's would.
+ * `open` goes to openVera (a cheaper replay processor, say).
  */
-export function useTestVera(t: TestDatabase, env: Record<string, string> = {}, opts: { homeInProject?: boolean } = {}): TestVera {
+export function useTestVera(t: TestDatabase, env: Record<string, string> = {}, opts: { homeInProject?: boolean; open?: Omit<OpenOptions, 'database'> } = {}): TestVera {
   let vera: Vera | undefined;
   let yoga: VeraYoga | undefined;
   let home: string;
@@ -38,7 +39,7 @@ export function useTestVera(t: TestDatabase, env: Record<string, string> = {}, o
     fs.mkdirSync(parent, { recursive: true });
     home = fs.mkdtempSync(path.join(parent, 'vera-home-'));
     const config = loadConfig({ VERA_HOME: home, VERA_LOG_LEVEL: 'silent', ...env });
-    vera = await openVera(config, createLogger(config), { database: t.database });
+    vera = await openVera(config, createLogger(config), { ...opts.open, database: t.database });
     yoga = createGraphQL(vera);
   });
   afterAll(async () => {

@@ -42,6 +42,10 @@ type Documents = {
     "query RegressionContext($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit points { commit position n mean std runs } } }": typeof types.RegressionContextDocument,
     "query RegressionMoved($m: String!, $r: [String!]) { measurements(metric: $m, runs: $r, limit: 5000) { dataId datasetId } }": typeof types.RegressionMovedDocument,
     "query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding { relativeDelta } } }": typeof types.RegressionListDocument,
+    "\n  query ReplayView($id: Int!) {\n    replay(id: $id) {\n      id owner status instrument codeRef associationRadiusArcsec speed alertSubject error inputs pipeline createdAt startedAt endedAt\n      visits { seq visit stage latencyMs diaSources newDiaObjects alerts timings { processMs associateMs packageMs publishMs } }\n    }\n  }\n": typeof types.ReplayViewDocument,
+    "query ReplayListView { replays(limit: 200) { id owner status instrument codeRef speed createdAt endedAt visits { stage latencyMs } } }": typeof types.ReplayListViewDocument,
+    "query ReplayChoices { replays(limit: 200) { id codeRef status instrument } }": typeof types.ReplayChoicesDocument,
+    "query ReplayComparisonView($a: Int!, $b: Int!) {\n          replayComparison(a: $a, b: $b) {\n            a { id codeRef visits { seq visit stage latencyMs diaSources newDiaObjects alerts timings { processMs associateMs packageMs publishMs } } }\n            b { id codeRef }\n            warnings differences { key a b } commonVisits onlyInA onlyInB\n            deltas { name unit a b delta }\n            alerts { matchRadiusArcsec matched onlyInA onlyInB medianFluxDiffSigma maxFluxDiffSigma }\n            visits {\n              visit latencyDeltaMs alertsMatched alertsOnlyInA alertsOnlyInB\n              a { latencyMs diaSources newDiaObjects alerts timings { processMs } }\n              b { latencyMs diaSources newDiaObjects alerts timings { processMs } }\n            }\n          }\n        }": typeof types.ReplayComparisonViewDocument,
     "\n  fragment ProgressCounts on RunProgress { total pending running succeeded failed blocked }\n": typeof types.ProgressCountsFragmentDoc,
     "\n  fragment TaskGraphView on Run {\n    taskGraph { nodes { id kind label collections progress { total pending running succeeded failed blocked } } edges { source target datasetTypes } }\n  }\n": typeof types.TaskGraphViewFragmentDoc,
     "query Run($n: String!) {\n      run(name: $n) {\n        name owner purpose status pipelineFile inputs where configOverrides software { commit branch tag dirty repo } executor error createdAt startedAt endedAt progress { ...ProgressCounts }\n        ...TaskGraphView\n        quanta(limit: 5000) { id taskLabel dataId status startedAt endedAt host peakMemoryBytes error outputs { id datasetType dataId } }\n      }\n      measurements(runs: [$n], limit: 5000) { metric value unit dataId datasetId }\n    }": typeof types.RunDocument,
@@ -87,6 +91,10 @@ const documents: Documents = {
     "query RegressionContext($m: String!, $d: String!, $b: String!, $id: JSON) { series(metric: $m, dataset: $d, branch: $b, dataId: $id) { unit points { commit position n mean std runs } } }": types.RegressionContextDocument,
     "query RegressionMoved($m: String!, $r: [String!]) { measurements(metric: $m, runs: $r, limit: 5000) { dataId datasetId } }": types.RegressionMovedDocument,
     "query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding { relativeDelta } } }": types.RegressionListDocument,
+    "\n  query ReplayView($id: Int!) {\n    replay(id: $id) {\n      id owner status instrument codeRef associationRadiusArcsec speed alertSubject error inputs pipeline createdAt startedAt endedAt\n      visits { seq visit stage latencyMs diaSources newDiaObjects alerts timings { processMs associateMs packageMs publishMs } }\n    }\n  }\n": types.ReplayViewDocument,
+    "query ReplayListView { replays(limit: 200) { id owner status instrument codeRef speed createdAt endedAt visits { stage latencyMs } } }": types.ReplayListViewDocument,
+    "query ReplayChoices { replays(limit: 200) { id codeRef status instrument } }": types.ReplayChoicesDocument,
+    "query ReplayComparisonView($a: Int!, $b: Int!) {\n          replayComparison(a: $a, b: $b) {\n            a { id codeRef visits { seq visit stage latencyMs diaSources newDiaObjects alerts timings { processMs associateMs packageMs publishMs } } }\n            b { id codeRef }\n            warnings differences { key a b } commonVisits onlyInA onlyInB\n            deltas { name unit a b delta }\n            alerts { matchRadiusArcsec matched onlyInA onlyInB medianFluxDiffSigma maxFluxDiffSigma }\n            visits {\n              visit latencyDeltaMs alertsMatched alertsOnlyInA alertsOnlyInB\n              a { latencyMs diaSources newDiaObjects alerts timings { processMs } }\n              b { latencyMs diaSources newDiaObjects alerts timings { processMs } }\n            }\n          }\n        }": types.ReplayComparisonViewDocument,
     "\n  fragment ProgressCounts on RunProgress { total pending running succeeded failed blocked }\n": types.ProgressCountsFragmentDoc,
     "\n  fragment TaskGraphView on Run {\n    taskGraph { nodes { id kind label collections progress { total pending running succeeded failed blocked } } edges { source target datasetTypes } }\n  }\n": types.TaskGraphViewFragmentDoc,
     "query Run($n: String!) {\n      run(name: $n) {\n        name owner purpose status pipelineFile inputs where configOverrides software { commit branch tag dirty repo } executor error createdAt startedAt endedAt progress { ...ProgressCounts }\n        ...TaskGraphView\n        quanta(limit: 5000) { id taskLabel dataId status startedAt endedAt host peakMemoryBytes error outputs { id datasetType dataId } }\n      }\n      measurements(runs: [$n], limit: 5000) { metric value unit dataId datasetId }\n    }": types.RunDocument,
@@ -213,6 +221,22 @@ export function graphql(source: "query RegressionMoved($m: String!, $r: [String!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query RegressionList($s: RegressionStatus) { regressions(status: $s) { id metric dataset branch dataId kind status firstBadCommit createdAt finding { relativeDelta } } }"): typeof import('./graphql.ts').RegressionListDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReplayView($id: Int!) {\n    replay(id: $id) {\n      id owner status instrument codeRef associationRadiusArcsec speed alertSubject error inputs pipeline createdAt startedAt endedAt\n      visits { seq visit stage latencyMs diaSources newDiaObjects alerts timings { processMs associateMs packageMs publishMs } }\n    }\n  }\n"): typeof import('./graphql.ts').ReplayViewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReplayListView { replays(limit: 200) { id owner status instrument codeRef speed createdAt endedAt visits { stage latencyMs } } }"): typeof import('./graphql.ts').ReplayListViewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReplayChoices { replays(limit: 200) { id codeRef status instrument } }"): typeof import('./graphql.ts').ReplayChoicesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReplayComparisonView($a: Int!, $b: Int!) {\n          replayComparison(a: $a, b: $b) {\n            a { id codeRef visits { seq visit stage latencyMs diaSources newDiaObjects alerts timings { processMs associateMs packageMs publishMs } } }\n            b { id codeRef }\n            warnings differences { key a b } commonVisits onlyInA onlyInB\n            deltas { name unit a b delta }\n            alerts { matchRadiusArcsec matched onlyInA onlyInB medianFluxDiffSigma maxFluxDiffSigma }\n            visits {\n              visit latencyDeltaMs alertsMatched alertsOnlyInA alertsOnlyInB\n              a { latencyMs diaSources newDiaObjects alerts timings { processMs } }\n              b { latencyMs diaSources newDiaObjects alerts timings { processMs } }\n            }\n          }\n        }"): typeof import('./graphql.ts').ReplayComparisonViewDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

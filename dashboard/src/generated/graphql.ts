@@ -58,6 +58,18 @@ export type RegressionStatus =
   | 'fixed'
   | 'open';
 
+export type ReplayStatus =
+  | 'cancelled'
+  | 'failed'
+  | 'pending'
+  | 'running'
+  | 'succeeded';
+
+export type ReplayVisitStage =
+  | 'associated'
+  | 'pending'
+  | 'published';
+
 export type Role =
   | 'admin'
   | 'developer'
@@ -291,6 +303,31 @@ export type RegressionListQueryVariables = Exact<{
 
 
 export type RegressionListQuery = { regressions: Array<{ id: number, metric: string, dataset: string, branch: string, dataId: Record<string, unknown>, kind: FindingKind, status: RegressionStatus, firstBadCommit: string, createdAt: string, finding: { relativeDelta: number | null } }> };
+
+export type ReplayViewQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type ReplayViewQuery = { replay: { id: number, owner: string, status: ReplayStatus, instrument: string, codeRef: string, associationRadiusArcsec: number, speed: number | null, alertSubject: string | null, error: string | null, inputs: Array<string>, pipeline: string, createdAt: string, startedAt: string | null, endedAt: string | null, visits: Array<{ seq: number, visit: number, stage: ReplayVisitStage, latencyMs: number | null, diaSources: number | null, newDiaObjects: number | null, alerts: number | null, timings: { processMs: number | null, associateMs: number | null, packageMs: number | null, publishMs: number | null } }> } | null };
+
+export type ReplayListViewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReplayListViewQuery = { replays: Array<{ id: number, owner: string, status: ReplayStatus, instrument: string, codeRef: string, speed: number | null, createdAt: string, endedAt: string | null, visits: Array<{ stage: ReplayVisitStage, latencyMs: number | null }> }> };
+
+export type ReplayChoicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReplayChoicesQuery = { replays: Array<{ id: number, codeRef: string, status: ReplayStatus, instrument: string }> };
+
+export type ReplayComparisonViewQueryVariables = Exact<{
+  a: number;
+  b: number;
+}>;
+
+
+export type ReplayComparisonViewQuery = { replayComparison: { warnings: Array<string>, commonVisits: Array<number>, onlyInA: Array<number>, onlyInB: Array<number>, a: { id: number, codeRef: string, visits: Array<{ seq: number, visit: number, stage: ReplayVisitStage, latencyMs: number | null, diaSources: number | null, newDiaObjects: number | null, alerts: number | null, timings: { processMs: number | null, associateMs: number | null, packageMs: number | null, publishMs: number | null } }> }, b: { id: number, codeRef: string }, differences: Array<{ key: string, a: string | null, b: string | null }>, deltas: Array<{ name: string, unit: string, a: number | null, b: number | null, delta: number | null }>, alerts: { matchRadiusArcsec: number, matched: number, onlyInA: number, onlyInB: number, medianFluxDiffSigma: number | null, maxFluxDiffSigma: number | null }, visits: Array<{ visit: number, latencyDeltaMs: number | null, alertsMatched: number | null, alertsOnlyInA: number | null, alertsOnlyInB: number | null, a: { latencyMs: number | null, diaSources: number | null, newDiaObjects: number | null, alerts: number | null, timings: { processMs: number | null } } | null, b: { latencyMs: number | null, diaSources: number | null, newDiaObjects: number | null, alerts: number | null, timings: { processMs: number | null } } | null }> } };
 
 export type ProgressCountsFragment = { total: number, pending: number, running: number, succeeded: number, failed: number, blocked: number };
 
@@ -1032,6 +1069,147 @@ export const RegressionListDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RegressionListQuery, RegressionListQueryVariables>;
+export const ReplayViewDocument = new TypedDocumentString(`
+    query ReplayView($id: Int!) {
+  replay(id: $id) {
+    id
+    owner
+    status
+    instrument
+    codeRef
+    associationRadiusArcsec
+    speed
+    alertSubject
+    error
+    inputs
+    pipeline
+    createdAt
+    startedAt
+    endedAt
+    visits {
+      seq
+      visit
+      stage
+      latencyMs
+      diaSources
+      newDiaObjects
+      alerts
+      timings {
+        processMs
+        associateMs
+        packageMs
+        publishMs
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReplayViewQuery, ReplayViewQueryVariables>;
+export const ReplayListViewDocument = new TypedDocumentString(`
+    query ReplayListView {
+  replays(limit: 200) {
+    id
+    owner
+    status
+    instrument
+    codeRef
+    speed
+    createdAt
+    endedAt
+    visits {
+      stage
+      latencyMs
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReplayListViewQuery, ReplayListViewQueryVariables>;
+export const ReplayChoicesDocument = new TypedDocumentString(`
+    query ReplayChoices {
+  replays(limit: 200) {
+    id
+    codeRef
+    status
+    instrument
+  }
+}
+    `) as unknown as TypedDocumentString<ReplayChoicesQuery, ReplayChoicesQueryVariables>;
+export const ReplayComparisonViewDocument = new TypedDocumentString(`
+    query ReplayComparisonView($a: Int!, $b: Int!) {
+  replayComparison(a: $a, b: $b) {
+    a {
+      id
+      codeRef
+      visits {
+        seq
+        visit
+        stage
+        latencyMs
+        diaSources
+        newDiaObjects
+        alerts
+        timings {
+          processMs
+          associateMs
+          packageMs
+          publishMs
+        }
+      }
+    }
+    b {
+      id
+      codeRef
+    }
+    warnings
+    differences {
+      key
+      a
+      b
+    }
+    commonVisits
+    onlyInA
+    onlyInB
+    deltas {
+      name
+      unit
+      a
+      b
+      delta
+    }
+    alerts {
+      matchRadiusArcsec
+      matched
+      onlyInA
+      onlyInB
+      medianFluxDiffSigma
+      maxFluxDiffSigma
+    }
+    visits {
+      visit
+      latencyDeltaMs
+      alertsMatched
+      alertsOnlyInA
+      alertsOnlyInB
+      a {
+        latencyMs
+        diaSources
+        newDiaObjects
+        alerts
+        timings {
+          processMs
+        }
+      }
+      b {
+        latencyMs
+        diaSources
+        newDiaObjects
+        alerts
+        timings {
+          processMs
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReplayComparisonViewQuery, ReplayComparisonViewQueryVariables>;
 export const RunDocument = new TypedDocumentString(`
     query Run($n: String!) {
   run(name: $n) {

@@ -1228,6 +1228,8 @@ export type Query = {
   /** Tags of repo (a tracked repository's name or GitHub owner/name), or of the repository the measurements on dataset record; oldest first; with a branch, placed on its history. */
   releases: Array<Release>;
   replay?: Maybe<Replay>;
+  /** Replay b against replay a (the reference): visit by visit, summaries with deltas (b - a), settings that differ, alerts matched. NOT_FOUND for an unknown id. */
+  replayComparison: ReplayComparison;
   /** Replays, newest first. */
   replays: Array<Replay>;
   repos: Array<Repo>;
@@ -1476,6 +1478,14 @@ export type QueryReplayArgs = {
 
 
 /** Reads: each domain module adds its fields with extend type Query. */
+export type QueryReplayComparisonArgs = {
+  a: Scalars['Int']['input'];
+  b: Scalars['Int']['input'];
+  matchRadiusArcsec?: InputMaybe<Scalars['Float']['input']>;
+};
+
+
+/** Reads: each domain module adds its fields with extend type Query. */
 export type QueryReplaysArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1641,6 +1651,47 @@ export type Replay = {
   visits: Array<ReplayVisit>;
 };
 
+/** The two replays' alerts matched by visit and position. */
+export type ReplayAlertComparison = {
+  __typename?: 'ReplayAlertComparison';
+  /** The first (at most 200) alerts of each side without a match. */
+  listedOnlyInA: Array<ReplayUnmatchedAlert>;
+  listedOnlyInB: Array<ReplayUnmatchedAlert>;
+  matchRadiusArcsec: Scalars['Float']['output'];
+  matched: Scalars['Int']['output'];
+  maxFluxDiffSigma?: Maybe<Scalars['Float']['output']>;
+  /** Over matched pairs: |psfFlux b - a| in units of their combined error. */
+  medianFluxDiffSigma?: Maybe<Scalars['Float']['output']>;
+  onlyInA: Scalars['Int']['output'];
+  onlyInB: Scalars['Int']['output'];
+};
+
+export type ReplayComparison = {
+  __typename?: 'ReplayComparison';
+  a: Replay;
+  alerts: ReplayAlertComparison;
+  b: Replay;
+  /** Visits both replays have; summaries, deltas and alerts cover these. */
+  commonVisits: Array<Scalars['Float']['output']>;
+  deltas: Array<ReplaySummaryDelta>;
+  differences: Array<ReplayDifference>;
+  onlyInA: Array<Scalars['Float']['output']>;
+  onlyInB: Array<Scalars['Float']['output']>;
+  summaryA: ReplaySummary;
+  summaryB: ReplaySummary;
+  visits: Array<ReplayVisitComparison>;
+  /** Why the comparison is partial: different instruments or visit sets, a replay still running. */
+  warnings: Array<Scalars['String']['output']>;
+};
+
+/** A setting the two replays were run with differently: codeRef, instrument, speed, or config.<key>. */
+export type ReplayDifference = {
+  __typename?: 'ReplayDifference';
+  a?: Maybe<Scalars['String']['output']>;
+  b?: Maybe<Scalars['String']['output']>;
+  key: Scalars['String']['output'];
+};
+
 /** Milliseconds per stage of one visit. */
 export type ReplayStageTimings = {
   __typename?: 'ReplayStageTimings';
@@ -1657,6 +1708,40 @@ export type ReplayStatus =
   | 'running'
   | 'succeeded';
 
+/** A replay over the visits both compared replays have. */
+export type ReplaySummary = {
+  __typename?: 'ReplaySummary';
+  alerts: Scalars['Int']['output'];
+  diaSources: Scalars['Int']['output'];
+  latencyMaxMs?: Maybe<Scalars['Float']['output']>;
+  latencyP50Ms?: Maybe<Scalars['Float']['output']>;
+  latencyP95Ms?: Maybe<Scalars['Float']['output']>;
+  /** Mean milliseconds per visit in each stage. */
+  meanStageMs: ReplayStageTimings;
+  newDiaObjects: Scalars['Int']['output'];
+  visitsPublished: Scalars['Int']['output'];
+};
+
+export type ReplaySummaryDelta = {
+  __typename?: 'ReplaySummaryDelta';
+  a?: Maybe<Scalars['Float']['output']>;
+  b?: Maybe<Scalars['Float']['output']>;
+  /** b minus a. */
+  delta?: Maybe<Scalars['Float']['output']>;
+  name: Scalars['String']['output'];
+  /** ms or count. */
+  unit: Scalars['String']['output'];
+};
+
+export type ReplayUnmatchedAlert = {
+  __typename?: 'ReplayUnmatchedAlert';
+  dec: Scalars['Float']['output'];
+  diaSourceId: Scalars['String']['output'];
+  psfFlux?: Maybe<Scalars['Float']['output']>;
+  ra: Scalars['Float']['output'];
+  visit: Scalars['Float']['output'];
+};
+
 export type ReplayVisit = {
   __typename?: 'ReplayVisit';
   alerts?: Maybe<Scalars['Int']['output']>;
@@ -1672,6 +1757,22 @@ export type ReplayVisit = {
   shutterCloseAt: Scalars['DateTime']['output'];
   stage: ReplayVisitStage;
   timings: ReplayStageTimings;
+  visit: Scalars['Float']['output'];
+};
+
+/** One visit in two replays; a side is null when that replay does not have the visit. */
+export type ReplayVisitComparison = {
+  __typename?: 'ReplayVisitComparison';
+  a?: Maybe<ReplayVisit>;
+  /** Alerts of b minus a. */
+  alertsDelta?: Maybe<Scalars['Int']['output']>;
+  /** Alerts matched one to one by position; null until both replays published the visit. */
+  alertsMatched?: Maybe<Scalars['Int']['output']>;
+  alertsOnlyInA?: Maybe<Scalars['Int']['output']>;
+  alertsOnlyInB?: Maybe<Scalars['Int']['output']>;
+  b?: Maybe<ReplayVisit>;
+  /** Latency of b minus a, milliseconds. */
+  latencyDeltaMs?: Maybe<Scalars['Float']['output']>;
   visit: Scalars['Float']['output'];
 };
 
@@ -2247,9 +2348,16 @@ export type ResolversTypes = {
   RegressionStatus: RegressionStatus;
   Release: ResolverTypeWrapper<Release>;
   Replay: ResolverTypeWrapper<Replay>;
+  ReplayAlertComparison: ResolverTypeWrapper<ReplayAlertComparison>;
+  ReplayComparison: ResolverTypeWrapper<ReplayComparison>;
+  ReplayDifference: ResolverTypeWrapper<ReplayDifference>;
   ReplayStageTimings: ResolverTypeWrapper<ReplayStageTimings>;
   ReplayStatus: ReplayStatus;
+  ReplaySummary: ResolverTypeWrapper<ReplaySummary>;
+  ReplaySummaryDelta: ResolverTypeWrapper<ReplaySummaryDelta>;
+  ReplayUnmatchedAlert: ResolverTypeWrapper<ReplayUnmatchedAlert>;
   ReplayVisit: ResolverTypeWrapper<ReplayVisit>;
+  ReplayVisitComparison: ResolverTypeWrapper<ReplayVisitComparison>;
   ReplayVisitStage: ReplayVisitStage;
   Repo: ResolverTypeWrapper<Repo>;
   Role: Role;
@@ -2356,8 +2464,15 @@ export type ResolversParentTypes = {
   RegressionEvent: RegressionEvent;
   Release: Release;
   Replay: Replay;
+  ReplayAlertComparison: ReplayAlertComparison;
+  ReplayComparison: ReplayComparison;
+  ReplayDifference: ReplayDifference;
   ReplayStageTimings: ReplayStageTimings;
+  ReplaySummary: ReplaySummary;
+  ReplaySummaryDelta: ReplaySummaryDelta;
+  ReplayUnmatchedAlert: ReplayUnmatchedAlert;
   ReplayVisit: ReplayVisit;
+  ReplayVisitComparison: ReplayVisitComparison;
   Repo: Repo;
   Run: Run;
   RunAgainstBranch: RunAgainstBranch;
@@ -2935,6 +3050,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   regressions?: Resolver<Array<ResolversTypes['Regression']>, ParentType, ContextType, Partial<QueryRegressionsArgs>>;
   releases?: Resolver<Array<ResolversTypes['Release']>, ParentType, ContextType, Partial<QueryReleasesArgs>>;
   replay?: Resolver<Maybe<ResolversTypes['Replay']>, ParentType, ContextType, RequireFields<QueryReplayArgs, 'id'>>;
+  replayComparison?: Resolver<ResolversTypes['ReplayComparison'], ParentType, ContextType, RequireFields<QueryReplayComparisonArgs, 'a' | 'b'>>;
   replays?: Resolver<Array<ResolversTypes['Replay']>, ParentType, ContextType, Partial<QueryReplaysArgs>>;
   repos?: Resolver<Array<ResolversTypes['Repo']>, ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryRunArgs, 'name'>>;
@@ -3018,11 +3134,70 @@ export type ReplayResolvers<ContextType = GraphQLContext, ParentType extends Res
   visits?: Resolver<Array<ResolversTypes['ReplayVisit']>, ParentType, ContextType>;
 };
 
+export type ReplayAlertComparisonResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayAlertComparison'] = ResolversParentTypes['ReplayAlertComparison']> = {
+  listedOnlyInA?: Resolver<Array<ResolversTypes['ReplayUnmatchedAlert']>, ParentType, ContextType>;
+  listedOnlyInB?: Resolver<Array<ResolversTypes['ReplayUnmatchedAlert']>, ParentType, ContextType>;
+  matchRadiusArcsec?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  matched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxFluxDiffSigma?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  medianFluxDiffSigma?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  onlyInA?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  onlyInB?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ReplayComparisonResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayComparison'] = ResolversParentTypes['ReplayComparison']> = {
+  a?: Resolver<ResolversTypes['Replay'], ParentType, ContextType>;
+  alerts?: Resolver<ResolversTypes['ReplayAlertComparison'], ParentType, ContextType>;
+  b?: Resolver<ResolversTypes['Replay'], ParentType, ContextType>;
+  commonVisits?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
+  deltas?: Resolver<Array<ResolversTypes['ReplaySummaryDelta']>, ParentType, ContextType>;
+  differences?: Resolver<Array<ResolversTypes['ReplayDifference']>, ParentType, ContextType>;
+  onlyInA?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
+  onlyInB?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
+  summaryA?: Resolver<ResolversTypes['ReplaySummary'], ParentType, ContextType>;
+  summaryB?: Resolver<ResolversTypes['ReplaySummary'], ParentType, ContextType>;
+  visits?: Resolver<Array<ResolversTypes['ReplayVisitComparison']>, ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ReplayDifferenceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayDifference'] = ResolversParentTypes['ReplayDifference']> = {
+  a?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  b?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ReplayStageTimingsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayStageTimings'] = ResolversParentTypes['ReplayStageTimings']> = {
   associateMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   packageMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   processMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   publishMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type ReplaySummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplaySummary'] = ResolversParentTypes['ReplaySummary']> = {
+  alerts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  diaSources?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  latencyMaxMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  latencyP50Ms?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  latencyP95Ms?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  meanStageMs?: Resolver<ResolversTypes['ReplayStageTimings'], ParentType, ContextType>;
+  newDiaObjects?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  visitsPublished?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ReplaySummaryDeltaResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplaySummaryDelta'] = ResolversParentTypes['ReplaySummaryDelta']> = {
+  a?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  b?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  delta?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ReplayUnmatchedAlertResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayUnmatchedAlert'] = ResolversParentTypes['ReplayUnmatchedAlert']> = {
+  dec?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  diaSourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  psfFlux?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  ra?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  visit?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type ReplayVisitResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayVisit'] = ResolversParentTypes['ReplayVisit']> = {
@@ -3037,6 +3212,17 @@ export type ReplayVisitResolvers<ContextType = GraphQLContext, ParentType extend
   shutterCloseAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   stage?: Resolver<ResolversTypes['ReplayVisitStage'], ParentType, ContextType>;
   timings?: Resolver<ResolversTypes['ReplayStageTimings'], ParentType, ContextType>;
+  visit?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type ReplayVisitComparisonResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayVisitComparison'] = ResolversParentTypes['ReplayVisitComparison']> = {
+  a?: Resolver<Maybe<ResolversTypes['ReplayVisit']>, ParentType, ContextType>;
+  alertsDelta?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  alertsMatched?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  alertsOnlyInA?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  alertsOnlyInB?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  b?: Resolver<Maybe<ResolversTypes['ReplayVisit']>, ParentType, ContextType>;
+  latencyDeltaMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   visit?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
@@ -3351,8 +3537,15 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RegressionEvent?: RegressionEventResolvers<ContextType>;
   Release?: ReleaseResolvers<ContextType>;
   Replay?: ReplayResolvers<ContextType>;
+  ReplayAlertComparison?: ReplayAlertComparisonResolvers<ContextType>;
+  ReplayComparison?: ReplayComparisonResolvers<ContextType>;
+  ReplayDifference?: ReplayDifferenceResolvers<ContextType>;
   ReplayStageTimings?: ReplayStageTimingsResolvers<ContextType>;
+  ReplaySummary?: ReplaySummaryResolvers<ContextType>;
+  ReplaySummaryDelta?: ReplaySummaryDeltaResolvers<ContextType>;
+  ReplayUnmatchedAlert?: ReplayUnmatchedAlertResolvers<ContextType>;
   ReplayVisit?: ReplayVisitResolvers<ContextType>;
+  ReplayVisitComparison?: ReplayVisitComparisonResolvers<ContextType>;
   Repo?: RepoResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
   RunAgainstBranch?: RunAgainstBranchResolvers<ContextType>;

@@ -9,6 +9,7 @@ import { ingestTypeDefs } from './ingest.ts';
 import { lifecycleTypeDefs } from './lifecycle.ts';
 import { metricsTypeDefs } from './metrics.ts';
 import { replayTypeDefs } from './replay.ts';
+import { replayCompareTypeDefs } from './replay-compare.ts';
 import { repoTypeDefs } from './repo.ts';
 import { runControlTypeDefs } from './run-control.ts';
 import { runsTypeDefs } from './runs.ts';
@@ -32,6 +33,7 @@ export const typeDefs: readonly string[] = [
   ingestTypeDefs,
   simcamTypeDefs,
   replayTypeDefs,
+  replayCompareTypeDefs,
   exploreTypeDefs,
   lifecycleTypeDefs,
   analysisTypeDefs,
