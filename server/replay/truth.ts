@@ -181,16 +181,17 @@ async function visitMjds(db: Db, instrument: string, visits: readonly number[]):
 
 /**
  * The visits the replay's templates were built from, by provenance: the coadds its getTemplate
- * quanta read, and the warps (with their visits) that made those coadds.
+ * quanta read were made by a run whose per-visit quanta (makeWarp's) name the visits. Not the
+ * warps themselves: they are intermediates, not kept unless the template run saved them.
  */
 async function templateVisits(db: Db, runCollectionIds: readonly number[]): Promise<number[]> {
   if (runCollectionIds.length === 0) return [];
-  const rows = await queryRows<{ visit: number }>(
+  const rows = await queryRows<{ visit: string }>(
     db,
-    sql`SELECT DISTINCT (w.data_id->>'visit')::bigint AS visit
+    sql`SELECT DISTINCT w.data_id->>'visit' AS visit
         FROM quanta q JOIN quantum_inputs i ON i.quantum_id = q.id JOIN datasets c ON c.id = i.dataset_id
-        JOIN quantum_inputs i2 ON i2.quantum_id = c.quantum_id JOIN datasets w ON w.id = i2.dataset_id
-        WHERE q.run_id IN (${sql.join(runCollectionIds.map((r) => sql`${r}`), sql`, `)}) AND q.task_label = 'getTemplate' AND w.data_id ? 'visit'`,
+        JOIN quanta a ON a.id = c.quantum_id JOIN quanta w ON w.run_id = a.run_id
+        WHERE q.run_id IN (${sql.join(runCollectionIds.map((r) => sql`${r}`), sql`, `)}) AND q.task_label = 'getTemplate' AND (w.data_id->>'visit') IS NOT NULL`,
   );
   return rows.map((r) => Number(r.visit));
 }
