@@ -11,6 +11,7 @@ import { WebhookProcessor } from './ci/webhooks.ts';
 import { EventBus } from './events/bus.ts';
 import { subscribeMetrics } from './metrics/subscriptions.ts';
 import { subscribeAnalysis } from './analysis/subscriptions.ts';
+import { subscribeReplayMetrics } from './replay/subscriptions.ts';
 import { RunManager } from './runs/manager.ts';
 import { ReplayManager, type VisitProcessor } from './replay/manager.ts';
 import { NatsAlertSink, type AlertSink } from './replay/stream.ts';
@@ -81,6 +82,7 @@ export async function openVera(config: VeraConfig, log: Logger, opts: OpenOption
   subscribeMetrics(events, core);
   subscribeCi(events, core);
   subscribeAnalysis(events, core);
+  subscribeReplayMetrics(events, core);
   const webhooks = new WebhookProcessor(core);
   // Replays a dead process left running continue here (their heartbeat is older than the lease).
   void replays.resumeOrphaned();

@@ -92,7 +92,7 @@ describe('detection configs from YAML', () => {
     const text = fs.readFileSync(file, 'utf8');
     const n = await importDetectionConfigs(t.db, text, file);
     // One config per metric the file names (its top-level keys), every one loaded.
-    expect(n).toBe((text.match(/^simcam_drp\.\w+:/gm) ?? []).length);
+    expect(n).toBe((text.match(/^simcam_\w+\.\w+:/gm) ?? []).length);
     expect(n).toBeGreaterThanOrEqual(9);
     const c = await detectionConfigOf(t.db, 'simcam_drp.Completeness');
     expect(c.stored).toBe(true);
