@@ -3,7 +3,6 @@ import { isVeraError } from '../server/errors.ts';
 import { COMMANDS, type CommandEntry } from './commands/index.ts';
 import { EXIT, exitCodeOf } from './exit-codes.ts';
 import { selectProfile } from './profiles.ts';
-import { versionText } from './version.ts';
 
 /**
  * The `vera` command. Each sub-command lives in cli/commands/<name>.ts and exports a
@@ -59,6 +58,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   try {
     const first = argv[2];
     if (first === '--version' || first === '-V') {
+      // Imported here: it loads child_process (for git), which no other start needs.
+      const { versionText } = await import('./version.ts');
       process.stdout.write(`${versionText()}\n`);
       return EXIT.ok;
     }

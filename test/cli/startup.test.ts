@@ -33,7 +33,8 @@ describe('vera start-up', () => {
     expect(r.status).toBe(0);
     for (const c of COMMANDS) expect(r.stdout).toContain(c.name);
     const loaded = fs.readFileSync(log, 'utf8');
-    expect(loaded).toContain('commander');
+    // The compiled build ran (commander is bundled into it).
+    expect(loaded).toMatch(/\/dist\/cli\/[^/]+\/main\.js\n/);
     for (const heavy of ['@electric-sql/pglite', 'graphql-yoga', 'drizzle-orm', '/pg/', 'piscina', 'tsx']) expect(loaded).not.toContain(heavy);
   });
 
@@ -80,6 +81,46 @@ describe('vera start-up', () => {
       expect(row, `docs/cli.md has no row for vera ${name}`).toBeDefined();
       expect(row![3], `docs/cli.md: the row of vera ${name} has no example`).toMatch(/^`.*\bvera [a-z-]+/);
     }
+  });
+
+  it('rebuilds when a source the command line loads changed, and only then', () => {
+    // A copy of the sources, so that editing them races no other test's `vera`.
+    const root = path.resolve(path.dirname(VERA_BIN), '..');
+    const copy = path.join(dir, 'checkout');
+    for (const part of ['bin', 'cli', 'server', 'pipelines', 'runner', 'contracts', 'scripts', 'package.json', 'tsconfig.json']) {
+      fs.cpSync(path.join(root, part), path.join(copy, part), { recursive: true });
+    }
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+    const run = (args: string[], input = '') => {
+      const r = spawnSync(process.execPath, [path.join(copy, 'bin/vera.js'), ...args], { encoding: 'utf8', input, env: { ...process.env, VERA_HOME: path.join(dir, 'home') } });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    const build = () => (JSON.parse(fs.readFileSync(path.join(copy, 'dist/cli/current.json'), 'utf8')) as { dir: string }).dir;
+    const edit = (rel: string, from: string, to: string) => {
+      const file = path.join(copy, rel);
+      const text = fs.readFileSync(file, 'utf8');
+      expect(text).toContain(from);
+      fs.writeFileSync(file, text.replace(from, to));
+    };
+    const flat = '[1, 1, 1, 1]';
+
+    expect(run(['changepoints', '-'], flat)).toContain('No change points in <stdin>');
+    const first = build();
+    // Every command's sources are recorded, so that running it checks them.
+    for (const { name } of COMMANDS) expect(fs.existsSync(path.join(copy, 'dist/cli', first, 'sources', `${name}.json`)), name).toBe(true);
+
+    edit('cli/commands/changepoints.ts', "'No change points'", "'No change points at all'");
+    // --help loads no command module: the build still serves it.
+    run(['--help']);
+    expect(build()).toBe(first);
+    expect(run(['changepoints', '-'], flat)).toContain('No change points at all in <stdin>');
+    const second = build();
+    expect(second).not.toBe(first);
+
+    edit('cli/main.ts', "'Vera: continuous verification", "'Vera (edited): continuous verification");
+    expect(run(['--help'])).toContain('Vera (edited): continuous verification');
+    expect(build()).not.toBe(second);
   });
 
   it("each command's listed description is the one its module registers", async () => {
