@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTask, single, type TaskInputs } from '../framework/task.ts';
 import { MASK, type CatalogValue, type ExposureValue } from '../framework/values.ts';
 import { estimateBackground, evaluateBackground, meanLevel } from './lib/background.ts';
-import { detectSources, dilate } from './lib/detection.ts';
+import { detectSources, dilate, footprintPixels } from './lib/detection.ts';
 import { gaussianPsf, momentSigmaPx, psfMetadata } from './lib/psf.ts';
 import { finiteMetadata } from './lib/metadata.ts';
 import { detectAndMeasure, type MeasureOptions } from './lib/sources.ts';
@@ -77,16 +77,13 @@ export function runCharacterizeImage(input: ExposureValue, c: CharacterizeImageC
   const n = width * height;
   const original = input.image.data;
   const mask = new Int32Array(n);
-  for (let i = 0; i < n; i++) mask[i] = input.mask[i]! & ~MASK.DETECTED;
+  withoutBits(input.mask, MASK.DETECTED, mask);
   const bgOpts = { binSizePx: c.backgroundBinSizePx, clipSigma: c.backgroundClipSigma, nIter: c.backgroundNIter };
   const bg = new Float32Array(n);
   const data = new Float32Array(n);
-  const subtract = () => {
-    for (let i = 0; i < n; i++) data[i] = original[i]! - bg[i]!;
-  };
   // Pass 1: background from all usable pixels, then mask what is detected with the PSF guess.
   evaluateBackground(estimateBackground(original, mask, width, height, { ...bgOpts, ignoreMask: IGNORE | MASK.SAT }), bg);
-  subtract();
+  subtract(original, bg, data);
   const guess = gaussianPsf(c.psfFwhmGuessPx);
   const first = detectSources(data, input.variance.data, mask, width, height, momentSigmaPx(guess), {
     thresholdSigma: c.thresholdSigma,
@@ -94,22 +91,20 @@ export function runCharacterizeImage(input: ExposureValue, c: CharacterizeImageC
     peakMinSigma: c.peakMinSigma,
     ignoreMask: IGNORE,
   });
-  const binary = new Uint8Array(n);
-  for (let i = 0; i < n; i++) binary[i] = first.labels[i]! > 0 ? 1 : 0;
-  const grown = dilate(binary, width, height, Math.ceil(2 * momentSigmaPx(guess)));
-  for (let i = 0; i < n; i++) if (grown[i]) mask[i]! |= MASK.DETECTED;
+  const grown = dilate(footprintPixels(first.labels), width, height, Math.ceil(2 * momentSigmaPx(guess)));
+  setBits(mask, grown, MASK.DETECTED);
   // Pass 2: background without the detected sources.
   const model = estimateBackground(original, mask, width, height, { ...bgOpts, ignoreMask: IGNORE | MASK.SAT | MASK.DETECTED });
   evaluateBackground(model, bg);
-  subtract();
+  subtract(original, bg, data);
   const skyVar = evaluateBackground(
     estimateBackground(input.variance.data, mask, width, height, { ...bgOpts, statistic: 'median', ignoreMask: IGNORE | MASK.SAT | MASK.DETECTED | MASK.CR }),
     new Float32Array(n),
   );
-  for (let i = 0; i < n; i++) mask[i]! &= ~MASK.DETECTED;
+  withoutBits(mask, MASK.DETECTED, mask);
   const planes = { data, variance: input.variance.data, mask, width, height };
   const result = detectAndMeasure(planes, skyVar, guess, measureOptions(c, 0, IGNORE), first);
-  for (let i = 0; i < n; i++) if (result.detected[i]) mask[i]! |= MASK.DETECTED;
+  setBits(mask, result.detected, MASK.DETECTED);
 
   const psf = result.psf;
   const metadata = {
@@ -140,6 +135,22 @@ export function runCharacterizeImage(input: ExposureValue, c: CharacterizeImageC
       },
     },
   };
+}
+
+// The pixel loops live in small functions: runCharacterizeImage runs once per image, and V8
+// compiling it on the stack at each long loop (OSR) kept throwing that code away and compiling
+// it again on every image (see docs/runner.md, "Why the science scales").
+
+function withoutBits(mask: Int32Array, bits: number, out: Int32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = mask[i]! & ~bits;
+}
+
+function subtract(a: Float32Array, b: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i]! - b[i]!;
+}
+
+function setBits(mask: Int32Array, where: Uint8Array, bits: number): void {
+  for (let i = 0; i < mask.length; i++) if (where[i]) mask[i]! |= bits;
 }
 
 export const characterizeImage = defineTask({

@@ -47,25 +47,36 @@ export function estimateBackground(data: Float32Array, mask: Int32Array | null, 
   const yEdges = edges(height, ny);
   const levels = new Float64Array(nx * ny).fill(Number.NaN);
   const scratch = new Float64Array(Math.ceil(width / nx + 1) * Math.ceil(height / ny + 1));
+  // The options' fields are read once: callers pass objects of different shapes (with and
+  // without `statistic`), and reading them in the pixel loop deoptimized it at every new shape.
+  const ignoreMask = opts.ignoreMask;
+  const useMedian = opts.statistic === 'median';
+  const { clipSigma, nIter } = opts;
   for (let cy = 0; cy < ny; cy++) {
     for (let cx = 0; cx < nx; cx++) {
-      let n = 0;
-      for (let y = yEdges[cy]!; y < yEdges[cy + 1]!; y++) {
-        const row = y * width;
-        for (let x = xEdges[cx]!; x < xEdges[cx + 1]!; x++) {
-          const i = row + x;
-          if (mask !== null && (mask[i]! & opts.ignoreMask) !== 0) continue;
-          const v = data[i]!;
-          if (v === v) scratch[n++] = v; // skips NaN
-        }
-      }
+      const n = usablePixels(data, mask, ignoreMask, width, xEdges[cx]!, xEdges[cx + 1]!, yEdges[cy]!, yEdges[cy + 1]!, scratch);
       const area = (xEdges[cx + 1]! - xEdges[cx]!) * (yEdges[cy + 1]! - yEdges[cy]!);
       if (n < Math.max(3, MIN_USABLE_FRACTION * area)) continue;
-      levels[cy * nx + cx] = opts.statistic === 'median' ? medianInPlace(scratch, n) : clippedMeanInPlace(scratch, n, opts.clipSigma, opts.nIter).mean;
+      levels[cy * nx + cx] = useMedian ? medianInPlace(scratch, n) : clippedMeanInPlace(scratch, n, clipSigma, nIter).mean;
     }
   }
   fillMissing(levels, nx, ny);
   return { width, height, nx, ny, xEdges, yEdges, levels };
+}
+
+/** Copies the cell's unmasked, non-NaN pixels into scratch in raster order; returns how many. */
+function usablePixels(data: Float32Array, mask: Int32Array | null, ignoreMask: number, width: number, x0: number, x1: number, y0: number, y1: number, scratch: Float64Array): number {
+  let n = 0;
+  for (let y = y0; y < y1; y++) {
+    const row = y * width;
+    for (let x = x0; x < x1; x++) {
+      const i = row + x;
+      if (mask !== null && (mask[i]! & ignoreMask) !== 0) continue;
+      const v = data[i]!;
+      if (v === v) scratch[n++] = v; // skips NaN
+    }
+  }
+  return n;
 }
 
 /** Empty cells take the mean of their usable 8-neighbours, growing inwards until all are set. */

@@ -51,112 +51,135 @@ export interface Child {
 
 const stamp = new PsfStamp();
 
+/**
+ * The deblender's peaks as columns of typed arrays with room for the residual peaks, and their
+ * positions (centroids) beside them. deblend runs once per image but its loops are long, so V8
+ * compiles it on the stack (OSR); with arrays of objects whose fields and element kinds varied
+ * from image to image (integer or fractional positions, holey or packed arrays) the compiled
+ * code met a new map on every image, was thrown away and compiled again (~40% of the process's
+ * CPU on V8's compiler threads). Typed columns keep every site's types the same, and the long
+ * loops live in small functions that stay compiled. The values and the order of every sum are
+ * those of the objects version, so the outputs are byte-identical.
+ */
+class Peaks {
+  readonly x0: Int32Array;
+  readonly y0: Int32Array;
+  readonly fp: Int32Array;
+  readonly snr: Float64Array;
+  readonly value: Float64Array;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  n = 0;
+
+  constructor(capacity: number) {
+    this.x0 = new Int32Array(capacity);
+    this.y0 = new Int32Array(capacity);
+    this.fp = new Int32Array(capacity);
+    this.snr = new Float64Array(capacity);
+    this.value = new Float64Array(capacity);
+    this.x = new Float64Array(capacity);
+    this.y = new Float64Array(capacity);
+  }
+
+  add(x0: number, y0: number, fp: number, snr: number, value: number): void {
+    const k = this.n++;
+    this.x0[k] = x0;
+    this.y0[k] = y0;
+    this.fp[k] = fp;
+    this.snr[k] = snr;
+    this.value[k] = value;
+    this.x[k] = x0;
+    this.y[k] = y0;
+  }
+}
+
 export function deblend(p: Planes, d: Detections, psf: DoubleGaussianPsf, kernelSigmaPx: number, det: DetectionOptions): DeblendResult {
   const sm = momentSigmaPx(psf);
   const r = Math.ceil(psfRadiusPx(psf));
-  const peaks = Array.from(d.peakX, (_, k) => ({ x0: d.peakX[k]!, y0: d.peakY[k]!, fp: d.peakFootprint[k]!, snr: d.peakSnr[k]!, value: d.peakValue[k]! }));
-  const centre = (k: number) => {
-    const c = gaussianCentroid(p, peaks[k]!.x0, peaks[k]!.y0, sm, det.ignoreMask);
-    return c.ok ? { x: c.x, y: c.y } : { x: peaks[k]!.x0, y: peaks[k]!.y0 };
-  };
-  let pos = peaks.map((_, k) => centre(k));
-  let amp = fitAmplitudes(p, psf, r, pos, peaks.map((q) => q.fp), det.ignoreMask);
+  const nOriginal = d.peakX.length;
+  const peaks = new Peaks(nOriginal);
+  for (let k = 0; k < nOriginal; k++) peaks.add(d.peakX[k]!, d.peakY[k]!, d.peakFootprint[k]!, d.peakSnr[k]!, d.peakValue[k]!);
+  centroidAll(p, peaks, sm, det.ignoreMask);
+  let amp = fitAmplitudes(p, psf, r, peaks, det.ignoreMask);
 
   // Residual peak search: new peaks inside footprints, away from existing ones.
-  const model = renderModel(p, psf, r, pos, amp);
+  const model = renderModel(p, psf, r, peaks, amp);
   const residual = new Float32Array(p.data.length);
   const resVar = new Float32Array(p.data.length);
-  for (let i = 0; i < residual.length; i++) {
-    residual[i] = d.labels[i]! > 0 ? p.data[i]! - model[i]! : 0;
-    resVar[i] = p.variance[i]! + (MODEL_MISMATCH * model[i]!) ** 2;
-  }
+  residualPlanes(p, d.labels, model, residual, resVar);
   const res = detectSources(residual, resVar, p.mask, p.width, p.height, kernelSigmaPx, det);
   // A galaxy is not a PSF: its residual is structure, not a hidden star. Residual peaks next to a
   // resolved peak (Gaussian-weighted size beyond RESOLVED times the stars' median) are not added.
-  const size = pos.map(({ x, y }) => {
-    const m = gaussianMoments(p, x, y, sm, det.ignoreMask);
-    return m.ixx + m.iyy;
-  });
-  const starSizes = size.filter((t, k) => peaks[k]!.snr >= 20 && Number.isFinite(t));
+  const size = sizes(p, peaks, sm, det.ignoreMask);
+  const starSizes = starSizesOf(size, peaks.snr);
   const starSize = starSizes.length > 0 ? median(starSizes) : sm * sm;
-  const nOriginal = pos.length;
-  let nAdded = 0;
-  for (let k = 0; k < res.peakX.length; k++) {
-    const x = res.peakX[k]!;
-    const y = res.peakY[k]!;
-    const fp = d.labels[y * p.width + x]! - 1;
-    if (fp < 0) continue;
-    if (pos.some((q) => Math.hypot(q.x - x, q.y - y) < MIN_NEW_PEAK_SEPARATION_PX)) continue;
-    let nearest = -1;
-    for (let j = 0; j < nOriginal; j++) if (peaks[j]!.fp === fp && (nearest < 0 || Math.hypot(pos[j]!.x - x, pos[j]!.y - y) < Math.hypot(pos[nearest]!.x - x, pos[nearest]!.y - y))) nearest = j;
-    if (nearest >= 0 && !(size[nearest]! <= RESOLVED * starSize)) continue;
-    pos.push({ x, y });
-    peaks.push({ x0: x, y0: y, fp, snr: res.peakSnr[k]!, value: res.peakValue[k]! });
-    nAdded++;
-  }
+  const all = new Peaks(nOriginal + res.peakX.length);
+  copyPeaks(peaks, all, identity(nOriginal));
+  const nAdded = addResidualPeaks(p, d.labels, res, all, nOriginal, size, starSize);
   // Keep the detection order (raster order of peaks), so catalogs stay deterministic and sorted.
-  const order = peaks.map((_, k) => k).sort((a, b) => peaks[a]!.y0 * p.width + peaks[a]!.x0 - (peaks[b]!.y0 * p.width + peaks[b]!.x0) || a - b);
-  const sorted = order.map((k) => peaks[k]!);
+  const order = rasterOrder(all, p.width);
+  const sorted = new Peaks(all.n);
+  copyPeaks(all, sorted, order);
   if (nAdded > 0) {
-    pos = sorted.map((q, k) => {
-      const c = gaussianCentroid(p, q.x0, q.y0, sm, det.ignoreMask);
-      return c.ok ? { x: c.x, y: c.y } : { x: sorted[k]!.x0, y: sorted[k]!.y0 };
-    });
-    amp = fitAmplitudes(p, psf, r, pos, sorted.map((q) => q.fp), det.ignoreMask);
+    centroidAll(p, sorted, sm, det.ignoreMask);
+    amp = fitAmplitudes(p, psf, r, sorted, det.ignoreMask);
   } else {
-    const before = pos;
-    pos = order.map((k) => before[k]!);
-    amp = order.map((k) => amp[k]!);
+    amp = permuted(amp, order);
   }
 
   const perFootprint = new Map<number, number[]>();
-  sorted.forEach((q, k) => perFootprint.set(q.fp, [...(perFootprint.get(q.fp) ?? []), k]));
+  for (let k = 0; k < sorted.n; k++) {
+    const members = perFootprint.get(sorted.fp[k]!);
+    if (members) members.push(k);
+    else perFootprint.set(sorted.fp[k]!, [k]);
+  }
   const pixelsOf = new Map<number, number[]>();
   for (const [f, members] of perFootprint) if (members.length > 1) pixelsOf.set(f, []);
-  for (let i = 0; i < d.labels.length; i++) pixelsOf.get(d.labels[i]! - 1)?.push(i);
+  footprintPixels(d.labels, pixelsOf);
   let child: (Child | null)[] = [];
   // Centroids measured on the blended image are pulled towards the neighbours: re-centroid each
   // child, refit the amplitudes, and split again (CHILD_ITERATIONS times; see there why 0).
   for (let iter = 0; iter <= CHILD_ITERATIONS; iter++) {
     if (iter > 0) {
       const scratch: Planes = { ...p, data: Float32Array.from(p.data) };
-      pos = pos.map((q, k) => {
+      for (let k = 0; k < sorted.n; k++) {
         const c = child[k];
-        if (!c) return q;
+        if (!c) continue;
         c.pixels.forEach((i, j) => (scratch.data[i] = c.values[j]!));
-        const m = gaussianCentroid(scratch, sorted[k]!.x0, sorted[k]!.y0, sm, det.ignoreMask);
+        const m = gaussianCentroid(scratch, sorted.x0[k]!, sorted.y0[k]!, sm, det.ignoreMask);
         c.pixels.forEach((i) => (scratch.data[i] = p.data[i]!));
-        return m.ok ? { x: m.x, y: m.y } : q;
-      });
-      amp = fitAmplitudes(p, psf, r, pos, sorted.map((q) => q.fp), det.ignoreMask);
+        if (m.ok) {
+          sorted.x[k] = m.x;
+          sorted.y[k] = m.y;
+        }
+      }
+      amp = fitAmplitudes(p, psf, r, sorted, det.ignoreMask);
     }
-    child = sorted.map(() => null);
+    child = Array.from({ length: sorted.n }, (): Child | null => null);
     for (const [f, members] of perFootprint) {
       if (members.length < 2) continue;
       const pixels = Int32Array.from(pixelsOf.get(f)!);
       // Templates of the footprint's peaks on its pixels.
       const templates = members.map((k) => {
-        const map = stampMap(p, psf, r, pos[k]!, 0);
-        const a = Math.max(0, amp[k]!);
-        return Float64Array.from(pixels, (i) => a * (map.get(i) ?? 0));
+        const map = stampMap(p, psf, r, sorted.x[k]!, sorted.y[k]!, 0);
+        return templateOn(pixels, map, Math.max(0, amp[k]!));
       });
       const total = new Float64Array(pixels.length);
       for (const t of templates) for (let j = 0; j < pixels.length; j++) total[j]! += t[j]!;
-      members.forEach((k, m) => {
-        const t = templates[m]!;
+      for (let m = 0; m < members.length; m++) {
         // The image minus the neighbours' fitted templates: for point sources this leaves the
         // child's own light and all the noise, so its centroid is not pulled to its template.
-        child[k] = { pixels, values: Float32Array.from(pixels, (i, j) => p.data[i]! - (total[j]! - t[j]!)) };
-      });
+        child[members[m]!] = { pixels, values: childValues(p.data, pixels, total, templates[m]!) };
+      }
     }
   }
   return {
     detections: {
-      peakX: Int32Array.from(sorted, (q) => q.x0),
-      peakY: Int32Array.from(sorted, (q) => q.y0),
-      peakSnr: Float64Array.from(sorted, (q) => q.snr),
-      peakValue: Float64Array.from(sorted, (q) => q.value),
-      peakFootprint: Int32Array.from(sorted, (q) => q.fp),
+      peakX: sorted.x0,
+      peakY: sorted.y0,
+      peakSnr: sorted.snr,
+      peakValue: sorted.value,
+      peakFootprint: sorted.fp,
       footprintArea: d.footprintArea,
       labels: d.labels,
     },
@@ -165,40 +188,162 @@ export function deblend(p: Planes, d: Detections, psf: DoubleGaussianPsf, kernel
   };
 }
 
+/** Gaussian-weighted centroid of every peak, or its peak pixel where that fails. */
+function centroidAll(p: Planes, peaks: Peaks, sm: number, ignoreMask: number): void {
+  for (let k = 0; k < peaks.n; k++) {
+    const c = gaussianCentroid(p, peaks.x0[k]!, peaks.y0[k]!, sm, ignoreMask);
+    peaks.x[k] = c.ok ? c.x : peaks.x0[k]!;
+    peaks.y[k] = c.ok ? c.y : peaks.y0[k]!;
+  }
+}
+
+/** The image minus the model inside footprints, and its variance plus the model's mismatch. */
+function residualPlanes(p: Planes, labels: Int32Array, model: Float32Array, residual: Float32Array, resVar: Float32Array): void {
+  for (let i = 0; i < residual.length; i++) {
+    residual[i] = labels[i]! > 0 ? p.data[i]! - model[i]! : 0;
+    resVar[i] = p.variance[i]! + (MODEL_MISMATCH * model[i]!) ** 2;
+  }
+}
+
+/** Gaussian-weighted size (Ixx + Iyy) of every peak at its centroid, px². */
+function sizes(p: Planes, peaks: Peaks, sm: number, ignoreMask: number): Float64Array {
+  const out = new Float64Array(peaks.n);
+  for (let k = 0; k < peaks.n; k++) {
+    const m = gaussianMoments(p, peaks.x[k]!, peaks.y[k]!, sm, ignoreMask);
+    out[k] = m.ixx + m.iyy;
+  }
+  return out;
+}
+
+/** Sizes of the bright peaks (S/N ≥ 20) that have one, in peak order. */
+function starSizesOf(size: Float64Array, snr: Float64Array): Float64Array {
+  const out = new Float64Array(size.length);
+  let n = 0;
+  for (let k = 0; k < size.length; k++) if (snr[k]! >= 20 && Number.isFinite(size[k]!)) out[n++] = size[k]!;
+  return out.subarray(0, n);
+}
+
+function identity(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let k = 0; k < n; k++) out[k] = k;
+  return out;
+}
+
+/** Appends `from`'s peaks (with their positions) in `order` to `to`. */
+function copyPeaks(from: Peaks, to: Peaks, order: Int32Array): void {
+  for (let m = 0; m < order.length; m++) {
+    const k = order[m]!;
+    to.add(from.x0[k]!, from.y0[k]!, from.fp[k]!, from.snr[k]!, from.value[k]!);
+    to.x[to.n - 1] = from.x[k]!;
+    to.y[to.n - 1] = from.y[k]!;
+  }
+}
+
+/**
+ * Adds the residual's peaks that lie in a footprint, away from every peak so far and not next to
+ * a resolved original peak; returns how many.
+ */
+function addResidualPeaks(p: Planes, labels: Int32Array, res: Detections, peaks: Peaks, nOriginal: number, size: Float64Array, starSize: number): number {
+  let nAdded = 0;
+  for (let k = 0; k < res.peakX.length; k++) {
+    const x = res.peakX[k]!;
+    const y = res.peakY[k]!;
+    const fp = labels[y * p.width + x]! - 1;
+    if (fp < 0) continue;
+    if (nearAny(peaks, x, y)) continue;
+    let nearest = -1;
+    for (let j = 0; j < nOriginal; j++) {
+      if (peaks.fp[j]! === fp && (nearest < 0 || Math.hypot(peaks.x[j]! - x, peaks.y[j]! - y) < Math.hypot(peaks.x[nearest]! - x, peaks.y[nearest]! - y))) nearest = j;
+    }
+    if (nearest >= 0 && !(size[nearest]! <= RESOLVED * starSize)) continue;
+    peaks.add(x, y, fp, res.peakSnr[k]!, res.peakValue[k]!);
+    nAdded++;
+  }
+  return nAdded;
+}
+
+function nearAny(peaks: Peaks, x: number, y: number): boolean {
+  for (let j = 0; j < peaks.n; j++) if (Math.hypot(peaks.x[j]! - x, peaks.y[j]! - y) < MIN_NEW_PEAK_SEPARATION_PX) return true;
+  return false;
+}
+
+/** Peak indices in raster order of their peak pixels (ties in index order). */
+function rasterOrder(peaks: Peaks, width: number): Int32Array {
+  const key = new Float64Array(peaks.n);
+  for (let k = 0; k < peaks.n; k++) key[k] = peaks.y0[k]! * width + peaks.x0[k]!;
+  return identity(peaks.n).sort((a, b) => key[a]! - key[b]! || a - b);
+}
+
+function permuted(values: Float64Array, order: Int32Array): Float64Array {
+  const out = new Float64Array(order.length);
+  for (let m = 0; m < order.length; m++) out[m] = values[order[m]!]!;
+  return out;
+}
+
+/** Appends each pixel's index to its footprint's list, for the footprints in `pixelsOf`. */
+function footprintPixels(labels: Int32Array, pixelsOf: Map<number, number[]>): void {
+  for (let i = 0; i < labels.length; i++) pixelsOf.get(labels[i]! - 1)?.push(i);
+}
+
+/** a·template on the given pixels (0 off the template's stamp). */
+function templateOn(pixels: Int32Array, map: Map<number, number>, a: number): Float64Array {
+  const out = new Float64Array(pixels.length);
+  for (let j = 0; j < pixels.length; j++) out[j] = a * (map.get(pixels[j]!) ?? 0);
+  return out;
+}
+
+/** The image on the pixels minus the other peaks' templates (total − own). */
+function childValues(data: Float32Array, pixels: Int32Array, total: Float64Array, own: Float64Array): Float32Array {
+  const out = new Float32Array(pixels.length);
+  for (let j = 0; j < pixels.length; j++) out[j] = data[pixels[j]!]! - (total[j]! - own[j]!);
+  return out;
+}
+
 /** flux·PSF stamps of radius r summed into an image. */
-function renderModel(p: Planes, psf: DoubleGaussianPsf, r: number, pos: readonly { x: number; y: number }[], amp: readonly number[]): Float32Array {
+function renderModel(p: Planes, psf: DoubleGaussianPsf, r: number, peaks: Peaks, amp: Float64Array): Float32Array {
   const out = new Float32Array(p.data.length);
   const n = 2 * r + 1;
-  pos.forEach(({ x, y }, k) => {
+  for (let k = 0; k < peaks.n; k++) {
     const a = amp[k]!;
-    if (!(a > 0)) return;
+    if (!(a > 0)) continue;
+    const x = peaks.x[k]!;
+    const y = peaks.y[k]!;
     const x0 = Math.round(x) - r;
     const y0 = Math.round(y) - r;
     stamp.fill(psf, x, y, x0, y0, n, n);
-    for (let j = 0; j < n; j++) {
-      const yy = y0 + j;
-      if (yy < 0 || yy >= p.height) continue;
-      for (let i = 0; i < n; i++) {
-        const xx = x0 + i;
-        if (xx >= 0 && xx < p.width) out[yy * p.width + xx]! += a * stamp.value(i, j);
-      }
-    }
-  });
+    addStamp(out, p.width, p.height, x0, y0, n, a);
+  }
   return out;
+}
+
+/** out += a·stamp on the stamp's box (x0, y0, n × n) within the image. */
+function addStamp(out: Float32Array, width: number, height: number, x0: number, y0: number, n: number, a: number): void {
+  for (let j = 0; j < n; j++) {
+    const yy = y0 + j;
+    if (yy < 0 || yy >= height) continue;
+    for (let i = 0; i < n; i++) {
+      const xx = x0 + i;
+      if (xx >= 0 && xx < width) out[yy * width + xx]! += a * stamp.value(i, j);
+    }
+  }
 }
 
 /**
  * Joint unweighted least-squares amplitudes of PSF templates per footprint: (PᵀP) a = Pᵀ I over
  * the union of the templates' stamps. Peaks alone in their footprint reduce to PsfFlux.
  */
-function fitAmplitudes(p: Planes, psf: DoubleGaussianPsf, r: number, pos: readonly { x: number; y: number }[], fp: readonly number[], ignoreMask: number): number[] {
-  const amp = new Array<number>(pos.length).fill(0);
+function fitAmplitudes(p: Planes, psf: DoubleGaussianPsf, r: number, peaks: Peaks, ignoreMask: number): Float64Array {
+  const amp = new Float64Array(peaks.n);
   const groups = new Map<number, number[]>();
-  fp.forEach((f, k) => groups.set(f, [...(groups.get(f) ?? []), k]));
+  for (let k = 0; k < peaks.n; k++) {
+    const members = groups.get(peaks.fp[k]!);
+    if (members) members.push(k);
+    else groups.set(peaks.fp[k]!, [k]);
+  }
   for (const members of groups.values()) {
     const m = members.length;
     // Each member's stamp as a sparse map pixel -> template value.
-    const stamps = members.map((k) => stampMap(p, psf, r, pos[k]!, ignoreMask));
+    const stamps = members.map((k) => stampMap(p, psf, r, peaks.x[k]!, peaks.y[k]!, ignoreMask));
     const A = Array.from({ length: m }, () => new Float64Array(m));
     const b = new Float64Array(m);
     for (let a = 0; a < m; a++) {
@@ -212,13 +357,13 @@ function fitAmplitudes(p: Planes, psf: DoubleGaussianPsf, r: number, pos: readon
       for (let c = 0; c < a; c++) A[a]![c] = A[c]![a]!;
     }
     const sol = solve(A, b);
-    members.forEach((k, a) => (amp[k] = sol[a]!));
+    for (let a = 0; a < m; a++) amp[members[a]!] = sol[a]!;
   }
   return amp;
 }
 
 /** The PSF at (x, y) on the unmasked pixels of its stamp: pixel index -> value. */
-function stampMap(p: Planes, psf: DoubleGaussianPsf, r: number, { x, y }: { x: number; y: number }, ignoreMask: number): Map<number, number> {
+function stampMap(p: Planes, psf: DoubleGaussianPsf, r: number, x: number, y: number, ignoreMask: number): Map<number, number> {
   const map = new Map<number, number>();
   const n = 2 * r + 1;
   const x0 = Math.round(x) - r;

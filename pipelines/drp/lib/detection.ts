@@ -222,6 +222,13 @@ function segmentMin(smooth: Float64Array, width: number, p: number, q: number): 
 }
 
 /** Square dilation of a 0/1 mask by r pixels (two running-max passes). */
+/** 1 where a pixel belongs to a footprint (its label is positive). */
+export function footprintPixels(labels: Int32Array): Uint8Array {
+  const out = new Uint8Array(labels.length);
+  for (let i = 0; i < out.length; i++) out[i] = labels[i]! > 0 ? 1 : 0;
+  return out;
+}
+
 export function dilate(binary: Uint8Array, width: number, height: number, r: number): Uint8Array {
   const tmp = new Uint8Array(width * height);
   const out = new Uint8Array(width * height);

@@ -1,7 +1,7 @@
 import type { Catalog } from '../../io/parquet.ts';
 import { MASK } from '../../framework/values.ts';
 import { deblend, type Child } from './deblend.ts';
-import { detectSources, dilate, type Detections } from './detection.ts';
+import { detectSources, dilate, footprintPixels, type Detections } from './detection.ts';
 import { apertureFlux, centroidErrorPx, gaussianCentroid, gaussianMoments, psfFlux, type Planes } from './measure.ts';
 import { gaussianPsf, momentSigmaPx, psfRadiusPx, type DoubleGaussianPsf } from './psf.ts';
 import { fitDoubleGaussianPsf, localBackground } from './psfFit.ts';
@@ -80,9 +80,8 @@ export function detectAndMeasure(p: Planes, skyVar: Float32Array, psfGuess: Doub
   const catalog = measureAll(p, skyVar, blends.detections, blends.child, psf, o);
   const apCorr = measureApertureCorrection(p, skyVar, psf, stars, o);
   applyApertureCorrection(catalog, apCorr, o);
-  const binary = new Uint8Array(final.labels.length);
-  for (let i = 0; i < binary.length; i++) binary[i] = final.labels[i]! > 0 ? 1 : 0;
-  return { psf, psfFitted: fitted, nPsfStars: nStars, apCorr, catalog, detected: dilate(binary, p.width, p.height, Math.ceil(2 * momentSigmaPx(psf))) };
+  const detected = dilate(footprintPixels(final.labels), p.width, p.height, Math.ceil(2 * momentSigmaPx(psf)));
+  return { psf, psfFitted: fitted, nPsfStars: nStars, apCorr, catalog, detected };
 }
 
 interface Candidate {
