@@ -43,6 +43,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'campaign', description: 'operator campaigns: request (with an estimate, within your quota), approve or reject (operators), list, show progress and cost', load: () => import('./campaign.ts') },
   { name: 'grant', description: 'let another user prune your runs (--revoke takes it back; no user: list grants)', load: () => import('./grant.ts') },
   { name: 'simcam', description: 'the SimCam synthetic instrument: deterministic sky, camera and calibrations', load: () => import('./simcam.ts') },
+  { name: 'ingest-catalogs', description: 'load the Parquet catalogs of a dataset type in collections into a PostgreSQL table catalogs.<name> (batched COPY, all or nothing)', load: () => import('./ingest-catalogs.ts') },
   { name: 'ingest-raws', description: 'ingest raw FITS files (or directories of them) of an instrument: all files or none', load: () => import('./ingest.ts') },
   { name: 'metrics', description: 'lsst.verify metrics, specifications and measurements', load: () => import('./metrics.ts') },
   { name: 'compare', description: 'compare runs, releases and chains (each against the first), or a branch (or tag) with its merge base on the default branch, metric by metric', load: () => import('./compare.ts') },

@@ -36,6 +36,7 @@ type Documents = {
     "query Grants { grants { owner grantee createdAt } }": typeof types.GrantsDocument,
     "mutation RevokeGrant($u: String!, $o: String) { revokeGrant(user: $u, owner: $o) }": typeof types.RevokeGrantDocument,
     "mutation Grant($u: String!, $o: String) { grant(user: $u, owner: $o) { owner grantee createdAt } }": typeof types.GrantDocument,
+    "\n  mutation IngestCatalogs($datasetType: String!, $collections: [String!]!, $where: String, $table: String, $append: Boolean) {\n    ingestCatalogs(datasetType: $datasetType, collections: $collections, where: $where, table: $table, append: $append) { table datasets rows unchanged }\n  }\n": typeof types.IngestCatalogsDocument,
     "mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) { ingestRaws(instrument: $i, run: $r, files: $f) { run ingested visits detectors newVisits newDetectors } }": typeof types.IngestRawsDocument,
     "\n  query LoginCheck { me { name role } }\n": typeof types.LoginCheckDocument,
     "\n  fragment JobIngestFields on JobIngest { jobId ingested measuredAt definitionChanges }\n": typeof types.JobIngestFieldsFragmentDoc,
@@ -102,6 +103,7 @@ const documents: Documents = {
     "query Grants { grants { owner grantee createdAt } }": types.GrantsDocument,
     "mutation RevokeGrant($u: String!, $o: String) { revokeGrant(user: $u, owner: $o) }": types.RevokeGrantDocument,
     "mutation Grant($u: String!, $o: String) { grant(user: $u, owner: $o) { owner grantee createdAt } }": types.GrantDocument,
+    "\n  mutation IngestCatalogs($datasetType: String!, $collections: [String!]!, $where: String, $table: String, $append: Boolean) {\n    ingestCatalogs(datasetType: $datasetType, collections: $collections, where: $where, table: $table, append: $append) { table datasets rows unchanged }\n  }\n": types.IngestCatalogsDocument,
     "mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) { ingestRaws(instrument: $i, run: $r, files: $f) { run ingested visits detectors newVisits newDetectors } }": types.IngestRawsDocument,
     "\n  query LoginCheck { me { name role } }\n": types.LoginCheckDocument,
     "\n  fragment JobIngestFields on JobIngest { jobId ingested measuredAt definitionChanges }\n": types.JobIngestFieldsFragmentDoc,
@@ -231,6 +233,10 @@ export function graphql(source: "mutation RevokeGrant($u: String!, $o: String) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation Grant($u: String!, $o: String) { grant(user: $u, owner: $o) { owner grantee createdAt } }"): typeof import('./graphql.ts').GrantDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation IngestCatalogs($datasetType: String!, $collections: [String!]!, $where: String, $table: String, $append: Boolean) {\n    ingestCatalogs(datasetType: $datasetType, collections: $collections, where: $where, table: $table, append: $append) { table datasets rows unchanged }\n  }\n"): typeof import('./graphql.ts').IngestCatalogsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -292,6 +292,17 @@ export type GrantMutationVariables = Exact<{
 
 export type GrantMutation = { grant: { owner: string, grantee: string, createdAt: string } };
 
+export type IngestCatalogsMutationVariables = Exact<{
+  datasetType: string;
+  collections: Array<string> | string;
+  where?: string | null | undefined;
+  table?: string | null | undefined;
+  append?: boolean | null | undefined;
+}>;
+
+
+export type IngestCatalogsMutation = { ingestCatalogs: { table: string, datasets: number, rows: number, unchanged: boolean } };
+
 export type IngestRawsMutationVariables = Exact<{
   i: string;
   r?: string | null | undefined;
@@ -1035,6 +1046,22 @@ export const GrantDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GrantMutation, GrantMutationVariables>;
+export const IngestCatalogsDocument = new TypedDocumentString(`
+    mutation IngestCatalogs($datasetType: String!, $collections: [String!]!, $where: String, $table: String, $append: Boolean) {
+  ingestCatalogs(
+    datasetType: $datasetType
+    collections: $collections
+    where: $where
+    table: $table
+    append: $append
+  ) {
+    table
+    datasets
+    rows
+    unchanged
+  }
+}
+    `) as unknown as TypedDocumentString<IngestCatalogsMutation, IngestCatalogsMutationVariables>;
 export const IngestRawsDocument = new TypedDocumentString(`
     mutation IngestRaws($i: String!, $r: String, $f: [RawFileInput!]!) {
   ingestRaws(instrument: $i, run: $r, files: $f) {

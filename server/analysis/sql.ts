@@ -203,7 +203,7 @@ function checkNames(view: SqlView): void {
  * collections' scans put together with UNION ALL BY NAME. A filter on `collection` so folds to
  * false for the other collections' branches, which are then never read.
  */
-async function createView(conn: DuckDBConnection, view: SqlView): Promise<void> {
+export async function createView(conn: DuckDBConnection, view: SqlView): Promise<void> {
   if (view.files.length === 0) return;
   const constNames = [...new Set(view.files.flatMap((f) => Object.keys(f.columns)))];
   const types = new Map(constNames.map((c) => [c, sqlTypeOf(view.files, c)]));

@@ -8,7 +8,7 @@ import type { GraphQLContext } from './context.ts';
 import { maskError } from './errors.ts';
 import { createLoaders } from './loaders.ts';
 import { queryProtection } from './protection.ts';
-import { analysisQueries } from './resolvers/analysis.ts';
+import { analysisMutations, analysisQueries } from './resolvers/analysis.ts';
 import { skymapMutations, skymapQueries, skymapTypes } from './resolvers/skymaps.ts';
 import { authMutations, authQueries } from './resolvers/auth.ts';
 import { exploreMutations, exploreQueries, exploreTypes } from './resolvers/explore.ts';
@@ -50,7 +50,7 @@ export function veraSchema(): GraphQLSchema {
         JSON: JSONScalar,
         DateTime: DateTimeScalar,
         Query: { ...repoQueries, ...authQueries, ...runQueries, ...metricQueries, ...seriesQueries, ...ciQueries, ...replayQueries, ...analysisQueries },
-        Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...ingestMutations, ...metricMutations, ...seriesMutations, ...ciMutations, ...replayMutations },
+        Mutation: { ...repoMutations, ...authMutations, ...runMutations, ...simcamMutations, ...ingestMutations, ...metricMutations, ...seriesMutations, ...ciMutations, ...replayMutations, ...analysisMutations },
         ...repoTypes,
         ...runTypes,
         ...metricTypes,

@@ -503,6 +503,18 @@ export type Grant = {
   owner: Scalars['String']['output'];
 };
 
+/** What an ingest of catalogs into PostgreSQL did. */
+export type IngestCatalogsResult = {
+  __typename?: 'IngestCatalogsResult';
+  /** Datasets (Parquet files) loaded by this call. */
+  datasets: Scalars['Int']['output'];
+  rows: Scalars['Int']['output'];
+  /** Schema-qualified table, e.g. catalogs.src. */
+  table: Scalars['String']['output'];
+  /** The table already held exactly these datasets (with append: all of them); nothing was loaded. */
+  unchanged: Scalars['Boolean']['output'];
+};
+
 /** An input dataset (raw, calibration, another run's output) that differs between the two runs. */
 export type InputChange = {
   __typename?: 'InputChange';
@@ -666,6 +678,13 @@ export type Mutation = {
    * specs/<package>/.../<name>.yaml); `vera metrics import DIR` reads a directory and sends it.
    */
   importMetrics: MetricsImport;
+  /**
+   * Loads the Parquet catalogs of a Catalog dataset type in collections into the PostgreSQL table
+   * catalogs.<table> (default: the dataset type's name in lower case), with collection and data-ID
+   * columns, by batched COPY in one transaction: the table is replaced whole (or, with append, the
+   * datasets not yet in it are added), never left half-loaded. Needs role developer or above.
+   */
+  ingestCatalogs: IngestCatalogsResult;
   /**
    * Ingests raw FITS files of an instrument (operators): its definition maps header keywords to
    * visit, detector, filter and day records. All files or none: a bad file refuses the request
@@ -854,6 +873,16 @@ export type MutationImportDetectionConfigsArgs = {
 /** Writes: each domain module adds its fields with extend type Mutation. */
 export type MutationImportMetricsArgs = {
   files: Array<MetricsFileInput>;
+};
+
+
+/** Writes: each domain module adds its fields with extend type Mutation. */
+export type MutationIngestCatalogsArgs = {
+  append?: InputMaybe<Scalars['Boolean']['input']>;
+  collections: Array<Scalars['String']['input']>;
+  datasetType: Scalars['String']['input'];
+  table?: InputMaybe<Scalars['String']['input']>;
+  where?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -2316,6 +2345,7 @@ export type ResolversTypes = {
   GithubReportStatus: GithubReportStatus;
   Grant: ResolverTypeWrapper<Grant>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  IngestCatalogsResult: ResolverTypeWrapper<IngestCatalogsResult>;
   InputChange: ResolverTypeWrapper<InputChange>;
   InputCollections: ResolverTypeWrapper<InputCollections>;
   InputVersion: ResolverTypeWrapper<InputVersion>;
@@ -2435,6 +2465,7 @@ export type ResolversParentTypes = {
   GithubReport: GithubReport;
   Grant: Grant;
   ID: Scalars['ID']['output'];
+  IngestCatalogsResult: IngestCatalogsResult;
   InputChange: InputChange;
   InputCollections: InputCollections;
   InputVersion: InputVersion;
@@ -2807,6 +2838,13 @@ export type GrantResolvers<ContextType = GraphQLContext, ParentType extends Reso
   owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type IngestCatalogsResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['IngestCatalogsResult'] = ResolversParentTypes['IngestCatalogsResult']> = {
+  datasets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  table?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type InputChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InputChange'] = ResolversParentTypes['InputChange']> = {
   after?: Resolver<Maybe<ResolversTypes['InputVersion']>, ParentType, ContextType>;
   before?: Resolver<Maybe<ResolversTypes['InputVersion']>, ParentType, ContextType>;
@@ -2919,6 +2957,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   importButlerExport?: Resolver<ResolversTypes['ButlerImport'], ParentType, ContextType, RequireFields<MutationImportButlerExportArgs, 'yaml'>>;
   importDetectionConfigs?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationImportDetectionConfigsArgs, 'yaml'>>;
   importMetrics?: Resolver<ResolversTypes['MetricsImport'], ParentType, ContextType, RequireFields<MutationImportMetricsArgs, 'files'>>;
+  ingestCatalogs?: Resolver<ResolversTypes['IngestCatalogsResult'], ParentType, ContextType, RequireFields<MutationIngestCatalogsArgs, 'append' | 'collections' | 'datasetType'>>;
   ingestRaws?: Resolver<ResolversTypes['RawIngest'], ParentType, ContextType, RequireFields<MutationIngestRawsArgs, 'files' | 'instrument'>>;
   insertDimensionRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationInsertDimensionRecordsArgs, 'dimension' | 'records' | 'skipExisting'>>;
   markRunAsBranchHistory?: Resolver<ResolversTypes['RunStanding'], ParentType, ContextType, RequireFields<MutationMarkRunAsBranchHistoryArgs, 'mark' | 'run'>>;
@@ -3511,6 +3550,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   GitRef?: GitRefResolvers<ContextType>;
   GithubReport?: GithubReportResolvers<ContextType>;
   Grant?: GrantResolvers<ContextType>;
+  IngestCatalogsResult?: IngestCatalogsResultResolvers<ContextType>;
   InputChange?: InputChangeResolvers<ContextType>;
   InputCollections?: InputCollectionsResolvers<ContextType>;
   InputVersion?: InputVersionResolvers<ContextType>;

@@ -1,9 +1,10 @@
 import { viewsOfCollections } from '../../analysis/catalogs.ts';
+import { ingestCatalogs } from '../../analysis/ingest-catalogs.ts';
 import { runSql, SQL_DEFAULT_TIMEOUT_MS } from '../../analysis/sql.ts';
 import { VeraError } from '../../errors.ts';
 import { compareCollections } from '../../metrics/compare.ts';
 import type { GraphQLContext } from '../context.ts';
-import type { QueryCompareCollectionsArgs, QuerySqlArgs } from '../generated/resolvers.ts';
+import type { MutationIngestCatalogsArgs, QueryCompareCollectionsArgs, QuerySqlArgs } from '../generated/resolvers.ts';
 import { listLimit } from '../limits.ts';
 
 const MAX_TIMEOUT_SECONDS = 300;
@@ -20,4 +21,9 @@ export const analysisQueries = {
     const result = await runSql(views, a.query, { maxRows: limit, timeoutMs: seconds * 1000 });
     return { ...result, views: views.map((v) => ({ name: v.name, files: v.files.length })) };
   },
+};
+
+export const analysisMutations = {
+  ingestCatalogs: (_: unknown, a: MutationIngestCatalogsArgs, { vera, actor }: GraphQLContext) =>
+    ingestCatalogs(vera.database, vera.datastore, { datasetType: a.datasetType, collections: a.collections, where: a.where ?? undefined, table: a.table ?? undefined, append: a.append ?? false }, actor),
 };

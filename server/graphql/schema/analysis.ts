@@ -23,6 +23,27 @@ export const analysisTypeDefs = /* GraphQL */ `
     views: [SqlView!]!
   }
 
+  "What an ingest of catalogs into PostgreSQL did."
+  type IngestCatalogsResult {
+    "Schema-qualified table, e.g. catalogs.src."
+    table: String!
+    "Datasets (Parquet files) loaded by this call."
+    datasets: Int!
+    rows: Int!
+    "The table already held exactly these datasets (with append: all of them); nothing was loaded."
+    unchanged: Boolean!
+  }
+
+  extend type Mutation {
+    """
+    Loads the Parquet catalogs of a Catalog dataset type in collections into the PostgreSQL table
+    catalogs.<table> (default: the dataset type's name in lower case), with collection and data-ID
+    columns, by batched COPY in one transaction: the table is replaced whole (or, with append, the
+    datasets not yet in it are added), never left half-loaded. Needs role developer or above.
+    """
+    ingestCatalogs(datasetType: String!, collections: [String!]!, where: String, table: String, append: Boolean = false): IngestCatalogsResult!
+  }
+
   extend type Query {
     """
     Runs one read-only SELECT (or WITH ... SELECT) with DuckDB over the Parquet catalogs of the
