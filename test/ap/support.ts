@@ -4,18 +4,16 @@ import { diaSourcesFromCatalog } from '../../pipelines/ap/diaSourceCatalog.ts';
 import { getTemplate } from '../../pipelines/ap/getTemplate.ts';
 import type { DiaSource } from '../../pipelines/ap/records.ts';
 import { subtractImages } from '../../pipelines/ap/subtractImages.ts';
-import { psfFlux } from '../../pipelines/drp/lib/measure.ts';
-import { psfFromMetadata, psfRadiusPx } from '../../pipelines/drp/lib/psf.ts';
-import { NJY_ZERO_POINT_MAG } from '../../pipelines/drp/makeWarp.ts';
-import { MASK } from '../../pipelines/framework/values.ts';
-import { skyToPixel } from '../../pipelines/image/wcs.ts';
 import { rawValue } from '../../pipelines/simcam/datasets.ts';
-import { lightCurveMag, renderRaw, SKYMAP_NAME, type Band, type CosmicRay, type SimCam } from '../../pipelines/simcam/index.ts';
+import { renderRaw, SKYMAP_NAME, type CosmicRay, type SimCam } from '../../pipelines/simcam/index.ts';
 import { assembleCoadd } from '../../pipelines/drp/assembleCoadd.ts';
 import { SIMCAM_SKYMAP_DEFINITION } from '../../pipelines/drp/lib/skymap.ts';
 import { makeWarp } from '../../pipelines/drp/makeWarp.ts';
 import type { InputDataset } from '../../pipelines/framework/task.ts';
+import { candidates as truthCandidates, type Candidate } from '../../server/replay/truth.ts';
 import { processFrame, runTask, visitDataId, type Frame } from '../drp/support.ts';
+
+export { classifyBogus, type Candidate } from '../../server/replay/truth.ts';
 
 /**
  * The AP slice by hand (tasks through their run(), connection names as in pipelines/ap.yaml)
@@ -23,7 +21,10 @@ import { processFrame, runTask, visitDataId, type Frame } from '../drp/support.t
  * cosmic rays drawn on each raw, and the reference catalog for bright-star residuals.
  */
 
+/** One frame through the AP slice: what server/replay/truth.ts scores (a ScoredFrame), with the raw's cosmic rays. */
 export interface ApFrame extends Frame {
+  /** Mid-exposure MJD of the visit, the light curves' time scale. */
+  mjd: number;
   cosmicRays: CosmicRay[];
   template: ExposureValue;
   difference: ExposureValue;
@@ -81,68 +82,11 @@ export async function runAp(sim: SimCam, frame: Frame & { cosmicRays: CosmicRay[
   const difference = sub.difference as ExposureValue;
   const det = await runTask(detectDiaSources, { difference: { dataId, value: difference }, science: { dataId, value: frame.calexp } }, dataId);
   const catalog = det.diaSources as CatalogValue;
-  return { ...frame, template, difference, diaSources: diaSourcesFromCatalog(catalog), noiseScale: Number(catalog.metadata.noiseScale) };
+  const mjd = sim.visits.find((v) => v.id === frame.visit)!.extra.midMjd;
+  return { ...frame, mjd, template, difference, diaSources: diaSourcesFromCatalog(catalog), noiseScale: Number(catalog.metadata.noiseScale) };
 }
 
-export interface Candidate {
-  id: number;
-  kind: 'transient' | 'variable';
-  x: number;
-  y: number;
-  /** True flux in the science visit minus the template's (mean over its visits), nJy. */
-  deltaFluxNjy: number;
-  /** deltaFlux over the difference image's PSF-flux error at the position. */
-  expectedSnr: number;
-}
-
-export function fluxNjy(mag: number): number {
-  return Number.isFinite(mag) ? Math.pow(10, -0.4 * (mag - NJY_ZERO_POINT_MAG)) : 0;
-}
-
-/** Every injected transient and variable on the frame's usable difference pixels, with its expected difference S/N. */
+/** Every injected transient and variable on the frame's usable difference pixels, with its expected difference S/N (the server's scoring). */
 export function candidates(sim: SimCam, ap: ApFrame, templateMjds: readonly number[]): Candidate[] {
-  const d = ap.difference;
-  const { width, height } = d.image;
-  const psf = psfFromMetadata(d.metadata)!;
-  const mjd = sim.visits.find((v) => v.id === ap.visit)!.extra.midMjd;
-  const apCorr = typeof ap.calexp.metadata.APCORR === 'number' ? ap.calexp.metadata.APCORR : 1;
-  const toNjy = Math.pow(10, 0.4 * (NJY_ZERO_POINT_MAG - d.zeroPointMag!)) * apCorr;
-  const f2 = ap.noiseScale * ap.noiseScale;
-  const planes = { data: d.image.data, variance: Float32Array.from(d.variance.data, (v) => v * f2), mask: d.mask, width, height };
-  const out: Candidate[] = [];
-  for (const t of sim.transients) {
-    const [x, y] = skyToPixel(d.wcs!, t.raDeg, t.decDeg);
-    if (!(x >= 0 && y >= 0 && x <= width - 1 && y <= height - 1)) continue;
-    if ((d.mask[Math.round(y) * width + Math.round(x)]! & (MASK.NO_DATA | MASK.BAD)) !== 0) continue;
-    const sci = fluxNjy(lightCurveMag(t.lightCurve, mjd, ap.band as Band));
-    const tmpl = templateMjds.reduce((s, m) => s + fluxNjy(lightCurveMag(t.lightCurve, m, ap.band as Band)), 0) / templateMjds.length;
-    const err = psfFlux(planes, psf, x, y, psfRadiusPx(psf), 0, 0, MASK.NO_DATA | MASK.BAD).fluxErr * toNjy;
-    out.push({ id: t.id, kind: t.kind, x, y, deltaFluxNjy: sci - tmpl, expectedSnr: Math.abs(sci - tmpl) / err });
-  }
-  return out;
-}
-
-export type BogusKind = 'cosmicRay' | 'edge' | 'brightStar' | 'other';
-
-function nearSegment(px: number, py: number, r: CosmicRay, tol: number): boolean {
-  const dx = r.x1Px - r.x0Px;
-  const dy = r.y1Px - r.y0Px;
-  const l2 = dx * dx + dy * dy;
-  const t = l2 > 0 ? Math.max(0, Math.min(1, ((px - r.x0Px) * dx + (py - r.y0Px) * dy) / l2)) : 0;
-  return Math.hypot(px - (r.x0Px + t * dx), py - (r.y0Px + t * dy)) <= tol;
-}
-
-/** Why a DiaSource matched to no injected source is there: the first known artefact that explains it. */
-export function classifyBogus(src: DiaSource, ap: ApFrame, refcat: CatalogValue, brightMag: number, radiusPx: number): BogusKind {
-  if (src.pixelFlags_cr || ap.cosmicRays.some((r) => nearSegment(src.x, src.y, r, radiusPx))) return 'cosmicRay';
-  if (src.pixelFlags_edge) return 'edge';
-  const ra = refcat.columns.raDeg as Float64Array;
-  const dec = refcat.columns.decDeg as Float64Array;
-  const mag = refcat.columns[`${ap.band}Mag`] as Float64Array;
-  for (let k = 0; k < ra.length; k++) {
-    if (!(mag[k]! < brightMag)) continue;
-    const [x, y] = skyToPixel(ap.calexp.wcs!, ra[k]!, dec[k]!);
-    if (Math.hypot(x - src.x, y - src.y) <= radiusPx) return 'brightStar';
-  }
-  return 'other';
+  return truthCandidates(sim.transients, ap, templateMjds);
 }

@@ -46,7 +46,9 @@ async function replay(req: Omit<ReplayRequest, 'instrument'>): Promise<number> {
   // Generous: correctness, not speed, is under test.
   for (let i = 0; i < 1200; i++) {
     const [r] = await t.db.select({ status: replays.status, error: replays.error }).from(replays).where(eq(replays.id, id));
-    if (r!.status === 'succeeded') return id;
+    // Its end's subscribers (the replay's metrics) run after the status: wait for them too, or the
+    // next test's TRUNCATE meets their writes (a deadlock on PostgreSQL).
+    if (r!.status === 'succeeded') return v.vera.replays.wait(id).then(() => id);
     if (r!.status !== 'running' && r!.status !== 'pending') throw new Error(`replay ${id} ${r!.status}: ${r!.error}`);
     await new Promise((res) => setTimeout(res, 100));
   }

@@ -47,8 +47,9 @@ async function waitForEnd(v: Vera, id: number): Promise<string> {
   // Generous: correctness, not speed, is under test.
   for (let i = 0; i < 1200; i++) {
     const [r] = await v.database.db.select({ status: replays.status, error: replays.error }).from(replays).where(eq(replays.id, id));
-    if (r!.status === 'failed') return `failed: ${r!.error}`;
-    if (r!.status !== 'running' && r!.status !== 'pending') return r!.status;
+    // The end's subscribers (the replay's metrics) run after the status is written: wait for them.
+    if (r!.status === 'failed') return v.replays.wait(id).then(() => `failed: ${r!.error}`);
+    if (r!.status !== 'running' && r!.status !== 'pending') return v.replays.wait(id).then(() => r!.status);
     await new Promise((res) => setTimeout(res, 100));
   }
   throw new Error(`replay ${id} did not end`);

@@ -59,7 +59,8 @@ export async function scoreReplay(vera: Vera, sim: SimCam, replayId: number, tem
       const calexp = calexps.find((c) => Number(c.dataId.detector) === detector)!.value;
       const cat = cats.find((c) => Number(c.dataId.detector) === detector)!.value;
       const diaSources = diaSourcesFromCatalog(cat);
-      const ap = { visit: v.visit, detector, band: sim.visits.find((x) => x.id === v.visit)!.extra.band, calexp, difference: d.value, diaSources, noiseScale: Number(cat.metadata.noiseScale) } as unknown as ApFrame;
+      const info = sim.visits.find((x) => x.id === v.visit)!.extra;
+      const ap = { visit: v.visit, detector, band: info.band, mjd: info.midMjd, calexp, difference: d.value, diaSources, noiseScale: Number(cat.metadata.noiseScale) } as unknown as ApFrame;
       const cands = candidates(sim, ap, templateMjds);
       for (const c of cands.filter((x) => x.expectedSnr >= opts.minSnr)) {
         scored.expected.push({ visit: v.visit, detector, c, found: diaSources.find((s) => Math.hypot(s.x - c.x, s.y - c.y) <= opts.matchPx) });
