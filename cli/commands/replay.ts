@@ -5,6 +5,7 @@ import { printJson, printTable } from '../output.ts';
 import { graphql } from '../generated/gql.ts';
 import type { ReplayStateQuery } from '../generated/graphql.ts';
 import { registerReplayCompare } from './replay-compare.ts';
+import { percentile } from '../../server/util/percentile.ts';
 
 /**
  * `vera replay`: start an alert-production replay (visits in observation order through the AP
@@ -53,13 +54,6 @@ function parseVisits(value: string): number[] {
     if (!/^\d+$/.test(v)) throw new VeraError('BAD_INPUT', `--visits: '${v}' is not a visit id (whole numbers, comma-separated)`, { value: v });
     return Number(v);
   });
-}
-
-/** The p-th percentile (0..100) of values, nearest rank; undefined for none. */
-export function percentile(values: readonly number[], p: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 function printReplay(r: ReplayState): void {

@@ -5,6 +5,7 @@ import type { ReplayConfig, VisitStageTimings } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { DEFAULT_AP_PIPELINE } from './ap-processor.ts';
 import { findReplay, visitsOf } from './queries.ts';
+import { percentile } from '../util/percentile.ts';
 
 /**
  * Replay vs replay (docs/alert-production.md, "Comparing replays"): two replays of the same visits
@@ -100,13 +101,6 @@ export interface ReplayComparison {
   summaryB: ReplaySummary;
   deltas: SummaryDelta[];
   alerts: AlertComparison;
-}
-
-/** The p-th percentile (0..100) of values, nearest rank, as `vera replay status` reports it; null for none. */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 function summarize(visits: readonly VisitRow[]): ReplaySummary {

@@ -7,7 +7,7 @@ import type { Actor } from '../../server/auth/index.ts';
 import { replays } from '../../server/db/schema/index.ts';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import { createReplay, type ReplayRequest } from '../../server/replay/create.ts';
-import { percentile } from '../../server/replay/compare.ts';
+import { percentile } from '../../server/util/percentile.ts';
 import { seedSimCamVisits, truthDetections, truthSim } from '../support/ap-truth.ts';
 import { cliEnv, runCli } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
