@@ -81,7 +81,8 @@ function usablePixels(data: Float32Array, mask: Int32Array | null, ignoreMask: n
 
 /** Empty cells take the mean of their usable 8-neighbours, growing inwards until all are set. */
 function fillMissing(levels: Float64Array, nx: number, ny: number): void {
-  let missing = levels.reduce((m, v) => m + (Number.isNaN(v) ? 1 : 0), 0);
+  let missing = 0;
+  for (let i = 0; i < levels.length; i++) if (Number.isNaN(levels[i]!)) missing++;
   if (missing === levels.length) {
     levels.fill(0);
     return;

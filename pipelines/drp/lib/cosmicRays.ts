@@ -108,13 +108,16 @@ function sharpAlongSomeLine(
 ): boolean {
   const h = x > 0 && x < width - 1;
   const v = y > 0 && y < height - 1;
-  const ok = (a: number, b: number) => flagged === null || (flagged[a] !== 1 && flagged[b] !== 1);
   return (
-    (h && ok(i - 1, i + 1) && sharper(resid, variance, i - 1, i + 1, core * rAxis, c)) ||
-    (v && ok(i - width, i + width) && sharper(resid, variance, i - width, i + width, core * rAxis, c)) ||
-    (h && v && ok(i - width - 1, i + width + 1) && sharper(resid, variance, i - width - 1, i + width + 1, core * rDiag, c)) ||
-    (h && v && ok(i - width + 1, i + width - 1) && sharper(resid, variance, i - width + 1, i + width - 1, core * rDiag, c))
+    (h && ok(flagged, i - 1, i + 1) && sharper(resid, variance, i - 1, i + 1, core * rAxis, c)) ||
+    (v && ok(flagged, i - width, i + width) && sharper(resid, variance, i - width, i + width, core * rAxis, c)) ||
+    (h && v && ok(flagged, i - width - 1, i + width + 1) && sharper(resid, variance, i - width - 1, i + width + 1, core * rDiag, c)) ||
+    (h && v && ok(flagged, i - width + 1, i + width - 1) && sharper(resid, variance, i - width + 1, i + width - 1, core * rDiag, c))
   );
+}
+
+function ok(flagged: Uint8Array | null, a: number, b: number): boolean {
+  return flagged === null || (flagged[a] !== 1 && flagged[b] !== 1);
 }
 
 function sharper(resid: Float32Array, variance: Float32Array, a: number, b: number, scaledCore: number, c: number): boolean {

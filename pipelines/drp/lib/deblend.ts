@@ -160,10 +160,11 @@ export function deblend(p: Planes, d: Detections, psf: DoubleGaussianPsf, kernel
       if (members.length < 2) continue;
       const pixels = Int32Array.from(pixelsOf.get(f)!);
       // Templates of the footprint's peaks on its pixels.
-      const templates = members.map((k) => {
-        const map = stampMap(p, psf, r, sorted.x[k]!, sorted.y[k]!, 0);
-        return templateOn(pixels, map, Math.max(0, amp[k]!));
-      });
+      const templates: Float64Array[] = [];
+      for (const k of members) {
+        boxes.fill(0, psf, r, sorted.x[k]!, sorted.y[k]!);
+        templates.push(templateOn(pixels, p.width, boxes, 0, Math.max(0, amp[k]!)));
+      }
       const total = new Float64Array(pixels.length);
       for (const t of templates) for (let j = 0; j < pixels.length; j++) total[j]! += t[j]!;
       for (let m = 0; m < members.length; m++) {
@@ -267,11 +268,18 @@ function nearAny(peaks: Peaks, x: number, y: number): boolean {
   return false;
 }
 
-/** Peak indices in raster order of their peak pixels (ties in index order). */
+/**
+ * Peak indices in raster order of their peak pixels (ties in index order): one numeric sort of
+ * pixel·n + index (exact in a double), without a comparator closure per call.
+ */
 function rasterOrder(peaks: Peaks, width: number): Int32Array {
-  const key = new Float64Array(peaks.n);
-  for (let k = 0; k < peaks.n; k++) key[k] = peaks.y0[k]! * width + peaks.x0[k]!;
-  return identity(peaks.n).sort((a, b) => key[a]! - key[b]! || a - b);
+  const n = peaks.n;
+  const key = new Float64Array(n);
+  for (let k = 0; k < n; k++) key[k] = (peaks.y0[k]! * width + peaks.x0[k]!) * n + k;
+  key.sort();
+  const out = new Int32Array(n);
+  for (let m = 0; m < n; m++) out[m] = key[m]! % n;
+  return out;
 }
 
 function permuted(values: Float64Array, order: Int32Array): Float64Array {
@@ -285,10 +293,10 @@ function footprintPixels(labels: Int32Array, pixelsOf: Map<number, number[]>): v
   for (let i = 0; i < labels.length; i++) pixelsOf.get(labels[i]! - 1)?.push(i);
 }
 
-/** a·template on the given pixels (0 off the template's stamp). */
-function templateOn(pixels: Int32Array, map: Map<number, number>, a: number): Float64Array {
+/** a·template (stamp `slot` of `boxes`) on the given pixels (0 off the template's stamp). */
+function templateOn(pixels: Int32Array, width: number, boxes: StampBoxes, slot: number, a: number): Float64Array {
   const out = new Float64Array(pixels.length);
-  for (let j = 0; j < pixels.length; j++) out[j] = a * (map.get(pixels[j]!) ?? 0);
+  for (let j = 0; j < pixels.length; j++) out[j] = a * boxes.at(slot, pixels[j]! % width, Math.floor(pixels[j]! / width));
   return out;
 }
 
@@ -342,18 +350,14 @@ function fitAmplitudes(p: Planes, psf: DoubleGaussianPsf, r: number, peaks: Peak
   }
   for (const members of groups.values()) {
     const m = members.length;
-    // Each member's stamp as a sparse map pixel -> template value.
-    const stamps = members.map((k) => stampMap(p, psf, r, peaks.x[k]!, peaks.y[k]!, ignoreMask));
-    const A = Array.from({ length: m }, () => new Float64Array(m));
+    // Each member's stamp, on its box of pixels.
+    boxes.reserve(m, 2 * r + 1);
+    for (let a = 0; a < m; a++) boxes.fill(a, psf, r, peaks.x[members[a]!]!, peaks.y[members[a]!]!);
+    const A: Float64Array[] = [];
+    for (let a = 0; a < m; a++) A.push(new Float64Array(m));
     const b = new Float64Array(m);
     for (let a = 0; a < m; a++) {
-      for (const [idx, v] of stamps[a]!) {
-        b[a]! += v * p.data[idx]!;
-        for (let c = a; c < m; c++) {
-          const w = stamps[c]!.get(idx);
-          if (w !== undefined) A[a]![c]! += v * w;
-        }
-      }
+      b[a] = normalRow(p, boxes, a, m, ignoreMask, A[a]!);
       for (let c = 0; c < a; c++) A[a]![c] = A[c]![a]!;
     }
     const sol = solve(A, b);
@@ -362,13 +366,16 @@ function fitAmplitudes(p: Planes, psf: DoubleGaussianPsf, r: number, peaks: Peak
   return amp;
 }
 
-/** The PSF at (x, y) on the unmasked pixels of its stamp: pixel index -> value. */
-function stampMap(p: Planes, psf: DoubleGaussianPsf, r: number, x: number, y: number, ignoreMask: number): Map<number, number> {
-  const map = new Map<number, number>();
-  const n = 2 * r + 1;
-  const x0 = Math.round(x) - r;
-  const y0 = Math.round(y) - r;
-  stamp.fill(psf, x, y, x0, y0, n, n);
+/**
+ * Row `a` of the normal equations: row[c] += Σ T_a·T_c for c ≥ a over stamp a's usable pixels
+ * (in the image, not masked), in raster order; returns Σ T_a·I. A pixel of stamp a is in stamp c
+ * when it lies in c's box (both are in the image and unmasked or not alike).
+ */
+function normalRow(p: Planes, boxes: StampBoxes, a: number, m: number, ignoreMask: number, row: Float64Array): number {
+  let b = 0;
+  const n = boxes.n;
+  const x0 = boxes.x0[a]!;
+  const y0 = boxes.y0[a]!;
   for (let j = 0; j < n; j++) {
     const yy = y0 + j;
     if (yy < 0 || yy >= p.height) continue;
@@ -376,20 +383,82 @@ function stampMap(p: Planes, psf: DoubleGaussianPsf, r: number, x: number, y: nu
       const xx = x0 + i;
       if (xx < 0 || xx >= p.width) continue;
       const idx = yy * p.width + xx;
-      if ((p.mask[idx]! & ignoreMask) === 0) map.set(idx, stamp.value(i, j));
+      if ((p.mask[idx]! & ignoreMask) !== 0) continue;
+      const v = boxes.values[a * boxes.size + j * n + i]!;
+      b += v * p.data[idx]!;
+      for (let c = a; c < m; c++) {
+        const ci = xx - boxes.x0[c]!;
+        const cj = yy - boxes.y0[c]!;
+        if (ci >= 0 && ci < n && cj >= 0 && cj < n) row[c]! += v * boxes.values[c * boxes.size + cj * n + ci]!;
+      }
     }
   }
-  return map;
+  return b;
 }
+
+/**
+ * PSF stamps of radius r on their boxes of (2r + 1)² pixels, in slots reused from footprint to
+ * footprint and image to image: the stamps of one footprint's peaks, without a map per stamp
+ * (which made most of the science's garbage). A box may reach off the image; callers only read
+ * it at pixels of the image.
+ */
+class StampBoxes {
+  values = new Float64Array(0);
+  x0 = new Int32Array(0);
+  y0 = new Int32Array(0);
+  n = 0;
+  size = 0;
+
+  /** Room for `slots` stamps of n × n pixels. */
+  reserve(slots: number, n: number): void {
+    this.n = n;
+    this.size = n * n;
+    if (this.values.length < slots * this.size) this.values = new Float64Array(Math.max(slots, 8) * this.size);
+    if (this.x0.length < slots) {
+      this.x0 = new Int32Array(Math.max(slots, 8));
+      this.y0 = new Int32Array(Math.max(slots, 8));
+    }
+  }
+
+  /** The unit-flux PSF at (x, y) on its box, into `slot` (reserve first). */
+  fill(slot: number, psf: DoubleGaussianPsf, r: number, x: number, y: number): void {
+    const n = 2 * r + 1;
+    if (slot === 0) this.reserve(1, n);
+    const x0 = Math.round(x) - r;
+    const y0 = Math.round(y) - r;
+    this.x0[slot] = x0;
+    this.y0[slot] = y0;
+    stamp.fill(psf, x, y, x0, y0, n, n);
+    const base = slot * this.size;
+    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) this.values[base + j * n + i] = stamp.value(i, j);
+  }
+
+  /** The stamp in `slot` at image pixel (xx, yy), 0 off its box. */
+  at(slot: number, xx: number, yy: number): number {
+    const i = xx - this.x0[slot]!;
+    const j = yy - this.y0[slot]!;
+    return i >= 0 && i < this.n && j >= 0 && j < this.n ? this.values[slot * this.size + j * this.n + i]! : 0;
+  }
+}
+
+const boxes = new StampBoxes();
 
 /** Gaussian elimination with partial pivoting; singular directions get 0. */
 function solve(A: Float64Array[], b: Float64Array): Float64Array {
   const m = b.length;
-  const M = A.map((row, i) => Float64Array.from([...row, b[i]!]));
+  const M: Float64Array[] = [];
+  for (let i = 0; i < m; i++) {
+    const row = new Float64Array(m + 1);
+    row.set(A[i]!);
+    row[m] = b[i]!;
+    M.push(row);
+  }
   for (let c = 0; c < m; c++) {
     let piv = c;
     for (let i = c + 1; i < m; i++) if (Math.abs(M[i]![c]!) > Math.abs(M[piv]![c]!)) piv = i;
-    [M[c], M[piv]] = [M[piv]!, M[c]!];
+    const t = M[c]!;
+    M[c] = M[piv]!;
+    M[piv] = t;
     const d = M[c]![c]!;
     if (!(Math.abs(d) > 1e-12)) continue;
     for (let i = 0; i < m; i++) {
@@ -398,5 +467,7 @@ function solve(A: Float64Array[], b: Float64Array): Float64Array {
       if (f !== 0) for (let j = c; j <= m; j++) M[i]![j]! -= f * M[c]![j]!;
     }
   }
-  return Float64Array.from({ length: m }, (_, i) => (Math.abs(M[i]![i]!) > 1e-12 ? M[i]![m]! / M[i]![i]! : 0));
+  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++) out[i] = Math.abs(M[i]![i]!) > 1e-12 ? M[i]![m]! / M[i]![i]! : 0;
+  return out;
 }

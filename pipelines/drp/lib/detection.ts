@@ -51,8 +51,7 @@ export function detectSources(
   opts: DetectionOptions,
 ): Detections {
   const n = width * height;
-  const masked = new Float32Array(n);
-  const maskedVar = new Float32Array(n);
+  const { masked, maskedVar, tmp, smooth, noise2, snr } = scratchPlanes(n);
   for (let i = 0; i < n; i++) {
     if ((mask[i]! & opts.ignoreMask) !== 0 || !(variance[i]! > 0)) continue;
     masked[i] = image[i]!;
@@ -61,12 +60,8 @@ export function detectSources(
   // ±2.5 sigma holds 98.8% of the kernel: a matched filter loses nothing measurable, and it is cheaper.
   const k = gaussianKernel1d(kernelSigmaPx, Math.max(1, Math.ceil(2.5 * kernelSigmaPx)));
   const k2 = squared(k);
-  const tmp = new Float64Array(n);
-  const smooth = new Float64Array(n);
-  const noise2 = new Float64Array(n);
   convolveSeparable(masked, width, height, k, k, smooth, tmp);
   convolveSeparable(maskedVar, width, height, k2, k2, noise2, tmp);
-  const snr = new Float32Array(n);
   for (let i = 0; i < n; i++) snr[i] = noise2[i]! > 0 ? smooth[i]! / Math.sqrt(noise2[i]!) : 0;
 
   const labels = labelComponents(snr, width, height, opts.thresholdSigma);
@@ -91,36 +86,63 @@ export function detectSources(
   }
   const peaks = findPeaks(smooth, labels, width, height);
   const kept = prunePeaks(peaks, labels, smooth, noise2, width, opts.peakMinSigma);
-  return {
-    peakX: Int32Array.from(kept, (p) => p % width),
-    peakY: Int32Array.from(kept, (p) => Math.floor(p / width)),
-    peakSnr: Float64Array.from(kept, (p) => snr[p]!),
-    peakValue: Float64Array.from(kept, (p) => smooth[p]!),
-    peakFootprint: Int32Array.from(kept, (p) => labels[p]! - 1),
-    footprintArea,
-    labels,
-  };
+  const peakX = new Int32Array(kept.length);
+  const peakY = new Int32Array(kept.length);
+  const peakSnr = new Float64Array(kept.length);
+  const peakValue = new Float64Array(kept.length);
+  const peakFootprint = new Int32Array(kept.length);
+  for (let k = 0; k < kept.length; k++) {
+    const p = kept[k]!;
+    peakX[k] = p % width;
+    peakY[k] = Math.floor(p / width);
+    peakSnr[k] = snr[p]!;
+    peakValue[k] = smooth[p]!;
+    peakFootprint[k] = labels[p]! - 1;
+  }
+  return { peakX, peakY, peakSnr, peakValue, peakFootprint, footprintArea, labels };
+}
+
+interface ScratchPlanes {
+  masked: Float32Array;
+  maskedVar: Float32Array;
+  tmp: Float64Array;
+  smooth: Float64Array;
+  noise2: Float64Array;
+  snr: Float32Array;
+}
+
+let scratch: ScratchPlanes | undefined;
+const MAX_SCRATCH_PIXELS = 1 << 20;
+
+/**
+ * detectSources' working planes (34 MB for three calls on a 512² image, nothing of which it
+ * returns), kept for the next call on this thread instead of allocated each time: the freed
+ * buffers are what made V8 run a full mark-compact per image. masked and maskedVar come back
+ * zeroed; the others are overwritten whole.
+ */
+function scratchPlanes(n: number): ScratchPlanes {
+  if (!scratch || scratch.snr.length !== n) {
+    const planes = {
+      masked: new Float32Array(n),
+      maskedVar: new Float32Array(n),
+      tmp: new Float64Array(n),
+      smooth: new Float64Array(n),
+      noise2: new Float64Array(n),
+      snr: new Float32Array(n),
+    };
+    // Kept only up to 1 Mpx (36 MB): a coadd-sized image's would hold hundreds of MB per thread.
+    scratch = n <= MAX_SCRATCH_PIXELS ? planes : undefined;
+    return planes;
+  }
+  scratch.masked.fill(0);
+  scratch.maskedVar.fill(0);
+  return scratch;
 }
 
 /** 8-connected components of pixels with value > threshold (two-pass union-find). */
 function labelComponents(values: Float32Array, width: number, height: number, threshold: number): Int32Array {
   const labels = new Int32Array(width * height);
   const parent: number[] = [0];
-  const find = (a: number): number => {
-    while (parent[a]! !== a) {
-      parent[a] = parent[parent[a]!]!;
-      a = parent[a]!;
-    }
-    return a;
-  };
-  const union = (a: number, b: number): number => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) return ra;
-    const lo = Math.min(ra, rb);
-    parent[Math.max(ra, rb)] = lo;
-    return lo;
-  };
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
@@ -134,7 +156,7 @@ function labelComponents(values: Float32Array, width: number, height: number, th
         else if (k === 2 && y > 0) j = i - width;
         else if (k === 3 && y > 0 && x < width - 1) j = i - width + 1;
         if (j < 0 || labels[j] === 0) continue;
-        l = l === 0 ? find(labels[j]!) : union(l, labels[j]!);
+        l = l === 0 ? find(parent, labels[j]!) : union(parent, l, labels[j]!);
       }
       if (l === 0) {
         l = parent.length;
@@ -148,11 +170,30 @@ function labelComponents(values: Float32Array, width: number, height: number, th
   let next = 0;
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] === 0) continue;
-    const r = find(labels[i]!);
+    const r = find(parent, labels[i]!);
     if (ids[r] === 0) ids[r] = ++next;
     labels[i] = ids[r]!;
   }
   return labels;
+}
+
+// Union-find over labels: module functions, not closures made on every call (V8 compiles a
+// closure's hot code again for each new closure).
+function find(parent: number[], a: number): number {
+  while (parent[a]! !== a) {
+    parent[a] = parent[parent[a]!]!;
+    a = parent[a]!;
+  }
+  return a;
+}
+
+function union(parent: number[], a: number, b: number): number {
+  const ra = find(parent, a);
+  const rb = find(parent, b);
+  if (ra === rb) return ra;
+  const lo = Math.min(ra, rb);
+  parent[Math.max(ra, rb)] = lo;
+  return lo;
 }
 
 /** Local maxima of the smoothed image inside footprints (ties go to the first in raster order). */
@@ -202,7 +243,11 @@ function prunePeaks(peaks: number[], labels: Int32Array, smooth: Float64Array, n
     }
     kept.push(...mine);
   }
-  return kept.sort((a, b) => a - b);
+  return kept.sort(ascending);
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
 }
 
 function segmentMin(smooth: Float64Array, width: number, p: number, q: number): number {

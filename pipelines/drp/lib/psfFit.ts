@@ -38,14 +38,14 @@ export function fitDoubleGaussianPsf(p: Planes, stars: readonly { x: number; y: 
   const g2 = new Float64Array(bins.r2.length);
   // The core's sigma brackets s1: the half-maximum radius of the stacked profile over sqrt(2 ln 2).
   const sigmaHm = halfMaxRadius(bins) / Math.sqrt(2 * Math.LN2);
-  const atK = (k: number) => bestAtRatio(bins, k, g1, g2, 0.6 * sigmaHm, 1.3 * sigmaHm);
-  let best = atK(1);
+  const fit = new RatioFit(bins, g1, g2, 0.6 * sigmaHm, 1.3 * sigmaHm);
+  let best = fit.bestAt(1);
   for (let step = 1; step <= 60; step++) {
-    const b = atK(1 + 0.05 * step);
+    const b = fit.bestAt(1 + 0.05 * step);
     if (b.chi2 < best.chi2) best = b;
   }
-  const refinedK = goldenSection(Math.max(1, best.k - 0.05), best.k + 0.05, 25, (k) => atK(k).chi2);
-  const refined = atK(refinedK);
+  const refinedK = goldenSection(Math.max(1, best.k - 0.05), best.k + 0.05, 25, fit, true);
+  const refined = fit.bestAt(refinedK);
   if (refined.chi2 < best.chi2) best = refined;
   const s1 = Math.sqrt(Math.max(best.s1 * best.s1 - PIXEL_VAR, 0.01));
   const s2raw = best.s1 * best.k;
@@ -175,43 +175,76 @@ function halfMaxRadius(bins: Profile): number {
   return Math.sqrt(bins.r2[bins.r2.length - 1]!);
 }
 
-/** The best s1 (golden section on log s1 within lo..hi px) for a fixed ratio k, with its amplitudes. */
-function bestAtRatio(bins: Profile, k: number, g1: Float64Array, g2: Float64Array, lo: number, hi: number): GridBest {
-  const evaluate = (logS1: number) => {
+/**
+ * The profile fit at a width ratio k: the best s1 (golden section on log s1 within lo..hi px)
+ * with its amplitudes. One object per PSF fit instead of closures made on every call, which V8
+ * compiled anew for each fit.
+ */
+class RatioFit {
+  /** The ratio the s1 search is running at. */
+  private k = 1;
+
+  constructor(
+    private readonly bins: Profile,
+    private readonly g1: Float64Array,
+    private readonly g2: Float64Array,
+    private readonly lo: number,
+    private readonly hi: number,
+  ) {}
+
+  bestAt(k: number): GridBest {
+    this.k = k;
+    return this.evaluate(goldenSection(Math.log(this.lo), Math.log(this.hi), 30, this, false));
+  }
+
+  /** chi² of the best s1 at ratio k. */
+  chi2AtRatio(k: number): number {
+    return this.bestAt(k).chi2;
+  }
+
+  /** chi² at s1 = exp(logS1) and the current ratio. */
+  chi2AtLogS1(logS1: number): number {
+    return this.evaluate(logS1).chi2;
+  }
+
+  private evaluate(logS1: number): GridBest {
     const s1 = Math.exp(logS1);
-    gaussianProfile(g1, bins.r2, s1);
-    gaussianProfile(g2, bins.r2, s1 * k);
-    return { s1, k, ...fitAmplitudes(bins, g1, g2) };
-  };
-  const logS1 = goldenSection(Math.log(lo), Math.log(hi), 30, (t) => evaluate(t).chi2);
-  return evaluate(logS1);
+    gaussianProfile(this.g1, this.bins.r2, s1);
+    gaussianProfile(this.g2, this.bins.r2, s1 * this.k);
+    const f = fitAmplitudes(this.bins, this.g1, this.g2);
+    return { s1, k: this.k, a1: f.a1, a2: f.a2, chi2: f.chi2 };
+  }
 }
 
-/** Minimiser of a unimodal f on [lo, hi] by golden-section search. */
-function goldenSection(lo: number, hi: number, iterations: number, f: (x: number) => number): number {
+/** Minimiser of a unimodal f on [lo, hi] by golden-section search: f is the fit's chi² over the ratio or over log s1. */
+function goldenSection(lo: number, hi: number, iterations: number, fit: RatioFit, overRatio: boolean): number {
   const r = (Math.sqrt(5) - 1) / 2;
   let a = lo;
   let b = hi;
   let c = b - r * (b - a);
   let d = a + r * (b - a);
-  let fc = f(c);
-  let fd = f(d);
+  let fc = objective(fit, overRatio, c);
+  let fd = objective(fit, overRatio, d);
   for (let i = 0; i < iterations; i++) {
     if (fc < fd) {
       b = d;
       d = c;
       fd = fc;
       c = b - r * (b - a);
-      fc = f(c);
+      fc = objective(fit, overRatio, c);
     } else {
       a = c;
       c = d;
       fc = fd;
       d = a + r * (b - a);
-      fd = f(d);
+      fd = objective(fit, overRatio, d);
     }
   }
   return (a + b) / 2;
+}
+
+function objective(fit: RatioFit, overRatio: boolean, x: number): number {
+  return overRatio ? fit.chi2AtRatio(x) : fit.chi2AtLogS1(x);
 }
 
 function gaussianProfile(out: Float64Array, r2: Float64Array, s: number): void {
@@ -239,19 +272,25 @@ function fitAmplitudes(bins: Profile, g1: Float64Array, g2: Float64Array): { a1:
   let a1 = Math.max(0, s1v / s11);
   let a2 = 0;
   let chi2 = chiSquare(bins, g1, g2, a1, a2);
-  const tryFit = (b1: number, b2: number) => {
-    const c = chiSquare(bins, g1, g2, b1, b2);
-    if (c < chi2) {
-      a1 = b1;
-      a2 = b2;
-      chi2 = c;
-    }
-  };
-  tryFit(0, Math.max(0, s2v / s22));
+  // The wing alone, then both when the unconstrained solution is non-negative; the better chi² wins.
+  const wingOnly = Math.max(0, s2v / s22);
+  const cw = chiSquare(bins, g1, g2, 0, wingOnly);
+  if (cw < chi2) {
+    a1 = 0;
+    a2 = wingOnly;
+    chi2 = cw;
+  }
   if (det > 1e-12 * s11 * s22) {
     const b1 = (s22 * s1v - s12 * s2v) / det;
     const b2 = (s11 * s2v - s12 * s1v) / det;
-    if (b1 >= 0 && b2 >= 0) tryFit(b1, b2);
+    if (b1 >= 0 && b2 >= 0) {
+      const c = chiSquare(bins, g1, g2, b1, b2);
+      if (c < chi2) {
+        a1 = b1;
+        a2 = b2;
+        chi2 = c;
+      }
+    }
   }
   return { a1, a2, chi2 };
 }
