@@ -73,7 +73,8 @@ const exposureCodec: Codec = {
     const { PSF_FWHM, PSF_SIG, MAGZERO, ...rest } = meta;
     return {
       image: hduToImage(img),
-      mask: Int32Array.from(mask.data as ArrayLike<number>),
+      // The reader's array is fresh and ours alone (BITPIX 32): used as is, not copied element by element.
+      mask: mask.data instanceof Int32Array ? mask.data : Int32Array.from(mask.data as ArrayLike<number>),
       variance: hduToImage(findHdu(hdus, 'VARIANCE')),
       wcs: hasWcs(img.header) ? wcsFromHeader(img.header) : undefined,
       psf: typeof PSF_FWHM === 'number' && typeof PSF_SIG === 'number' ? { fwhmPx: PSF_FWHM, sigmaPx: PSF_SIG } : undefined,

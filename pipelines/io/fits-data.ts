@@ -58,11 +58,19 @@ export function storageOf(data: FitsPixels | null | undefined, quantize: FitsQua
   return { bitpix: 64, bzero: 9223372036854775808n, bscale: undefined };
 }
 
-export function encodeData(data: FitsPixels, storage: Storage, quantize: FitsQuantize | undefined): Uint8Array {
+/** Bytes the encoded data take, padding included. */
+export function encodedDataBytes(data: FitsPixels, storage: Storage): number {
+  return Math.ceil((data.length * Math.abs(storage.bitpix)) / 8 / BLOCK_BYTES) * BLOCK_BYTES;
+}
+
+/**
+ * Encodes the data into `into` (encodedDataBytes long and zeroed, e.g. part of the whole file's
+ * buffer, so the file is not copied together from parts) or into new bytes.
+ */
+export function encodeData(data: FitsPixels, storage: Storage, quantize: FitsQuantize | undefined, into?: Uint8Array): Uint8Array {
   const n = data.length;
-  const bytesPer = Math.abs(storage.bitpix) / 8;
-  const out = new Uint8Array(Math.ceil((n * bytesPer) / BLOCK_BYTES) * BLOCK_BYTES);
-  const view = new DataView(out.buffer);
+  const out = into ?? new Uint8Array(encodedDataBytes(data, storage));
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   if (quantize) {
     const src = data as Float32Array | Float64Array;
     const [lo, hi] = quantize.bitpix === 16 ? [-32768, 32767] : [-2147483648, 2147483647];

@@ -1,7 +1,7 @@
 import { PipelineError } from '../framework/errors.ts';
 import type { ImageF, TanWcs } from '../image/types.ts';
 import { checkHduChecksums } from './fits-checksum.ts';
-import { BLOCK_BYTES, decodeData, encodeData, storageOf } from './fits-data.ts';
+import { BLOCK_BYTES, decodeData, encodeData, encodedDataBytes, storageOf } from './fits-data.ts';
 import type { FitsPixels, FitsQuantize, Storage } from './fits-data.ts';
 import { CARD_LENGTH, formatCard, headerNumber, headerString, headerValue, parseCards } from './fits-header.ts';
 import type { FitsCard, FitsHeader } from './fits-header.ts';
@@ -104,7 +104,7 @@ function headerBytes(structural: FitsCard[], user: FitsCard[]): Uint8Array {
 /** Writes HDUs (the first is the primary) as one FITS file. */
 export function writeFits(hdus: FitsHduInput[]): Uint8Array {
   if (hdus.length === 0) throw new PipelineError('BAD_INPUT', 'a FITS file needs at least a primary HDU');
-  const parts: Uint8Array[] = [];
+  const parts: { header: Uint8Array; data: FitsPixels | null; storage: Storage; quantize: FitsQuantize | undefined; dataBytes: number }[] = [];
   hdus.forEach((hdu, index) => {
     const data = hdu.data ?? null;
     const shape = data ? (hdu.shape ?? [data.length]) : [];
@@ -122,10 +122,19 @@ export function writeFits(hdus: FitsHduInput[]): Uint8Array {
         !(c.key === 'EXTNAME' && hdu.name !== undefined) &&
         !(c.key === 'BLANK' && (!integerData || blank !== undefined)),
     );
-    parts.push(headerBytes(structuralCards(index, storage, shape, hdu.name, blank), userCards));
-    if (data && data.length > 0) parts.push(encodeData(data, storage, hdu.quantize));
+    const dataBytes = data && data.length > 0 ? encodedDataBytes(data, storage) : 0;
+    parts.push({ header: headerBytes(structuralCards(index, storage, shape, hdu.name, blank), userCards), data, storage, quantize: hdu.quantize, dataBytes });
   });
-  return Buffer.concat(parts);
+  // One zeroed buffer for the whole file, each HDU's data encoded in place.
+  const out = Buffer.alloc(parts.reduce((acc, p) => acc + p.header.length + p.dataBytes, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p.header, offset);
+    offset += p.header.length;
+    if (p.data && p.dataBytes > 0) encodeData(p.data, p.storage, p.quantize, out.subarray(offset, offset + p.dataBytes));
+    offset += p.dataBytes;
+  }
+  return out;
 }
 
 function readHeader(bytes: Uint8Array, offset: number): { header: FitsHeader; next: number } {
