@@ -64,6 +64,12 @@ export default tseslint.config(
     },
   },
   {
+    // The launcher is CommonJS (bin/package.json): it starts faster than an ES module.
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['server/**', 'runner/**', 'pipelines/**', 'cli/**', 'contracts/**', 'dashboard/src/**', 'gh-actions/**'],
     plugins: { 'import-x': importX },
     settings: {

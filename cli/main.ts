@@ -21,6 +21,10 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     .option('--profile <name>', 'stored login to use (vera login; default: $VERA_PROFILE, else "default")')
     .hook('preAction', (cmd) => selectProfile((cmd.opts() as { profile?: string }).profile))
     .showHelpAfterError('(add --help for usage)')
+    // One layout whatever the terminal (commander would follow its width): the top-level help can
+    // then be rendered once, at build time (rootHelp), and printed by bin/vera.js without loading
+    // commander. Sub-commands inherit it.
+    .configureHelp({ helpWidth: HELP_WIDTH })
     .exitOverride();
   const wanted = invokedEntry(argv.slice(2));
   if (wanted) (await wanted.load()).register(program, { fullProgram: buildFullProgram });
@@ -31,6 +35,14 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     program.command(entry.name).description(entry.description).allowUnknownOption().allowExcessArguments();
   }
   return program;
+}
+
+/** Columns of every help text: a man page's width. */
+const HELP_WIDTH = 80;
+
+/** What `vera --help` prints; scripts/build-cli.mjs stores it with each build (help.txt). */
+export async function rootHelp(): Promise<string> {
+  return (await buildProgram(['node', 'vera'])).helpInformation();
 }
 
 /** Every command registered for real: for `vera completion`, which lists all of them and their options. */

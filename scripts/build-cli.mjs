@@ -18,6 +18,7 @@
 //   dist/cli/<id>/sources/<C>.json  [[path, size, mtimeMs], ...]: what command C's module can load,
 //                                   statically or lazily, beyond main
 //   dist/cli/<id>/sources.json      every source of the build
+//   dist/cli/<id>/help.txt          what `vera --help` prints (its sources are main's)
 import fs from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -115,6 +116,9 @@ export async function buildCli() {
   fs.mkdirSync(path.join(outdir, 'sources'));
   fs.writeFileSync(path.join(outdir, 'sources.json'), JSON.stringify(all));
   for (const [name, list] of commands) fs.writeFileSync(path.join(outdir, 'sources', `${name}.json`), JSON.stringify(list));
+  // The top-level help, rendered by the build itself, for bin/vera.js to print as it is.
+  const { rootHelp } = await import(pathToFileURL(path.join(outdir, 'main.js')).href);
+  fs.writeFileSync(path.join(outdir, 'help.txt'), await rootHelp());
   const tmp = `${POINTER}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify({ dir: id, main, commands: [...commands.keys()] }));
   fs.renameSync(tmp, POINTER);
