@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import type { TestVera } from '../support/vera.ts';
+import { runNode } from '../support/cli.ts';
 import { ensureDebianBinary } from '../support/debian.ts';
 import { PROJECT_ROOT } from '../support/git-repo.ts';
 
@@ -22,12 +22,16 @@ export function ensureChromium(): string {
   return ensureDebianBinary('chromium', 'chromium');
 }
 
-/** Builds the web app (vite) into `outDir`, as `npm run build` does into dashboard/dist. */
-export function buildApp(outDir: string): void {
+/**
+ * Builds the web app (vite) into `outDir`, as `npm run build` does into dashboard/dist. Awaited,
+ * not spawnSync: on a loaded machine the build can outlast the 60 s in which a test fork must
+ * answer vitest.
+ */
+async function buildApp(outDir: string): Promise<void> {
   const vite = path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', 'dashboard', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0 || !fs.existsSync(path.join(outDir, 'index.html'))) {
-    throw new Error(`building the dashboard failed (exit ${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
+  const r = await runNode([vite, 'build', path.join(PROJECT_ROOT, 'dashboard'), '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], process.env);
+  if (r.code !== 0 || !fs.existsSync(path.join(outDir, 'index.html'))) {
+    throw new Error(`building the dashboard failed (exit ${r.code}): ${r.stderr || r.stdout}`);
   }
 }
 
@@ -57,7 +61,7 @@ export async function sharedApp(): Promise<string> {
     try {
       if (!fs.existsSync(path.join(app, 'index.html'))) {
         const tmp = path.join(root, `app-${process.pid}`);
-        buildApp(tmp);
+        await buildApp(tmp);
         fs.renameSync(tmp, app);
       }
     } finally {

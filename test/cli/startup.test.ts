@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../cli/commands/index.ts';
-import { VERA_BIN } from '../support/cli.ts';
+import { rootHelp } from '../../cli/main.ts';
+import { runNode, VERA_BIN } from '../support/cli.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-startup-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -23,49 +23,59 @@ function vera(args: string[], opts: { input?: string; record?: string } = {}) {
   const pre = opts.record ? ['--import', recordImports(opts.record)] : [];
   const env: NodeJS.ProcessEnv = { ...process.env, VERA_HOME: path.join(dir, 'home'), VERA_PORT: '1' };
   delete env.DATABASE_URL;
-  return spawnSync(process.execPath, [...pre, VERA_BIN, ...args], { encoding: 'utf8', input: opts.input ?? '', env });
+  return runNode([...pre, VERA_BIN, ...args], env, opts.input ?? '');
 }
 
 describe('vera start-up', () => {
-  it('--help lists every command without importing any command module or the server', () => {
+  it('--help prints what commander renders, loading neither commander, a command module nor the server', async () => {
     const log = path.join(dir, 'help-imports.txt');
-    const r = vera(['--help'], { record: log });
-    expect(r.status).toBe(0);
+    const r = await vera(['--help'], { record: log });
+    expect(r.code).toBe(0);
+    // The text the build stored is exactly commander's rendering of the current sources.
+    expect(r.stdout).toBe(await rootHelp());
     for (const c of COMMANDS) expect(r.stdout).toContain(c.name);
-    const loaded = fs.readFileSync(log, 'utf8');
-    // The compiled build ran (commander is bundled into it).
-    expect(loaded).toMatch(/\/dist\/cli\/[^/]+\/main\.js\n/);
-    for (const heavy of ['@electric-sql/pglite', 'graphql-yoga', 'drizzle-orm', '/pg/', 'piscina', 'tsx']) expect(loaded).not.toContain(heavy);
+    expect((await vera(['-h'])).stdout).toBe(r.stdout);
+    expect((await vera(['help'])).stdout).toBe(r.stdout);
+    const loaded = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
+    for (const heavy of ['/dist/cli/', 'commander', '@electric-sql/pglite', 'graphql-yoga', 'drizzle-orm', '/pg/', 'piscina', 'tsx']) expect(loaded).not.toContain(heavy);
   });
 
-  it('changepoints imports neither the database, GraphQL nor a TypeScript compiler', () => {
+  it("a command's --help goes through the compiled build and commander", async () => {
+    const log = path.join(dir, 'runs-help-imports.txt');
+    const r = await vera(['runs', '--help'], { record: log });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: vera runs /);
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/\/dist\/cli\/[^/]+\/main\.js\n/);
+  });
+
+  it('changepoints imports neither the database, GraphQL nor a TypeScript compiler', async () => {
     const log = path.join(dir, 'cp-imports.txt');
     const series = ['v', ...Array.from({ length: 40 }, (_, i) => (i < 20 ? 10 : 20) + (i % 3) * 0.1)].join('\n');
-    const r = vera(['changepoints', '--json', '-'], { input: series, record: log });
+    const r = await vera(['changepoints', '--json', '-'], { input: series, record: log });
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { changePoints: { index: number }[] }).changePoints.map((c) => c.index)).toEqual([20]);
     const loaded = fs.readFileSync(log, 'utf8');
     for (const heavy of ['@electric-sql/pglite', 'graphql-yoga', 'drizzle-orm', 'tsx']) expect(loaded).not.toContain(heavy);
   });
 
-  it('--version prints the package version, and the commit in a git checkout', () => {
+  it('--version prints the package version, and the commit in a git checkout', async () => {
     const pkg = JSON.parse(fs.readFileSync(path.resolve(path.dirname(VERA_BIN), '../package.json'), 'utf8')) as { version: string };
-    const r = vera(['--version']);
-    expect(r.status).toBe(0);
+    const r = await vera(['--version']);
+    expect(r.code).toBe(0);
     const escaped = pkg.version.replaceAll('.', '\\.');
     expect(r.stdout.trim()).toMatch(new RegExp(`^vera ${escaped}( \\(commit [0-9a-f]{12}(\\+changes)?\\))?$`));
     if (fs.existsSync(path.resolve(path.dirname(VERA_BIN), '../.git'))) expect(r.stdout).toContain('(commit ');
   });
 
-  it('an unknown flag or command exits 2 with a message naming it, on stderr', () => {
-    const flag = vera(['changepoints', '--colum', 'x']);
-    expect(flag.status).toBe(2);
+  it('an unknown flag or command exits 2 with a message naming it, on stderr', async () => {
+    const flag = await vera(['changepoints', '--colum', 'x']);
+    expect(flag.code).toBe(2);
     expect(flag.stdout).toBe('');
     expect(flag.stderr).toContain("unknown option '--colum'");
     expect(flag.stderr).toContain('--column');
-    const command = vera(['chagepoints']);
-    expect(command.status).toBe(2);
+    const command = await vera(['chagepoints']);
+    expect(command.code).toBe(2);
     expect(command.stderr).toContain("unknown command 'chagepoints'");
     expect(command.stderr).toContain('changepoints');
   });
@@ -83,7 +93,7 @@ describe('vera start-up', () => {
     }
   });
 
-  it('rebuilds when a source the command line loads changed, and only then', () => {
+  it('rebuilds when a source the command line loads changed, and only then', async () => {
     // A copy of the sources, so that editing them races no other test's `vera`.
     const root = path.resolve(path.dirname(VERA_BIN), '..');
     const copy = path.join(dir, 'checkout');
@@ -91,9 +101,9 @@ describe('vera start-up', () => {
       fs.cpSync(path.join(root, part), path.join(copy, part), { recursive: true });
     }
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
-    const run = (args: string[], input = '') => {
-      const r = spawnSync(process.execPath, [path.join(copy, 'bin/vera.js'), ...args], { encoding: 'utf8', input, env: { ...process.env, VERA_HOME: path.join(dir, 'home') } });
-      expect(r.status, r.stderr).toBe(0);
+    const run = async (args: string[], input = '') => {
+      const r = await runNode([path.join(copy, 'bin/vera.js'), ...args], { ...process.env, VERA_HOME: path.join(dir, 'home') }, input);
+      expect(r.code, r.stderr).toBe(0);
       return r.stdout;
     };
     const build = () => (JSON.parse(fs.readFileSync(path.join(copy, 'dist/cli/current.json'), 'utf8')) as { dir: string }).dir;
@@ -105,21 +115,21 @@ describe('vera start-up', () => {
     };
     const flat = '[1, 1, 1, 1]';
 
-    expect(run(['changepoints', '-'], flat)).toContain('No change points in <stdin>');
+    expect(await run(['changepoints', '-'], flat)).toContain('No change points in <stdin>');
     const first = build();
     // Every command's sources are recorded, so that running it checks them.
     for (const { name } of COMMANDS) expect(fs.existsSync(path.join(copy, 'dist/cli', first, 'sources', `${name}.json`)), name).toBe(true);
 
     edit('cli/commands/changepoints.ts', "'No change points'", "'No change points at all'");
     // --help loads no command module: the build still serves it.
-    run(['--help']);
+    await run(['--help']);
     expect(build()).toBe(first);
-    expect(run(['changepoints', '-'], flat)).toContain('No change points at all in <stdin>');
+    expect(await run(['changepoints', '-'], flat)).toContain('No change points at all in <stdin>');
     const second = build();
     expect(second).not.toBe(first);
 
     edit('cli/main.ts', "'Vera: continuous verification", "'Vera (edited): continuous verification");
-    expect(run(['--help'])).toContain('Vera (edited): continuous verification');
+    expect(await run(['--help'])).toContain('Vera (edited): continuous verification');
     expect(build()).not.toBe(second);
   });
 

@@ -33,15 +33,26 @@ export async function openCliDatabase(t: TestDatabase, home: string): Promise<Da
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
+  return runProcess(spawnCli(args, env), input);
+}
+
+/**
+ * Node with these arguments, in a child: a test awaits it instead of blocking in spawnSync, so its
+ * fork keeps answering vitest (whose worker calls time out after 60 s of a blocked event loop).
+ */
+export function runNode(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
+  return runProcess(spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] }), input);
+}
+
+function runProcess(child: ChildProcess, input: string | undefined): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawnCli(args, env);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    if (input !== undefined) child.stdin!.end(input);
-    else child.stdin!.end();
+    // 'close', not 'exit': by then the output streams have ended too.
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin!.end(input);
   });
 }
 
