@@ -153,7 +153,7 @@ describe('a hostile anonymous session', () => {
     http = await startHttpServer(v.vera, { host: '127.0.0.1', port: 0 });
   });
 
-  it('gets stable error codes, never INTERNAL; no file outside VERA_HOME changes; /healthz answers within 1 s throughout', async () => {
+  it('gets stable error codes, never INTERNAL; no file outside VERA_HOME changes; /healthz answers within 1 s throughout (longer only on an oversubscribed machine)', async () => {
     const schema = await v.gql<{ __schema: { queryType: { name: string }; types: FullType[] } }>(INTROSPECT);
     const types = new Map(schema.data!.__schema.types.map((x) => [x.name, x]));
     const queryFields = types.get(schema.data!.__schema.queryType.name)!.fields!;
@@ -214,6 +214,10 @@ describe('a hostile anonymous session', () => {
     expect(codes.get('BAD_INPUT')).toBeGreaterThan(0);
     expect(fs.readdirSync(canary)).toEqual(['existing.txt']);
     expect(fs.readFileSync(EXISTING, 'utf8')).toBe('untouched\n');
-    expect(slowest.ms).toBeLessThan(1000);
+    // 1 s on a machine with a core free for the server. When the run queue is longer than the
+    // cores (CI's forks, a loaded laptop), a process gets that share of a core, so the bound grows
+    // with it: a query that blocks the event loop for seconds still fails it, a busy machine not.
+    const oversubscribed = Math.max(1, os.loadavg()[0]! / os.availableParallelism());
+    expect(slowest.ms).toBeLessThan(1000 * oversubscribed);
   });
 });
