@@ -215,14 +215,11 @@ export async function createView(conn: DuckDBConnection, view: SqlView): Promise
   const branches: string[] = [];
   for (const files of groups.values()) {
     const fileList = `[${files.map((f) => quoteStr(path.resolve(f.path))).join(', ')}]`;
-    const described = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${fileList}, union_by_name = true)`);
-    // The data ID and collection win: a catalog column of the same name is left out.
-    const kept = described
-      .getRows()
-      .map((r) => String(r[0]))
-      .filter((c) => !constNames.includes(c));
+    // The data ID and collection win: a catalog column of the same name is left out. COLUMNS()
+    // picks the rest when the view is bound, which reads the footers once (no DESCRIBE first).
     const consts = constNames.map((c) => `${constantOf(files, c, types.get(c)!)} AS ${quoteId(c)}`);
-    branches.push(`SELECT ${[...consts, ...kept.map(quoteId)].join(', ')} FROM read_parquet(${fileList}, union_by_name = true)`);
+    const rest = `COLUMNS(c -> c NOT IN (${constNames.map(quoteStr).join(', ')}))`;
+    branches.push(`SELECT ${[...consts, rest].join(', ')} FROM read_parquet(${fileList}, union_by_name = true)`);
   }
   await conn.run(`CREATE VIEW ${quoteId(view.name)} AS ${branches.join(' UNION ALL BY NAME ')}`);
 }
