@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+// DuckDB is loaded when first used: a third of a second of CPU that most servers and tests never need.
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { requireRole, type Actor } from '../auth/roles.ts';
@@ -91,7 +92,7 @@ export async function ingestCatalogs(database: Database, datastore: Datastore, o
 
   const record: IngestRecord = { datasetType: type.name, datasets: [...(opts.append ? held : []), ...todo.map((s) => s.id)] };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-ingest-'));
-  const duck = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const duck = await (await import('@duckdb/node-api')).DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
   try {
     const conn = await duck.connect();
     try {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+// DuckDB is loaded when first used: a third of a second of CPU that most servers and tests never need.
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { VeraError } from '../errors.ts';
 
 /** One Parquet file of a view and the constant columns it gets: `collection` and its data ID. */
@@ -116,7 +117,7 @@ function releaseSandbox(entry: SandboxEntry): void {
 
 async function openSandbox(views: readonly SqlView[]): Promise<DuckDBInstance> {
   const allowed = views.flatMap((v) => v.files.map((f) => path.resolve(f.path)));
-  const instance = await DuckDBInstance.create(':memory:', {
+  const instance = await (await import('@duckdb/node-api')).DuckDBInstance.create(':memory:', {
     threads: '2',
     memory_limit: '1GB',
     autoinstall_known_extensions: 'false',

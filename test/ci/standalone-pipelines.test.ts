@@ -4,12 +4,12 @@ import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../server/auth/index.ts';
-import { openDatabase, type Database } from '../../server/db/client.ts';
+import type { Database } from '../../server/db/client.ts';
 import { Datastore } from '../../server/repo/index.ts';
 import { cliEnv, runCli, serveProcess, type ServeProcess, stopServe } from '../support/cli.ts';
 import { makeActor } from '../support/factories.ts';
 import { seedToyRaw } from '../support/runs.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { openPgliteDir, useTestDatabase } from '../support/db.ts';
 
 /**
  * A team's pipelines live in their own repository, with their own package.json, outside Vera's
@@ -75,7 +75,7 @@ describe('a pipelines repository of its own', () => {
 
     // A VERA_HOME outside Vera's tree too, with TestCam raws and an admin, before the server starts.
     const home = path.join(scratch, 'home');
-    const database: Database = t.url ? t.database : await openDatabase({ dataDir: path.join(home, 'db') });
+    const database: Database = t.url ? t.database : await openPgliteDir(path.join(home, 'db'));
     const admin = await makeActor(database.db, 'admin', 'admin');
     await seedToyRaw(database.db, new Datastore(path.join(home, 'datastore')), admin, { nVisits: 2, nDetectors: 2 });
     const { token } = await createToken(database.db, admin.id, 'test');

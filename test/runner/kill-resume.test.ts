@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../server/auth/index.ts';
-import { openDatabase, queryRows, sql, type Database } from '../../server/db/client.ts';
+import { queryRows, sql, type Database } from '../../server/db/client.ts';
 import { Datastore } from '../../server/repo/index.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { openPgliteDir, useTestDatabase } from '../support/db.ts';
 import { cliEnv, runCli, spawnCli } from '../support/cli.ts';
 import { seedToyRaw, TOY_PIPELINE } from '../support/runs.ts';
 
@@ -15,7 +15,7 @@ afterAll(() => homes.forEach((h) => fs.rmSync(h, { recursive: true, force: true 
 
 /** Opens this test's database: the per-file Postgres database, or the PGlite directory of `home`. */
 async function openFor(home: string): Promise<Database> {
-  return t.url ? t.database : openDatabase({ dataDir: path.join(home, 'db') });
+  return t.url ? t.database : openPgliteDir(path.join(home, 'db'));
 }
 
 async function closeFor(d: Database) {

@@ -7,11 +7,11 @@ import { connect, type VeraClient } from '../../cli/client.ts';
 import { followRun } from '../../cli/follow.ts';
 import { createToken, createUser } from '../../server/auth/index.ts';
 import { loadConfig } from '../../server/config.ts';
-import { openDatabase, type Database } from '../../server/db/client.ts';
+import type { Database } from '../../server/db/client.ts';
 import { isVeraError } from '../../server/errors.ts';
 import { Datastore } from '../../server/repo/index.ts';
 import { cliEnv, runCli, serveProcess, type ServeProcess } from '../support/cli.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { openPgliteDir, useTestDatabase } from '../support/db.ts';
 import { seedToyRaw, TOY_PIPELINE } from '../support/runs.ts';
 import { TypedDocumentString } from '../../cli/generated/graphql.ts';
 
@@ -33,7 +33,7 @@ afterAll(() => {
 const LEASE_SECONDS = 5;
 const RUN = 'u/admin/orphan';
 async function openFor(home: string): Promise<Database> {
-  return t.url ? t.database : openDatabase({ dataDir: path.join(home, 'db') });
+  return t.url ? t.database : openPgliteDir(path.join(home, 'db'));
 }
 
 async function closeFor(d: Database) {

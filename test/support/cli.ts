@@ -28,8 +28,8 @@ export function cliEnv(home: string, databaseUrl: string | undefined, extra: Rec
  */
 export async function openCliDatabase(t: TestDatabase, home: string): Promise<Database> {
   if (t.url) return t.database;
-  const { openDatabase } = await import('../../server/db/client.ts');
-  return openDatabase({ dataDir: path.join(home, 'db') });
+  const { openPgliteDir } = await import('./db.ts');
+  return openPgliteDir(path.join(home, 'db'));
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {

@@ -61,6 +61,18 @@ export function useTestDatabase(opts: { logger?: Logger } = {}): TestDatabase {
   };
 }
 
+/**
+ * A PGlite database in the directory `dataDir`, for CLI children and `vera serve` processes to open
+ * after the test: when the directory is new, the migrated template is loaded into it (as each
+ * file's in-memory database is) rather than made by initdb and every migration, which costs some
+ * 6 CPU seconds more each time. An existing directory opens as it is, migrated as Vera does.
+ */
+export async function openPgliteDir(dataDir: string): Promise<Database> {
+  if (fs.existsSync(dataDir)) return openDatabase({ dataDir });
+  const dump = new Blob([fs.readFileSync(inject('pgliteDump'))]);
+  return openDatabase({ dataDir, pgliteLoadDataDir: dump, migrate: false });
+}
+
 export async function truncateAll(db: Db): Promise<void> {
   const tables = await queryRows<{ tablename: string }>(db, sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
   if (tables.length === 0) return;
