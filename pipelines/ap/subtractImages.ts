@@ -5,7 +5,8 @@ import { MASK, type CatalogValue, type ExposureValue, type Scalar } from '../fra
 import { dilate } from '../drp/lib/detection.ts';
 import { finiteMetadata } from '../drp/lib/metadata.ts';
 import { makePsf, psfFromMetadata, psfMetadata } from '../drp/lib/psf.ts';
-import { convolve2d, fitKernel, makeBasis, type KernelSolution, type Stamp } from './lib/alardLupton.ts';
+import { fitKernel, makeBasis, type KernelSolution, type Stamp } from './lib/alardLupton.ts';
+import { convolvePairFft } from './lib/fft.ts';
 
 /**
  * subtractImages (LSST ip_diffim AlardLuptonSubtractTask): PSF-matched image subtraction of the
@@ -20,7 +21,9 @@ import { convolve2d, fitKernel, makeBasis, type KernelSolution, type Stamp } fro
  *     absorbs that mismatch, small astrometric offsets and the photometric scale.
  *   - It is Rubin's production default (ip_diffim, `AlardLuptonSubtractTask`), so results and
  *     configs compare with Rubin's.
- *   - It needs no FFTs, so it runs on the 512² SimCam detectors without zero-padding artefacts.
+ *   - Its kernel is fitted in real space on stamps, so it needs no FFT of whole images to fit and
+ *     no padding of the PSFs. (The fitted kernel is then applied by FFT, lib/fft.ts: the same
+ *     convolution, ~4x cheaper than the direct sum, equal to it within float32 rounding.)
  * What Alard-Lupton costs: the convolved image's noise is correlated. Rubin removes that with the
  * decorrelation afterburner (Reiss & Lupton 2016); we leave the pixels correlated and
  * detectDiaSources measures the noise of its matched filter empirically instead (see there).
@@ -121,8 +124,7 @@ export function runSubtractImages(science: ExposureValue, template: ExposureValu
   const k2 = Float64Array.from(solution.kernel, (v) => v * v);
   const convolved = new Float32Array(n);
   const convolvedVar = new Float32Array(n);
-  convolve2d(ref.image.data, width, height, solution.kernel, h, convolved);
-  convolve2d(ref.variance.data, width, height, k2, h, convolvedVar);
+  convolvePairFft(ref.image.data, solution.kernel, ref.variance.data, k2, width, height, h, convolved, convolvedVar);
   const [b0, b1, b2] = solution.background;
   for (let y = 0; y < height; y++) {
     const by = b0 + b2 * ((2 * y) / height - 1);
