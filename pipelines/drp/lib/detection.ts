@@ -41,6 +41,22 @@ export interface Detections {
   labels: Int32Array;
 }
 
+/** The matched filter's two planes: Σ K·I·valid and Σ K²·V·valid. */
+export interface MatchedFilter {
+  smooth: Float64Array;
+  noise2: Float64Array;
+}
+
+/** The detection kernel for a PSF-like Gaussian of kernelSigmaPx. */
+export function detectionKernel(kernelSigmaPx: number): Float64Array {
+  // ±2.5 sigma holds 98.8% of the kernel: a matched filter loses nothing measurable, and it is cheaper.
+  return gaussianKernel1d(kernelSigmaPx, Math.max(1, Math.ceil(2.5 * kernelSigmaPx)));
+}
+
+/**
+ * Finds sources. `filtered`, when given, is the matched filter of exactly these planes (a caller
+ * that detects on several related planes, e.g. an image and its negation, computes it once).
+ */
 export function detectSources(
   image: Float32Array,
   variance: Float32Array,
@@ -49,23 +65,10 @@ export function detectSources(
   height: number,
   kernelSigmaPx: number,
   opts: DetectionOptions,
+  filtered?: MatchedFilter,
 ): Detections {
   const n = width * height;
-  const masked = new Float32Array(n);
-  const maskedVar = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    if ((mask[i]! & opts.ignoreMask) !== 0 || !(variance[i]! > 0)) continue;
-    masked[i] = image[i]!;
-    maskedVar[i] = variance[i]!;
-  }
-  // ±2.5 sigma holds 98.8% of the kernel: a matched filter loses nothing measurable, and it is cheaper.
-  const k = gaussianKernel1d(kernelSigmaPx, Math.max(1, Math.ceil(2.5 * kernelSigmaPx)));
-  const k2 = squared(k);
-  const tmp = new Float64Array(n);
-  const smooth = new Float64Array(n);
-  const noise2 = new Float64Array(n);
-  convolveSeparable(masked, width, height, k, k, smooth, tmp);
-  convolveSeparable(maskedVar, width, height, k2, k2, noise2, tmp);
+  const { smooth, noise2 } = filtered ?? matchedFilter(image, variance, mask, width, height, kernelSigmaPx, opts.ignoreMask);
   const snr = new Float32Array(n);
   for (let i = 0; i < n; i++) snr[i] = noise2[i]! > 0 ? smooth[i]! / Math.sqrt(noise2[i]!) : 0;
 
@@ -100,6 +103,26 @@ export function detectSources(
     footprintArea,
     labels,
   };
+}
+
+/** The matched filter of an image and its variance, pixels with ignoreMask bits or variance ≤ 0 left out. */
+export function matchedFilter(image: Float32Array, variance: Float32Array, mask: Int32Array, width: number, height: number, kernelSigmaPx: number, ignoreMask: number): MatchedFilter {
+  const n = width * height;
+  const masked = new Float32Array(n);
+  const maskedVar = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    if ((mask[i]! & ignoreMask) !== 0 || !(variance[i]! > 0)) continue;
+    masked[i] = image[i]!;
+    maskedVar[i] = variance[i]!;
+  }
+  const k = detectionKernel(kernelSigmaPx);
+  const k2 = squared(k);
+  const tmp = new Float64Array(n);
+  const smooth = new Float64Array(n);
+  const noise2 = new Float64Array(n);
+  convolveSeparable(masked, width, height, k, k, smooth, tmp);
+  convolveSeparable(maskedVar, width, height, k2, k2, noise2, tmp);
+  return { smooth, noise2 };
 }
 
 /** 8-connected components of pixels with value > threshold (two-pass union-find). */
