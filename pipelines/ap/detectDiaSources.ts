@@ -3,8 +3,8 @@ import { PipelineError } from '../framework/errors.ts';
 import { defineTask, single, type TaskContext, type TaskInputs } from '../framework/task.ts';
 import { MASK, type CatalogValue, type ExposureValue } from '../framework/values.ts';
 import { pixelScaleArcsec, pixelToSky } from '../image/wcs.ts';
-import { convolveSeparable, gaussianKernel1d, squared } from '../drp/lib/convolve.ts';
-import { detectSources, type Detections } from '../drp/lib/detection.ts';
+import { convolveSeparable, squared } from '../drp/lib/convolve.ts';
+import { detectionKernel, detectSources, matchedFilter, type Detections, type MatchedFilter } from '../drp/lib/detection.ts';
 import { centroidErrorPx, gaussianCentroid, psfFlux, type Planes } from '../drp/lib/measure.ts';
 import { momentSigmaPx, psfFromMetadata, psfRadiusPx, type DoubleGaussianPsf } from '../drp/lib/psf.ts';
 import { madSigma } from '../drp/lib/stats.ts';
@@ -85,22 +85,31 @@ export function runDetectDiaSources(difference: ExposureValue, science: Exposure
   const { width, height } = difference.image;
   const n = width * height;
   const sigma = momentSigmaPx(psf) * c.detectionKernelFactor;
-  const noiseScale = c.doScaleVariance ? matchedFilterNoise(difference, sigma) : 1;
+  // The matched filter of the difference: its smoothed image serves the noise measurement and
+  // both detections (the negative image's is its negation, exactly).
+  const diffFilter = matchedFilter(difference.image.data, difference.variance.data, difference.mask, width, height, sigma, IGNORE);
+  const noiseScale = c.doScaleVariance ? noiseOfFilter(difference, diffFilter, sigma) : 1;
   const variance = new Float32Array(n);
-  const f2 = noiseScale * noiseScale;
-  for (let i = 0; i < n; i++) variance[i] = difference.variance.data[i]! * f2;
-  const detectionVariance = Float32Array.from(variance);
+  scaleInto(difference.variance.data, noiseScale * noiseScale, variance);
+  const detectionVariance = variance.slice();
   addSystematicVariance(detectionVariance, science.image.data, width, height, c.registrationErrorPx, c.fluxScaleError);
   const positive: Planes = { data: difference.image.data, variance, mask: difference.mask, width, height };
-  const negData = Float32Array.from(difference.image.data, (v) => -v);
+  const negData = new Float32Array(n);
+  scaleInto(difference.image.data, -1, negData);
   const negative: Planes = { ...positive, data: negData };
   const opts = { thresholdSigma: c.thresholdSigma, minPixels: c.minPixels, peakMinSigma: c.peakMinSigma, ignoreMask: IGNORE };
+  // Detection leaves out the same pixels as the noise measurement unless the systematic terms
+  // made a pixel of zero variance usable; then the image is filtered again for detection.
+  const posFilter: MatchedFilter = sameUsable(difference.mask, difference.variance.data, detectionVariance)
+    ? { smooth: diffFilter.smooth, noise2: filteredVariance(detectionVariance, difference.mask, width, height, sigma) }
+    : matchedFilter(difference.image.data, detectionVariance, difference.mask, width, height, sigma, IGNORE);
+  const negFilter: MatchedFilter = { smooth: negated(posFilter.smooth), noise2: posFilter.noise2 };
   const lobes: Lobe[] = [];
-  for (const [planes, sign] of [
-    [positive, 1],
-    [negative, -1],
+  for (const [planes, sign, filtered] of [
+    [positive, 1, posFilter],
+    [negative, -1, negFilter],
   ] as const) {
-    const det = detectSources(planes.data, detectionVariance, difference.mask, width, height, sigma, opts);
+    const det = detectSources(planes.data, detectionVariance, difference.mask, width, height, sigma, opts, filtered);
     lobes.push(...measureLobes(planes, det, psf, sign));
   }
 
@@ -239,21 +248,13 @@ function addSystematicVariance(variance: Float32Array, science: Float32Array, wi
 /** Robust standard deviation of the matched-filter S/N map over usable pixels (1 for white noise). */
 export function matchedFilterNoise(difference: ExposureValue, sigmaPx: number): number {
   const { width, height } = difference.image;
-  const n = width * height;
-  const img = new Float32Array(n);
-  const vari = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    if ((difference.mask[i]! & IGNORE) !== 0 || !(difference.variance.data[i]! > 0)) continue;
-    img[i] = difference.image.data[i]!;
-    vari[i] = difference.variance.data[i]!;
-  }
-  const k = gaussianKernel1d(sigmaPx, Math.max(1, Math.ceil(2.5 * sigmaPx)));
-  const tmp = new Float64Array(n);
-  const smooth = new Float64Array(n);
-  const noise2 = new Float64Array(n);
-  convolveSeparable(img, width, height, k, k, smooth, tmp);
-  convolveSeparable(vari, width, height, squared(k), squared(k), noise2, tmp);
-  const r = k.length >> 1;
+  return noiseOfFilter(difference, matchedFilter(difference.image.data, difference.variance.data, difference.mask, width, height, sigmaPx, IGNORE), sigmaPx);
+}
+
+function noiseOfFilter(difference: ExposureValue, filter: MatchedFilter, sigmaPx: number): number {
+  const { width, height } = difference.image;
+  const { smooth, noise2 } = filter;
+  const r = detectionKernel(sigmaPx).length >> 1;
   const samples: number[] = [];
   // Every third pixel whose whole filter footprint is usable: partial footprints are exact too,
   // but whole ones make the sample homogeneous.
@@ -266,6 +267,36 @@ export function matchedFilterNoise(difference: ExposureValue, sigmaPx: number): 
   }
   if (samples.length < 100) return 1;
   return madSigma(samples);
+}
+
+function scaleInto(src: Float32Array, f: number, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = src[i]! * f;
+}
+
+function negated(a: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = -a[i]!;
+  return out;
+}
+
+/** Whether the same pixels are usable (no IGNORE bit, variance > 0) under either variance plane. */
+function sameUsable(mask: Int32Array, a: Float32Array, b: Float32Array): boolean {
+  for (let i = 0; i < mask.length; i++) {
+    if ((mask[i]! & IGNORE) !== 0) continue;
+    if (a[i]! > 0 !== b[i]! > 0) return false;
+  }
+  return true;
+}
+
+/** Σ K²·V over usable pixels: the noise plane of drp/lib/detection.ts's matched filter. */
+function filteredVariance(variance: Float32Array, mask: Int32Array, width: number, height: number, sigmaPx: number): Float64Array {
+  const n = width * height;
+  const masked = new Float32Array(n);
+  for (let i = 0; i < n; i++) if ((mask[i]! & IGNORE) === 0 && variance[i]! > 0) masked[i] = variance[i]!;
+  const k2 = squared(detectionKernel(sigmaPx));
+  const out = new Float64Array(n);
+  convolveSeparable(masked, width, height, k2, k2, out, new Float64Array(n));
+  return out;
 }
 
 export const detectDiaSources = defineTask({

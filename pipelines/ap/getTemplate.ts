@@ -3,7 +3,7 @@ import { PipelineError } from '../framework/errors.ts';
 import { defineTask, many, single, type TaskInputs } from '../framework/task.ts';
 import { MASK, type ExposureValue } from '../framework/values.ts';
 import { finiteMetadata } from '../drp/lib/metadata.ts';
-import { warpOnto } from '../drp/lib/warp.ts';
+import { warpOnto, type SourceBox } from '../drp/lib/warp.ts';
 import { NJY_ZERO_POINT_MAG } from '../drp/makeWarp.ts';
 
 /**
@@ -14,7 +14,8 @@ import { NJY_ZERO_POINT_MAG } from '../drp/makeWarp.ts';
  *
  * Patches overlap by their borders; each template pixel comes from the patch whose inner region
  * holds it when that patch covers it (as GetTemplateTask stitches by inner boxes), so the result
- * does not depend on the order the coadds arrive in. The template is scaled from nJy to the
+ * does not depend on the order the coadds arrive in (the inner region is passed to the warper as
+ * a box rather than by copying each coadd's mask). The template is scaled from nJy to the
  * science exposure's units (electrons, through its zero point), so the matching kernel's sum is
  * close to 1. The template's PSF is the coadds' PSF summary (inverse-variance weighted FWHM of the
  * input visits); subtractImages needs it only to choose the kernel basis widths.
@@ -40,7 +41,7 @@ export function runGetTemplate(science: ExposureValue, coadds: readonly { patch:
   // warper); second pass: the borders fill what the inner regions left (the tract's outer edge).
   for (const { value } of sorted) {
     if (!value.wcs) throw new PipelineError('BAD_INPUT', 'a template coadd has no WCS');
-    warpOnto(innerOnly(value), target, scale, c.warpingKernel, c.interpLengthPx);
+    warpOnto(value, target, scale, c.warpingKernel, c.interpLengthPx, innerBox(value));
   }
   for (const { value } of sorted) warpOnto(value, target, scale, c.warpingKernel, c.interpLengthPx);
   let covered = 0;
@@ -67,17 +68,12 @@ export function runGetTemplate(science: ExposureValue, coadds: readonly { patch:
   };
 }
 
-/** The coadd with pixels outside its patch's inner region marked NO_DATA (when it says where that is). */
-function innerOnly(coadd: ExposureValue): ExposureValue {
+/** The patch's inner region in the coadd's pixels (when the coadd says where it is): pixels outside it count as NO_DATA. */
+function innerBox(coadd: ExposureValue): SourceBox | undefined {
   const m = coadd.metadata;
   const [x0, y0, x1, y1] = [m.INNERX0, m.INNERY0, m.INNERX1, m.INNERY1];
-  if (typeof x0 !== 'number' || typeof y0 !== 'number' || typeof x1 !== 'number' || typeof y1 !== 'number') return coadd;
-  const { width, height } = coadd.image;
-  const mask = Int32Array.from(coadd.mask);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) if (x < x0 || x >= x1 || y < y0 || y >= y1) mask[y * width + x]! |= MASK.NO_DATA;
-  }
-  return { ...coadd, mask };
+  if (typeof x0 !== 'number' || typeof y0 !== 'number' || typeof x1 !== 'number' || typeof y1 !== 'number') return undefined;
+  return { x0, y0, x1, y1 };
 }
 
 export const getTemplate = defineTask({

@@ -112,30 +112,45 @@ export interface KernelSolution {
   meanChi2: number;
 }
 
-/** The design matrix columns of one stamp: reference ⊗ B_k on the stamp's pixels, and the background terms. */
-function stampColumns(input: FitInput, stamp: Stamp): Float64Array[] {
+/**
+ * The design matrix of one stamp, row-major by pixel (np values per pixel): reference ⊗ B_k on
+ * the stamp's pixels for each basis function, then the three background terms. Basis functions
+ * that share their x factor (same Gaussian and x exponent) share the row pass of the separable
+ * convolution.
+ */
+function stampDesign(input: FitInput, stamp: Stamp): Float64Array {
   const { reference, width, height, basis, stampHalf } = input;
   const h = basis.halfWidth;
   const m = 2 * stampHalf + 1;
+  const mm = m * m;
   const wide = m + 2 * h;
   const x0 = stamp.x - stampHalf - h;
   const y0 = stamp.y - stampHalf - h;
-  const cols: Float64Array[] = [];
+  const nb = basis.fx.length;
+  const np = nb + 3;
+  const design = new Float64Array(mm * np);
+  const col = new Float64Array(mm);
+  const c0 = new Float64Array(mm);
   const rowPass = new Float64Array(wide * m);
   const nk = 2 * h + 1;
-  for (let k = 0; k < basis.fx.length; k++) {
+  const groups = xFactorGroups(basis);
+  let rowPassOf = -1;
+  for (let k = 0; k < nb; k++) {
     const fx = basis.fx[k]!;
     const fy = basis.fy[k]!;
-    // Convolution (not correlation): out(x) = Σ_u f(u) in(x - u); f is indexed t = u + h.
-    for (let yy = 0; yy < wide; yy++) {
-      const row = (y0 + yy) * width + x0;
-      for (let xx = 0; xx < m; xx++) {
-        let s = 0;
-        for (let t = 0; t < nk; t++) s += fx[t]! * reference[row + xx + 2 * h - t]!;
-        rowPass[yy * m + xx] = s;
+    const group = groups[k]!;
+    if (group !== rowPassOf) {
+      // Convolution (not correlation): out(x) = Σ_u f(u) in(x - u); f is indexed t = u + h.
+      for (let yy = 0; yy < wide; yy++) {
+        const row = (y0 + yy) * width + x0;
+        for (let xx = 0; xx < m; xx++) {
+          let s = 0;
+          for (let t = 0; t < nk; t++) s += fx[t]! * reference[row + xx + 2 * h - t]!;
+          rowPass[yy * m + xx] = s;
+        }
       }
+      rowPassOf = group;
     }
-    const col = new Float64Array(m * m);
     for (let yy = 0; yy < m; yy++) {
       for (let xx = 0; xx < m; xx++) {
         let s = 0;
@@ -143,33 +158,44 @@ function stampColumns(input: FitInput, stamp: Stamp): Float64Array[] {
         col[yy * m + xx] = s;
       }
     }
-    cols.push(col);
+    if (k === 0) c0.set(col);
+    const sk = basis.sums[k]!;
+    if (k > 0 && sk !== 0) for (let p = 0; p < mm; p++) col[p]! -= sk * c0[p]!;
+    for (let p = 0; p < mm; p++) design[p * np + k] = col[p]!;
   }
-  for (let k = 1; k < cols.length; k++) {
-    const s = basis.sums[k]!;
-    if (s === 0) continue;
-    const c = cols[k]!;
-    const c0 = cols[0]!;
-    for (let p = 0; p < c.length; p++) c[p]! -= s * c0[p]!;
-  }
-  const bx = new Float64Array(m * m);
-  const by = new Float64Array(m * m);
-  const b0 = new Float64Array(m * m).fill(1);
   for (let yy = 0; yy < m; yy++) {
     for (let xx = 0; xx < m; xx++) {
-      bx[yy * m + xx] = (2 * (stamp.x - stampHalf + xx)) / width - 1;
-      by[yy * m + xx] = (2 * (stamp.y - stampHalf + yy)) / height - 1;
+      const p = (yy * m + xx) * np;
+      design[p + nb] = 1;
+      design[p + nb + 1] = (2 * (stamp.x - stampHalf + xx)) / width - 1;
+      design[p + nb + 2] = (2 * (stamp.y - stampHalf + yy)) / height - 1;
     }
   }
-  cols.push(b0, bx, by);
-  void height;
-  return cols;
+  return design;
+}
+
+const groupCache = new WeakMap<KernelBasis, Int32Array>();
+
+/** For each basis function, the first one with the same x factor (equal values: same Gaussian, same x exponent). */
+function xFactorGroups(basis: KernelBasis): Int32Array {
+  const cached = groupCache.get(basis);
+  if (cached) return cached;
+  const out = Int32Array.from(basis.fx, (fk, k) => {
+    for (let j = 0; j < k; j++) if (basis.fx[j]!.every((v, q) => v === fk[q])) return j;
+    return k;
+  });
+  groupCache.set(basis, out);
+  return out;
 }
 
 interface StampSystem {
-  cols: Float64Array[];
+  /** Pixels × parameters, row-major. */
+  design: Float64Array;
   target: Float64Array;
   weight: Float64Array;
+  /** This stamp's terms of the normal equations, AᵀWA (upper triangle) and AᵀWb: fixed across clipping iterations. */
+  ata: Float64Array;
+  atb: Float64Array;
 }
 
 function stampSystem(input: FitInput, stamp: Stamp): StampSystem {
@@ -184,7 +210,23 @@ function stampSystem(input: FitInput, stamp: Stamp): StampSystem {
       weight[yy * m + xx] = v > 0 ? 1 / v : 0;
     }
   }
-  return { cols: stampColumns(input, stamp), target, weight };
+  const design = stampDesign(input, stamp);
+  const np = input.basis.fx.length + 3;
+  const ata = new Float64Array(np * np);
+  const atb = new Float64Array(np);
+  for (let p = 0; p < target.length; p++) {
+    const w = weight[p]!;
+    if (w === 0) continue;
+    const row = p * np;
+    const t = target[p]!;
+    for (let a = 0; a < np; a++) {
+      const va = design[row + a]! * w;
+      atb[a]! += va * t;
+      const ra = a * np;
+      for (let b = a; b < np; b++) ata[ra + b]! += va * design[row + b]!;
+    }
+  }
+  return { design, target, weight, ata, atb };
 }
 
 /** Solves A x = b (A symmetric positive semi-definite) by Gaussian elimination with partial pivoting. */
@@ -227,19 +269,14 @@ export function fitKernel(input: FitInput, minStamps: number): KernelSolution {
     if (nUsed < minStamps) throw new PipelineError('BAD_INPUT', `only ${nUsed} usable kernel stamps (need ${minStamps})`, { stamps: systems.length, used: nUsed });
     const ata = new Float64Array(np * np);
     const atb = new Float64Array(np);
-    systems.forEach((s, si) => {
-      if (!used[si]) return;
-      const npx = s.target.length;
-      for (let p = 0; p < npx; p++) {
-        const w = s.weight[p]!;
-        if (w === 0) continue;
-        for (let a = 0; a < np; a++) {
-          const va = s.cols[a]![p]! * w;
-          atb[a]! += va * s.target[p]!;
-          for (let b = a; b < np; b++) ata[a * np + b]! += va * s.cols[b]![p]!;
-        }
+    for (let si = 0; si < systems.length; si++) {
+      if (!used[si]) continue;
+      const st = systems[si]!;
+      for (let a = 0; a < np; a++) {
+        atb[a]! += st.atb[a]!;
+        for (let b = a; b < np; b++) ata[a * np + b]! += st.ata[a * np + b]!;
       }
-    });
+    }
     for (let a = 0; a < np; a++) for (let b = 0; b < a; b++) ata[a * np + b] = ata[b * np + a]!;
     solution = solveLinear(ata, atb, np);
     chi2 = Float64Array.from(systems, (s) => {
@@ -248,7 +285,8 @@ export function fitKernel(input: FitInput, minStamps: number): KernelSolution {
       for (let p = 0; p < s.target.length; p++) {
         if (s.weight[p] === 0) continue;
         let model = 0;
-        for (let a = 0; a < np; a++) model += solution[a]! * s.cols[a]![p]!;
+        const row = p * np;
+        for (let a = 0; a < np; a++) model += solution[a]! * s.design[row + a]!;
         const r = s.target[p]! - model;
         c += r * r * s.weight[p]!;
         n++;

@@ -41,6 +41,22 @@ export interface Detections {
   labels: Int32Array;
 }
 
+/** The matched filter's two planes: Σ K·I·valid and Σ K²·V·valid. */
+export interface MatchedFilter {
+  smooth: Float64Array;
+  noise2: Float64Array;
+}
+
+/** The detection kernel for a PSF-like Gaussian of kernelSigmaPx. */
+export function detectionKernel(kernelSigmaPx: number): Float64Array {
+  // ±2.5 sigma holds 98.8% of the kernel: a matched filter loses nothing measurable, and it is cheaper.
+  return gaussianKernel1d(kernelSigmaPx, Math.max(1, Math.ceil(2.5 * kernelSigmaPx)));
+}
+
+/**
+ * Finds sources. `filtered`, when given, is the matched filter of exactly these planes (a caller
+ * that detects on several related planes, e.g. an image and its negation, computes it once).
+ */
 export function detectSources(
   image: Float32Array,
   variance: Float32Array,
@@ -49,19 +65,12 @@ export function detectSources(
   height: number,
   kernelSigmaPx: number,
   opts: DetectionOptions,
+  filtered?: MatchedFilter,
 ): Detections {
   const n = width * height;
-  const { masked, maskedVar, tmp, smooth, noise2, snr } = scratchPlanes(n);
-  for (let i = 0; i < n; i++) {
-    if ((mask[i]! & opts.ignoreMask) !== 0 || !(variance[i]! > 0)) continue;
-    masked[i] = image[i]!;
-    maskedVar[i] = variance[i]!;
-  }
-  // ±2.5 sigma holds 98.8% of the kernel: a matched filter loses nothing measurable, and it is cheaper.
-  const k = gaussianKernel1d(kernelSigmaPx, Math.max(1, Math.ceil(2.5 * kernelSigmaPx)));
-  const k2 = squared(k);
-  convolveSeparable(masked, width, height, k, k, smooth, tmp);
-  convolveSeparable(maskedVar, width, height, k2, k2, noise2, tmp);
+  const planes = scratchPlanes(n);
+  const { smooth, noise2 } = filtered ?? filterInto(planes, image, variance, mask, width, height, kernelSigmaPx, opts.ignoreMask);
+  const snr = planes.snr;
   for (let i = 0; i < n; i++) snr[i] = noise2[i]! > 0 ? smooth[i]! / Math.sqrt(noise2[i]!) : 0;
 
   const labels = labelComponents(snr, width, height, opts.thresholdSigma);
@@ -137,6 +146,38 @@ function scratchPlanes(n: number): ScratchPlanes {
   scratch.masked.fill(0);
   scratch.maskedVar.fill(0);
   return scratch;
+}
+
+/** The matched filter of an image and its variance, pixels with ignoreMask bits or variance ≤ 0 left out. */
+export function matchedFilter(image: Float32Array, variance: Float32Array, mask: Int32Array, width: number, height: number, kernelSigmaPx: number, ignoreMask: number): MatchedFilter {
+  const n = width * height;
+  const planes = { masked: new Float32Array(n), maskedVar: new Float32Array(n), tmp: new Float64Array(n), smooth: new Float64Array(n), noise2: new Float64Array(n) };
+  return filterInto(planes, image, variance, mask, width, height, kernelSigmaPx, ignoreMask);
+}
+
+/** The matched filter into the given planes (masked and maskedVar zeroed, the others overwritten whole). */
+function filterInto(
+  planes: Omit<ScratchPlanes, 'snr'>,
+  image: Float32Array,
+  variance: Float32Array,
+  mask: Int32Array,
+  width: number,
+  height: number,
+  kernelSigmaPx: number,
+  ignoreMask: number,
+): MatchedFilter {
+  const { masked, maskedVar, tmp, smooth, noise2 } = planes;
+  const n = width * height;
+  for (let i = 0; i < n; i++) {
+    if ((mask[i]! & ignoreMask) !== 0 || !(variance[i]! > 0)) continue;
+    masked[i] = image[i]!;
+    maskedVar[i] = variance[i]!;
+  }
+  const k = detectionKernel(kernelSigmaPx);
+  const k2 = squared(k);
+  convolveSeparable(masked, width, height, k, k, smooth, tmp);
+  convolveSeparable(maskedVar, width, height, k2, k2, noise2, tmp);
+  return { smooth, noise2 };
 }
 
 /** 8-connected components of pixels with value > threshold (two-pass union-find). */

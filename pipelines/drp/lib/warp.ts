@@ -32,8 +32,20 @@ export interface WarpTarget {
 const UNUSABLE = MASK.BAD | MASK.NO_DATA;
 const CARRIED = MASK.SAT | MASK.CR;
 
-/** Warps src onto target (only pixels not yet covered are written); returns the number of pixels covered. */
-export function warpOnto(src: ExposureValue, target: WarpTarget, scale: number, kernel: WarpingKernel, interpLengthPx: number): number {
+/** A box of source pixels, [x0, x1) × [y0, y1). */
+export interface SourceBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * Warps src onto target (only pixels not yet covered are written); returns the number of pixels
+ * covered. With `usable`, source pixels outside that box count as NO_DATA (as if masked so,
+ * without copying the mask).
+ */
+export function warpOnto(src: ExposureValue, target: WarpTarget, scale: number, kernel: WarpingKernel, interpLengthPx: number, usable?: SourceBox): number {
   const srcWcs = src.wcs!;
   const sw = src.image.width;
   const sh = src.image.height;
@@ -49,6 +61,11 @@ export function warpOnto(src: ExposureValue, target: WarpTarget, scale: number, 
   const variance = src.variance.data;
   const mask = src.mask;
   const scale2 = scale * scale;
+  // Usable pixels x with x0 <= x < x1: integers from ceil(x0) to ceil(x1) - 1.
+  const bx0 = Math.max(0, Math.ceil(usable?.x0 ?? 0));
+  const by0 = Math.max(0, Math.ceil(usable?.y0 ?? 0));
+  const bx1 = Math.min(sw, Math.ceil(usable?.x1 ?? sw));
+  const by1 = Math.min(sh, Math.ceil(usable?.y1 ?? sh));
   let covered = 0;
   for (let v = v0; v <= v1; v++) {
     for (let u = u0; u <= u1; u++) {
@@ -59,7 +76,7 @@ export function warpOnto(src: ExposureValue, target: WarpTarget, scale: number, 
       const iy = Math.floor(y);
       const xs = ix - half + 1;
       const ys = iy - half + 1;
-      if (xs < 0 || ys < 0 || xs + taps > sw || ys + taps > sh) continue;
+      if (xs < bx0 || ys < by0 || xs + taps > bx1 || ys + taps > by1) continue;
       if (kernel === 'lanczos3') {
         lanczos3Weights(x - ix, wx);
         lanczos3Weights(y - iy, wy);
