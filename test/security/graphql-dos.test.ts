@@ -110,12 +110,21 @@ describe('query limits over HTTP', () => {
         taskGraph { nodes { id progress { total } } edges { source target } }
       }`,
     );
+    // The logger sees every statement on the database, a background job's too (the outbox, the
+    // scheduler); they only ever add to a request's count, so the fewest of three asks is the
+    // request's own, however the machine's load moves those jobs into the window.
     const count = async () => {
-      statements.length = 0;
-      const { status, body } = await post(query);
-      expect(body.errors).toBeUndefined();
-      expect(status).toBe(200);
-      return { n: statements.length, data: body.data as Record<string, { name: string; progress: { total: number }; quanta: { inputs: unknown[]; outputs: unknown[] }[] }[]> };
+      let fewest = Infinity;
+      let data: Record<string, { name: string; progress: { total: number }; quanta: { inputs: unknown[]; outputs: unknown[] }[] }[]> = {};
+      for (let i = 0; i < 3; i++) {
+        statements.length = 0;
+        const { status, body } = await post(query);
+        expect(body.errors).toBeUndefined();
+        expect(status).toBe(200);
+        fewest = Math.min(fewest, statements.length);
+        data = body.data as typeof data;
+      }
+      return { n: fewest, data };
     };
 
     await makeRuns(['r1', 'r2']);
