@@ -18,6 +18,7 @@ import { expiryFor } from '../runs/lifecycle/policy.ts';
 import { ALERT_SCHEMA_NAME } from './alerts.ts';
 import { DEFAULT_AP_PIPELINE, visitRunName } from './ap-processor.ts';
 import { scoreReplayAgainstTruth } from './truth.ts';
+import { percentile } from '../util/percentile.ts';
 
 /** The metrics package the replay's measurements belong to (pipelines/metrics/metrics/simcam_ap.yaml). */
 export const AP_METRICS_PACKAGE = 'simcam_ap';
@@ -41,15 +42,6 @@ interface Measured {
   value: number | null;
   unit: string;
   extras?: MeasurementValue['extras'];
-}
-
-/** q-th quantile (0..1) by linear interpolation between order statistics (numpy's default). */
-export function quantile(values: readonly number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const h = (s.length - 1) * q;
-  const lo = Math.floor(h);
-  return s[lo]! + (h - lo) * ((s[Math.min(lo + 1, s.length - 1)] ?? s[lo]!) - s[lo]!);
 }
 
 /** `characterizeImage` → `CharacterizeImageTime`, Rubin's `<Task>Time` naming. */
@@ -119,8 +111,8 @@ export async function writeReplayMetrics(deps: ReplayMetricsDeps, replayId: numb
       taskClass: 'server/replay/manager.ts#ReplayManager',
       config: { speed: replay.speed ?? 'as fast as possible' },
       measured: [
-        { metric: 'AlertLatencyP50', unit: 's', dataId: whole, value: latencies.length ? quantile(latencies, 0.5) / 1000 : null },
-        { metric: 'AlertLatencyP95', unit: 's', dataId: whole, value: latencies.length ? quantile(latencies, 0.95) / 1000 : null },
+        { metric: 'AlertLatencyP50', unit: 's', dataId: whole, value: latencies.length ? percentile(latencies, 50)! / 1000 : null },
+        { metric: 'AlertLatencyP95', unit: 's', dataId: whole, value: latencies.length ? percentile(latencies, 95)! / 1000 : null },
         { metric: 'AlertLatencyMax', unit: 's', dataId: whole, value: latencies.length ? Math.max(...latencies) / 1000 : null },
         ...perVisit('AlertLatency', 's', (v) => seconds(v.latencyMs)),
         ...perVisit('ProcessTime', 's', (v) => seconds(v.timings.processMs)),

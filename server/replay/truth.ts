@@ -181,8 +181,12 @@ async function visitMjds(db: Db, instrument: string, visits: readonly number[]):
 
 /**
  * The visits the replay's templates were built from, by provenance: the coadds its getTemplate
- * quanta read were made by a run whose per-visit quanta (makeWarp's) name the visits. Not the
- * warps themselves: they are intermediates, not kept unless the template run saved them.
+ * quanta read were made by a run whose makeWarp quanta name the visits. Not the warps themselves:
+ * they are intermediates, not kept unless the template run saved them. Only makeWarp's quanta:
+ * getTemplate also reads the visit's own calexp, made in the visit run, whose quanta name the
+ * replayed visit; counting those made every replayed visit a template epoch, so a transient that
+ * rises late was "expected" as a negative source in every earlier visit (completeness 19/31 on
+ * the plan of test/replay/ap-replay.test.ts until this was fixed).
  */
 async function templateVisits(db: Db, runCollectionIds: readonly number[]): Promise<number[]> {
   if (runCollectionIds.length === 0) return [];
@@ -191,7 +195,7 @@ async function templateVisits(db: Db, runCollectionIds: readonly number[]): Prom
     sql`SELECT DISTINCT w.data_id->>'visit' AS visit
         FROM quanta q JOIN quantum_inputs i ON i.quantum_id = q.id JOIN datasets c ON c.id = i.dataset_id
         JOIN quanta a ON a.id = c.quantum_id JOIN quanta w ON w.run_id = a.run_id
-        WHERE q.run_id IN (${sql.join(runCollectionIds.map((r) => sql`${r}`), sql`, `)}) AND q.task_label = 'getTemplate' AND (w.data_id->>'visit') IS NOT NULL`,
+        WHERE q.run_id IN (${sql.join(runCollectionIds.map((r) => sql`${r}`), sql`, `)}) AND q.task_label = 'getTemplate' AND w.task_label = 'makeWarp' AND (w.data_id->>'visit') IS NOT NULL`,
   );
   return rows.map((r) => Number(r.visit));
 }
@@ -200,8 +204,18 @@ async function templateVisits(db: Db, runCollectionIds: readonly number[]): Prom
  * Scores a replay's DiaSources (as its per-visit AP runs wrote them) against SimCam's truth, or
  * null when its inputs hold no `truth_transients`. Expected S/N is measured on each visit run's own
  * difference image, against the template's visits found by provenance.
+ *
+ * It reads the visit runs' stored `calexp`, `goodSeeingDiff_differenceExp` and
+ * `goodSeeingDiff_diaSrc` after the replay. These are persisted outputs of pipelines/ap.yaml, not
+ * intermediates (only postISRCCD and icExp are `persist: false`, and scoring needs neither), so
+ * nothing extra is stored for it and no run needs saveIntermediates: keeping the intermediates of
+ * every visit run would store two more exposures per detector for nothing scoring or drill-down
+ * uses. Scoring inside the visit step instead would put truth (which a live system does not have)
+ * and the template's epochs into the latency path of every visit. The same stored difference
+ * images serve the drill-down into a bogus alert. A pipeline that stops persisting them leaves a
+ * visit unscored (no frames, completeness and purity null), not scored as 0/0 found.
  */
-export async function scoreReplayAgainstTruth(deps: { db: Db; datastore: Datastore }, replayId: number, instrument: string, inputs: string[], visits: readonly number[]): Promise<{ visits: VisitTruthScore[] } | null> {
+export async function scoreReplayAgainstTruth(deps: { db: Db; datastore: Datastore }, replayId: number, instrument: string, inputs: string[], visits: readonly number[]): Promise<{ visits: VisitTruthScore[]; templateVisits: number[] } | null> {
   const { db, datastore } = deps;
   if (inputs.length === 0) return null;
   const [truth] = await readAll<CatalogValue>(db, datastore, 'truth_transients', inputs, 'Catalog');
@@ -240,5 +254,5 @@ export async function scoreReplayAgainstTruth(deps: { db: Db; datastore: Datasto
     }
     out.push(score);
   }
-  return { visits: out };
+  return { visits: out, templateVisits: [...template].sort((a, b) => a - b) };
 }

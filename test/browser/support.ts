@@ -27,7 +27,7 @@ export function ensureChromium(): string {
  * not spawnSync: on a loaded machine the build can outlast the 60 s in which a test fork must
  * answer vitest.
  */
-async function buildApp(outDir: string): Promise<void> {
+export async function buildApp(outDir: string): Promise<void> {
   const vite = path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js');
   const r = await runNode([vite, 'build', path.join(PROJECT_ROOT, 'dashboard'), '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], process.env);
   if (r.code !== 0 || !fs.existsSync(path.join(outDir, 'index.html'))) {

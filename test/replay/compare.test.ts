@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../server/auth/index.ts';
-import { replays } from '../../server/db/schema/index.ts';
+import { replays, replayVisits } from '../../server/db/schema/index.ts';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import { createReplay, type ReplayRequest } from '../../server/replay/create.ts';
-import { percentile } from '../../server/util/percentile.ts';
 import { seedSimCamVisits, truthDetections, truthSim } from '../support/ap-truth.ts';
 import { cliEnv, runCli } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
@@ -113,6 +112,11 @@ describe('replay vs replay', () => {
 
   it('compares two replays of the same visits through GraphQL: settings that differ, visit by visit, deltas, alerts matched', async () => {
     const { a, b } = await threeReplays();
+    // A's latencies set to known values (the measured ones are wall-clock), so its percentiles are
+    // worked by hand below.
+    for (const [k, latencyMs] of [400, 100, 250].entries()) {
+      await t.db.update(replayVisits).set({ latencyMs }).where(and(eq(replayVisits.replayId, a), eq(replayVisits.visit, visitIds[k]!)));
+    }
     const r = await v.gql<{ replayComparison: Comparison }>(COMPARE, { a, b });
     expect(r.errors).toBeUndefined();
     const cmp = r.data!.replayComparison;
@@ -138,8 +142,11 @@ describe('replay vs replay', () => {
     }
 
     const total = (f: (n: { all: number; kept: number }) => number) => counts.reduce((s, n) => s + f(n), 0);
-    const latA = cmp.visits.map((x) => x.a!.latencyMs);
-    expect(cmp.summaryA).toMatchObject({ visitsPublished: 3, diaSources: total((n) => n.all), alerts: total((n) => n.all), latencyP50Ms: percentile(latA, 50), latencyP95Ms: percentile(latA, 95), latencyMaxMs: Math.max(...latA) });
+    expect(cmp.visits.map((x) => x.a!.latencyMs)).toEqual([400, 100, 250]);
+    // Linear interpolation (numpy's default): sorted [100, 250, 400], rank h = (3 - 1) p / 100;
+    // p50: h = 1, 250; p95: h = 1.9, 250 + 0.9 × (400 - 250) = 385 (nearest rank would say 400).
+    expect(cmp.summaryA).toMatchObject({ visitsPublished: 3, diaSources: total((n) => n.all), alerts: total((n) => n.all), latencyP50Ms: 250, latencyMaxMs: 400 });
+    expect(cmp.summaryA.latencyP95Ms).toBeCloseTo(385, 9);
     expect(cmp.summaryB).toEqual({ visitsPublished: 3, diaSources: total((n) => n.kept), alerts: total((n) => n.kept) });
     const delta = Object.fromEntries(cmp.deltas.map((d) => [d.name, d]));
     expect(delta.diaSources).toEqual({ name: 'diaSources', unit: 'count', a: total((n) => n.all), b: total((n) => n.kept), delta: -total((n) => n.all - n.kept) });

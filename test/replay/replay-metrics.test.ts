@@ -11,7 +11,8 @@ import { getRegression, scanSeries } from '../../server/metrics/regressions.ts';
 import { markRunAsBranchHistory } from '../../server/metrics/standing.ts';
 import { getCollection } from '../../server/repo/index.ts';
 import { createReplay } from '../../server/replay/create.ts';
-import { quantile, replayMetricsRunName } from '../../server/replay/metrics.ts';
+import { replayMetricsRunName } from '../../server/replay/metrics.ts';
+import { percentile } from '../../server/util/percentile.ts';
 import { seedSimCamVisits, truthProcessor, truthSim } from '../support/ap-truth.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
@@ -80,10 +81,13 @@ async function measured(id: number, metric: string) {
 }
 
 describe('replay metrics', () => {
-  it('quantiles interpolate between order statistics', () => {
-    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
-    expect(quantile([10, 0, 5], 0.95)).toBeCloseTo(9.5, 12);
-    expect(quantile([7], 0.95)).toBe(7);
+  it('percentiles interpolate linearly between order statistics (numpy.percentile), one definition for metrics, status and compare', () => {
+    // Worked by hand: sorted s, rank h = (n - 1) p / 100, s[floor h] + frac(h) (s[floor h + 1] - s[floor h]).
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2.5); // h = 1.5
+    expect(percentile([10, 0, 5], 95)).toBeCloseTo(9.5, 12); // [0, 5, 10], h = 1.9: 5 + 0.9 * 5
+    expect(percentile([100, 250, 400], 95)).toBeCloseTo(385, 12); // nearest rank would say 400
+    expect(percentile([7], 95)).toBe(7);
+    expect(percentile([], 50)).toBeNull();
   });
 
   it('a replay writes its metrics as measurements; a worse association radius on a branch is a regression naming the config change', async () => {

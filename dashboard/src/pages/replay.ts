@@ -34,11 +34,17 @@ const REPLAY_VIEW = graphql(`
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${Math.round(v)}`);
 
-/** Nearest-rank percentile, as the server's comparison and `vera replay status` compute it. */
+/**
+ * Percentile by linear interpolation between order statistics (numpy's default), as the server's
+ * replay metrics, comparison and `vera replay status` compute it (server/util/percentile.ts).
+ */
 function percentile(values: readonly number[], p: number): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  const s = [...values].sort((a, b) => a - b);
+  const h = ((s.length - 1) * Math.min(100, Math.max(0, p))) / 100;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, s.length - 1);
+  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
 }
 
 function latencies(visits: readonly Visit[]): number[] {
