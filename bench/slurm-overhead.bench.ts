@@ -53,7 +53,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-bench-slurm-'));
 // Its own temp directory: munged must reach it, and cluster.sh opens only that one to others.
 const clusterDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-bench-slurm-cluster-'));
 try {
-  startSlurmCluster(clusterDir);
+  await startSlurmCluster(clusterDir);
   const seedRun = (executor: string) => async (vera: Awaited<ReturnType<typeof openVera>>) => {
     const actor = await makeActor(vera.database.db, 'bench', 'operator');
     await seedToyRaw(vera.database.db, vera.datastore, actor, { nVisits: Math.ceil(N / DETECTORS), nDetectors: DETECTORS });
@@ -85,7 +85,7 @@ try {
   }
 } finally {
   try {
-    stopSlurmCluster(clusterDir);
+    await stopSlurmCluster(clusterDir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(clusterDir, { recursive: true, force: true });

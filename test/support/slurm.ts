@@ -16,13 +16,13 @@ import { useTestVera } from './vera.ts';
  */
 export function useSlurmCluster(): { readonly dir: string } {
   let dir = '';
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-slurm-'));
-    startSlurmCluster(dir);
+    await startSlurmCluster(dir);
   }, 900_000);
-  afterAll(() => {
+  afterAll(async () => {
     if (!dir) return;
-    stopSlurmCluster(dir);
+    await stopSlurmCluster(dir);
     fs.rmSync(dir, { recursive: true, force: true });
   });
   return {
