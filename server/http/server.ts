@@ -129,8 +129,20 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
+/** How long an idle keep-alive connection stays open: past the 60 s of common proxies. */
+export const KEEP_ALIVE_MS = 65_000;
+
 export async function startHttpServer(vera: Vera, opts: { host: string; port: number; dashboardDir?: string }): Promise<VeraHttpServer> {
   const server = http.createServer(createRequestHandler(vera, { dashboardDir: opts.dashboardDir }));
+  // An idle keep-alive connection is closed by whichever end times out first, and a request the
+  // other end sends on it at that moment fails with ECONNRESET (nodejs/undici#3141). Node's 5 s
+  // default loses that race to any client that pauses 5 s, and to every proxy in front: nginx's
+  // upstream keep-alive and cloud load balancers idle for 60 s. So the server waits longer than
+  // they do, and they close first, between requests (the usual advice behind a proxy).
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // Kept above the keep-alive wait (the usual pairing, nodejs/node#27363) and still bounded: a
+  // client trickling its headers (slowloris) is cut off after about a minute.
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(
