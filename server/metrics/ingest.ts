@@ -51,14 +51,6 @@ export function unitProblem(metric: string, unit: string, known: Map<string, str
  */
 export async function ingestRunMeasurements(db: Db, store: Datastore, runName: string): Promise<IngestSummary> {
   const run = await getRun(db, runName);
-  let definitionsProblem: string | undefined;
-  try {
-    await loadShippedDefinitions(db, run.pipelineFile);
-  } catch (e) {
-    // The measurements are still stored (flagged when their metric stays unknown); the caller logs why.
-    if (!isVeraError(e)) throw e;
-    definitionsProblem = e.message;
-  }
   const standing = await standingOfRun(db, runName);
   const pending = await queryRows<{ id: string; path: string; checksum: string; dims: Record<string, string | number>; quantum_id: string | null }>(
     db,
@@ -66,6 +58,18 @@ export async function ingestRunMeasurements(db: Db, store: Datastore, runName: s
         WHERE d.run_id = ${run.collectionId} AND t.storage_class = 'Measurement' AND d.stored
           AND NOT EXISTS (SELECT 1 FROM measurements m WHERE m.dataset_id = d.id)`,
   );
+  // Definitions judge measurements: a run with none to ingest (most runs of a replay, every
+  // visit's AP run) does not parse and upsert its pipeline's metrics package for nothing.
+  let definitionsProblem: string | undefined;
+  if (pending.length > 0) {
+    try {
+      await loadShippedDefinitions(db, run.pipelineFile);
+    } catch (e) {
+      // The measurements are still stored (flagged when their metric stays unknown); the caller logs why.
+      if (!isVeraError(e)) throw e;
+      definitionsProblem = e.message;
+    }
+  }
   const values = await Promise.all(pending.map(async (d) => JSON.parse((await store.read(d.path, d.checksum)).toString('utf8')) as MeasurementValue));
   const known = await metricUnits(db, values.map((v) => v.metric));
   const skipped: IngestSummary['skipped'] = [];

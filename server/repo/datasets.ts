@@ -2,9 +2,10 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.ts';
 import { VeraError } from '../errors.ts';
 import { assertUuids } from './ids.ts';
-import { resolveSearchPath, type SearchPathEntry } from './collections.ts';
-import { getDatasetType, groupOf, describeDatasetType } from './dataset-types.ts';
+import type { SearchPathEntry } from './collections.ts';
+import { groupOf, describeDatasetType } from './dataset-types.ts';
 import { expandDataIds } from './dimensions.ts';
+import { lookUpDatasetType, lookUpSearchPath, type LookupCache } from './lookup-cache.ts';
 import type { CalibrationMatch, DataId, DatasetRef, DatasetType } from './types.ts';
 import { dimension } from './universe.ts';
 import { compileWhere, parseWhere, pinnedDataId, type BindValue } from './where/index.ts';
@@ -34,9 +35,9 @@ export interface DatasetQuery {
  * With `findFirst` (the default), each data ID yields the dataset from the earliest collection
  * in the flattened path that has one, as the Butler's find-first search does.
  */
-export async function findDatasets(db: Db, q: DatasetQuery): Promise<CalibrationMatch[]> {
-  const type = await getDatasetType(db, q.datasetType);
-  const path = await resolveSearchPath(db, q.collections);
+export async function findDatasets(db: Db, q: DatasetQuery, cache?: LookupCache): Promise<CalibrationMatch[]> {
+  const type = await lookUpDatasetType(db, q.datasetType, cache);
+  const path = await lookUpSearchPath(db, q.collections, cache);
   const filter = q.where?.trim() ? compileFilter(type, q.where, q.bind ?? {}) : sql`TRUE`;
   return search(db, type, path, filter, { time: q.time, findFirst: q.findFirst ?? true, limit: q.limit, includeUnstored: q.includeUnstored ?? false });
 }
@@ -58,19 +59,21 @@ function compileFilter(type: DatasetType, where: string, bind: Readonly<Record<s
 /**
  * The one dataset of a type with a data ID in a search path, or undefined. The data ID may hold
  * more than the type needs: `{instrument, visit, detector}` finds a flat by the visit's
- * physical_filter, and, in CALIBRATION collections, by the visit's time span.
+ * physical_filter, and, in CALIBRATION collections, by the visit's time span. A `cache` serves
+ * the lookups that many finds in a row repeat (a run's planning: one per quantum).
  */
 export async function findDataset(
   db: Db,
   q: { datasetType: string; dataId: DataId; collections: readonly string[]; time?: TimeSpec },
+  cache?: LookupCache,
 ): Promise<CalibrationMatch | undefined> {
-  const type = await getDatasetType(db, q.datasetType);
+  const type = await lookUpDatasetType(db, q.datasetType, cache);
   const extra = Object.keys(q.dataId).filter((k) => !type.dimensions.includes(k));
   const lookupGroup = groupOf({ ...type, dimensions: [...type.dimensions, ...extra] });
-  const [expanded] = await expandDataIds(db, lookupGroup, [q.dataId], `finding ${type.name}`);
+  const [expanded] = await expandDataIds(db, lookupGroup, [q.dataId], `finding ${type.name}`, cache?.records);
   const dataId = Object.fromEntries(type.requiredDimensions.map((k) => [k, expanded!.dims[k]!]));
   const time = q.time ?? (q.dataId.visit !== undefined ? await visitSpan(db, expanded!.dims) : undefined);
-  const path = await resolveSearchPath(db, q.collections);
+  const path = await lookUpSearchPath(db, q.collections, cache);
   const filter = sql`d.data_id = ${JSON.stringify(dataId)}::jsonb`;
   const found = await search(db, type, path, filter, { time, findFirst: true, limit: undefined, includeUnstored: false });
   if (found.length > 1) {

@@ -96,21 +96,39 @@ export interface ExpandedDataId {
 }
 
 /**
+ * Dimension records already fetched, by dimension and key, for one writer to reuse across many
+ * `expandDataIds` calls (a run's execution registers its quanta's outputs batch after batch).
+ * Records are only ever inserted, never changed or deleted, so a record once found stays true;
+ * a key not found is not remembered. Keep one only as long as the writer's work lasts.
+ */
+export type DimensionRecordCache = Map<string, Record<string, DataIdValue>>;
+
+/**
  * Validates data IDs against a dimension group and fills in implied values from the records
  * (a visit's physical_filter and day_obs, a physical_filter's band). Each record is fetched once
- * per call whatever the number of data IDs, so registering many datasets stays cheap.
+ * per call whatever the number of data IDs, so registering many datasets stays cheap; with a
+ * `cache`, once per cache.
  */
-export async function expandDataIds(db: Db, group: DimensionGroup, inputs: readonly DataId[], subject: string): Promise<ExpandedDataId[]> {
+export async function expandDataIds(db: Db, group: DimensionGroup, inputs: readonly DataId[], subject: string, cache?: DimensionRecordCache): Promise<ExpandedDataId[]> {
   const dims = inputs.map((input, i) => validateDataId(group, input, `${subject}, data ID ${i}`));
   for (const name of resolutionOrder(group)) {
     const storage = DIMENSION_STORAGE[name]!;
     const keyNames = Object.keys(storage.keys);
     const wanted = new Map<string, DataIdValue[]>();
+    const found = new Map<string, Record<string, DataIdValue>>();
     for (const d of dims) {
       const key = keyNames.map((k) => d[k]!);
-      wanted.set(JSON.stringify(key), key);
+      const keyJson = JSON.stringify(key);
+      const cached = cache?.get(`${name}:${keyJson}`);
+      if (cached) found.set(keyJson, cached);
+      else wanted.set(keyJson, key);
     }
-    const found = await fetchRecords(db, storage, keyNames, [...wanted.values()]);
+    if (wanted.size > 0) {
+      for (const [keyJson, rec] of await fetchRecords(db, storage, keyNames, [...wanted.values()])) {
+        found.set(keyJson, rec);
+        cache?.set(`${name}:${keyJson}`, rec);
+      }
+    }
     for (const d of dims) {
       const keyJson = JSON.stringify(keyNames.map((k) => d[k]));
       const rec = found.get(keyJson);

@@ -16,6 +16,7 @@ export {
 } from './collections.ts';
 export { findDatasets, findDataset, findDatasetById, getDataset, getDatasets, type DatasetQuery, type TimeSpec } from './datasets.ts';
 export { tagDatasets, untagDatasets, certifyDatasets, countMembers, countMembersOf, type Validity } from './memberships.ts';
+export { newLookupCache, type LookupCache } from './lookup-cache.ts';
 export { registerDatasets, putDatasets, putQuantaOutputs, type OutputGroup, type DatasetRecordSpec, type QuantumSpec, type RegisterRequest, type PutItem } from './register.ts';
 export { Datastore, chunksOf, type Content, type StagedFile } from './datastore/index.ts';
 export { parseWhere, compileWhere, type BindValue } from './where/index.ts';

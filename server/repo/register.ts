@@ -5,8 +5,9 @@ import { datasets, quanta, quantumInputs } from '../db/schema/index.ts';
 import { VeraError } from '../errors.ts';
 import { requireOwner, requireRole, type Actor } from '../auth/roles.ts';
 import { getCollection } from './collections.ts';
-import { getDatasetType, groupOf } from './dataset-types.ts';
+import { groupOf } from './dataset-types.ts';
 import { expandDataIds } from './dimensions.ts';
+import { lookUpDatasetType, type LookupCache } from './lookup-cache.ts';
 import type { Datastore, Content, StagedFile } from './datastore/index.ts';
 import { pgErrorCode } from '../db/pg-errors.ts';
 import { storageClass } from './storage-classes.ts';
@@ -158,15 +159,16 @@ async function prepareDatasets(
   db: Db,
   run: Collection,
   specs: readonly { datasetType: string; dataId: DataId; id?: string | undefined }[],
+  cache?: LookupCache,
 ): Promise<PreparedDataset[]> {
   const byType = new Map<string, { type: DatasetType; indices: number[] }>();
   for (const [i, s] of specs.entries()) {
-    if (!byType.has(s.datasetType)) byType.set(s.datasetType, { type: await getDatasetType(db, s.datasetType), indices: [] });
+    if (!byType.has(s.datasetType)) byType.set(s.datasetType, { type: await lookUpDatasetType(db, s.datasetType, cache), indices: [] });
     byType.get(s.datasetType)!.indices.push(i);
   }
   const out: PreparedDataset[] = new Array(specs.length);
   for (const { type, indices } of byType.values()) {
-    const expanded = await expandDataIds(db, groupOf(type), indices.map((i) => specs[i]!.dataId), `${type.name} in run '${run.name}'`);
+    const expanded = await expandDataIds(db, groupOf(type), indices.map((i) => specs[i]!.dataId), `${type.name} in run '${run.name}'`, cache?.records);
     const seen = new Set<string>();
     indices.forEach((specIndex, j) => {
       const { dataId, dims } = expanded[j]!;
@@ -324,13 +326,13 @@ export interface OutputGroup {
 export async function putQuantaOutputs(
   db: Db,
   store: Datastore,
-  req: { run: string; groups: readonly OutputGroup[] },
+  req: { run: string; groups: readonly OutputGroup[]; cache?: LookupCache | undefined },
   actor: Actor,
 ): Promise<{ refs: DatasetRef[]; writeMs: number }[]> {
   const run = await writableRun(db, req.run, actor);
   const items = req.groups.flatMap((g) => g.items);
   const groupOfItem = req.groups.flatMap((g, k) => g.items.map(() => k));
-  const prepared = await prepareDatasets(db, run, items);
+  const prepared = await prepareDatasets(db, run, items, req.cache);
   const staged: StagedFile[] = [];
   const published: string[] = [];
   try {

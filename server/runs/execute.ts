@@ -8,7 +8,7 @@ import { splitQuantumLog } from '../../runner/quantum-log.ts';
 import type { Actor } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
 import { quanta, runs, users, type QuantumPlan, type QuantumTimings, type SoftwareVersion } from '../db/schema/index.ts';
-import { findDatasets, getDatasets, putQuantaOutputs, type Datastore, type DatasetRef, type OutputGroup } from '../repo/index.ts';
+import { findDatasets, getDatasets, newLookupCache, putQuantaOutputs, type Datastore, type LookupCache, type DatasetRef, type OutputGroup } from '../repo/index.ts';
 import type { Logger } from '../log.ts';
 import { getRun } from './queries.ts';
 import { dropIntermediates } from './intermediates.ts';
@@ -63,7 +63,9 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   await db.update(runs).set({ status: 'running', startedAt: run.startedAt ?? new Date(), endedAt: null, error: null, cancelRequestedAt: null }).where(eq(runs.id, run.id));
 
   const rows = (await db.select().from(quanta).where(eq(quanta.runId, run.collectionId))) as QuantumRow[];
-  const available = await availableDatasets(db, run.name, rows);
+  // Registry lookups repeated by every batch of outputs (types, dimension records), kept for the execution.
+  const lookups = newLookupCache();
+  const available = await availableDatasets(db, run.name, rows, lookups);
   const state = new Map(rows.map((q) => [q.id, q.status]));
   const consumers = new Map<string, QuantumRow[]>();
   for (const q of rows) {
@@ -173,7 +175,7 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     const t0 = performance.now();
     let answers: Awaited<ReturnType<typeof putQuantaOutputs>>;
     try {
-      answers = await putQuantaOutputs(db, deps.datastore, { run: run.name, groups: batch.map((f) => outputGroup(f, run, deps.executor.name, available)) }, actor);
+      answers = await putQuantaOutputs(db, deps.datastore, { run: run.name, groups: batch.map((f) => outputGroup(f, run, deps.executor.name, available)), cache: lookups }, actor);
     } catch (e) {
       if (batch.length === 1) return failNow(batch[0]!.q, e);
       // One bad quantum must not fail the batch: register each alone, so only it fails.
@@ -322,13 +324,13 @@ function inputKey(i: QuantumPlan['inputs'][number]): string {
 }
 
 /** Datasets quanta may read: existing inputs (by id) and outputs this run already registered. */
-async function availableDatasets(db: Db, runName: string, rows: QuantumRow[]): Promise<Map<string, DatasetRef>> {
+async function availableDatasets(db: Db, runName: string, rows: QuantumRow[], lookups: LookupCache): Promise<Map<string, DatasetRef>> {
   const out = new Map<string, DatasetRef>();
   const existing = [...new Set(rows.flatMap((q) => q.plan!.inputs.flatMap((i) => (i.existingId ? [i.existingId] : []))))];
   for (let i = 0; i < existing.length; i += 1000) for (const ref of await getDatasets(db, existing.slice(i, i + 1000))) out.set(`id:${ref.id}`, ref);
   const types = [...new Set(rows.flatMap((q) => q.plan!.outputs.map((o) => o.datasetType)))];
   for (const t of types) {
-    for (const ref of await findDatasets(db, { datasetType: t, collections: [runName], includeUnstored: true })) out.set(datasetKey(ref.datasetType, ref.dataId), ref);
+    for (const ref of await findDatasets(db, { datasetType: t, collections: [runName], includeUnstored: true }, lookups)) out.set(datasetKey(ref.datasetType, ref.dataId), ref);
   }
   return out;
 }

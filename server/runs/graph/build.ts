@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import { VeraError } from '../../errors.ts';
-import { findDataset, type BindValue, type DataId, type DatasetRef } from '../../repo/index.ts';
+import { findDataset, newLookupCache, type BindValue, type DataId, type DatasetRef, type LookupCache } from '../../repo/index.ts';
 import { canonicalJson } from '../../../runner/pipeline/config.ts';
 import type { Pipeline, PipelineTask, ResolvedConnection } from '../../../runner/pipeline/load.ts';
 import { buildDataIdSpace, project, type Row } from './space.ts';
@@ -29,9 +29,11 @@ export interface GraphRequest {
  */
 export async function buildQuantumGraph(db: Db, req: GraphRequest): Promise<QuantumGraph> {
   const { pipeline, collections } = req;
-  const { rows, found } = await buildDataIdSpace(db, pipeline, collections, req.where, req.bind ?? {});
+  // Every quantum's prerequisites repeat the same type, search-path and dimension-record lookups.
+  const lookups = newLookupCache();
+  const { rows, found } = await buildDataIdSpace(db, pipeline, collections, req.where, req.bind ?? {}, lookups);
   const prereqCache = new Map<string, DatasetRef | undefined>();
-  return graphFromSpace(pipeline, rows, found, async (c, quantumDataId, task) => prerequisite(db, c, quantumDataId, collections, prereqCache, task));
+  return graphFromSpace(pipeline, rows, found, async (c, quantumDataId, task) => prerequisite(db, c, quantumDataId, collections, prereqCache, lookups, task));
 }
 
 /** Finds a prerequisite or calibration input of a quantum (in the registry, for a run). */
@@ -118,6 +120,7 @@ async function prerequisite(
   quantumDataId: DataId,
   collections: readonly string[],
   cache: Map<string, DatasetRef | undefined>,
+  lookups: LookupCache,
   task: PipelineTask,
 ): Promise<DatasetNode> {
   // Calibrations are looked up by the quantum's visit (its time span); others by data ID only.
@@ -125,7 +128,7 @@ async function prerequisite(
     ? { ...project(quantumDataId, c.group.required), instrument: quantumDataId.instrument!, visit: quantumDataId.visit }
     : project(quantumDataId, c.group.required);
   const cacheKey = `${c.datasetType}|${canonicalJson(lookupId)}`;
-  if (!cache.has(cacheKey)) cache.set(cacheKey, await findDataset(db, { datasetType: c.datasetType, dataId: lookupId, collections }));
+  if (!cache.has(cacheKey)) cache.set(cacheKey, await findDataset(db, { datasetType: c.datasetType, dataId: lookupId, collections }, lookups));
   const ref = cache.get(cacheKey);
   if (!ref) {
     throw new VeraError(

@@ -8,6 +8,7 @@ import {
   type BindValue,
   type DataId,
   type DatasetRef,
+  type LookupCache,
 } from '../../repo/index.ts';
 import { polygonsOverlap, type Polygon } from '../../repo/regions.ts';
 import { parseWhere, wherePredicate } from '../../repo/where/index.ts';
@@ -53,6 +54,7 @@ export async function buildDataIdSpace(
   collections: readonly string[],
   where: string | undefined,
   bind: Readonly<Record<string, BindValue>>,
+  lookups?: LookupCache,
 ): Promise<{ rows: Row[]; found: Map<string, DatasetRef[]> }> {
   const dims = spaceDimensions(pipeline);
   const inputs = overallInputs(pipeline);
@@ -70,7 +72,7 @@ export async function buildDataIdSpace(
         `${input.readBy}: dataset type '${input.datasetType}' is produced by no task of the pipeline and found in none of the input collections (${collections.join(', ')})`,
         { datasetType: input.datasetType },
       );
-    const refs = await findDatasets(db, { datasetType: input.datasetType, collections }).catch((e: VeraError) => {
+    const refs = await findDatasets(db, { datasetType: input.datasetType, collections }, lookups).catch((e: VeraError) => {
       throw e.code === 'UNKNOWN_DATASET_TYPE' ? missing() : e;
     });
     if (refs.length === 0) throw missing();
