@@ -92,19 +92,22 @@ let scratch: Buffer | undefined;
  * decoders that reuse it are synchronous, so nothing runs between a read and its decode.
  */
 function readInput(absPath: string, reusable: boolean): Uint8Array {
-  if (!reusable) return fs.readFileSync(absPath);
   const fd = fs.openSync(absPath, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    if (size > SCRATCH_MAX_BYTES) return fs.readFileSync(fd);
-    if (!scratch || scratch.length < size) scratch = Buffer.allocUnsafeSlow(size);
+    // A buffer of the file's own otherwise (never one of Node's pooled slabs), as decoders had before.
+    let target: Buffer;
+    if (reusable && size <= SCRATCH_MAX_BYTES) {
+      if (!scratch || scratch.length < size) scratch = Buffer.allocUnsafeSlow(size);
+      target = scratch;
+    } else target = Buffer.allocUnsafeSlow(size);
     let read = 0;
     while (read < size) {
-      const n = fs.readSync(fd, scratch, read, size - read, read);
+      const n = fs.readSync(fd, target, read, size - read, read);
       if (n === 0) throw new Error(`input ${absPath} ended after ${read} of its ${size} bytes`);
       read += n;
     }
-    return scratch.subarray(0, size);
+    return new Uint8Array(target.buffer, target.byteOffset, size);
   } finally {
     fs.closeSync(fd);
   }
