@@ -154,6 +154,9 @@ try {
     }
     report('runner isr+characterizeImage', `wall time, ${threads} worker${threads > 1 ? 's' : ''}`, wall[threads]! / 1000, 's', `${sim.raws} raws, ${(pixels / 1e6).toFixed(1)} Mpx`);
     report('runner isr+characterizeImage', `process CPU per raw, ${threads} worker${threads > 1 ? 's' : ''}`, passes[threads]!.processCpu, 'ms', cpuNote(passes[threads]!));
+    // Every raw is one quantum per task: what the server's own thread spends to schedule and register each.
+    const quantaPerRaw = Object.keys(tasks).length;
+    report('runner isr+characterizeImage', `main thread CPU per quantum, ${threads} worker${threads > 1 ? 's' : ''}`, passes[threads]!.mainCpu / quantaPerRaw, 'ms', `${sim.raws * quantaPerRaw} quanta`);
   }
   report('runner isr+characterizeImage', 'pixels/s per core (1 worker)', pixels / (wall[1]! / 1000), 'px/s');
   // Worker time per raw against the tasks' own compute: from the phases each quantum recorded

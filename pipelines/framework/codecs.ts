@@ -11,6 +11,11 @@ import type { CatalogValue, ExposureValue, ImageValue, MeasurementValue, Scalar 
 export interface Codec {
   encode(value: unknown): Uint8Array | Promise<Uint8Array>;
   decode(bytes: Uint8Array): unknown;
+  /**
+   * True when `decode` copies everything it keeps: its value shares no memory with the bytes, so
+   * a reader may reuse their buffer for the next file once `decode` has returned.
+   */
+  readonly decodeCopies?: boolean;
 }
 
 const WCS_KEYS = /^(CTYPE\d|CRVAL\d|CRPIX\d|CD\d_\d|CUNIT\d|PC\d_\d|CDELT\d|CROTA\d|RADESYS|EQUINOX|WCSAXES|LONPOLE|LATPOLE)$/;
@@ -37,6 +42,8 @@ function hasWcs(header: FitsHeader): boolean {
 }
 
 const imageCodec: Codec = {
+  // readFits copies pixels into fresh arrays and header text into strings.
+  decodeCopies: true,
   encode(v) {
     const value = v as ImageValue;
     return writeFits([imageHdu(value.image, { wcs: value.wcs, header: metadataCards(value.metadata) })]);
@@ -50,6 +57,7 @@ const imageCodec: Codec = {
 
 /** Exposure: primary HDU with metadata; IMAGE, MASK, VARIANCE extensions; WCS on IMAGE. */
 const exposureCodec: Codec = {
+  decodeCopies: true,
   encode(v) {
     const e = v as ExposureValue;
     const meta: Record<string, Scalar> = { ...e.metadata };

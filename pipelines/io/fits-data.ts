@@ -83,14 +83,21 @@ export function encodeData(data: FitsPixels, storage: Storage, quantize: FitsQua
     }
     return out;
   }
-  if (data instanceof Float32Array) for (let i = 0; i < n; i++) view.setFloat32(i * 4, data[i]!, false);
-  else if (data instanceof Float64Array) for (let i = 0; i < n; i++) view.setFloat64(i * 8, data[i]!, false);
-  else if (data instanceof Uint8Array) out.set(data);
+  // Same-width data are copied as bytes and byte-swapped in place (native code), not converted
+  // one value at a time: the bits are the same either way (a float32 is not widened and narrowed).
+  if (data instanceof Float32Array || data instanceof Int32Array || data instanceof Float64Array || data instanceof Int16Array) {
+    copyBigEndian(data, out);
+    return out;
+  }
+  if (data instanceof Uint16Array || data instanceof Uint32Array) {
+    // Stored = physical - BZERO (2^15, 2^31): in two's complement that flips the top bit.
+    copyBigEndian(data, out);
+    const width = data.BYTES_PER_ELEMENT;
+    for (let i = 0; i < n * width; i += width) out[i]! ^= 0x80;
+    return out;
+  }
+  if (data instanceof Uint8Array) out.set(data);
   else if (data instanceof Int8Array) for (let i = 0; i < n; i++) out[i] = (data[i]! + 128) & 0xff;
-  else if (data instanceof Int16Array) for (let i = 0; i < n; i++) view.setInt16(i * 2, data[i]!, false);
-  else if (data instanceof Uint16Array) for (let i = 0; i < n; i++) view.setInt16(i * 2, data[i]! - 32768, false);
-  else if (data instanceof Int32Array) for (let i = 0; i < n; i++) view.setInt32(i * 4, data[i]!, false);
-  else if (data instanceof Uint32Array) for (let i = 0; i < n; i++) view.setInt32(i * 4, data[i]! - 2147483648, false);
   else if (data instanceof BigInt64Array) for (let i = 0; i < n; i++) view.setBigInt64(i * 8, data[i]!, false);
   else for (let i = 0; i < n; i++) view.setBigInt64(i * 8, BigInt.asIntN(64, data[i]! - 9223372036854775808n), false);
   return out;
@@ -115,29 +122,13 @@ export function decodeData(bytes: Uint8Array, offset: number, count: number, hea
       return scaled(count, (i) => raw[i]!, bscale, bzero, blank, Float32Array);
     }
     case 16: {
-      if (unscaled) {
-        const out = new Int16Array(count);
-        for (let i = 0; i < count; i++) out[i] = view.getInt16(i * 2, false);
-        return out;
-      }
-      if (bscale === 1 && bzero === 32768) {
-        const out = new Uint16Array(count);
-        for (let i = 0; i < count; i++) out[i] = view.getInt16(i * 2, false) + 32768;
-        return out;
-      }
+      if (unscaled) return readBigEndian(bytes, offset, count, Int16Array);
+      if (bscale === 1 && bzero === 32768) return readBigEndian(bytes, offset, count, Uint16Array, 0x80);
       return scaled(count, (i) => view.getInt16(i * 2, false), bscale, bzero, blank, Float32Array);
     }
     case 32: {
-      if (unscaled) {
-        const out = new Int32Array(count);
-        for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4, false);
-        return out;
-      }
-      if (bscale === 1 && bzero === 2147483648) {
-        const out = new Uint32Array(count);
-        for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4, false) + 2147483648;
-        return out;
-      }
+      if (unscaled) return readBigEndian(bytes, offset, count, Int32Array);
+      if (bscale === 1 && bzero === 2147483648) return readBigEndian(bytes, offset, count, Uint32Array, 0x80);
       return scaled(count, (i) => view.getInt32(i * 4, false), bscale, bzero, blank, Float64Array);
     }
     case 64: {
@@ -153,19 +144,55 @@ export function decodeData(bytes: Uint8Array, offset: number, count: number, hea
       }
       return scaled(count, (i) => Number(view.getBigInt64(i * 8, false)), bscale, bzero, blank, Float64Array);
     }
-    case -32: {
-      const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, false) * bscale + bzero;
-      return out;
-    }
-    case -64: {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat64(i * 8, false) * bscale + bzero;
-      return out;
-    }
+    // Floats are byte-swapped in bulk, then scaled in place with the same arithmetic as before
+    // (which also turns -0 into 0 when unscaled, as the value-at-a-time reader did).
+    case -32:
+      return scaleInPlace(readBigEndian(bytes, offset, count, Float32Array), bscale, bzero);
+    case -64:
+      return scaleInPlace(readBigEndian(bytes, offset, count, Float64Array), bscale, bzero);
     default:
       throw new PipelineError('FITS_INVALID', 'unsupported FITS BITPIX', { bitpix });
   }
+}
+
+/** True where typed arrays hold numbers least significant byte first (every platform Node runs on but s390x). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+type SameWidth = Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array;
+
+/** Byte-swaps each `width`-byte word of `bytes` in place when the host is little-endian. */
+function toFromBigEndian(bytes: Uint8Array, width: number): void {
+  if (!LITTLE_ENDIAN || width === 1) return;
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (width === 2) b.swap16();
+  else if (width === 4) b.swap32();
+  else b.swap64();
+}
+
+/** Copies typed-array values into `out` as big-endian words (the bits unchanged). */
+function copyBigEndian(data: SameWidth, out: Uint8Array): void {
+  const bytes = out.subarray(0, data.byteLength);
+  bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  toFromBigEndian(bytes, data.BYTES_PER_ELEMENT);
+}
+
+/**
+ * A fresh typed array of `count` big-endian words read from `bytes` at `offset`; `flipTopBit`
+ * (0x80) adds the unsigned convention's BZERO (2^15, 2^31) by flipping each word's top bit.
+ */
+function readBigEndian<T extends SameWidth>(bytes: Uint8Array, offset: number, count: number, Kind: { new (n: number): T; readonly BYTES_PER_ELEMENT: number }, flipTopBit = 0): T {
+  const out = new Kind(count);
+  const width = Kind.BYTES_PER_ELEMENT;
+  const raw = new Uint8Array(out.buffer, 0, count * width);
+  raw.set(bytes.subarray(offset, offset + count * width));
+  if (flipTopBit !== 0) for (let i = 0; i < raw.length; i += width) raw[i]! ^= flipTopBit;
+  toFromBigEndian(raw, width);
+  return out;
+}
+
+function scaleInPlace<T extends Float32Array | Float64Array>(out: T, bscale: number, bzero: number): T {
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! * bscale + bzero;
+  return out;
 }
 
 function scaled<T extends Float32Array | Float64Array>(

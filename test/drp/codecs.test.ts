@@ -84,4 +84,29 @@ describe('DRP dataset codecs', () => {
     expect(again.equals(bytes)).toBe(true);
     expect(() => codecFor('Measurement').encode({ value: 1, unit: 'mmag' })).toThrow(/metric/);
   });
+
+  it('decodes Images and Exposures into values that share no memory with the file bytes, as decodeCopies promises', async () => {
+    // The runner reads such inputs into one buffer it reuses for the next file: a decoded value
+    // that kept a view of those bytes would change under the task's feet.
+    const exposure: ExposureValue = {
+      image: { width: 3, height: 2, data: Float32Array.from([1, -2, 3.25, 4, 5, 6e4]) },
+      mask: Int32Array.from([0, MASK.SAT, MASK.CR, MASK.NO_DATA, 0, MASK.BAD]),
+      variance: { width: 3, height: 2, data: Float32Array.from([1, 2, 3, 4, 5, 6]) },
+      wcs,
+      psf: { fwhmPx: 4.25, sigmaPx: 1.8 },
+      metadata: { BUNIT: 'electron', LONGTEXT: 'x'.repeat(100) },
+    };
+    const image: ImageValue = { image: exposure.image, metadata: { BAND: 'r' }, wcs };
+    for (const [storageClass, value] of [['Exposure', exposure], ['Image', image]] as const) {
+      const codec = codecFor(storageClass);
+      expect(codec.decodeCopies).toBe(true);
+      const bytes = Buffer.from(await codec.encode(value));
+      const decoded = await codec.decode(bytes);
+      const before = Buffer.from(await codec.encode(decoded));
+      bytes.fill(0x55);
+      expect(Buffer.from(await codec.encode(decoded)).equals(before), storageClass).toBe(true);
+    }
+    // Catalogs make no such promise: the runner reads each one into a buffer of its own.
+    expect(codecFor('Catalog').decodeCopies).not.toBe(true);
+  });
 });
