@@ -49,11 +49,6 @@ export default defineConfig({
     // VERA_TEST_WORKERS overrides (1 for a serial run).
     maxWorkers: testWorkers(),
     minWorkers: 1,
-    // A fork runs many files, one after another, instead of starting afresh for each: a fresh fork
-    // imported the server again (vite-node evaluating some hundreds of modules) for every file,
-    // about 2.3 of the CPU seconds a small database file costs. Files stay independent: each
-    // opens its own database clone, VERA_HOME and servers in its hooks, and closes them after.
-    isolate: false,
     // Generous: a limit catches a hang, never a slow machine. A test that takes 20 s idle took
     // over 300 s with the cores shared by a dozen busy processes (a developer machine under a build).
     testTimeout: 600_000,
