@@ -30,8 +30,7 @@ export function useTestDatabase(opts: { logger?: Logger } = {}): TestDatabase {
       url = withDatabase(serverUrl, dropName);
       database = await openDatabase({ url, migrate: false, logger: opts.logger });
     } else {
-      const dump = new Blob([fs.readFileSync(inject('pgliteDump'))]);
-      database = await openDatabase({ pgliteLoadDataDir: dump, migrate: false, logger: opts.logger });
+      database = await openDatabase({ pgliteLoadDataDir: migratedDump(), migrate: false, logger: opts.logger });
     }
   });
 
@@ -69,8 +68,27 @@ export function useTestDatabase(opts: { logger?: Logger } = {}): TestDatabase {
  */
 export async function openPgliteDir(dataDir: string): Promise<Database> {
   if (fs.existsSync(dataDir)) return openDatabase({ dataDir });
-  const dump = new Blob([fs.readFileSync(inject('pgliteDump'))]);
-  return openDatabase({ dataDir, pgliteLoadDataDir: dump, migrate: false });
+  return openDatabase({ dataDir, pgliteLoadDataDir: migratedDump(), migrate: false });
+}
+
+/**
+ * The migrated template's tarball as the Blob PGlite loads. PGlite reads it whole with
+ * `arrayBuffer()`, which on Node 20 copies a 40 MB Blob in small chunks and concatenates them:
+ * 0.4-0.7 of the 2-3 CPU seconds each database took to open. This Blob hands over the bytes
+ * already read from the file instead; PGlite untars the same bytes.
+ */
+class FileBytesBlob extends Blob {
+  constructor(private readonly contents: Buffer) {
+    super([]);
+  }
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    const { buffer, byteOffset, byteLength } = this.contents;
+    return Promise.resolve(byteOffset === 0 && byteLength === buffer.byteLength ? (buffer as ArrayBuffer) : (buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer));
+  }
+}
+
+function migratedDump(): Blob {
+  return new FileBytesBlob(fs.readFileSync(inject('pgliteDump')));
 }
 
 export async function truncateAll(db: Db): Promise<void> {
