@@ -81,6 +81,9 @@ class FileBytesBlob extends Blob {
   constructor(private readonly contents: Buffer) {
     super([]);
   }
+  override get size(): number {
+    return this.contents.byteLength;
+  }
   override arrayBuffer(): Promise<ArrayBuffer> {
     const { buffer, byteOffset, byteLength } = this.contents;
     return Promise.resolve(byteOffset === 0 && byteLength === buffer.byteLength ? (buffer as ArrayBuffer) : (buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer));
