@@ -2,7 +2,7 @@ import type { Db } from '../db/client.ts';
 import { resolveSearchPath, type SearchPathEntry } from './collections.ts';
 import { getDatasetType } from './dataset-types.ts';
 import type { DimensionRecordCache } from './dimensions.ts';
-import type { DatasetType } from './types.ts';
+import type { Collection, DatasetType } from './types.ts';
 
 /**
  * Registry lookups that one piece of work repeats many times and may remember while it lasts:
@@ -15,10 +15,16 @@ export interface LookupCache {
   datasetTypes: Map<string, DatasetType>;
   records: DimensionRecordCache;
   searchPaths: Map<string, SearchPathEntry[]>;
+  /**
+   * RUN collections an actor was found allowed to write (by `<actor id> <name>`): registering a
+   * run's outputs batch after batch checks its type and owner once. Neither changes while the
+   * collection exists, and a removed one fails the insert that names it (foreign key).
+   */
+  writableRuns: Map<string, Collection>;
 }
 
 export function newLookupCache(): LookupCache {
-  return { datasetTypes: new Map(), records: new Map(), searchPaths: new Map() };
+  return { datasetTypes: new Map(), records: new Map(), searchPaths: new Map(), writableRuns: new Map() };
 }
 
 /** `getDatasetType`, through the cache when there is one. */

@@ -119,6 +119,7 @@ async function commitDatasets(
   } catch (e) {
     // The unique (type, run, data ID) index decides; only a conflict pays for finding which one.
     if (pgErrorCode(e) === '23505') await explainConflict(db, run, prepared);
+    if (pgErrorCode(e) === '23503') await explainMissingInputs(db, producers);
     throw translateInsertError(e, run.name);
   }
 }
@@ -133,11 +134,15 @@ async function explainConflict(db: Db, run: Collection, prepared: PreparedDatase
   for (const { type, keys } of byType.values()) await assertNotRegistered(db, run, type, keys);
 }
 
-async function writableRun(db: Db, name: string, actor: Actor): Promise<Collection> {
+async function writableRun(db: Db, name: string, actor: Actor, cache?: LookupCache): Promise<Collection> {
   requireRole(actor, 'developer', 'registering datasets');
+  const key = `${actor.id} ${name}`;
+  const known = cache?.writableRuns.get(key);
+  if (known) return known;
   const run = await getCollection(db, name);
   if (run.type !== 'RUN') throw new VeraError('COLLECTION_TYPE', `datasets are written to RUN collections; '${name}' is ${run.type}`, { collection: name });
   requireOwner(actor, run.ownerId, run.owner, `run '${name}'`);
+  cache?.writableRuns.set(key, run);
   return run;
 }
 
@@ -236,18 +241,24 @@ async function insertQuanta(tx: Db, run: Collection, specs: readonly QuantumSpec
       }
     }
   }
+  // An input that is not a dataset fails the insert on its foreign key (the transaction is then
+  // rolled back): only that case pays for finding which one (explainMissingInputs).
   const links = specs.flatMap((q) => q.inputs.map((i) => ({ quantumId: q.id, datasetId: i.datasetId, connection: i.connection })));
-  const ids = [...new Set(links.map((l) => l.datasetId))];
+  for (let i = 0; i < links.length; i += INSERT_BATCH) await tx.insert(quantumInputs).values(links.slice(i, i + INSERT_BATCH)).onConflictDoNothing();
+}
+
+/** After a foreign-key violation: the input datasets of `specs` that do not exist, named in an UNKNOWN_DATASET error. */
+async function explainMissingInputs(db: Db, specs: readonly QuantumSpec[]): Promise<void> {
+  const ids = [...new Set(specs.flatMap((q) => q.inputs.map((i) => i.datasetId)))];
   for (let i = 0; i < ids.length; i += INSERT_BATCH) {
     const wanted = ids.slice(i, i + INSERT_BATCH);
-    const found = new Set((await tx.select({ id: datasets.id }).from(datasets).where(inArray(datasets.id, wanted))).map((f) => f.id));
+    const found = new Set((await db.select({ id: datasets.id }).from(datasets).where(inArray(datasets.id, wanted))).map((f) => f.id));
     const missing = wanted.filter((id) => !found.has(id));
     if (missing.length > 0) {
       const q = specs.find((s) => s.inputs.some((input) => missing.includes(input.datasetId)))!;
       throw new VeraError('UNKNOWN_DATASET', `quantum ${q.taskLabel}: unknown input dataset(s) ${missing.join(', ')}`, { ids: missing });
     }
   }
-  for (let i = 0; i < links.length; i += INSERT_BATCH) await tx.insert(quantumInputs).values(links.slice(i, i + INSERT_BATCH)).onConflictDoNothing();
 }
 
 function quantumValues(run: Collection, q: QuantumSpec): typeof quanta.$inferInsert {
@@ -329,7 +340,7 @@ export async function putQuantaOutputs(
   req: { run: string; groups: readonly OutputGroup[]; cache?: LookupCache | undefined },
   actor: Actor,
 ): Promise<{ refs: DatasetRef[]; writeMs: number }[]> {
-  const run = await writableRun(db, req.run, actor);
+  const run = await writableRun(db, req.run, actor, req.cache);
   const items = req.groups.flatMap((g) => g.items);
   const groupOfItem = req.groups.flatMap((g, k) => g.items.map(() => k));
   const prepared = await prepareDatasets(db, run, items, req.cache);
