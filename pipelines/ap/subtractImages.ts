@@ -96,7 +96,7 @@ export function runSubtractImages(science: ExposureValue, template: ExposureValu
   const stampHalf = Math.ceil(c.stampHalfWidthFwhm * maxFwhm);
 
   const n = width * height;
-  const variance = new Float32Array(n);
+  const variance = fitVariance(n);
   addInto(science.variance.data, template.variance.data, variance);
   const stamps = selectStamps(sources, science, template, stampHalf, h, c);
   const fit = (m: 'convolveTemplate' | 'convolveScience'): KernelSolution => {
@@ -175,6 +175,19 @@ export function runSubtractImages(science: ExposureValue, template: ExposureValu
 // compiling a long function on the stack at each of its loops (OSR) throws that code away again
 // (see docs/runner.md, "Why the science scales").
 
+let fitVariancePlane: Float32Array | undefined;
+
+/**
+ * The kernel fit's variance plane (science + template), which nothing returned holds: kept for
+ * the next call on this thread (up to 1 Mpx) rather than allocated per image. Overwritten whole.
+ */
+function fitVariance(n: number): Float32Array {
+  if (fitVariancePlane?.length === n) return fitVariancePlane;
+  const plane = new Float32Array(n);
+  fitVariancePlane = n <= 1 << 20 ? plane : undefined;
+  return plane;
+}
+
 function addInto(a: Float32Array, b: Float32Array, out: Float32Array): void {
   for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!;
 }
@@ -248,21 +261,21 @@ function selectStamps(sources: CatalogValue, science: ExposureValue, template: E
 /** The reference mask's SAT, CR, BAD and NO_DATA bits, each grown by the kernel half-width. */
 function growMask(mask: Int32Array, width: number, height: number, h: number): Int32Array {
   const out = new Int32Array(width * height);
+  const present = orOf(mask);
   for (const bit of [MASK.BAD, MASK.NO_DATA, MASK.SAT, MASK.CR]) {
-    if ((GROWN & bit) === 0) continue;
+    if ((GROWN & bit) === 0 || (present & bit) === 0) continue;
     const binary = new Uint8Array(width * height);
-    let any = false;
-    for (let i = 0; i < binary.length; i++) {
-      if ((mask[i]! & bit) !== 0) {
-        binary[i] = 1;
-        any = true;
-      }
-    }
-    if (!any) continue;
+    for (let i = 0; i < binary.length; i++) if ((mask[i]! & bit) !== 0) binary[i] = 1;
     const grown = dilate(binary, width, height, h);
     for (let i = 0; i < grown.length; i++) if (grown[i]) out[i]! |= bit;
   }
   return out;
+}
+
+function orOf(mask: Int32Array): number {
+  let bits = 0;
+  for (let i = 0; i < mask.length; i++) bits |= mask[i]!;
+  return bits;
 }
 
 function markEdges(mask: Int32Array, width: number, height: number, r: number): void {

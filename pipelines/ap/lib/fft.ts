@@ -175,12 +175,11 @@ const MAX_SCRATCH_SIZE = 1 << 20;
 /**
  * The four working planes of one convolution (8 MB at 512²; nothing of them is returned), kept
  * for the next call on this thread instead of allocated each time (freed buffers of that size are
- * what makes V8 collect). All come back zeroed.
+ * what makes V8 collect). kr and ki come back zeroed; zr and zi hold the last call's values.
  */
 function planes(size: number): Planes {
   if (scratch && scratch.zr.length === size) {
-    scratch.zr.fill(0);
-    scratch.zi.fill(0);
+    // zr and zi: the caller writes the image's pixels and zeroes the padding.
     scratch.kr.fill(0);
     scratch.ki.fill(0);
     return scratch;
@@ -296,7 +295,11 @@ export function convolvePairFft(
       zr[d + x] = srcA[s + x]!;
       zi[d + x] = srcB[s + x]!;
     }
+    zr.fill(0, d + width, d + nx);
+    zi.fill(0, d + width, d + nx);
   }
+  zr.fill(0, height * nx);
+  zi.fill(0, height * nx);
   transform2d(zr, zi, fx, fy, false, rowsFrom(0, height));
 
   // Kernel A (real) + i·kernel B (imaginary), centre at the origin, wrapped.
