@@ -88,7 +88,13 @@ export function runDetectDiaSources(difference: ExposureValue, science: Exposure
   // The matched filter of the difference: its smoothed image serves the noise measurement and
   // both detections (the negative image's is its negation, exactly).
   const w = workPlanes(n);
-  const diffFilter = matchedFilterInto(w, difference.image.data, difference.variance.data, difference.mask, width, height, sigma);
+  // The noise measurement reads the filter's noise plane at its samples only (a ninth of the
+  // pixels): it is computed there alone, with the same sums as the whole plane's.
+  const k = detectionKernel(sigma);
+  maskUsable(w, difference.image.data, difference.variance.data, difference.mask);
+  convolveSeparable(w.masked, width, height, k, k, w.smooth, w.tmp);
+  const diffFilter: MatchedFilter = { smooth: w.smooth, noise2: w.noise2 };
+  if (c.doScaleVariance) sampledNoise2(w.maskedVar, width, height, squared(k), w.tmp, w.noise2);
   const noiseScale = c.doScaleVariance ? noiseOfFilter(difference, diffFilter, sigma) : 1;
   const variance = w.variance;
   scaleInto(difference.variance.data, noiseScale * noiseScale, variance);
@@ -324,20 +330,52 @@ function workPlanes(n: number): WorkPlanes {
 
 /** drp/lib/detection.ts's matchedFilter, the same sums into w.smooth and w.noise2: K ⊗ image and K² ⊗ variance over usable pixels. */
 function matchedFilterInto(w: WorkPlanes, image: Float32Array, variance: Float32Array, mask: Int32Array, width: number, height: number, sigmaPx: number): MatchedFilter {
+  maskUsable(w, image, variance, mask);
   const { masked, maskedVar } = w;
-  masked.fill(0);
-  maskedVar.fill(0);
-  const n = width * height;
-  for (let i = 0; i < n; i++) {
-    if ((mask[i]! & IGNORE) !== 0 || !(variance[i]! > 0)) continue;
-    masked[i] = image[i]!;
-    maskedVar[i] = variance[i]!;
-  }
   const k = detectionKernel(sigmaPx);
   const k2 = squared(k);
   convolveSeparable(masked, width, height, k, k, w.smooth, w.tmp);
   convolveSeparable(maskedVar, width, height, k2, k2, w.noise2, w.tmp);
   return { smooth: w.smooth, noise2: w.noise2 };
+}
+
+/** The image and variance on usable pixels (no IGNORE bit, variance > 0), 0 elsewhere, into w.masked and w.maskedVar. */
+function maskUsable(w: WorkPlanes, image: Float32Array, variance: Float32Array, mask: Int32Array): void {
+  const { masked, maskedVar } = w;
+  masked.fill(0);
+  maskedVar.fill(0);
+  for (let i = 0; i < mask.length; i++) {
+    if ((mask[i]! & IGNORE) !== 0 || !(variance[i]! > 0)) continue;
+    masked[i] = image[i]!;
+    maskedVar[i] = variance[i]!;
+  }
+}
+
+/**
+ * convolveSeparable(maskedVar, k2, k2) at noiseOfFilter's samples only: every third pixel of
+ * every third row, at least r (k2's radius) from every edge, where the whole kernel lies on the
+ * image. The same products summed in the same order as drp/lib/convolve.ts (rows first, taps
+ * ascending; then the column taps ascending from 0), so the same values; out is written there only.
+ */
+function sampledNoise2(maskedVar: Float32Array, width: number, height: number, k2: Float64Array, tmp: Float64Array, out: Float64Array): void {
+  const nk = k2.length;
+  const r = (nk - 1) >> 1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = r; x < width - r; x += 3) {
+      const base = row + x - r;
+      let s = 0;
+      for (let i = 0; i < nk; i++) s += k2[i]! * maskedVar[base + i]!;
+      tmp[row + x] = s;
+    }
+  }
+  for (let y = r; y < height - r; y += 3) {
+    for (let x = r; x < width - r; x += 3) {
+      let acc = 0;
+      for (let j = 0; j < nk; j++) acc += k2[j]! * tmp[(y + j - r) * width + x]!;
+      out[y * width + x] = acc;
+    }
+  }
 }
 
 /** Σ K²·V over usable pixels, the noise plane of the matched filter, into w.detectionNoise2. */
