@@ -64,13 +64,17 @@ export class Fft {
       }
     }
     const sign = inverse ? -1 : 1;
+    const cos = this.cos;
+    const sin = this.sin;
+    // Within a stage the butterflies touch disjoint pairs, so their order does not matter: one
+    // twiddle factor at a time, for every block of the stage.
     for (let size = 2; size <= n; size <<= 1) {
       const half = size >> 1;
       const step = n / size;
-      for (let start = 0; start < n; start += size) {
-        for (let k = 0; k < half; k++) {
-          const wr = this.cos[k * step]!;
-          const wi = sign * this.sin[k * step]!;
+      for (let k = 0; k < half; k++) {
+        const wr = cos[k * step]!;
+        const wi = sign * sin[k * step]!;
+        for (let start = 0; start < n; start += size) {
           const a = off + start + k;
           const b = a + half;
           const br = re[b]!;
