@@ -4,7 +4,7 @@ import { defineTask, single, type TaskContext, type TaskInputs } from '../framew
 import { MASK, type CatalogValue, type ExposureValue } from '../framework/values.ts';
 import { pixelScaleArcsec, pixelToSky } from '../image/wcs.ts';
 import { convolveSeparable, squared } from '../drp/lib/convolve.ts';
-import { detectionKernel, detectSources, matchedFilter, type Detections, type MatchedFilter } from '../drp/lib/detection.ts';
+import { detectionKernel, detectSources, type Detections, type MatchedFilter } from '../drp/lib/detection.ts';
 import { centroidErrorPx, gaussianCentroid, psfFlux, type Planes } from '../drp/lib/measure.ts';
 import { momentSigmaPx, psfFromMetadata, psfRadiusPx, type DoubleGaussianPsf } from '../drp/lib/psf.ts';
 import { madSigma } from '../drp/lib/stats.ts';
@@ -87,23 +87,32 @@ export function runDetectDiaSources(difference: ExposureValue, science: Exposure
   const sigma = momentSigmaPx(psf) * c.detectionKernelFactor;
   // The matched filter of the difference: its smoothed image serves the noise measurement and
   // both detections (the negative image's is its negation, exactly).
-  const diffFilter = matchedFilter(difference.image.data, difference.variance.data, difference.mask, width, height, sigma, IGNORE);
+  const w = workPlanes(n);
+  // The noise measurement reads the filter's noise plane at its samples only (a ninth of the
+  // pixels): it is computed there alone, with the same sums as the whole plane's.
+  const k = detectionKernel(sigma);
+  maskUsable(w, difference.image.data, difference.variance.data, difference.mask);
+  convolveSeparable(w.masked, width, height, k, k, w.smooth, w.tmp);
+  const diffFilter: MatchedFilter = { smooth: w.smooth, noise2: w.noise2 };
+  if (c.doScaleVariance) sampledNoise2(w.maskedVar, width, height, squared(k), w.tmp, w.noise2);
   const noiseScale = c.doScaleVariance ? noiseOfFilter(difference, diffFilter, sigma) : 1;
-  const variance = new Float32Array(n);
+  const variance = w.variance;
   scaleInto(difference.variance.data, noiseScale * noiseScale, variance);
-  const detectionVariance = variance.slice();
+  const detectionVariance = w.detectionVariance;
+  detectionVariance.set(variance);
   addSystematicVariance(detectionVariance, science.image.data, width, height, c.registrationErrorPx, c.fluxScaleError);
   const positive: Planes = { data: difference.image.data, variance, mask: difference.mask, width, height };
-  const negData = new Float32Array(n);
+  const negData = w.negData;
   scaleInto(difference.image.data, -1, negData);
   const negative: Planes = { ...positive, data: negData };
   const opts = { thresholdSigma: c.thresholdSigma, minPixels: c.minPixels, peakMinSigma: c.peakMinSigma, ignoreMask: IGNORE };
   // Detection leaves out the same pixels as the noise measurement unless the systematic terms
-  // made a pixel of zero variance usable; then the image is filtered again for detection.
+  // made a pixel of zero variance usable; then the image is filtered again for detection (into
+  // the same planes: the noise measurement is done with them).
   const posFilter: MatchedFilter = sameUsable(difference.mask, difference.variance.data, detectionVariance)
-    ? { smooth: diffFilter.smooth, noise2: filteredVariance(detectionVariance, difference.mask, width, height, sigma) }
-    : matchedFilter(difference.image.data, detectionVariance, difference.mask, width, height, sigma, IGNORE);
-  const negFilter: MatchedFilter = { smooth: negated(posFilter.smooth), noise2: posFilter.noise2 };
+    ? { smooth: diffFilter.smooth, noise2: filteredVarianceInto(w, detectionVariance, difference.mask, width, height, sigma) }
+    : matchedFilterInto(w, difference.image.data, detectionVariance, difference.mask, width, height, sigma);
+  const negFilter: MatchedFilter = { smooth: negatedInto(posFilter.smooth, w.negSmooth), noise2: posFilter.noise2 };
   const lobes: Lobe[] = [];
   for (const [planes, sign, filtered] of [
     [positive, 1, posFilter],
@@ -248,7 +257,7 @@ function addSystematicVariance(variance: Float32Array, science: Float32Array, wi
 /** Robust standard deviation of the matched-filter S/N map over usable pixels (1 for white noise). */
 export function matchedFilterNoise(difference: ExposureValue, sigmaPx: number): number {
   const { width, height } = difference.image;
-  return noiseOfFilter(difference, matchedFilter(difference.image.data, difference.variance.data, difference.mask, width, height, sigmaPx, IGNORE), sigmaPx);
+  return noiseOfFilter(difference, matchedFilterInto(workPlanes(width * height), difference.image.data, difference.variance.data, difference.mask, width, height, sigmaPx), sigmaPx);
 }
 
 function noiseOfFilter(difference: ExposureValue, filter: MatchedFilter, sigmaPx: number): number {
@@ -273,8 +282,7 @@ function scaleInto(src: Float32Array, f: number, out: Float32Array): void {
   for (let i = 0; i < out.length; i++) out[i] = src[i]! * f;
 }
 
-function negated(a: Float64Array): Float64Array {
-  const out = new Float64Array(a.length);
+function negatedInto(a: Float64Array, out: Float64Array): Float64Array {
   for (let i = 0; i < a.length; i++) out[i] = -a[i]!;
   return out;
 }
@@ -288,15 +296,97 @@ function sameUsable(mask: Int32Array, a: Float32Array, b: Float32Array): boolean
   return true;
 }
 
-/** Σ K²·V over usable pixels: the noise plane of drp/lib/detection.ts's matched filter. */
-function filteredVariance(variance: Float32Array, mask: Int32Array, width: number, height: number, sigmaPx: number): Float64Array {
+/**
+ * The planes runDetectDiaSources works in (16 MB at 512²; none of it is returned: the catalog
+ * holds its own columns), kept for the next call on this thread instead of allocated per image,
+ * as drp/lib/detection.ts keeps detectSources' (freed buffers of this size are what makes V8
+ * collect). Each use overwrites or zeroes what it reads.
+ */
+interface WorkPlanes {
+  masked: Float32Array;
+  maskedVar: Float32Array;
+  tmp: Float64Array;
+  smooth: Float64Array;
+  noise2: Float64Array;
+  detectionNoise2: Float64Array;
+  negSmooth: Float64Array;
+  variance: Float32Array;
+  detectionVariance: Float32Array;
+  negData: Float32Array;
+}
+
+let work: WorkPlanes | undefined;
+/** Kept only up to 1 Mpx (64 MB): a coadd-sized difference's would hold hundreds of MB per thread. */
+const MAX_WORK_PIXELS = 1 << 20;
+
+function workPlanes(n: number): WorkPlanes {
+  if (work && work.variance.length === n) return work;
+  const f32 = () => new Float32Array(n);
+  const f64 = () => new Float64Array(n);
+  const planes = { masked: f32(), maskedVar: f32(), tmp: f64(), smooth: f64(), noise2: f64(), detectionNoise2: f64(), negSmooth: f64(), variance: f32(), detectionVariance: f32(), negData: f32() };
+  work = n <= MAX_WORK_PIXELS ? planes : undefined;
+  return planes;
+}
+
+/** drp/lib/detection.ts's matchedFilter, the same sums into w.smooth and w.noise2: K ⊗ image and K² ⊗ variance over usable pixels. */
+function matchedFilterInto(w: WorkPlanes, image: Float32Array, variance: Float32Array, mask: Int32Array, width: number, height: number, sigmaPx: number): MatchedFilter {
+  maskUsable(w, image, variance, mask);
+  const { masked, maskedVar } = w;
+  const k = detectionKernel(sigmaPx);
+  const k2 = squared(k);
+  convolveSeparable(masked, width, height, k, k, w.smooth, w.tmp);
+  convolveSeparable(maskedVar, width, height, k2, k2, w.noise2, w.tmp);
+  return { smooth: w.smooth, noise2: w.noise2 };
+}
+
+/** The image and variance on usable pixels (no IGNORE bit, variance > 0), 0 elsewhere, into w.masked and w.maskedVar. */
+function maskUsable(w: WorkPlanes, image: Float32Array, variance: Float32Array, mask: Int32Array): void {
+  const { masked, maskedVar } = w;
+  masked.fill(0);
+  maskedVar.fill(0);
+  for (let i = 0; i < mask.length; i++) {
+    if ((mask[i]! & IGNORE) !== 0 || !(variance[i]! > 0)) continue;
+    masked[i] = image[i]!;
+    maskedVar[i] = variance[i]!;
+  }
+}
+
+/**
+ * convolveSeparable(maskedVar, k2, k2) at noiseOfFilter's samples only: every third pixel of
+ * every third row, at least r (k2's radius) from every edge, where the whole kernel lies on the
+ * image. The same products summed in the same order as drp/lib/convolve.ts (rows first, taps
+ * ascending; then the column taps ascending from 0), so the same values; out is written there only.
+ */
+function sampledNoise2(maskedVar: Float32Array, width: number, height: number, k2: Float64Array, tmp: Float64Array, out: Float64Array): void {
+  const nk = k2.length;
+  const r = (nk - 1) >> 1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = r; x < width - r; x += 3) {
+      const base = row + x - r;
+      let s = 0;
+      for (let i = 0; i < nk; i++) s += k2[i]! * maskedVar[base + i]!;
+      tmp[row + x] = s;
+    }
+  }
+  for (let y = r; y < height - r; y += 3) {
+    for (let x = r; x < width - r; x += 3) {
+      let acc = 0;
+      for (let j = 0; j < nk; j++) acc += k2[j]! * tmp[(y + j - r) * width + x]!;
+      out[y * width + x] = acc;
+    }
+  }
+}
+
+/** Σ K²·V over usable pixels, the noise plane of the matched filter, into w.detectionNoise2. */
+function filteredVarianceInto(w: WorkPlanes, variance: Float32Array, mask: Int32Array, width: number, height: number, sigmaPx: number): Float64Array {
   const n = width * height;
-  const masked = new Float32Array(n);
+  const masked = w.maskedVar;
+  masked.fill(0);
   for (let i = 0; i < n; i++) if ((mask[i]! & IGNORE) === 0 && variance[i]! > 0) masked[i] = variance[i]!;
   const k2 = squared(detectionKernel(sigmaPx));
-  const out = new Float64Array(n);
-  convolveSeparable(masked, width, height, k2, k2, out, new Float64Array(n));
-  return out;
+  convolveSeparable(masked, width, height, k2, k2, w.detectionNoise2, w.tmp);
+  return w.detectionNoise2;
 }
 
 export const detectDiaSources = defineTask({

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { PipelineError } from '../framework/errors.ts';
 import { defineTask, single, type TaskInputs } from '../framework/task.ts';
 import { MASK, type CatalogValue, type ExposureValue, type Scalar } from '../framework/values.ts';
-import { dilate } from '../drp/lib/detection.ts';
 import { finiteMetadata } from '../drp/lib/metadata.ts';
 import { makePsf, psfFromMetadata, psfMetadata } from '../drp/lib/psf.ts';
 import { fitKernel, makeBasis, type KernelSolution, type Stamp } from './lib/alardLupton.ts';
@@ -96,7 +95,7 @@ export function runSubtractImages(science: ExposureValue, template: ExposureValu
   const stampHalf = Math.ceil(c.stampHalfWidthFwhm * maxFwhm);
 
   const n = width * height;
-  const variance = new Float32Array(n);
+  const variance = fitVariance(n);
   addInto(science.variance.data, template.variance.data, variance);
   const stamps = selectStamps(sources, science, template, stampHalf, h, c);
   const fit = (m: 'convolveTemplate' | 'convolveScience'): KernelSolution => {
@@ -175,6 +174,19 @@ export function runSubtractImages(science: ExposureValue, template: ExposureValu
 // compiling a long function on the stack at each of its loops (OSR) throws that code away again
 // (see docs/runner.md, "Why the science scales").
 
+let fitVariancePlane: Float32Array | undefined;
+
+/**
+ * The kernel fit's variance plane (science + template), which nothing returned holds: kept for
+ * the next call on this thread (up to 1 Mpx) rather than allocated per image. Overwritten whole.
+ */
+function fitVariance(n: number): Float32Array {
+  if (fitVariancePlane?.length === n) return fitVariancePlane;
+  const plane = new Float32Array(n);
+  fitVariancePlane = n <= 1 << 20 ? plane : undefined;
+  return plane;
+}
+
 function addInto(a: Float32Array, b: Float32Array, out: Float32Array): void {
   for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!;
 }
@@ -247,30 +259,75 @@ function selectStamps(sources: CatalogValue, science: ExposureValue, template: E
 
 /** The reference mask's SAT, CR, BAD and NO_DATA bits, each grown by the kernel half-width. */
 function growMask(mask: Int32Array, width: number, height: number, h: number): Int32Array {
-  const out = new Int32Array(width * height);
-  for (const bit of [MASK.BAD, MASK.NO_DATA, MASK.SAT, MASK.CR]) {
-    if ((GROWN & bit) === 0) continue;
-    const binary = new Uint8Array(width * height);
-    let any = false;
-    for (let i = 0; i < binary.length; i++) {
-      if ((mask[i]! & bit) !== 0) {
-        binary[i] = 1;
-        any = true;
-      }
-    }
-    if (!any) continue;
-    const grown = dilate(binary, width, height, h);
-    for (let i = 0; i < grown.length; i++) if (grown[i]) out[i]! |= bit;
-  }
-  return out;
+  const present = orOf(mask) & GROWN;
+  return growBits(mask, width, height, [MASK.BAD, MASK.NO_DATA, MASK.SAT, MASK.CR].filter((b) => (present & b) !== 0), h);
+}
+
+function orOf(mask: Int32Array): number {
+  let bits = 0;
+  for (let i = 0; i < mask.length; i++) bits |= mask[i]!;
+  return bits;
 }
 
 function markEdges(mask: Int32Array, width: number, height: number, r: number): void {
   if (r <= 0) return;
-  const binary = new Uint8Array(mask.length);
-  for (let i = 0; i < mask.length; i++) if ((mask[i]! & MASK.NO_DATA) !== 0) binary[i] = 1;
-  const grown = dilate(binary, width, height, r);
-  for (let i = 0; i < grown.length; i++) if (grown[i]) mask[i]! |= MASK.EDGE;
+  const grown = growBits(mask, width, height, [MASK.NO_DATA], r);
+  for (let i = 0; i < grown.length; i++) if ((grown[i]! & MASK.NO_DATA) !== 0) mask[i]! |= MASK.EDGE;
+}
+
+/**
+ * Each of the given bits set wherever a pixel within r (in x and in y: a (2r+1)² square) has it:
+ * drp/lib/detection.ts's dilate of each bit's plane, all bits in one Int32 plane. Both passes
+ * sweep rows (the vertical one keeps, per column, the last row that had the bit), so no pass
+ * walks down a column.
+ */
+function growBits(mask: Int32Array, width: number, height: number, bits: readonly number[], r: number): Int32Array {
+  const out = new Int32Array(width * height);
+  if (bits.length === 0) return out;
+  const rows = new Int32Array(width * height);
+  for (const b of bits) growRowsOf(mask, rows, width, height, b, r);
+  const last = new Int32Array(width);
+  for (const b of bits) growColumnsOf(rows, out, width, height, b, r, last);
+  return out;
+}
+
+const FAR = 1 << 30;
+
+/** Horizontal pass: bit b of out set within r of bit b of src on the same row. */
+function growRowsOf(src: Int32Array, out: Int32Array, width: number, height: number, b: number, r: number): void {
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let prev = -FAR;
+    for (let x = 0; x < width; x++) {
+      if ((src[row + x]! & b) !== 0) prev = x;
+      if (x - prev <= r) out[row + x]! |= b;
+    }
+    let next = FAR;
+    for (let x = width - 1; x >= 0; x--) {
+      if ((src[row + x]! & b) !== 0) next = x;
+      if (next - x <= r) out[row + x]! |= b;
+    }
+  }
+}
+
+/** Vertical pass, row by row: bit b of out set within r rows of bit b of src in the same column. */
+function growColumnsOf(src: Int32Array, out: Int32Array, width: number, height: number, b: number, r: number, last: Int32Array): void {
+  last.fill(-FAR);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if ((src[row + x]! & b) !== 0) last[x] = y;
+      if (y - last[x]! <= r) out[row + x]! |= b;
+    }
+  }
+  last.fill(FAR);
+  for (let y = height - 1; y >= 0; y--) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if ((src[row + x]! & b) !== 0) last[x] = y;
+      if (last[x]! - y <= r) out[row + x]! |= b;
+    }
+  }
 }
 
 export const subtractImages = defineTask({

@@ -10,6 +10,10 @@ import { makePsf, PsfStamp, psfMetadata, type DoubleGaussianPsf } from '../../pi
 import { MASK, type CatalogValue, type ExposureValue } from '../../pipelines/framework/values.ts';
 import { makeTanWcs, pixelToSky } from '../../pipelines/image/wcs.ts';
 import { runForcedPhotDiaObjects } from '../../pipelines/ap/forcedPhotDiaObjects.ts';
+import { convolve2d } from '../../pipelines/ap/lib/alardLupton.ts';
+import { convolvePairFft } from '../../pipelines/ap/lib/fft.ts';
+import { warpLanczos3Onto } from '../../pipelines/ap/lib/lanczosWarp.ts';
+import { warpOnto } from '../../pipelines/drp/lib/warp.ts';
 
 /**
  * The AP algorithms on synthetic images with known answers: the Alard-Lupton basis and kernel
@@ -174,6 +178,63 @@ describe('subtractImages and detectDiaSources on a synthetic pair', () => {
     const one = runSubtractImages(science, template, sources, subtractImagesConfig.parse({}));
     const two = runSubtractImages(science, template, sources, subtractImagesConfig.parse({}));
     expect(Buffer.from(one.difference.image.data.buffer).equals(Buffer.from(two.difference.image.data.buffer))).toBe(true);
+  });
+});
+
+describe('the fast paths of getTemplate and subtractImages', () => {
+  it("resamples a coadd with Lanczos-3 to the DRP warper's bytes, masked pixels and inner box included", () => {
+    const sw = 120;
+    const src = makeTanWcs([150, 2], [59.5, 59.5], 0.2, 0.3);
+    const dst = makeTanWcs([150, 2], [40.37, 47.81], 0.2, 0);
+    const { uniform, gauss } = lcg(11);
+    const data = Float32Array.from({ length: sw * sw }, () => 100 + 10 * gauss());
+    const variance = Float32Array.from({ length: sw * sw }, () => 90 + 20 * uniform());
+    const mask = new Int32Array(sw * sw);
+    // A hole of NO_DATA, a BAD column, saturated and cosmic-ray pixels carried over.
+    for (let y = 30; y < 40; y++) for (let x = 50; x < 70; x++) mask[y * sw + x] = MASK.NO_DATA;
+    for (let y = 0; y < sw; y++) mask[y * sw + 90]! |= MASK.BAD;
+    for (let k = 0; k < 40; k++) mask[Math.floor(uniform() * sw * sw)]! |= k % 2 === 0 ? MASK.SAT : MASK.CR;
+    const coadd: ExposureValue = { image: { width: sw, height: sw, data }, mask, variance: { width: sw, height: sw, data: variance }, wcs: src, metadata: {} };
+    const box = { x0: 10.5, y0: 12, x1: 100, y1: 95.5 };
+    for (const usable of [box, undefined]) {
+      const [a, b] = [0, 1].map(() => ({ wcs: dst, width: 100, height: 90, image: new Float32Array(9000), variance: new Float32Array(9000), mask: new Int32Array(9000).fill(MASK.NO_DATA) }));
+      // A pixel already covered stays as it is.
+      a!.mask[4545] = b!.mask[4545] = 0;
+      const covered = warpOnto(coadd, a!, 1.7, 'lanczos3', 16, usable);
+      expect(warpLanczos3Onto(coadd, b!, 1.7, 16, usable)).toBe(covered);
+      expect(covered).toBeGreaterThan(3000);
+      expect(Buffer.from(b!.image.buffer).equals(Buffer.from(a!.image.buffer))).toBe(true);
+      expect(Buffer.from(b!.variance.buffer).equals(Buffer.from(a!.variance.buffer))).toBe(true);
+      expect(Array.from(b!.mask)).toEqual(Array.from(a!.mask));
+      expect(a!.mask.some((m) => (m & MASK.SAT) !== 0) && a!.mask.some((m) => (m & MASK.CR) !== 0)).toBe(true);
+    }
+  });
+
+  it('convolves an image and its variance by FFT as the direct sum does, also when the size is not a power of two', () => {
+    for (const [width, height] of [
+      [128, 128],
+      [100, 75],
+    ] as const) {
+      const h = 6;
+      const k = 2 * h + 1;
+      const { uniform, gauss } = lcg(width + height);
+      const image = Float32Array.from({ length: width * height }, () => 50 + 10 * gauss());
+      const variance = Float32Array.from({ length: width * height }, () => 40 + 5 * uniform());
+      const kernel = Float64Array.from({ length: k * k }, (_, i) => Math.exp(-(((i % k) - h) ** 2 + (Math.floor(i / k) - h) ** 2) / 8) * (1 + 0.1 * gauss()));
+      const k2 = Float64Array.from(kernel, (v) => v * v);
+      const [fa, fb, da, db] = [0, 1, 2, 3].map(() => new Float32Array(width * height));
+      // Twice: the second call reuses the first's working planes and must not see their values.
+      convolvePairFft(image, kernel, variance, k2, width, height, h, fa!, fb!);
+      convolvePairFft(image, kernel, variance, k2, width, height, h, fa!, fb!);
+      convolve2d(image, width, height, kernel, h, da!);
+      convolve2d(variance, width, height, k2, h, db!);
+      let worst = 0;
+      for (let i = 0; i < width * height; i++) {
+        worst = Math.max(worst, Math.abs(fa![i]! - da![i]!) / Math.abs(da![i]! || 1), Math.abs(fb![i]! - db![i]!) / Math.abs(db![i]! || 1));
+        if (da![i] === 0) expect(fa![i]).toBe(0);
+      }
+      expect(worst).toBeLessThan(1e-6);
+    }
   });
 });
 

@@ -118,7 +118,7 @@ export interface KernelSolution {
  * that share their x factor (same Gaussian and x exponent) share the row pass of the separable
  * convolution.
  */
-function stampDesign(input: FitInput, stamp: Stamp): Float64Array {
+function stampDesign(input: FitInput, stamp: Stamp, design: Float64Array, work: StampWork): Float64Array {
   const { reference, width, height, basis, stampHalf } = input;
   const h = basis.halfWidth;
   const m = 2 * stampHalf + 1;
@@ -128,10 +128,7 @@ function stampDesign(input: FitInput, stamp: Stamp): Float64Array {
   const y0 = stamp.y - stampHalf - h;
   const nb = basis.fx.length;
   const np = nb + 3;
-  const design = new Float64Array(mm * np);
-  const col = new Float64Array(mm);
-  const c0 = new Float64Array(mm);
-  const rowPass = new Float64Array(wide * m);
+  const { col, c0, rowPass } = work;
   const nk = 2 * h + 1;
   const groups = xFactorGroups(basis);
   let rowPassOf = -1;
@@ -174,6 +171,29 @@ function stampDesign(input: FitInput, stamp: Stamp): Float64Array {
   return design;
 }
 
+/** Per-stamp working rows of stampDesign, shared by the stamps of one fit. */
+interface StampWork {
+  col: Float64Array;
+  c0: Float64Array;
+  rowPass: Float64Array;
+}
+
+let designScratch: Float64Array | undefined;
+/** Design matrices of up to 64 MB are kept for the next fit on this thread. */
+const MAX_DESIGN_SCRATCH = 1 << 23;
+
+/**
+ * One buffer for the design matrices of all stamps of a fit (8.5 MB for 80 stamps of 21² pixels
+ * and 30 parameters; nothing of it outlives fitKernel), kept for the next fit on this thread
+ * instead of allocated per stamp: each stamp's matrix is written whole before it is read.
+ */
+function designBuffer(length: number): Float64Array {
+  if (designScratch && designScratch.length >= length) return designScratch;
+  const buf = new Float64Array(length);
+  designScratch = length <= MAX_DESIGN_SCRATCH ? buf : undefined;
+  return buf;
+}
+
 const groupCache = new WeakMap<KernelBasis, Int32Array>();
 
 /** For each basis function, the first one with the same x factor (equal values: same Gaussian, same x exponent). */
@@ -198,7 +218,7 @@ interface StampSystem {
   atb: Float64Array;
 }
 
-function stampSystem(input: FitInput, stamp: Stamp): StampSystem {
+function stampSystem(input: FitInput, stamp: Stamp, designSpace: Float64Array, work: StampWork): StampSystem {
   const m = 2 * input.stampHalf + 1;
   const target = new Float64Array(m * m);
   const weight = new Float64Array(m * m);
@@ -210,7 +230,7 @@ function stampSystem(input: FitInput, stamp: Stamp): StampSystem {
       weight[yy * m + xx] = v > 0 ? 1 / v : 0;
     }
   }
-  const design = stampDesign(input, stamp);
+  const design = stampDesign(input, stamp, designSpace, work);
   const np = input.basis.fx.length + 3;
   const ata = new Float64Array(np * np);
   const atb = new Float64Array(np);
@@ -258,7 +278,12 @@ export function solveLinear(a: Float64Array, b: Float64Array, n: number): Float6
 }
 
 export function fitKernel(input: FitInput, minStamps: number): KernelSolution {
-  const systems = input.stamps.map((s) => stampSystem(input, s));
+  const m = 2 * input.stampHalf + 1;
+  const h = input.basis.halfWidth;
+  const perStamp = m * m * (input.basis.fx.length + 3);
+  const designs = designBuffer(input.stamps.length * perStamp);
+  const work: StampWork = { col: new Float64Array(m * m), c0: new Float64Array(m * m), rowPass: new Float64Array((m + 2 * h) * m) };
+  const systems = input.stamps.map((s, i) => stampSystem(input, s, designs.subarray(i * perStamp, (i + 1) * perStamp), work));
   const nb = input.basis.images.length;
   const np = nb + 3;
   let used = systems.map(() => true);
@@ -303,7 +328,6 @@ export function fitKernel(input: FitInput, minStamps: number): KernelSolution {
     if (next.every((v, i) => v === used[i]) || next.filter(Boolean).length < minStamps) break;
     used = next;
   }
-  const h = input.basis.halfWidth;
   const n = 2 * h + 1;
   const kernel = new Float64Array(n * n);
   for (let k = 0; k < nb; k++) {

@@ -64,13 +64,17 @@ export class Fft {
       }
     }
     const sign = inverse ? -1 : 1;
+    const cos = this.cos;
+    const sin = this.sin;
+    // Within a stage the butterflies touch disjoint pairs, so their order does not matter: one
+    // twiddle factor at a time, for every block of the stage.
     for (let size = 2; size <= n; size <<= 1) {
       const half = size >> 1;
       const step = n / size;
-      for (let start = 0; start < n; start += size) {
-        for (let k = 0; k < half; k++) {
-          const wr = this.cos[k * step]!;
-          const wi = sign * this.sin[k * step]!;
+      for (let k = 0; k < half; k++) {
+        const wr = cos[k * step]!;
+        const wi = sign * sin[k * step]!;
+        for (let start = 0; start < n; start += size) {
           const a = off + start + k;
           const b = a + half;
           const br = re[b]!;
@@ -87,6 +91,58 @@ export class Fft {
       }
     }
   }
+
+  /**
+   * The transform along y of every column of an n × stride row-major array (n rows of `stride`
+   * values), in place: transform(column) for each column, with rows as the vector unit.
+   */
+  transformRows(re: Float64Array, im: Float64Array, stride: number, inverse: boolean): void {
+    const n = this.n;
+    const rev = this.rev;
+    for (let i = 0; i < n; i++) {
+      const j = rev[i]!;
+      if (j > i) swapRows(re, im, i * stride, j * stride, stride);
+    }
+    const sign = inverse ? -1 : 1;
+    for (let size = 2; size <= n; size <<= 1) {
+      const half = size >> 1;
+      const step = n / size;
+      for (let start = 0; start < n; start += size) {
+        for (let k = 0; k < half; k++) {
+          const wr = this.cos[k * step]!;
+          const wi = sign * this.sin[k * step]!;
+          butterflyRows(re, im, (start + k) * stride, (start + k + half) * stride, stride, wr, wi);
+        }
+      }
+    }
+  }
+}
+
+function swapRows(re: Float64Array, im: Float64Array, a: number, b: number, len: number): void {
+  for (let x = 0; x < len; x++) {
+    const tr = re[a + x]!;
+    re[a + x] = re[b + x]!;
+    re[b + x] = tr;
+    const ti = im[a + x]!;
+    im[a + x] = im[b + x]!;
+    im[b + x] = ti;
+  }
+}
+
+/** One radix-2 butterfly between rows a and b, element by element (Fft.transform's arithmetic). */
+function butterflyRows(re: Float64Array, im: Float64Array, a: number, b: number, len: number, wr: number, wi: number): void {
+  for (let x = 0; x < len; x++) {
+    const br = re[b + x]!;
+    const bi = im[b + x]!;
+    const tr = wr * br - wi * bi;
+    const ti = wr * bi + wi * br;
+    const ar = re[a + x]!;
+    const ai = im[a + x]!;
+    re[b + x] = ar - tr;
+    im[b + x] = ai - ti;
+    re[a + x] = ar + tr;
+    im[a + x] = ai + ti;
+  }
 }
 
 function nextPow2(n: number): number {
@@ -95,26 +151,116 @@ function nextPow2(n: number): number {
   return p;
 }
 
-/** 2-D transform of an nx × ny row-major complex array: rows (those in `rows` only, the others being zero), then columns. */
-function transform2d(re: Float64Array, im: Float64Array, fx: Fft, fy: Fft, inverse: boolean, rows: Iterable<number>, colRe: Float64Array, colIm: Float64Array): void {
-  const nx = fx.n;
-  const ny = fy.n;
-  for (const y of rows) fx.transform(re, im, y * nx, inverse);
-  for (let x = 0; x < nx; x++) {
-    for (let y = 0; y < ny; y++) {
-      colRe[y] = re[y * nx + x]!;
-      colIm[y] = im[y * nx + x]!;
-    }
-    fy.transform(colRe, colIm, 0, inverse);
-    for (let y = 0; y < ny; y++) {
-      re[y * nx + x] = colRe[y]!;
-      im[y * nx + x] = colIm[y]!;
+/**
+ * 2-D transform of an nx × ny row-major complex array: rows (those in `rows` only, the others
+ * being zero), then columns. The column transforms run on whole rows at a time (fy.transformRows):
+ * the same butterflies in the same order as one column after another, so the same bytes, but each
+ * inner loop is a contiguous pass over a row with one twiddle factor instead of a walk down a
+ * column with a stride of nx·8 bytes, which the cache punished (every element a different line
+ * of the same set).
+ */
+function transform2d(re: Float64Array, im: Float64Array, fx: Fft, fy: Fft, inverse: boolean, rows: Iterable<number>): void {
+  for (const y of rows) fx.transform(re, im, y * fx.n, inverse);
+  fy.transformRows(re, im, fx.n, inverse);
+}
+
+interface Planes {
+  zr: Float64Array;
+  zi: Float64Array;
+  kr: Float64Array;
+  ki: Float64Array;
+}
+
+let scratch: Planes | undefined;
+const ffts = new Map<number, Fft>();
+/** Planes of up to 1024² (32 MB) are kept for the next call on this thread; larger ones are not held. */
+const MAX_SCRATCH_SIZE = 1 << 20;
+
+/**
+ * The four working planes of one convolution (8 MB at 512²; nothing of them is returned), kept
+ * for the next call on this thread instead of allocated each time (freed buffers of that size are
+ * what makes V8 collect). kr and ki come back zeroed; zr and zi hold the last call's values.
+ */
+function planes(size: number): Planes {
+  if (scratch && scratch.zr.length === size) {
+    // zr and zi: the caller writes the image's pixels and zeroes the padding.
+    scratch.kr.fill(0);
+    scratch.ki.fill(0);
+    return scratch;
+  }
+  const p = { zr: new Float64Array(size), zi: new Float64Array(size), kr: new Float64Array(size), ki: new Float64Array(size) };
+  scratch = size <= MAX_SCRATCH_SIZE ? p : undefined;
+  return p;
+}
+
+function fftOf(n: number): Fft {
+  let f = ffts.get(n);
+  if (!f) ffts.set(n, (f = new Fft(n)));
+  return f;
+}
+
+function* rowsFrom(a: number, b: number): Generator<number> {
+  for (let y = a; y < b; y++) yield y;
+}
+
+/**
+ * The product planes P = F(a)F(Ka) + i F(b)F(Kb) from Z = F(a + i b) and Q = F(Ka + i Kb), written
+ * over Q. Each transform is split by conjugate symmetry (F(a)[f] = (Z[f] + conj Z[-f]) / 2,
+ * F(b)[f] = (Z[f] − conj Z[-f]) / 2i). P at f and at −f both need Z and Q at f and −f, so each
+ * pair (f, −f) is done together before either is overwritten.
+ */
+function multiplySplit(zr: Float64Array, zi: Float64Array, kr: Float64Array, ki: Float64Array, nx: number, ny: number): void {
+  for (let y = 0; y < ny; y++) {
+    const my = (ny - y) & (ny - 1);
+    if (my < y) continue;
+    for (let x = 0; x < nx; x++) {
+      const mx = (nx - x) & (nx - 1);
+      const f = y * nx + x;
+      const g = my * nx + mx;
+      if (g < f) continue;
+      const zrf = zr[f]!;
+      const zif = zi[f]!;
+      const zrg = zr[g]!;
+      const zig = zi[g]!;
+      const krf = kr[f]!;
+      const kif = ki[f]!;
+      const krg = kr[g]!;
+      const kig = ki[g]!;
+      productAt(zrf, zif, zrg, zig, krf, kif, krg, kig);
+      kr[f] = productRe;
+      ki[f] = productIm;
+      if (g !== f) {
+        productAt(zrg, zig, zrf, zif, krg, kig, krf, kif);
+        kr[g] = productRe;
+        ki[g] = productIm;
+      }
     }
   }
 }
 
-function range(a: number, b: number): number[] {
-  return Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
+let productRe = 0;
+let productIm = 0;
+
+/** P at f from Z and Q at f and at g = −f, into productRe and productIm (no object per pixel). */
+function productAt(zrf: number, zif: number, zrg: number, zig: number, krf: number, kif: number, krg: number, kig: number): void {
+  // Image and variance transforms at f.
+  const ar = 0.5 * (zrf + zrg);
+  const ai = 0.5 * (zif - zig);
+  const br = 0.5 * (zif + zig);
+  const bi = -0.5 * (zrf - zrg);
+  // Kernel transforms at f.
+  const kar = 0.5 * (krf + krg);
+  const kai = 0.5 * (kif - kig);
+  const kbr = 0.5 * (kif + kig);
+  const kbi = -0.5 * (krf - krg);
+  // Products.
+  const qar = ar * kar - ai * kai;
+  const qai = ar * kai + ai * kar;
+  const qbr = br * kbr - bi * kbi;
+  const qbi = br * kbi + bi * kbr;
+  // P = Qa + i·Qb.
+  productRe = qar - qbi;
+  productIm = qai + qbr;
 }
 
 /**
@@ -140,15 +286,12 @@ export function convolvePairFft(
   if (width <= 2 * h || height <= 2 * h) return;
   const nx = nextPow2(width);
   const ny = nextPow2(height);
-  const fx = new Fft(nx);
-  const fy = ny === nx ? fx : new Fft(ny);
-  const colRe = new Float64Array(ny);
-  const colIm = new Float64Array(ny);
+  const fx = fftOf(nx);
+  const fy = fftOf(ny);
   const size = nx * ny;
+  const { zr, zi, kr, ki } = planes(size);
 
   // Image (real) + i·variance (imaginary), zero-padded.
-  const zr = new Float64Array(size);
-  const zi = new Float64Array(size);
   for (let y = 0; y < height; y++) {
     const s = y * width;
     const d = y * nx;
@@ -156,12 +299,14 @@ export function convolvePairFft(
       zr[d + x] = srcA[s + x]!;
       zi[d + x] = srcB[s + x]!;
     }
+    zr.fill(0, d + width, d + nx);
+    zi.fill(0, d + width, d + nx);
   }
-  transform2d(zr, zi, fx, fy, false, range(0, height), colRe, colIm);
+  zr.fill(0, height * nx);
+  zi.fill(0, height * nx);
+  transform2d(zr, zi, fx, fy, false, rowsFrom(0, height));
 
   // Kernel A (real) + i·kernel B (imaginary), centre at the origin, wrapped.
-  const kr = new Float64Array(size);
-  const ki = new Float64Array(size);
   const kernelRows: number[] = [];
   for (let v = 0; v < k; v++) {
     const yy = (v - h + ny) % ny;
@@ -173,40 +318,13 @@ export function convolvePairFft(
     }
   }
   kernelRows.sort((a, b) => a - b);
-  transform2d(kr, ki, fx, fy, false, kernelRows, colRe, colIm);
+  transform2d(kr, ki, fx, fy, false, kernelRows);
 
-  // Split both by conjugate symmetry (F(a)[f] = (Z[f] + conj Z[-f]) / 2, F(b)[f] = (Z[f] − conj Z[-f]) / 2i),
-  // multiply, and pack the two products again as P = F(a)F(Ka) + i F(b)F(Kb). Each pair (f, −f)
-  // is done together because P at f and at −f both need Z[f] and Z[−f].
-  const pr = new Float64Array(size);
-  const pi = new Float64Array(size);
-  for (let y = 0; y < ny; y++) {
-    const my = (ny - y) & (ny - 1);
-    for (let x = 0; x < nx; x++) {
-      const mx = (nx - x) & (nx - 1);
-      const f = y * nx + x;
-      const g = my * nx + mx;
-      // Image and variance transforms at f.
-      const ar = 0.5 * (zr[f]! + zr[g]!);
-      const ai = 0.5 * (zi[f]! - zi[g]!);
-      const br = 0.5 * (zi[f]! + zi[g]!);
-      const bi = -0.5 * (zr[f]! - zr[g]!);
-      // Kernel transforms at f.
-      const kar = 0.5 * (kr[f]! + kr[g]!);
-      const kai = 0.5 * (ki[f]! - ki[g]!);
-      const kbr = 0.5 * (ki[f]! + ki[g]!);
-      const kbi = -0.5 * (kr[f]! - kr[g]!);
-      // Products.
-      const qar = ar * kar - ai * kai;
-      const qai = ar * kai + ai * kar;
-      const qbr = br * kbr - bi * kbi;
-      const qbi = br * kbi + bi * kbr;
-      // P = Qa + i·Qb.
-      pr[f] = qar - qbi;
-      pi[f] = qai + qbr;
-    }
-  }
-  transform2d(pr, pi, fx, fy, true, range(0, ny), colRe, colIm);
+  // Split both, multiply, pack the two products as one plane (over the kernels'), invert it.
+  multiplySplit(zr, zi, kr, ki, nx, ny);
+  const pr = kr;
+  const pi = ki;
+  transform2d(pr, pi, fx, fy, true, rowsFrom(0, ny));
   const scale = 1 / size;
   for (let y = h; y < height - h; y++) {
     const s = y * nx;
