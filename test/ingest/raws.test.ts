@@ -12,7 +12,7 @@ import { findCollection, findDatasets, setChain } from '../../server/repo/index.
 import { createRun } from '../../server/runs/create.ts';
 import { executeRun } from '../../server/runs/execute.ts';
 import { generateSimCam, SIMCAM } from '../../server/simcam/generate.ts';
-import { cliEnv, runCli } from '../support/cli.ts';
+import { cliEnv, prepareCliHome, runCli } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { ensureDebianBinary } from '../support/debian.ts';
 import { DRP, singleFrameDrp } from '../support/drp.ts';
@@ -148,7 +148,9 @@ describe('ingest-raws', () => {
       }
     }
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a raw; not a .fits name, so not sent');
+    // A new repository: migrated, no rows.
     const home = path.join(scratch, 'cli-home');
+    await prepareCliHome(home, undefined);
     const r = await runCli(['ingest-raws', dir, '--instrument', 'SimCam', '--json'], cliEnv(home, undefined));
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
