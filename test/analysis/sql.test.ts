@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { readCatalogParquet } from '../../pipelines/io/parquet.ts';
 import { createLocalExecutor, type Executor } from '../../runner/executors/local.ts';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
@@ -13,12 +12,11 @@ import { executeRun } from '../../server/runs/execute.ts';
 import { generateSimCam, SIMCAM } from '../../server/simcam/generate.ts';
 import { cliEnv, runCli } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
-import { PROJECT_ROOT } from '../support/git-repo.ts';
+import { DRP, singleFrameDrp } from '../support/drp.ts';
 import { useTestVera } from '../support/vera.ts';
 
 const t = useTestDatabase();
 const v = useTestVera(t);
-const DRP = path.join(PROJECT_ROOT, 'pipelines/drp.yaml');
 const PROD = 'u/op/prod';
 const EXP = 'u/op/exp';
 const RELEASE = 'u/op/release-v1';
@@ -36,13 +34,6 @@ let token: string;
 let home: string;
 let env: NodeJS.ProcessEnv;
 
-/** Single-frame processing only (isr, characterizeImage, calibrate): what makes `src`. */
-function singleFramePipeline(): string {
-  const doc = parseYaml(fs.readFileSync(DRP, 'utf8')) as { tasks: Record<string, unknown> };
-  doc.tasks = Object.fromEntries(Object.entries(doc.tasks).filter(([k]) => ['isr', 'characterizeImage', 'calibrate'].includes(k)));
-  return stringifyYaml(doc);
-}
-
 beforeAll(() => {
   executor = createLocalExecutor({ threads: 2 });
 });
@@ -52,7 +43,7 @@ async function setUp(): Promise<void> {
   const { actor: op, token: opToken } = await v.user('op', 'operator');
   token = opToken;
   await generateSimCam(t.db, v.vera.datastore, { nVisits: 2, bands: ['r'], detectorGrid: [2, 1] }, op);
-  const yaml = singleFramePipeline();
+  const yaml = singleFrameDrp(); // what makes `src`
   const log = createLogger({ logLevel: 'silent' });
   for (const [output, input] of [
     [PROD, SIMCAM.defaults],

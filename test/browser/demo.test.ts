@@ -9,7 +9,7 @@ import { openDatabase, type Database } from '../../server/db/client.ts';
 import { BAD_COMMIT, ensureDemo, FEATURE_BRANCH, FIX_COMMIT, MASTER, REPO_NAME } from '../../server/demo/index.ts';
 import { startHttpServer, type VeraHttpServer } from '../../server/http/server.ts';
 import { createLogger } from '../../server/log.ts';
-import { cliEnv, spawnCli } from '../support/cli.ts';
+import { cliEnv, prepareCliHome, spawnCli } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { type Browser, ensureChromium, launchBrowser, screenshot, settled, sharedApp } from './support.ts';
 
@@ -59,6 +59,9 @@ beforeAll(async () => {
  * served in this process with the web app built from these sources.
  */
 async function demoServed(): Promise<void> {
+  // A home with an empty migrated database: what the demo builds, not initdb, is under test here
+  // (a first start on a home with no database is test/cli/serve's).
+  await prepareCliHome(home, t.url);
   await serveDemoOnce();
   const config = loadConfig({ VERA_HOME: home, VERA_LOG_LEVEL: 'silent', ...(t.url ? { DATABASE_URL: t.url } : {}) });
   database = t.url ? t.database : await openDatabase({ dataDir: path.join(home, 'db') });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BUTLER_TAGS } from '../../server/repo/butler/tagged.ts';
-import { cliEnv, runCli } from '../support/cli.ts';
+import { cliEnv, prepareCliHome, runCli } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 
 const t = useTestDatabase();
@@ -18,6 +18,7 @@ describe('vera import and vera export', () => {
   it('imports a real butler export with its universe, exports it again, and lists every problem of a bad one (exit 2)', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-butler-cli-'));
     homes.push(home);
+    await prepareCliHome(home, t.url);
     const env = cliEnv(home, t.url);
     const imported = await runCli(['import', path.join(FIXTURES, 'ci_hsc-subset.yaml'), '--universe', path.join(FIXTURES, 'dimensions.yaml')], env);
     expect(imported.code, imported.stderr).toBe(0);

@@ -12,11 +12,11 @@ import { findCollection, findDatasets, setChain } from '../../server/repo/index.
 import { createRun } from '../../server/runs/create.ts';
 import { executeRun } from '../../server/runs/execute.ts';
 import { generateSimCam, SIMCAM } from '../../server/simcam/generate.ts';
-import { cliEnv, runCli } from '../support/cli.ts';
+import { cliEnv, prepareCliHome, runCli } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { ensureDebianBinary } from '../support/debian.ts';
+import { DRP, singleFrameDrp } from '../support/drp.ts';
 import { makeActor } from '../support/factories.ts';
-import { PROJECT_ROOT } from '../support/git-repo.ts';
 import { useTestVera } from '../support/vera.ts';
 
 const t = useTestDatabase();
@@ -34,7 +34,6 @@ afterAll(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-const DRP = path.join(PROJECT_ROOT, 'pipelines/drp.yaml');
 const log = createLogger({ logLevel: 'silent' });
 const INGEST = 'mutation($i: String!, $r: String, $f: [RawFileInput!]!) { ingestRaws(instrument: $i, run: $r, files: $f) { run ingested visits detectors newVisits newDetectors } }';
 
@@ -83,7 +82,9 @@ describe('ingest-raws', () => {
     });
 
     await setChain(t.db, 'SimCam/defaults-fitscopy', ['SimCam/raw/fitscopy', SIMCAM.calibProd, SIMCAM.refcats, SIMCAM.truth], op);
-    const drp = fs.readFileSync(DRP, 'utf8');
+    // The DRP's single-frame processing, which makes the calexps compared; what comes after it
+    // (coadds, forced photometry, metrics) reads calexps and cannot change them.
+    const drp = singleFrameDrp();
     for (const [output, inputs] of [
       ['u/op/generated', SIMCAM.defaults],
       ['u/op/ingested', 'SimCam/defaults-fitscopy'],
@@ -147,7 +148,9 @@ describe('ingest-raws', () => {
       }
     }
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a raw; not a .fits name, so not sent');
+    // A new repository: migrated, no rows.
     const home = path.join(scratch, 'cli-home');
+    await prepareCliHome(home, undefined);
     const r = await runCli(['ingest-raws', dir, '--instrument', 'SimCam', '--json'], cliEnv(home, undefined));
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({

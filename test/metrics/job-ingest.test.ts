@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, sql } from '../../server/db/client.ts';
 import { ingestJob, ingestMeasurementFiles } from '../../server/metrics/ingest-job.ts';
 import { parseJobJson } from '../../server/metrics/verify/index.ts';
-import { cliEnv, runCli } from '../support/cli.ts';
+import { cliEnv, prepareCliHome, runCli } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
 import { FIXTURES, fixtureText } from './verify/support.ts';
@@ -147,7 +147,9 @@ describe('butler measurement YAML', () => {
   it('`vera metrics post-measurements` sends the files and reports the job', async () => {
     const file = path.join(scratch, 'metricvalue_verify_testing.yaml');
     fs.writeFileSync(file, yaml);
-    const r = await runCli(['metrics', 'post-measurements', file, '--dataset', 'butler-cli', '--commit', 'abc', '--json'], cliEnv(path.join(scratch, 'home'), undefined));
+    const home = path.join(scratch, 'home');
+    await prepareCliHome(home, undefined);
+    const r = await runCli(['metrics', 'post-measurements', file, '--dataset', 'butler-cli', '--commit', 'abc', '--json'], cliEnv(home, undefined));
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ingested: 1, definitionChanges: [] });
   });

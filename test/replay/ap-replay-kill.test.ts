@@ -16,7 +16,7 @@ import { visitRunName } from '../../server/replay/ap-processor.ts';
 import { readAlertStream } from '../../server/replay/stream.ts';
 import { setUpApRepository } from '../support/ap-replay.ts';
 import { cliEnv, serveProcess, type ServeProcess } from '../support/cli.ts';
-import { useTestDatabase } from '../support/db.ts';
+import { openPgliteDir, useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
 
 /**
@@ -68,11 +68,14 @@ describe('AP replay: a killed server', () => {
   it('is resumed by the next one: no duplicate alert, no DiaSource associated twice', async () => {
     // The repository, set up in this process, then handed to the child servers.
     const config = loadConfig({ VERA_HOME: home, VERA_LOG_LEVEL: 'silent', ...(t.url ? { DATABASE_URL: t.url } : {}) });
-    const setup = await openVera(config, createLogger(config), t.url ? { database: t.database } : {});
+    // On PGlite the home's database is the migrated template (openPgliteDir), not initdb and every migration.
+    const setupDatabase = t.url ? t.database : await openPgliteDir(embeddedDbDir(config));
+    const setup = await openVera(config, createLogger(config), { database: setupDatabase });
     const op = await makeActor(setup.database.db, 'op', 'operator');
     const { token } = await createToken(setup.database.db, op.id, 'test');
     const { inputs, replayVisits: visits } = await setUpApRepository(setup, op, SMALL_SIMCAM, 3);
     await setup.close();
+    if (!t.url) await setupDatabase.close();
 
     const first = await serve();
     const started = await gql<{ startReplay: { id: number; alertSubject: string } }>(

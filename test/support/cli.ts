@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '../../server/db/client.ts';
@@ -30,6 +32,33 @@ export async function openCliDatabase(t: TestDatabase, home: string): Promise<Da
   if (t.url) return t.database;
   const { openPgliteDir } = await import('./db.ts');
   return openPgliteDir(path.join(home, 'db'));
+}
+
+/**
+ * Gives `home` (made if missing) the database CLI children and `vera serve` with
+ * `cliEnv(home, databaseUrl)` open: on PGlite a copy of the migrated template, opened once per
+ * test process (openPgliteDir) and copied as files for each home, rather than made by initdb and
+ * every migration in the first child (some 6 CPU s more per home); on PostgreSQL nothing, the
+ * children use that database. Either way it has no rows, so the first child still creates the
+ * admin. A first start on a home with no database at all is test/cli/serve's.
+ */
+export async function prepareCliHome(home: string, databaseUrl: string | undefined): Promise<void> {
+  fs.mkdirSync(home, { recursive: true });
+  if (!databaseUrl) fs.cpSync(await emptyPgliteDir(), path.join(home, 'db'), { recursive: true });
+}
+
+let emptyPglite: Promise<string> | undefined;
+
+/** A closed PGlite data directory with the migrated template and no rows, made once per process. */
+function emptyPgliteDir(): Promise<string> {
+  emptyPglite ??= (async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-cli-db-'));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    const { openPgliteDir } = await import('./db.ts');
+    await (await openPgliteDir(path.join(dir, 'db'))).close();
+    return path.join(dir, 'db');
+  })();
+  return emptyPglite;
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {

@@ -67,7 +67,8 @@ export function useTestDatabase(opts: { logger?: Logger } = {}): TestDatabase {
  * 6 CPU seconds more each time. An existing directory opens as it is, migrated as Vera does.
  */
 export async function openPgliteDir(dataDir: string): Promise<Database> {
-  if (fs.existsSync(dataDir)) return openDatabase({ dataDir });
+  // A run on PostgreSQL has no PGlite template (test/support/global-setup.ts): migrated afresh.
+  if (fs.existsSync(dataDir) || !inject('pgliteDump')) return openDatabase({ dataDir });
   return openDatabase({ dataDir, pgliteLoadDataDir: migratedDump(), migrate: false });
 }
 
