@@ -3,8 +3,7 @@ import { PipelineError } from '../framework/errors.ts';
 import { defineTask, many, single, type TaskInputs } from '../framework/task.ts';
 import { MASK, type ExposureValue } from '../framework/values.ts';
 import { finiteMetadata } from '../drp/lib/metadata.ts';
-import { warpOnto, type SourceBox, type WarpTarget } from '../drp/lib/warp.ts';
-import { warpLanczos3Onto } from './lib/lanczosWarp.ts';
+import { warpOnto, type SourceBox } from '../drp/lib/warp.ts';
 import { NJY_ZERO_POINT_MAG } from '../drp/makeWarp.ts';
 
 /**
@@ -42,9 +41,9 @@ export function runGetTemplate(science: ExposureValue, coadds: readonly { patch:
   // warper); second pass: the borders fill what the inner regions left (the tract's outer edge).
   for (const { value } of sorted) {
     if (!value.wcs) throw new PipelineError('BAD_INPUT', 'a template coadd has no WCS');
-    warp(value, target, scale, c, innerBox(value));
+    warpOnto(value, target, scale, c.warpingKernel, c.interpLengthPx, innerBox(value));
   }
-  for (const { value } of sorted) warp(value, target, scale, c);
+  for (const { value } of sorted) warpOnto(value, target, scale, c.warpingKernel, c.interpLengthPx);
   let covered = 0;
   for (let i = 0; i < n; i++) if ((target.mask[i]! & MASK.NO_DATA) === 0) covered++;
   if (covered === 0) throw new PipelineError('BAD_INPUT', 'no template coadd covers any pixel of the science exposure');
@@ -67,12 +66,6 @@ export function runGetTemplate(science: ExposureValue, coadds: readonly { patch:
       WARPKERN: c.warpingKernel,
     }),
   };
-}
-
-/** The DRP's warper (drp/lib/warp.ts); Lanczos-3, the default, by its unrolled equal (lib/lanczosWarp.ts). */
-function warp(coadd: ExposureValue, target: WarpTarget, scale: number, c: GetTemplateConfig, usable?: SourceBox): void {
-  if (c.warpingKernel === 'lanczos3') warpLanczos3Onto(coadd, target, scale, c.interpLengthPx, usable);
-  else warpOnto(coadd, target, scale, c.warpingKernel, c.interpLengthPx, usable);
 }
 
 /** The patch's inner region in the coadd's pixels (when the coadd says where it is): pixels outside it count as NO_DATA. */

@@ -43,9 +43,16 @@ export interface SourceBox {
 /**
  * Warps src onto target (only pixels not yet covered are written); returns the number of pixels
  * covered. With `usable`, source pixels outside that box count as NO_DATA (as if masked so,
- * without copying the mask).
+ * without copying the mask). Lanczos-3, the default of makeWarp and getTemplate, goes through
+ * its unrolled loop (warpLanczos3); other kernels through warpSeparable. Both give the same bytes
+ * for Lanczos-3 (test/ap/algorithms.test.ts).
  */
 export function warpOnto(src: ExposureValue, target: WarpTarget, scale: number, kernel: WarpingKernel, interpLengthPx: number, usable?: SourceBox): number {
+  return kernel === 'lanczos3' ? warpLanczos3(src, target, scale, interpLengthPx, usable) : warpSeparable(src, target, scale, kernel, interpLengthPx, usable);
+}
+
+/** warpOnto with any kernel, tap by tap: the plain form of the loop, which warpLanczos3 unrolls. */
+export function warpSeparable(src: ExposureValue, target: WarpTarget, scale: number, kernel: WarpingKernel, interpLengthPx: number, usable?: SourceBox): number {
   const srcWcs = src.wcs!;
   const sw = src.image.width;
   const sh = src.image.height;
@@ -61,11 +68,7 @@ export function warpOnto(src: ExposureValue, target: WarpTarget, scale: number, 
   const variance = src.variance.data;
   const mask = src.mask;
   const scale2 = scale * scale;
-  // Usable pixels x with x0 <= x < x1: integers from ceil(x0) to ceil(x1) - 1.
-  const bx0 = Math.max(0, Math.ceil(usable?.x0 ?? 0));
-  const by0 = Math.max(0, Math.ceil(usable?.y0 ?? 0));
-  const bx1 = Math.min(sw, Math.ceil(usable?.x1 ?? sw));
-  const by1 = Math.min(sh, Math.ceil(usable?.y1 ?? sh));
+  const { x0: bx0, y0: by0, x1: bx1, y1: by1 } = usableBounds(usable, sw, sh);
   let covered = 0;
   for (let v = v0; v <= v1; v++) {
     for (let u = u0; u <= u1; u++) {
@@ -111,6 +114,147 @@ export function warpOnto(src: ExposureValue, target: WarpTarget, scale: number, 
     }
   }
   return covered;
+}
+
+/**
+ * warpSeparable(src, target, scale, 'lanczos3', ...) with the same arithmetic in the same order
+ * (so the same bytes), written for the hot loop of makeWarp and getTemplate (which resamples every
+ * overlapping coadd for every detector of every visit): the 6 × 6 taps unrolled over hoisted
+ * planes, the mask taps checked before any value tap is read (a pixel with a BAD or NO_DATA tap is
+ * skipped either way), the squared x weights computed once per pixel instead of once per tap row,
+ * and the node interpolation inlined (no tuple per pixel).
+ */
+function warpLanczos3(src: ExposureValue, target: WarpTarget, scale: number, interpLengthPx: number, usable?: SourceBox): number {
+  const srcWcs = src.wcs!;
+  const sw = src.image.width;
+  const sh = src.image.height;
+  const box = coveredBox(srcWcs, sw, sh, target);
+  if (!box) return 0;
+  const { u0, v0, u1, v1 } = box;
+  const nodes = sourceNodes(srcWcs, target.wcs, u0, v0, u1, v1, interpLengthPx);
+  const bounds = usableBounds(usable, sw, sh);
+  let covered = 0;
+  for (let v = v0; v <= v1; v++) covered += warpRow(src, target, scale, v, u0, u1, v0, interpLengthPx, nodes.nu, nodes.nv, nodes.nx, nodes.ny, bounds);
+  return covered;
+}
+
+/** Lanczos-3 weights of one axis, reused from pixel to pixel by warpLanczos3. */
+const wx6 = new Float64Array(6);
+const wy6 = new Float64Array(6);
+
+/** Usable source pixels x with x0 <= x < x1: integers from ceil(x0) to ceil(x1) - 1, clipped to the image. */
+function usableBounds(usable: SourceBox | undefined, sw: number, sh: number): SourceBox {
+  return {
+    x0: Math.max(0, Math.ceil(usable?.x0 ?? 0)),
+    y0: Math.max(0, Math.ceil(usable?.y0 ?? 0)),
+    x1: Math.min(sw, Math.ceil(usable?.x1 ?? sw)),
+    y1: Math.min(sh, Math.ceil(usable?.y1 ?? sh)),
+  };
+}
+
+/** One destination row, u0..u1 (inclusive), of warpLanczos3. */
+function warpRow(
+  src: ExposureValue,
+  target: WarpTarget,
+  scale: number,
+  v: number,
+  u0: number,
+  u1: number,
+  v0: number,
+  step: number,
+  nu: number,
+  nv: number,
+  nodeX: Float64Array,
+  nodeY: Float64Array,
+  bounds: SourceBox,
+): number {
+  const sw = src.image.width;
+  const data = src.image.data;
+  const variance = src.variance.data;
+  const mask = src.mask;
+  const tImage = target.image;
+  const tVariance = target.variance;
+  const tMask = target.mask;
+  const scale2 = scale * scale;
+  const { x0: bx0, y0: by0, x1: bx1, y1: by1 } = bounds;
+  // sourceNodes().at(u, v), its row terms computed once.
+  const fb = (v - v0) / step;
+  const b = Math.min(nv - 2, Math.floor(fb));
+  const tb = nv === 1 ? 0 : fb - b;
+  const oRow = v * target.width;
+  let covered = 0;
+  for (let u = u0; u <= u1; u++) {
+    const o = oRow + u;
+    if ((tMask[o]! & MASK.NO_DATA) === 0) continue;
+    const fa = (u - u0) / step;
+    const a = Math.min(nu - 2, Math.floor(fa));
+    const ta = nu === 1 ? 0 : fa - a;
+    const k = b * nu + Math.max(0, a);
+    const k2 = nu === 1 ? k : k + 1;
+    const k3 = nv === 1 ? k : k + nu;
+    const k4 = nv === 1 ? k2 : k2 + nu;
+    const x = (1 - tb) * ((1 - ta) * nodeX[k]! + ta * nodeX[k2]!) + tb * ((1 - ta) * nodeX[k3]! + ta * nodeX[k4]!);
+    const y = (1 - tb) * ((1 - ta) * nodeY[k]! + ta * nodeY[k2]!) + tb * ((1 - ta) * nodeY[k3]! + ta * nodeY[k4]!);
+    const ix = Math.floor(x);
+    const iy = Math.floor(y);
+    const xs = ix - 2;
+    const ys = iy - 2;
+    if (xs < bx0 || ys < by0 || xs + 6 > bx1 || ys + 6 > by1) continue;
+    const top = ys * sw + xs;
+    if ((tapMask(mask, top, sw) & UNUSABLE) !== 0) continue;
+    lanczos3Weights(x - ix, wx6);
+    lanczos3Weights(y - iy, wy6);
+    const w0 = wx6[0]!;
+    const w1 = wx6[1]!;
+    const w2 = wx6[2]!;
+    const w3 = wx6[3]!;
+    const w4 = wx6[4]!;
+    const w5 = wx6[5]!;
+    const q0 = w0 * w0;
+    const q1 = w1 * w1;
+    const q2 = w2 * w2;
+    const q3 = w3 * w3;
+    const q4 = w4 * w4;
+    const q5 = w5 * w5;
+    let value = 0;
+    let vari = 0;
+    for (let j = 0; j < 6; j++) {
+      const r = top + j * sw;
+      let rv = 0;
+      rv += w0 * data[r]!;
+      rv += w1 * data[r + 1]!;
+      rv += w2 * data[r + 2]!;
+      rv += w3 * data[r + 3]!;
+      rv += w4 * data[r + 4]!;
+      rv += w5 * data[r + 5]!;
+      let rvar = 0;
+      rvar += q0 * variance[r]!;
+      rvar += q1 * variance[r + 1]!;
+      rvar += q2 * variance[r + 2]!;
+      rvar += q3 * variance[r + 3]!;
+      rvar += q4 * variance[r + 4]!;
+      rvar += q5 * variance[r + 5]!;
+      const wj = wy6[j]!;
+      value += wj * rv;
+      vari += wj * wj * rvar;
+    }
+    const c = iy * sw + ix;
+    tImage[o] = value * scale;
+    tVariance[o] = vari * scale2;
+    tMask[o] = (mask[c]! | mask[c + 1]! | mask[c + sw]! | mask[c + sw + 1]!) & CARRIED;
+    covered++;
+  }
+  return covered;
+}
+
+/** The OR of the 6 × 6 source mask pixels from `top` (row-major, row length sw). */
+function tapMask(mask: Int32Array, top: number, sw: number): number {
+  let bits = 0;
+  for (let j = 0; j < 6; j++) {
+    const r = top + j * sw;
+    bits |= mask[r]! | mask[r + 1]! | mask[r + 2]! | mask[r + 3]! | mask[r + 4]! | mask[r + 5]!;
+  }
+  return bits;
 }
 
 /** Lanczos-3 weights for the 6 pixels ix-2..ix+3 at fractional offset f in [0, 1), normalised. */
@@ -184,6 +328,10 @@ function sourceNodes(srcWcs: TanWcs, dstWcs: TanWcs, u0: number, v0: number, u1:
   }
   const out: [number, number] = [0, 0];
   return {
+    nu,
+    nv,
+    nx,
+    ny,
     at(u: number, v: number): [number, number] {
       const fa = (u - u0) / step;
       const fb = (v - v0) / step;
