@@ -5,6 +5,7 @@ import { estimateBackground, evaluateBackground, meanLevel } from './lib/backgro
 import { detectSources, dilate, footprintPixels } from './lib/detection.ts';
 import { gaussianPsf, momentSigmaPx, psfMetadata } from './lib/psf.ts';
 import { finiteMetadata } from './lib/metadata.ts';
+import { scratchFloat32 } from './lib/scratch.ts';
 import { detectAndMeasure, type MeasureOptions } from './lib/sources.ts';
 
 /**
@@ -79,7 +80,7 @@ export function runCharacterizeImage(input: ExposureValue, c: CharacterizeImageC
   const mask = new Int32Array(n);
   withoutBits(input.mask, MASK.DETECTED, mask);
   const bgOpts = { binSizePx: c.backgroundBinSizePx, clipSigma: c.backgroundClipSigma, nIter: c.backgroundNIter };
-  const bg = new Float32Array(n);
+  const bg = scratchFloat32('characterizeImage.background', n);
   const data = new Float32Array(n);
   // Pass 1: background from all usable pixels, then mask what is detected with the PSF guess.
   evaluateBackground(estimateBackground(original, mask, width, height, { ...bgOpts, ignoreMask: IGNORE | MASK.SAT }), bg);
@@ -99,7 +100,7 @@ export function runCharacterizeImage(input: ExposureValue, c: CharacterizeImageC
   subtract(original, bg, data);
   const skyVar = evaluateBackground(
     estimateBackground(input.variance.data, mask, width, height, { ...bgOpts, statistic: 'median', ignoreMask: IGNORE | MASK.SAT | MASK.DETECTED | MASK.CR }),
-    new Float32Array(n),
+    scratchFloat32('characterizeImage.skyVariance', n),
   );
   withoutBits(mask, MASK.DETECTED, mask);
   const planes = { data, variance: input.variance.data, mask, width, height };

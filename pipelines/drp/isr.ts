@@ -4,6 +4,7 @@ import { defineTask, single, type TaskInputs } from '../framework/task.ts';
 import { MASK, type ExposureValue, type ImageValue } from '../framework/values.ts';
 import { estimateBackground, evaluateBackground } from './lib/background.ts';
 import { findCosmicRays, interpolateFlagged } from './lib/cosmicRays.ts';
+import { scratchFloat32, zeroedUint8 } from './lib/scratch.ts';
 
 /**
  * Instrument signature removal (LSST ip_isr IsrTask, reduced to what SimCam needs): bias
@@ -110,10 +111,10 @@ export function runIsr(raw: ImageValue, bias: ImageValue | undefined, flat: Imag
 function maskCosmicRays(image: Float32Array, variance: Float32Array, mask: Int32Array, width: number, height: number, c: IsrConfig): number {
   const ignore = MASK.BAD | MASK.SAT;
   const model = estimateBackground(image, mask, width, height, { binSizePx: c.crBackgroundBinPx, clipSigma: 3, nIter: 3, ignoreMask: ignore });
-  const bg = evaluateBackground(model, new Float32Array(width * height));
-  const resid = new Float32Array(width * height);
+  const bg = evaluateBackground(model, scratchFloat32('isr.crBackground', width * height));
+  const resid = scratchFloat32('isr.crResidual', width * height);
   for (let i = 0; i < resid.length; i++) resid[i] = image[i]! - bg[i]!;
-  const flagged = new Uint8Array(width * height);
+  const flagged = zeroedUint8('isr.crFlagged', width * height);
   const count = findCosmicRays(
     resid,
     variance,

@@ -1,6 +1,7 @@
 import { detectSources, type DetectionOptions, type Detections } from './detection.ts';
 import { gaussianCentroid, gaussianMoments, type Planes } from './measure.ts';
 import { median } from './stats.ts';
+import { scratchFloat32, zeroedFloat32 } from './scratch.ts';
 import { momentSigmaPx, PsfStamp, psfRadiusPx, type DoubleGaussianPsf } from './psf.ts';
 
 /**
@@ -104,8 +105,8 @@ export function deblend(p: Planes, d: Detections, psf: DoubleGaussianPsf, kernel
 
   // Residual peak search: new peaks inside footprints, away from existing ones.
   const model = renderModel(p, psf, r, peaks, amp);
-  const residual = new Float32Array(p.data.length);
-  const resVar = new Float32Array(p.data.length);
+  const residual = scratchFloat32('deblend.residual', p.data.length);
+  const resVar = scratchFloat32('deblend.residualVariance', p.data.length);
   residualPlanes(p, d.labels, model, residual, resVar);
   const res = detectSources(residual, resVar, p.mask, p.width, p.height, kernelSigmaPx, det);
   // A galaxy is not a PSF: its residual is structure, not a hidden star. Residual peaks next to a
@@ -309,7 +310,7 @@ function childValues(data: Float32Array, pixels: Int32Array, total: Float64Array
 
 /** flux·PSF stamps of radius r summed into an image. */
 function renderModel(p: Planes, psf: DoubleGaussianPsf, r: number, peaks: Peaks, amp: Float64Array): Float32Array {
-  const out = new Float32Array(p.data.length);
+  const out = zeroedFloat32('deblend.model', p.data.length);
   const n = 2 * r + 1;
   for (let k = 0; k < peaks.n; k++) {
     const a = amp[k]!;

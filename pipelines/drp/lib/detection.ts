@@ -1,4 +1,5 @@
 import { convolveSeparable, gaussianKernel1d, squared } from './convolve.ts';
+import { zeroedUint8 } from './scratch.ts';
 
 /**
  * Source detection as in LSST's SourceDetectionTask (meas_algorithms detection.py): the image is
@@ -316,7 +317,7 @@ export function footprintPixels(labels: Int32Array): Uint8Array {
 }
 
 export function dilate(binary: Uint8Array, width: number, height: number, r: number): Uint8Array {
-  const tmp = new Uint8Array(width * height);
+  const tmp = zeroedUint8('dilate.rows', width * height);
   const out = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
     const row = y * width;
@@ -332,16 +333,22 @@ export function dilate(binary: Uint8Array, width: number, height: number, r: num
       if (nextSet - x <= r) tmp[row + x] = 1;
     }
   }
-  for (let x = 0; x < width; x++) {
-    let prev = -Infinity;
-    for (let y = 0; y < height; y++) {
-      if (tmp[y * width + x]) prev = y;
-      if (y - prev <= r) out[y * width + x] = 1;
+  // The same sweeps down and up every column, run a row at a time (one running position per
+  // column) so that memory is read in order rather than a row's length apart.
+  const prev = new Float64Array(width).fill(-Infinity);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (tmp[row + x]) prev[x] = y;
+      if (y - prev[x]! <= r) out[row + x] = 1;
     }
-    let nextSet = Infinity;
-    for (let y = height - 1; y >= 0; y--) {
-      if (tmp[y * width + x]) nextSet = y;
-      if (nextSet - y <= r) out[y * width + x] = 1;
+  }
+  const nextSet = prev.fill(Infinity);
+  for (let y = height - 1; y >= 0; y--) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (tmp[row + x]) nextSet[x] = y;
+      if (nextSet[x]! - y <= r) out[row + x] = 1;
     }
   }
   return out;

@@ -21,6 +21,14 @@ export interface Centroid {
   ok: boolean;
 }
 
+let centroidWeights = new Float64Array(64);
+
+/** gaussianCentroid's per-column weights, grown as needed and kept (it runs for every peak). */
+function columnWeights(n: number): Float64Array {
+  if (centroidWeights.length < n) centroidWeights = new Float64Array(n);
+  return centroidWeights;
+}
+
 /**
  * Iterative Gaussian-weighted centroid (the SDSS-style adaptive centroid): the weight is a
  * Gaussian of sigmaW centred on the current estimate; for a Gaussian source of the same width
@@ -38,15 +46,23 @@ export function gaussianCentroid(p: Planes, x0: number, y0: number, sigmaW: numb
     let sw = 0;
     let swx = 0;
     let swy = 0;
+    // The x weights are the same on every row: computed once per iteration, not once per pixel.
+    const i0 = Math.max(0, cx - r);
+    const i1 = Math.min(p.width - 1, cx + r);
+    const wx = columnWeights(i1 - i0 + 1);
+    for (let i = i0; i <= i1; i++) {
+      const dx = i - x;
+      wx[i - i0] = Math.exp(-dx * dx * inv2s2);
+    }
     for (let j = Math.max(0, cy - r); j <= Math.min(p.height - 1, cy + r); j++) {
       const dy = j - y;
       const wy = Math.exp(-dy * dy * inv2s2);
       const row = j * p.width;
-      for (let i = Math.max(0, cx - r); i <= Math.min(p.width - 1, cx + r); i++) {
+      for (let i = i0; i <= i1; i++) {
         const k = row + i;
         if ((p.mask[k]! & ignoreMask) !== 0) continue;
         const dx = i - x;
-        const w = wy * Math.exp(-dx * dx * inv2s2) * p.data[k]!;
+        const w = wy * wx[i - i0]! * p.data[k]!;
         sw += w;
         swx += w * dx;
         swy += w * dy;

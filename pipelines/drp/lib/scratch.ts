@@ -1,0 +1,36 @@
+/**
+ * Working planes kept per thread between images instead of allocated for each: a task's
+ * megabytes of temporaries, freed at every image, are what make V8 run mark-compacts (on the
+ * thread and on its background GC threads) in a pipeline worker. Each plane has one owner
+ * (`name`), used by one function that does not call back into another user of the same name;
+ * a plane is never part of a result. Kept only up to 1 Mpx: a coadd-sized image's planes would
+ * hold hundreds of MB per thread.
+ */
+const MAX_SCRATCH_PIXELS = 1 << 20;
+const float32 = new Map<string, Float32Array>();
+const uint8 = new Map<string, Uint8Array>();
+
+/** A Float32Array of n values with undefined contents (the caller overwrites it whole). */
+export function scratchFloat32(name: string, n: number): Float32Array {
+  const kept = float32.get(name);
+  if (kept && kept.length === n) return kept;
+  const plane = new Float32Array(n);
+  if (n <= MAX_SCRATCH_PIXELS) float32.set(name, plane);
+  return plane;
+}
+
+/** A Float32Array of n zeros. */
+export function zeroedFloat32(name: string, n: number): Float32Array {
+  const kept = float32.get(name);
+  if (kept && kept.length === n) return kept.fill(0);
+  return scratchFloat32(name, n);
+}
+
+/** A Uint8Array of n zeros. */
+export function zeroedUint8(name: string, n: number): Uint8Array {
+  const kept = uint8.get(name);
+  if (kept && kept.length === n) return kept.fill(0);
+  const plane = new Uint8Array(n);
+  if (n <= MAX_SCRATCH_PIXELS) uint8.set(name, plane);
+  return plane;
+}
