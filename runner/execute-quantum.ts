@@ -146,6 +146,8 @@ export async function executeQuantum(job: QuantumJob): Promise<QuantumResult> {
       log: (message) => lines.push(message),
     });
   } catch (e) {
+    // It may have written into a read-only value before failing: those are not kept.
+    for (const key of shared.keys()) decodedCache()?.delete(key);
     throw withQuantumLog(e, lines);
   }
   timings.computeMs = performance.now() - t;
