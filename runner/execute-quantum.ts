@@ -4,14 +4,16 @@ import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { codecFor } from '../pipelines/framework/codecs.ts';
 import type { InputDataset, Task, TaskInputs } from '../pipelines/framework/task.ts';
+import { cacheKey, DecodedCache, decodedCacheBytesFromEnv, fingerprint, isReadOnly } from './decoded-cache.ts';
 import { importTaskModule } from './pipeline/import-task.ts';
 import { recordedTaskModuleUrl } from './pipeline/roots.ts';
 import { withQuantumLog } from './quantum-log.ts';
-import type { QuantumJob, QuantumResult } from './worker-job.ts';
+import type { QuantumJob, QuantumResult, WarmJob } from './worker-job.ts';
 
 const taskCache = new Map<string, Task>();
 
-async function loadTask(job: QuantumJob): Promise<Task> {
+/** The task a job names, imported once per thread (a warm pool imports them before the first quantum). */
+export async function loadTask(job: Pick<QuantumJob, 'modulePath' | 'exportName'>): Promise<Task> {
   const key = `${job.modulePath}#${job.exportName}`;
   let task = taskCache.get(key);
   if (!task) {
@@ -25,6 +27,91 @@ async function loadTask(job: QuantumJob): Promise<Task> {
   return task;
 }
 
+let cache: DecodedCache | undefined | null;
+
+/** Replaces this thread's cache (tests; null: none). */
+export function setDecodedCache(c: DecodedCache | null): void {
+  cache = c;
+}
+
+/** This thread's cache of decoded datasets (VERA_DECODED_CACHE_MB; 0: none). */
+export function decodedCache(): DecodedCache | undefined {
+  if (cache === undefined) {
+    const bytes = decodedCacheBytesFromEnv();
+    cache = bytes > 0 ? new DecodedCache(bytes) : null;
+  }
+  return cache ?? undefined;
+}
+
+/**
+ * Decodes one input, or takes it from the thread's cache: a read-only input is handed as the
+ * cached value itself (and its fingerprint noted for the check after the task), any other a copy
+ * of it, so a task that writes into its inputs cannot change what the next quantum receives.
+ */
+async function decodeInput(
+  d: QuantumJob['inputs'][number]['datasets'][number],
+  readOnly: boolean,
+  timings: QuantumResult['timings'],
+  shared: Map<string, { connection: string; absPath: string; value: unknown; fingerprint: string }>,
+  connection: string,
+  counts: { hits: number; inputs: number },
+): Promise<unknown> {
+  counts.inputs++;
+  const codec = codecFor(d.storageClass);
+  const c = decodedCache();
+  const key = c && d.checksum ? cacheKey(d.storageClass, d.checksum) : undefined;
+  let t = performance.now();
+  const hit = key ? c!.get(key) : undefined;
+  if (hit) {
+    counts.hits++;
+    let value = hit.value;
+    if (readOnly) {
+      let fp = hit.fingerprint;
+      if (fp === undefined) {
+        // A hand-off (an output of an earlier quantum) read as read-only for the first time.
+        fp = fingerprint(value);
+        c!.set(key!, value, fp);
+      }
+      shared.set(key!, { connection, absPath: d.absPath, value, fingerprint: fp });
+    } else value = structuredClone(value);
+    timings.decodeMs += performance.now() - t;
+    return value;
+  }
+  const bytes = readInput(d.absPath, codec.decodeCopies === true);
+  timings.readMs += performance.now() - t;
+  t = performance.now();
+  const value = await codec.decode(bytes);
+  if (key && readOnly) {
+    const fp = fingerprint(value);
+    c!.set(key, value, fp);
+    shared.set(key, { connection, absPath: d.absPath, value, fingerprint: fp });
+  }
+  timings.decodeMs += performance.now() - t;
+  return value;
+}
+
+/**
+ * Readies this thread before quanta arrive: imports the tasks (module loading and compilation,
+ * otherwise paid by the first quantum of each) and decodes the read-only datasets into the cache,
+ * as long as they fit its budget.
+ */
+export async function warmWorker(work: WarmJob): Promise<{ modules: number; datasets: number }> {
+  for (const m of work.modules) await loadTask(m);
+  const c = decodedCache();
+  let datasets = 0;
+  for (const d of work.datasets) {
+    if (!c) break;
+    const key = cacheKey(d.storageClass, d.checksum);
+    if (c.has(key)) continue;
+    const codec = codecFor(d.storageClass);
+    const value = await codec.decode(readInput(d.absPath, codec.decodeCopies === true));
+    c.set(key, value, fingerprint(value));
+    if (!c.has(key)) break;
+    datasets++;
+  }
+  return { modules: work.modules.length, datasets };
+}
+
 /**
  * Executes one quantum: reads and decodes its inputs, runs the task, encodes its outputs.
  * Runs in a worker thread (local executor) or a batch job (`vera exec-quantum`); it never
@@ -34,21 +121,19 @@ export async function executeQuantum(job: QuantumJob): Promise<QuantumResult> {
   const startedAt = Date.now();
   const task = await loadTask(job);
   const lines: string[] = [];
-  const timings = { readMs: 0, decodeMs: 0, computeMs: 0, encodeMs: 0 };
+  const timings: QuantumResult['timings'] = { readMs: 0, decodeMs: 0, computeMs: 0, encodeMs: 0 };
   const inputs: Record<string, InputDataset | InputDataset[]> = {};
+  // Cached values this task shares with later quanta, by cache key: checked for writes after it ran.
+  const shared = new Map<string, { connection: string; absPath: string; value: unknown; fingerprint: string }>();
+  const counts = { hits: 0, inputs: 0 };
   for (const input of job.inputs) {
     const values: InputDataset[] = [];
-    for (const d of input.datasets) {
-      const codec = codecFor(d.storageClass);
-      let t = performance.now();
-      const bytes = readInput(d.absPath, codec.decodeCopies === true);
-      timings.readMs += performance.now() - t;
-      t = performance.now();
-      values.push({ dataId: d.dataId, value: await codec.decode(bytes) });
-      timings.decodeMs += performance.now() - t;
-    }
+    const readOnly = isReadOnly(task.connections?.[input.connection]);
+    for (const d of input.datasets) values.push({ dataId: d.dataId, value: await decodeInput(d, readOnly, timings, shared, input.connection, counts) });
     inputs[input.connection] = input.multiple ? values : values[0]!;
   }
+  // In the quantum's log (provenance): which of its inputs were not read from their files.
+  if (counts.hits > 0) lines.push(`[vera] ${counts.hits} of ${counts.inputs} inputs taken decoded from this worker's cache (same checksum), not read from their files`);
   const config = task.config.parse(job.config);
   const outputDataIds = Object.fromEntries(job.outputs.map((o) => [o.connection, [o.dataId]]));
   let t = performance.now();
@@ -61,17 +146,38 @@ export async function executeQuantum(job: QuantumJob): Promise<QuantumResult> {
       log: (message) => lines.push(message),
     });
   } catch (e) {
+    // It may have written into a read-only value before failing: those are not kept.
+    for (const key of shared.keys()) decodedCache()?.delete(key);
     throw withQuantumLog(e, lines);
   }
   timings.computeMs = performance.now() - t;
   t = performance.now();
+  for (const [key, s] of shared) {
+    if (fingerprint(s.value) === s.fingerprint) continue;
+    decodedCache()?.delete(key);
+    throw withQuantumLog(
+      new Error(`task '${job.taskLabel}' wrote into its read-only input '${s.connection}' (${s.absPath}); a calibration, prerequisite or readOnly connection must not be modified (declare it without readOnly if the task needs its own copy)`),
+      lines,
+    );
+  }
+  timings.decodeMs += performance.now() - t;
+  t = performance.now();
   const outputs: QuantumResult['outputs'] = [];
+  const handoffs: { key: string; bytes: Uint8Array; codec: ReturnType<typeof codecFor> }[] = [];
   for (const o of job.outputs) {
     if (!(o.connection in produced)) throw new Error(`task '${job.taskLabel}' returned no output '${o.connection}'`);
-    const bytes = await codecFor(o.storageClass).encode(produced[o.connection]);
-    outputs.push({ connection: o.connection, bytes, checksum: sha256(bytes) });
+    const codec = codecFor(o.storageClass);
+    const bytes = await codec.encode(produced[o.connection]);
+    const checksum = sha256(bytes);
+    outputs.push({ connection: o.connection, bytes, checksum });
+    if (o.handoff && decodedCache()) handoffs.push({ key: cacheKey(o.storageClass, checksum), bytes, codec });
   }
   timings.encodeMs = performance.now() - t;
+  // Outputs a later quantum of the run reads: kept decoded from the very bytes written, so a
+  // dependent quantum on this thread gets what it would have read back from the file.
+  t = performance.now();
+  for (const h of handoffs) decodedCache()!.set(h.key, await h.codec.decode(h.codec.decodeCopies ? h.bytes : h.bytes.slice()));
+  timings.decodeMs += performance.now() - t;
   // Per-isolate memory (heap plus typed-array backing stores) while the outputs are still alive:
   // worker threads share one process, so its RSS would mix every quantum running at once.
   const heap = v8.getHeapStatistics() as v8.HeapInfo & { external_memory?: number };

@@ -11,9 +11,11 @@ export interface QuantumJob {
   inputs: {
     connection: string;
     multiple: boolean;
-    datasets: { absPath: string; storageClass: string; dataId: Record<string, string | number> }[];
+    /** `checksum`: of the file's bytes as registered; the key of the worker's decoded-dataset cache (none: never cached). */
+    datasets: { absPath: string; storageClass: string; dataId: Record<string, string | number>; checksum?: string | undefined }[];
   }[];
-  outputs: { connection: string; storageClass: string; dataId: Record<string, string | number> }[];
+  /** `handoff`: a later quantum of the run reads this output; the worker keeps it decoded for one that runs there. */
+  outputs: { connection: string; storageClass: string; dataId: Record<string, string | number>; handoff?: boolean | undefined }[];
 }
 
 export interface QuantumResult {
@@ -31,4 +33,11 @@ export interface QuantumResult {
   log: string;
   /** The machine it ran on, when not this process's (a batch job's node). */
   host?: string | undefined;
+}
+
+/** What a worker readies before the first quantum (Executor.prepare): task modules to import, read-only datasets to decode. */
+export interface WarmJob {
+  warm: true;
+  modules: { modulePath: string; exportName: string }[];
+  datasets: { absPath: string; storageClass: string; checksum: string }[];
 }

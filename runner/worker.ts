@@ -1,13 +1,14 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { executeQuantum } from './execute-quantum.ts';
-import type { QuantumJob, QuantumResult } from './worker-job.ts';
+import { executeQuantum, warmWorker } from './execute-quantum.ts';
+import type { QuantumJob, QuantumResult, WarmJob } from './worker-job.ts';
 
 /**
  * Piscina task: runs a quantum and hands its encoded outputs back without copying them. Piscina
  * only moves a top-level Transferable, so the result is wrapped in one listing every output
  * buffer: ownership of the image bytes passes to the main thread.
  */
-export default async function runQuantumInWorker(job: QuantumJob): Promise<QuantumResult> {
+export default async function runQuantumInWorker(job: QuantumJob | WarmJob): Promise<QuantumResult | Awaited<ReturnType<typeof warmWorker>>> {
+  if ('warm' in job) return warmWorker(job);
   const result = await executeQuantum(job);
   for (const o of result.outputs) {
     // Only a buffer the bytes own alone may be transferred (a pooled Buffer shares its memory).

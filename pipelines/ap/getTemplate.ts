@@ -80,8 +80,9 @@ export const getTemplate = defineTask({
   description: 'Resample the DRP coadds overlapping a calexp onto its pixel grid, in its units (the difference-imaging template)',
   config: getTemplateConfig,
   connections: {
-    exposure: { kind: 'input', storageClass: 'Exposure' },
-    coadds: { kind: 'input', storageClass: 'Exposure', multiple: true },
+    // Both only read (the warper writes into the template it builds): the same decoded coadds serve every detector of every visit.
+    exposure: { kind: 'input', storageClass: 'Exposure', readOnly: true },
+    coadds: { kind: 'input', storageClass: 'Exposure', multiple: true, readOnly: true },
     template: { kind: 'output', storageClass: 'Exposure' },
   },
   run(inputs: TaskInputs, config: GetTemplateConfig) {

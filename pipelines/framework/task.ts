@@ -41,6 +41,12 @@ export interface ConnectionSpec {
   storageClass: string;
   /** Inputs gathered over several data IDs (a visit's detectors, a patch's warps). */
   multiple?: boolean;
+  /**
+   * The task never writes into this input's value (calibrations and prerequisites are read-only
+   * without saying so): the runner may hand it the same decoded value it handed earlier quanta
+   * instead of reading and decoding the file again. A task that writes into it fails.
+   */
+  readOnly?: boolean;
 }
 
 export interface Task<C = unknown> {

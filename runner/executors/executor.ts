@@ -1,4 +1,4 @@
-import type { QuantumJob, QuantumResult } from '../worker-job.ts';
+import type { QuantumJob, QuantumResult, WarmJob } from '../worker-job.ts';
 
 /** The run a quantum belongs to, as an executor that keeps per-run state needs it. */
 export interface RunContext {
@@ -18,6 +18,16 @@ export interface Executor {
   /** How many quanta may be handed over at once (running or queued in the batch system). */
   readonly concurrency: number;
   run(job: QuantumJob, ctx: RunContext): Promise<QuantumResult>;
+  /**
+   * Where the datasets of these checksums are held decoded: on a worker free now, only on busy
+   * ones, or nowhere. The scheduler prefers a ready quantum whose inputs a free worker holds.
+   */
+  affinity?(checksums: readonly string[]): 'free' | 'busy' | 'none';
+  /**
+   * Readies every worker before work arrives: imports the task modules and decodes the read-only
+   * datasets named (into each worker's cache). Executors whose workers do not outlive a job do nothing.
+   */
+  prepare?(work: WarmJob): Promise<void>;
   /** The run's execution ended: drop what is kept for it (queued batch jobs are cancelled). */
   endRun?(run: string): Promise<void>;
   close(): Promise<void>;

@@ -3,7 +3,10 @@ import { codecFor } from '../../pipelines/framework/codecs.ts';
 import type { CatalogValue } from '../../pipelines/framework/values.ts';
 import { diaSourcesFromCatalog } from '../../pipelines/ap/diaSourceCatalog.ts';
 import type { DiaSource } from '../../pipelines/ap/records.ts';
+import { decodedCacheBytesFromEnv, isReadOnly } from '../../runner/decoded-cache.ts';
+import { loadPipelineText } from '../../runner/pipeline/load.ts';
 import { pipelineRoots, readPipelineFile } from '../../runner/pipeline/roots.ts';
+import type { WarmJob } from '../../runner/worker-job.ts';
 import type { Actor } from '../auth/roles.ts';
 import type { VeraConfig } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -49,7 +52,7 @@ export function visitRunName(replayId: number, visit: number): string {
  */
 export function apVisitProcessor(deps: ApProcessorDeps): VisitProcessor {
   const software = new Map<string, Promise<SoftwareVersion>>();
-  return async (visit: ReplayVisit, signal: AbortSignal): Promise<VisitOutput> => {
+  const processor: VisitProcessor = async (visit: ReplayVisit, signal: AbortSignal): Promise<VisitOutput> => {
     const name = visitRunName(visit.replayId, visit.visit);
     let started = false;
     for (;;) {
@@ -80,6 +83,39 @@ export function apVisitProcessor(deps: ApProcessorDeps): VisitProcessor {
       started = await startRun(deps.runs, name);
     }
   };
+  processor.prepare = async (replay) => deps.runs.prepareExecutor(await warmJob(deps, replay.config));
+  return processor;
+}
+
+/**
+ * What every worker readies before a replay's clock starts: the AP tasks' modules, and the
+ * datasets known before any visit arrives, those of the read-only connections (templates,
+ * calibrations, refcats: see isReadOnly) whose dimensions do not include the visit, found in the
+ * replay's input collections, as many as fit half the workers' cache budget.
+ */
+async function warmJob(deps: ApProcessorDeps, config: ReplayVisit['config']): Promise<WarmJob> {
+  const roots = pipelineRoots(deps.config.pipelineRoots);
+  const { file, text } = await readPipelineFile(config.pipeline ?? DEFAULT_AP_PIPELINE, roots);
+  const pipeline = await loadPipelineText(text, file, config.configOverrides ?? {}, { roots });
+  const modules = pipeline.tasks.map((t) => ({ modulePath: t.modulePath, exportName: t.exportName }));
+  const types = new Map<string, string>();
+  for (const t of pipeline.tasks) {
+    for (const c of t.connections) {
+      if (c.kind === 'output' || c.dimensions.includes('visit') || pipeline.producers.has(c.datasetType)) continue;
+      if (isReadOnly(t.task.connections?.[c.name])) types.set(c.datasetType, c.storageClass);
+    }
+  }
+  const datasets: WarmJob['datasets'] = [];
+  let budget = decodedCacheBytesFromEnv() / 2;
+  for (const [datasetType, storageClass] of [...types].sort()) {
+    const refs = await findDatasets(deps.db, { datasetType, collections: config.inputs ?? [], findFirst: false }).catch(() => []);
+    for (const ref of refs) {
+      if (ref.sizeBytes > budget) continue;
+      budget -= ref.sizeBytes;
+      datasets.push({ absPath: deps.datastore.resolve(ref.path), storageClass, checksum: ref.checksum });
+    }
+  }
+  return { warm: true, modules, datasets };
 }
 
 /** Starts (or resumes) a run here; false when another process holds it (it is looked at again shortly). */

@@ -32,7 +32,15 @@ export interface VisitOutput {
  * one. It must be deterministic: a resumed replay runs it again for a visit that was not
  * associated when the process died.
  */
-export type VisitProcessor = (visit: ReplayVisit, signal: AbortSignal) => Promise<VisitOutput>;
+export type VisitProcessor = ((visit: ReplayVisit, signal: AbortSignal) => Promise<VisitOutput>) & {
+  /**
+   * Readies the processing before the replay's clock starts, as Prompt Processing's workers are
+   * before a visit arrives (the AP processor: task modules loaded and templates, calibrations and
+   * refcats decoded in every worker). Called each time a replay is driven, before its first
+   * visit is released.
+   */
+  prepare?: (replay: { replayId: number; instrument: string; config: ReplayConfig }, signal: AbortSignal) => Promise<void>;
+};
 
 export interface ReplayManagerOptions {
   db: Db;
@@ -182,6 +190,8 @@ export class ReplayManager {
     if (!processor) throw new Error('this Vera has no per-visit AP processing step configured');
     const [replay] = await db.select().from(replays).where(eq(replays.id, replayId));
     if (!replay) throw new Error(`replay ${replayId} does not exist`);
+    // Preparation is not on the clock: the clock starts once it is done (see docs/alert-production.md).
+    if (processor.prepare) await abortable(processor.prepare({ replayId, instrument: replay.instrument, config: replay.config }, signal), signal);
     let startedAt = replay.startedAt;
     if (!startedAt) {
       startedAt = new Date();

@@ -219,7 +219,7 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   const launch = (q: QuantumRow) => {
     state.set(q.id, 'running');
     markRunning(q.id);
-    const job = jobFor(q, run.seed, available, deps.datastore);
+    const job = jobFor(q, run.seed, available, deps.datastore, deps.executor.affinity ? consumers : undefined);
     const dispatchedAt = Date.now();
     const task = deps.executor.run(job, { run: run.name, signal: stopped, cancel: opts.cancel }).then(
       (result) => {
@@ -244,6 +244,20 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     executing.add(done);
   };
 
+  // The next quantum to launch: in order, except that one whose inputs a free worker holds decoded
+  // goes first, and one whose inputs only a busy worker holds waits for it while others can run.
+  const takeReady = (): QuantumRow => {
+    const affinity = deps.executor.affinity?.bind(deps.executor);
+    if (!affinity || ready.length === 1) return ready.shift()!;
+    let other = -1;
+    for (let k = 0; k < Math.min(ready.length, AFFINITY_WINDOW); k++) {
+      const where = affinity(ready[k]!.plan!.inputs.map((i) => available.get(inputKey(i))!.checksum));
+      if (where === 'free') return ready.splice(k, 1)[0]!;
+      if (where === 'none' && other < 0) other = k;
+    }
+    return ready.splice(Math.max(0, other), 1)[0]!;
+  };
+
   try {
     await schedule();
   } finally {
@@ -253,7 +267,7 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
 
   async function schedule() {
     for (;;) {
-      while (ready.length > 0 && executing.size < deps.executor.concurrency && !opts.signal?.aborted && !crash) launch(ready.shift()!);
+      while (ready.length > 0 && executing.size < deps.executor.concurrency && !opts.signal?.aborted && !crash) launch(takeReady());
       if (executing.size === 0 && laneTasks === 0) break;
       if (!changed) await new Promise<void>((resolve) => (wake = resolve));
       changed = false;
@@ -278,6 +292,9 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   await db.update(runs).set({ status, endedAt: new Date(), error, taskTimings: timings.toJSON() }).where(eq(runs.id, run.id));
   return status;
 }
+
+/** How many ready quanta the scheduler looks through for one whose inputs a free worker holds. */
+const AFFINITY_WINDOW = 16;
 
 /** Outputs of at most this many finished quanta are registered in one transaction. */
 const MAX_REGISTRATION_BATCH = 256;
@@ -335,13 +352,13 @@ async function availableDatasets(db: Db, runName: string, rows: QuantumRow[], lo
   return out;
 }
 
-function jobFor(q: QuantumRow, runSeed: number, available: Map<string, DatasetRef>, store: Datastore): QuantumJob {
+function jobFor(q: QuantumRow, runSeed: number, available: Map<string, DatasetRef>, store: Datastore, consumers: Map<string, unknown[]> | undefined): QuantumJob {
   const [modulePath, exportName] = q.taskClass!.split('#') as [string, string];
   const byConnection = new Map<string, QuantumJob['inputs'][number]>();
   for (const i of q.plan!.inputs) {
     const ref = available.get(inputKey(i))!;
     const entry = byConnection.get(i.connection) ?? { connection: i.connection, multiple: i.multiple, datasets: [] };
-    entry.datasets.push({ absPath: store.resolve(ref.path), storageClass: i.storageClass, dataId: ref.dims });
+    entry.datasets.push({ absPath: store.resolve(ref.path), storageClass: i.storageClass, dataId: ref.dims, checksum: ref.checksum });
     byConnection.set(i.connection, entry);
   }
   return {
@@ -353,6 +370,8 @@ function jobFor(q: QuantumRow, runSeed: number, available: Map<string, DatasetRe
     dataId: q.dataId,
     seed: quantumSeed(runSeed, q.taskLabel, q.dataId),
     inputs: [...byConnection.values()],
-    outputs: q.plan!.outputs.map((o) => ({ connection: o.connection, storageClass: o.storageClass, dataId: o.dataId })),
+    // An output read by a later quantum of this run is kept decoded in the worker (execute-quantum.ts),
+    // when the executor's workers outlive a quantum and it can send the consumer there (`consumers`).
+    outputs: q.plan!.outputs.map((o) => ({ connection: o.connection, storageClass: o.storageClass, dataId: o.dataId, handoff: consumers?.has(datasetKey(o.datasetType, o.dataId)) ?? false })),
   };
 }

@@ -1,6 +1,7 @@
 import { and, inArray, isNotNull } from 'drizzle-orm';
 import { createLocalExecutor, type Executor } from '../../runner/executors/local.ts';
 import { createSlurmExecutor, loadSlurmConfig, type DeliveryAnswer, type SlurmExecutor } from '../../runner/executors/slurm/index.ts';
+import type { WarmJob } from '../../runner/worker-job.ts';
 import type { Db } from '../db/client.ts';
 import { runs } from '../db/schema/index.ts';
 import type { EventBus } from '../events/bus.ts';
@@ -79,6 +80,15 @@ export class RunManager {
       this.executor = createLocalExecutor({ threads: this.deps.threads });
     }
     return this.executor;
+  }
+
+  /**
+   * Readies the executor's workers before work arrives (a replay before its clock starts): task
+   * modules imported and read-only datasets decoded in each. Executors that keep no workers
+   * between jobs (Slurm) do nothing.
+   */
+  async prepareExecutor(work: WarmJob): Promise<void> {
+    await this.getExecutor().prepare?.(work);
   }
 
   /** Tells batch executors where this process's HTTP server listens (their jobs report there). */

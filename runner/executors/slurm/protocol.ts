@@ -29,11 +29,11 @@ export const QuantumJobSchema = z
         .object({
           connection: z.string().min(1),
           multiple: z.boolean(),
-          datasets: z.array(z.object({ absPath: z.string().min(1), storageClass: z.string().min(1), dataId }).strict()),
+          datasets: z.array(z.object({ absPath: z.string().min(1), storageClass: z.string().min(1), dataId, checksum: z.string().min(1).optional() }).strict()),
         })
         .strict(),
     ),
-    outputs: z.array(z.object({ connection: z.string().min(1), storageClass: z.string().min(1), dataId }).strict()),
+    outputs: z.array(z.object({ connection: z.string().min(1), storageClass: z.string().min(1), dataId, handoff: z.boolean().optional() }).strict()),
   })
   .strict();
 

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { codecFor } from '../../pipelines/framework/codecs.ts';
+import type { ImageValue } from '../../pipelines/framework/values.ts';
+import { cacheKey, DecodedCache, sizeOfValue } from '../../runner/decoded-cache.ts';
+import { decodedCache, executeQuantum, setDecodedCache, sha256 } from '../../runner/execute-quantum.ts';
+import type { QuantumJob } from '../../runner/worker-job.ts';
+
+const TASKS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/runner/cache-tasks.ts');
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vera-decoded-cache-'));
+});
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => setDecodedCache(new DecodedCache(64 << 20)));
+
+const image = (fill: number, n = 64): ImageValue => ({ image: { width: n, height: n, data: new Float32Array(n * n).fill(fill) }, metadata: { FILL: fill } });
+
+/** Writes an Image dataset's file; returns its path and checksum, as the registry would give them. */
+async function writeImage(name: string, value: ImageValue): Promise<{ absPath: string; checksum: string; bytes: Uint8Array }> {
+  const bytes = await codecFor('Image').encode(value);
+  const absPath = path.join(dir, name);
+  fs.writeFileSync(absPath, bytes);
+  return { absPath, checksum: sha256(bytes), bytes };
+}
+
+function job(exportName: string, connection: string, file: { absPath: string; checksum: string }, output: { connection: string; storageClass: string; handoff?: boolean }): QuantumJob {
+  return {
+    quantumId: `q-${exportName}-${Math.random()}`,
+    taskLabel: exportName,
+    modulePath: TASKS,
+    exportName,
+    config: {},
+    dataId: { instrument: 'TestCam', detector: 0 },
+    seed: 1,
+    inputs: [{ connection, multiple: false, datasets: [{ absPath: file.absPath, storageClass: 'Image', dataId: { instrument: 'TestCam', detector: 0 }, checksum: file.checksum }] }],
+    outputs: [{ dataId: { instrument: 'TestCam', detector: 0 }, ...output }],
+  };
+}
+
+const total = (r: Awaited<ReturnType<typeof executeQuantum>>) => JSON.parse(new TextDecoder().decode(r.outputs[0]!.bytes)) as { sum: number };
+const totalOut = { connection: 'total', storageClass: 'StructuredData' };
+
+describe('DecodedCache', () => {
+  it('hands back what it holds, misses a different checksum, and keeps its bytes within the bound (least recently used out first)', () => {
+    const c = new DecodedCache(3 * 4096 + 1000);
+    const v = (k: number) => ({ data: new Float32Array(1024).fill(k) });
+    c.set(cacheKey('Image', 'sha256:a'), v(1));
+    expect(c.get(cacheKey('Image', 'sha256:a'))!.value).toEqual(v(1));
+    expect(c.get(cacheKey('Image', 'sha256:b'))).toBeUndefined();
+    expect(c.get(cacheKey('Exposure', 'sha256:a'))).toBeUndefined();
+    c.set(cacheKey('Image', 'sha256:b'), v(2));
+    c.set(cacheKey('Image', 'sha256:c'), v(3));
+    c.get(cacheKey('Image', 'sha256:a')); // a is now the most recently used; b the least
+    c.set(cacheKey('Image', 'sha256:d'), v(4));
+    expect(c.bytes).toBeLessThanOrEqual(c.maxBytes);
+    expect(c.has(cacheKey('Image', 'sha256:b'))).toBe(false);
+    for (const k of ['a', 'c', 'd']) expect(c.has(cacheKey('Image', `sha256:${k}`))).toBe(true);
+    expect(c.bytes).toBe(3 * sizeOfValue(v(0)));
+    c.set(cacheKey('Image', 'sha256:huge'), { data: new Float32Array(1 << 20) });
+    expect(c.has(cacheKey('Image', 'sha256:huge'))).toBe(false);
+    expect(c.size).toBe(3);
+  });
+});
+
+describe('decoded inputs kept by the worker between quanta', () => {
+  it('serves a calibration from the cache the second time, and a file with other bytes (a new checksum) is a miss', async () => {
+    const calib = await writeImage('bias-a.fits', image(2));
+    const first = await executeQuantum(job('readCalib', 'calib', calib, totalOut));
+    expect(total(first).sum).toBe(2 * 64 * 64);
+    expect(first.log).not.toMatch(/from this worker's cache/);
+    // The file is gone: only the cache can give the second quantum its input.
+    fs.rmSync(calib.absPath);
+    const second = await executeQuantum(job('readCalib', 'calib', calib, totalOut));
+    expect(total(second).sum).toBe(2 * 64 * 64);
+    expect(second.log).toMatch(/1 of 1 inputs taken decoded from this worker's cache/);
+    expect(second.outputs[0]!.checksum).toBe(first.outputs[0]!.checksum);
+
+    const changed = await writeImage('bias-a.fits', image(3));
+    const third = await executeQuantum(job('readCalib', 'calib', changed, totalOut));
+    expect(total(third).sum).toBe(3 * 64 * 64);
+    expect(third.log).not.toMatch(/from this worker's cache/);
+  });
+
+  it('fails a task that writes into a read-only input, and the next quantum gets the value as it was', async () => {
+    const calib = await writeImage('bias-b.fits', image(1));
+    await executeQuantum(job('readCalib', 'calib', calib, totalOut));
+    expect(decodedCache()!.has(cacheKey('Image', calib.checksum))).toBe(true);
+    await expect(executeQuantum(job('scribbleOnCalib', 'calib', calib, totalOut))).rejects.toThrow(/'scribbleOnCalib' wrote into its read-only input 'calib'/);
+    expect(decodedCache()!.has(cacheKey('Image', calib.checksum))).toBe(false);
+    const after = await executeQuantum(job('readCalib', 'calib', calib, totalOut));
+    expect(total(after).sum).toBe(64 * 64);
+  });
+
+  it('hands an output to a dependent quantum on the same worker without reading its file, as a copy the task may write into', async () => {
+    const raw = await writeImage('raw.fits', image(5));
+    const produced = await executeQuantum(job('doubleImage', 'image', raw, { connection: 'doubled', storageClass: 'Image', handoff: true }));
+    const out = produced.outputs[0]!;
+    expect(out.checksum).toBe(sha256(out.bytes));
+    const doubled = { absPath: path.join(dir, 'doubled.fits'), checksum: out.checksum };
+    fs.writeFileSync(doubled.absPath, out.bytes);
+
+    // Reference: the dependent quantum as it ran before, reading and decoding the file.
+    setDecodedCache(null);
+    const fromFile = await executeQuantum(job('scribbleOnInput', 'image', doubled, totalOut));
+    setDecodedCache(new DecodedCache(64 << 20));
+    await executeQuantum(job('doubleImage', 'image', raw, { connection: 'doubled', storageClass: 'Image', handoff: true }));
+
+    fs.rmSync(doubled.absPath);
+    const handed = await executeQuantum(job('scribbleOnInput', 'image', doubled, totalOut));
+    expect(handed.log).toMatch(/1 of 1 inputs taken decoded from this worker's cache/);
+    expect(total(handed).sum).toBe(10 * 64 * 64);
+    expect(handed.outputs[0]!.bytes).toEqual(fromFile.outputs[0]!.bytes);
+    // scribbleOnInput overwrote its copy: the cache still holds the decoded output unchanged.
+    const again = await executeQuantum(job('scribbleOnInput', 'image', doubled, totalOut));
+    expect(total(again).sum).toBe(10 * 64 * 64);
+  });
+
+  it('keeps nothing when turned off (VERA_DECODED_CACHE_MB=0)', async () => {
+    setDecodedCache(null);
+    const calib = await writeImage('bias-c.fits', image(4));
+    await executeQuantum(job('readCalib', 'calib', calib, totalOut));
+    fs.rmSync(calib.absPath);
+    await expect(executeQuantum(job('readCalib', 'calib', calib, totalOut))).rejects.toThrow(/ENOENT/);
+  });
+});
