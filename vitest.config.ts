@@ -23,7 +23,7 @@ function databaseFreeFiles(): string[] {
 
 function testWorkers(): number {
   const asked = process.env.VERA_TEST_WORKERS;
-  if (asked === undefined || asked === '') return os.availableParallelism() + 1;
+  if (asked === undefined || asked === '') return 2 * os.availableParallelism();
   const n = Number(asked);
   if (!Number.isInteger(n) || n < 1) throw new Error(`VERA_TEST_WORKERS must be a positive integer, got "${asked}"`);
   return n;
@@ -44,9 +44,10 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, ...databaseFreeFiles()],
     pool: 'forks',
     // vitest's default is one fork fewer than the cores: one fork on a 2-core CI machine, which
-    // then idles while a file waits on a child process, git, Slurm or a browser. Files are
-    // independent (each clones its own database), so one more fork than cores keeps both busy.
-    // VERA_TEST_WORKERS overrides (1 for a serial run).
+    // then idles while a file waits on a child process, git, Slurm, a browser or a replay's
+    // clock. Files are independent (each clones its own database). With one fork more than
+    // cores, a whole PGlite pass used 1176 CPU s in 1048 s on 2 cores: the cores were idle 44%
+    // of the time. Two forks per core fill that. VERA_TEST_WORKERS overrides (1 for a serial run).
     maxWorkers: testWorkers(),
     minWorkers: 1,
     // Generous: a limit catches a hang, never a slow machine. A test that takes 20 s idle took
