@@ -7,7 +7,7 @@ import { queryRows, sql } from '../../server/db/client.ts';
 import { collections, quanta, replays, replayVisits, runs } from '../../server/db/schema/index.ts';
 import { findCollection, findDatasets } from '../../server/repo/index.ts';
 import { decodeAlert } from '../../server/replay/alerts.ts';
-import { visitRunName } from '../../server/replay/ap-processor.ts';
+import { rehearsalRunName, visitRunName } from '../../server/replay/ap-processor.ts';
 import { replayMetricsRunName } from '../../server/replay/metrics.ts';
 import { readAlertStream } from '../../server/replay/stream.ts';
 import { scoreReplayAgainstTruth, TRUTH_MIN_SNR } from '../../server/replay/truth.ts';
@@ -121,6 +121,19 @@ describe('AP replay on SimCam against truth', () => {
       expect(new Set(q.map((y) => y.taskLabel))).toEqual(new Set(['isr', 'characterizeImage', 'calibrate', 'getTemplate', 'subtractImages', 'detectDiaSources']));
       expect(q.every((y) => y.status === 'succeeded')).toBe(true);
     }
+
+    // Before the clock: the pipeline rehearsed once on the last template epoch (not replayed), so
+    // the first replayed visit does not run code the workers have never run; done before the start.
+    const [rehearsal] = await t.db
+      .select({ status: runs.status, bind: runs.bind, endedAt: runs.endedAt })
+      .from(runs)
+      .innerJoin(collections, eq(collections.id, runs.collectionId))
+      .where(eq(collections.name, rehearsalRunName(r1.id)));
+    expect(rehearsal).toMatchObject({ status: 'succeeded', bind: { inst: 'SimCam', v: sim.visits[TEMPLATE_VISITS - 1]!.id } });
+    const [{ startedAt }] = (await t.db.select({ startedAt: replays.startedAt }).from(replays).where(eq(replays.id, r1.id))) as [{ startedAt: Date }];
+    expect(rehearsal!.endedAt!.getTime()).toBeLessThanOrEqual(startedAt.getTime());
+    const rq = await t.db.select({ taskLabel: quanta.taskLabel }).from(quanta).innerJoin(collections, eq(collections.id, quanta.runId)).where(eq(collections.name, rehearsalRunName(r1.id)));
+    expect(new Set(rq.map((y) => y.taskLabel))).toEqual(new Set(['isr', 'characterizeImage', 'calibrate', 'getTemplate', 'subtractImages', 'detectDiaSources']));
 
     // Alerts: one per DiaSource, in the APDB's outbox and on the replay's JetStream subject.
     const sources = await diaSources(t.db, r1.id);
