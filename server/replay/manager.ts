@@ -36,8 +36,8 @@ export type VisitProcessor = ((visit: ReplayVisit, signal: AbortSignal) => Promi
   /**
    * Readies the processing before the replay's clock starts, as Prompt Processing's workers are
    * before a visit arrives (the AP processor: task modules loaded and templates, calibrations and
-   * refcats decoded in every worker). Called each time a replay is driven, before its first
-   * visit is released.
+   * refcats decoded in every worker, then the pipeline rehearsed once on a visit that is not
+   * replayed). Called each time a replay is driven, before its first visit is released.
    */
   prepare?: (replay: { replayId: number; instrument: string; config: ReplayConfig }, signal: AbortSignal) => Promise<void>;
 };
