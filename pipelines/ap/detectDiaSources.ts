@@ -7,6 +7,7 @@ import { convolveSeparable, squared } from '../drp/lib/convolve.ts';
 import { detectionKernel, detectSources, type Detections, type MatchedFilter } from '../drp/lib/detection.ts';
 import { centroidErrorPx, gaussianCentroid, psfFlux, type Planes } from '../drp/lib/measure.ts';
 import { momentSigmaPx, psfFromMetadata, psfRadiusPx, type DoubleGaussianPsf } from '../drp/lib/psf.ts';
+import { keptPlanes } from '../drp/lib/scratch.ts';
 import { madSigma } from '../drp/lib/stats.ts';
 import { NJY_ZERO_POINT_MAG } from '../drp/makeWarp.ts';
 import { diaSourceCatalog, packDiaSourceId } from './diaSourceCatalog.ts';
@@ -315,17 +316,10 @@ interface WorkPlanes {
   negData: Float32Array;
 }
 
-let work: WorkPlanes | undefined;
-/** Kept only up to 1 Mpx (64 MB): a coadd-sized difference's would hold hundreds of MB per thread. */
-const MAX_WORK_PIXELS = 1 << 20;
-
 function workPlanes(n: number): WorkPlanes {
-  if (work && work.variance.length === n) return work;
   const f32 = () => new Float32Array(n);
   const f64 = () => new Float64Array(n);
-  const planes = { masked: f32(), maskedVar: f32(), tmp: f64(), smooth: f64(), noise2: f64(), detectionNoise2: f64(), negSmooth: f64(), variance: f32(), detectionVariance: f32(), negData: f32() };
-  work = n <= MAX_WORK_PIXELS ? planes : undefined;
-  return planes;
+  return keptPlanes('detectDiaSources', n, () => ({ masked: f32(), maskedVar: f32(), tmp: f64(), smooth: f64(), noise2: f64(), detectionNoise2: f64(), negSmooth: f64(), variance: f32(), detectionVariance: f32(), negData: f32() }));
 }
 
 /** drp/lib/detection.ts's matchedFilter, the same sums into w.smooth and w.noise2: K ⊗ image and K² ⊗ variance over usable pixels. */

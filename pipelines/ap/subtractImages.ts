@@ -3,6 +3,7 @@ import { PipelineError } from '../framework/errors.ts';
 import { defineTask, single, type TaskInputs } from '../framework/task.ts';
 import { MASK, type CatalogValue, type ExposureValue, type Scalar } from '../framework/values.ts';
 import { finiteMetadata } from '../drp/lib/metadata.ts';
+import { scratchFloat32 } from '../drp/lib/scratch.ts';
 import { makePsf, psfFromMetadata, psfMetadata } from '../drp/lib/psf.ts';
 import { fitKernel, makeBasis, type KernelSolution, type Stamp } from './lib/alardLupton.ts';
 import { convolvePairFft } from './lib/fft.ts';
@@ -95,7 +96,9 @@ export function runSubtractImages(science: ExposureValue, template: ExposureValu
   const stampHalf = Math.ceil(c.stampHalfWidthFwhm * maxFwhm);
 
   const n = width * height;
-  const variance = fitVariance(n);
+  // The kernel fit's variance plane (science + template), which nothing returned holds: kept per
+  // thread rather than allocated per image, and overwritten whole.
+  const variance = scratchFloat32('subtractImages.fitVariance', n);
   addInto(science.variance.data, template.variance.data, variance);
   const stamps = selectStamps(sources, science, template, stampHalf, h, c);
   const fit = (m: 'convolveTemplate' | 'convolveScience'): KernelSolution => {
@@ -173,19 +176,6 @@ export function runSubtractImages(science: ExposureValue, template: ExposureValu
 // The pixel loops live in small functions: runSubtractImages runs once per image, and V8
 // compiling a long function on the stack at each of its loops (OSR) throws that code away again
 // (see docs/runner.md, "Why the science scales").
-
-let fitVariancePlane: Float32Array | undefined;
-
-/**
- * The kernel fit's variance plane (science + template), which nothing returned holds: kept for
- * the next call on this thread (up to 1 Mpx) rather than allocated per image. Overwritten whole.
- */
-function fitVariance(n: number): Float32Array {
-  if (fitVariancePlane?.length === n) return fitVariancePlane;
-  const plane = new Float32Array(n);
-  fitVariancePlane = n <= 1 << 20 ? plane : undefined;
-  return plane;
-}
 
 function addInto(a: Float32Array, b: Float32Array, out: Float32Array): void {
   for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!;

@@ -1,4 +1,5 @@
 import { PipelineError } from '../../framework/errors.ts';
+import { keptPlanes } from '../../drp/lib/scratch.ts';
 
 /**
  * Convolution of an image and its variance with a small kernel and its square by FFT, for the
@@ -171,25 +172,19 @@ interface Planes {
   ki: Float64Array;
 }
 
-let scratch: Planes | undefined;
 const ffts = new Map<number, Fft>();
-/** Planes of up to 1024² (32 MB) are kept for the next call on this thread; larger ones are not held. */
-const MAX_SCRATCH_SIZE = 1 << 20;
 
 /**
  * The four working planes of one convolution (8 MB at 512²; nothing of them is returned), kept
  * for the next call on this thread instead of allocated each time (freed buffers of that size are
- * what makes V8 collect). kr and ki come back zeroed; zr and zi hold the last call's values.
+ * what makes V8 collect; up to 1 Mpx, drp/lib/scratch.ts). kr and ki come back zeroed; zr and zi
+ * hold the last call's values.
  */
 function planes(size: number): Planes {
-  if (scratch && scratch.zr.length === size) {
-    // zr and zi: the caller writes the image's pixels and zeroes the padding.
-    scratch.kr.fill(0);
-    scratch.ki.fill(0);
-    return scratch;
-  }
-  const p = { zr: new Float64Array(size), zi: new Float64Array(size), kr: new Float64Array(size), ki: new Float64Array(size) };
-  scratch = size <= MAX_SCRATCH_SIZE ? p : undefined;
+  const p = keptPlanes('convolvePairFft', size, () => ({ zr: new Float64Array(size), zi: new Float64Array(size), kr: new Float64Array(size), ki: new Float64Array(size) }));
+  // zr and zi: the caller writes the image's pixels and zeroes the padding.
+  p.kr.fill(0);
+  p.ki.fill(0);
   return p;
 }
 

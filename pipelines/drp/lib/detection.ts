@@ -1,5 +1,5 @@
 import { convolveSeparable, gaussianKernel1d, squared } from './convolve.ts';
-import { zeroedUint8 } from './scratch.ts';
+import { keptPlanes, zeroedUint8 } from './scratch.ts';
 
 /**
  * Source detection as in LSST's SourceDetectionTask (meas_algorithms detection.py): the image is
@@ -121,9 +121,6 @@ interface ScratchPlanes {
   snr: Float32Array;
 }
 
-let scratch: ScratchPlanes | undefined;
-const MAX_SCRATCH_PIXELS = 1 << 20;
-
 /**
  * detectSources' working planes (34 MB for three calls on a 512² image, nothing of which it
  * returns), kept for the next call on this thread instead of allocated each time: the freed
@@ -131,22 +128,17 @@ const MAX_SCRATCH_PIXELS = 1 << 20;
  * zeroed; the others are overwritten whole.
  */
 function scratchPlanes(n: number): ScratchPlanes {
-  if (!scratch || scratch.snr.length !== n) {
-    const planes = {
-      masked: new Float32Array(n),
-      maskedVar: new Float32Array(n),
-      tmp: new Float64Array(n),
-      smooth: new Float64Array(n),
-      noise2: new Float64Array(n),
-      snr: new Float32Array(n),
-    };
-    // Kept only up to 1 Mpx (36 MB): a coadd-sized image's would hold hundreds of MB per thread.
-    scratch = n <= MAX_SCRATCH_PIXELS ? planes : undefined;
-    return planes;
-  }
-  scratch.masked.fill(0);
-  scratch.maskedVar.fill(0);
-  return scratch;
+  const planes = keptPlanes('detectSources', n, () => ({
+    masked: new Float32Array(n),
+    maskedVar: new Float32Array(n),
+    tmp: new Float64Array(n),
+    smooth: new Float64Array(n),
+    noise2: new Float64Array(n),
+    snr: new Float32Array(n),
+  }));
+  planes.masked.fill(0);
+  planes.maskedVar.fill(0);
+  return planes;
 }
 
 /** The matched filter of an image and its variance, pixels with ignoreMask bits or variance ≤ 0 left out. */

@@ -10,6 +10,22 @@ const MAX_SCRATCH_PIXELS = 1 << 20;
 const float32 = new Map<string, Float32Array>();
 const uint8 = new Map<string, Uint8Array>();
 
+const sets = new Map<string, { n: number; planes: unknown }>();
+
+/**
+ * A set of working planes for n pixels, made by `make`, kept under `name` for the next call with
+ * the same n. Kept planes hold the last call's values: the caller zeroes what it reads before
+ * writing. Above 1 Mpx the set is made anew and nothing is kept.
+ */
+export function keptPlanes<T>(name: string, n: number, make: () => T): T {
+  const kept = sets.get(name);
+  if (kept && kept.n === n) return kept.planes as T;
+  const planes = make();
+  if (n <= MAX_SCRATCH_PIXELS) sets.set(name, { n, planes });
+  else sets.delete(name);
+  return planes;
+}
+
 /** A Float32Array of n values with undefined contents (the caller overwrites it whole). */
 export function scratchFloat32(name: string, n: number): Float32Array {
   const kept = float32.get(name);
