@@ -43,7 +43,8 @@ export function createLocalExecutor(opts: { threads?: number } = {}): Executor {
     concurrency: threads,
     async run(job, ctx) {
       // The free worker holding most of the inputs; when none is free, the least loaded.
-      const n = counts(inputChecksums(job));
+      const checksums = inputChecksums(job);
+      const n = counts(checksums);
       let w = -1;
       for (let k = 0; k < threads; k++) if (workers[k]!.busy === 0 && (w < 0 || n[k]! > n[w]!)) w = k;
       if (w < 0) w = workers.reduce((best, x, k) => (x.busy < workers[best]!.busy ? k : best), 0);
@@ -52,7 +53,7 @@ export function createLocalExecutor(opts: { threads?: number } = {}): Executor {
       try {
         // Only a user's cancellation stops a running quantum (its worker is terminated and replaced).
         const result = (await worker.pool.run(job, { signal: ctx.cancel ?? null })) as QuantumResult;
-        for (const c of inputChecksums(job)) remember(c, w);
+        for (const c of checksums) remember(c, w);
         for (const o of result.outputs) remember(o.checksum, w);
         return result;
       } finally {
