@@ -24,13 +24,17 @@ afterAll(async () => {
   await Promise.all(executors.map((e) => e.close()));
 });
 
-/** A local executor whose worker threads see VERA_DECODED_CACHE_MB as given (threads copy the environment when they start). */
+/**
+ * A local executor of one worker thread that sees VERA_DECODED_CACHE_MB as given (threads copy the
+ * environment when they start). One thread: every consumer runs where its inputs were produced,
+ * whatever the timing (with two, a consumer whose producer is busy goes to the free one).
+ */
 function executorWithCache(mb: string | undefined): Executor {
   const before = process.env.VERA_DECODED_CACHE_MB;
   if (mb === undefined) delete process.env.VERA_DECODED_CACHE_MB;
   else process.env.VERA_DECODED_CACHE_MB = mb;
   try {
-    const e = createLocalExecutor({ threads: 2 });
+    const e = createLocalExecutor({ threads: 1 });
     executors.push(e);
     return e;
   } finally {
@@ -75,8 +79,8 @@ describe('outputs handed to dependent quanta in the same worker', () => {
     const handed = await sums('u/alice/handoff');
     const read = await sums('u/alice/nocache');
     expect(handed).toHaveLength(3);
-    // The executor sends each sum to a worker holding its inputs: at least one of the two comes from memory.
-    for (const s of handed) expect(s.log).toMatch(/\[vera\] [12] of 2 inputs taken decoded from this worker's cache/);
+    // Each sum runs on the worker that produced its inputs: both come from memory.
+    for (const s of handed) expect(s.log).toMatch(/\[vera\] 2 of 2 inputs taken decoded from this worker's cache/);
     for (const s of read) expect(s.log).not.toMatch(/taken decoded/);
     // Provenance lists the same inputs either way: the handed-over datasets were still written and registered.
     const expected = [0, 1].map((detector) => ({ type: 'scaled', detector, connection: 'scaled' }));
