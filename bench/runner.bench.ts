@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { parse, stringify } from 'yaml';
 import { createLocalExecutor } from '../runner/executors/local.ts';
@@ -109,14 +110,22 @@ function computePerRaw(): number {
 const drpComputePerRaw = computePerRaw();
 report('runner isr+characterizeImage', 'drp.bench compute per raw (this thread)', drpComputePerRaw, 'ms', 'isr + characterizeImage, CPU');
 const cores = os.availableParallelism();
-const control: Record<number, Pass> = {};
-for (const threads of [1, 2]) {
-  control[threads] = await controlPass(threads, 4, 3);
-  report('runner isr+characterizeImage', `control: process CPU per frame, ${threads} thread${threads > 1 ? 's' : ''}`, control[threads]!.processCpu, 'ms', cpuNote(control[threads]!));
-}
-report('runner isr+characterizeImage', 'control: compute-only scaling 1 -> 2 threads', control[2]!.perSecond / control[1]!.perSecond, 'x', `${control[1]!.perSecond.toFixed(2)} -> ${control[2]!.perSecond.toFixed(2)} frames/s, wall`);
-const controlCpuScaling = cpuBoundRate(control[2]!, 2, cores) / cpuBoundRate(control[1]!, 1, cores);
-report('runner isr+characterizeImage', 'control: scaling its CPU time allows', controlCpuScaling, 'x', `on ${cores} idle cores`);
+
+/**
+ * Each configuration (control and runner, 1 and 2 threads) is measured ROUNDS times, the rounds
+ * interleaved, and its fastest pass kept: a pass is only ever slowed by what else the machine
+ * does, so the fastest is the least disturbed one, and interleaving spreads a burst of outside
+ * load over every configuration alike.
+ */
+const ROUNDS = Number(process.env.VERA_BENCH_ROUNDS ?? 2);
+const fastest = (a: Pass | undefined, b: Pass): Pass => (a && a.perSecond >= b.perSecond ? a : b);
+
+/** Major GC pauses of this (the main) thread, in milliseconds, while `on` is set. */
+const mainGc = { on: false, ms: 0 };
+new PerformanceObserver((list) => {
+  if (!mainGc.on) return;
+  for (const e of list.getEntries()) if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) mainGc.ms += e.duration;
+}).observe({ entryTypes: ['gc'] });
 
 const database = await openDatabase({});
 try {
@@ -126,10 +135,9 @@ try {
   const sim = await generateSimCam(database.db, store, {}, actor);
   const pixels = sim.raws * 512 * 512;
   const log = createLogger({ logLevel: 'silent' });
-  const wall: Record<number, number> = {};
-  const passes: Record<number, Pass> = {};
-  for (const threads of [1, 2]) {
-    const output = `bench/threads-${threads}`;
+
+  /** One runner pass over every raw on a fresh pool of `threads` workers, into its own output run. */
+  async function runnerPass(threads: number, output: string): Promise<Pass & { mainGcMs: number }> {
     await createRun(database.db, { pipelineFile, pipelineYaml, inputs: [SIMCAM.defaults], output, executor: 'local' }, actor);
     // The pool's worker threads are the ones that appear when it is made.
     const before = threadsCpuMs();
@@ -137,41 +145,69 @@ try {
     try {
       const cpu0 = process.cpuUsage();
       const main0 = mainThreadCpuMs() ?? 0;
+      mainGc.ms = 0;
+      mainGc.on = true;
       const { ms, value } = await timeMs(() => executeRun({ db: database.db, datastore: store, executor, log }, output));
+      mainGc.on = false;
       if (value !== 'succeeded') throw new Error(`run ${output} ${value}`);
       const cpu = process.cpuUsage(cpu0);
       let workerCpu = 0;
       for (const [tid, cpuMs] of threadsCpuMs()) if (!before.has(tid)) workerCpu += cpuMs;
-      wall[threads] = ms;
-      passes[threads] = {
+      return {
         perSecond: sim.raws / (ms / 1000),
         workerCpu: workerCpu / sim.raws,
         mainCpu: ((mainThreadCpuMs() ?? 0) - main0) / sim.raws,
         processCpu: (cpu.user + cpu.system) / 1000 / sim.raws,
+        mainGcMs: mainGc.ms / sim.raws,
       };
     } finally {
       await executor.close();
     }
-    report('runner isr+characterizeImage', `wall time, ${threads} worker${threads > 1 ? 's' : ''}`, wall[threads]! / 1000, 's', `${sim.raws} raws, ${(pixels / 1e6).toFixed(1)} Mpx`);
-    report('runner isr+characterizeImage', `process CPU per raw, ${threads} worker${threads > 1 ? 's' : ''}`, passes[threads]!.processCpu, 'ms', cpuNote(passes[threads]!));
+  }
+
+  const control: Record<number, Pass> = {};
+  const passes: Record<number, Pass & { mainGcMs: number; output: string }> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const threads of [1, 2]) control[threads] = fastest(control[threads], await controlPass(threads, 4, 3));
+    for (const threads of [1, 2]) {
+      const output = `bench/threads-${threads}-${round}`;
+      const p = await runnerPass(threads, output);
+      if (!passes[threads] || p.perSecond > passes[threads]!.perSecond) passes[threads] = { ...p, output };
+    }
+  }
+  const perRound = `fastest of ${ROUNDS}`;
+  for (const threads of [1, 2]) {
+    report('runner isr+characterizeImage', `control: process CPU per frame, ${threads} thread${threads > 1 ? 's' : ''}`, control[threads]!.processCpu, 'ms', cpuNote(control[threads]!));
+  }
+  report('runner isr+characterizeImage', 'control: compute-only scaling 1 -> 2 threads', control[2]!.perSecond / control[1]!.perSecond, 'x', `${control[1]!.perSecond.toFixed(2)} -> ${control[2]!.perSecond.toFixed(2)} frames/s, wall, ${perRound}`);
+  const controlCpuScaling = cpuBoundRate(control[2]!, 2, cores) / cpuBoundRate(control[1]!, 1, cores);
+  report('runner isr+characterizeImage', 'control: scaling its CPU time allows', controlCpuScaling, 'x', `on ${cores} idle cores`);
+  for (const threads of [1, 2]) {
+    const p = passes[threads]!;
+    const workers = `${threads} worker${threads > 1 ? 's' : ''}`;
+    report('runner isr+characterizeImage', `wall time, ${workers}`, sim.raws / p.perSecond, 's', `${sim.raws} raws, ${(pixels / 1e6).toFixed(1)} Mpx, ${perRound}`);
+    report('runner isr+characterizeImage', `process CPU per raw, ${workers}`, p.processCpu, 'ms', cpuNote(p));
     // Every raw is one quantum per task: what the server's own thread spends to schedule and register each.
     const quantaPerRaw = Object.keys(tasks).length;
-    report('runner isr+characterizeImage', `main thread CPU per quantum, ${threads} worker${threads > 1 ? 's' : ''}`, passes[threads]!.mainCpu / quantaPerRaw, 'ms', `${sim.raws * quantaPerRaw} quanta`);
+    report('runner isr+characterizeImage', `main thread CPU per quantum, ${workers}`, p.mainCpu / quantaPerRaw, 'ms', `${sim.raws * quantaPerRaw} quanta; of it major GC pauses ${(p.mainGcMs / quantaPerRaw).toFixed(1)} ms`);
   }
-  report('runner isr+characterizeImage', 'pixels/s per core (1 worker)', pixels / (wall[1]! / 1000), 'px/s');
+  report('runner isr+characterizeImage', 'pixels/s per core (1 worker)', pixels * passes[1]!.perSecond / sim.raws, 'px/s');
   // Worker time per raw against the tasks' own compute: from the phases each quantum recorded
-  // in the 1-worker run (on 2 cores nothing else competes with its worker but the main thread),
-  // against the control's compute per raw on this thread (drp.bench.ts's measure).
-  const totals = Object.values((await getRun(database.db, 'bench/threads-1')).taskTimings);
+  // in the fastest 1-worker pass (on 2 cores nothing else competes with its worker but the main
+  // thread), against the control's compute per raw on this thread (drp.bench.ts's measure), and
+  // against the compute the same quanta recorded, which no drift of the machine between the two
+  // measurements can move.
+  const totals = Object.values((await getRun(database.db, passes[1]!.output)).taskTimings);
   const sum = (k: 'readMs' | 'decodeMs' | 'computeMs' | 'encodeMs') => totals.reduce((acc, t) => acc + t[k], 0);
   const runnerComputePerRaw = sum('computeMs') / sim.raws;
   const workerPerRaw = (sum('readMs') + sum('decodeMs') + sum('computeMs') + sum('encodeMs')) / sim.raws;
   report('runner isr+characterizeImage', 'task compute per raw (1 worker)', runnerComputePerRaw, 'ms');
   report('runner isr+characterizeImage', 'worker time per raw vs compute', workerPerRaw / drpComputePerRaw, 'x', `${workerPerRaw.toFixed(0)} ms per raw in the worker, ${drpComputePerRaw.toFixed(0)} ms compute; goal <= 1.15`);
+  report('runner isr+characterizeImage', 'worker time per raw vs the same quanta\'s compute', workerPerRaw / runnerComputePerRaw, 'x', `read, decode and encode add ${(workerPerRaw - runnerComputePerRaw).toFixed(0)} ms to ${runnerComputePerRaw.toFixed(0)} ms`);
   // The same comparison in CPU time, which the machine's load leaves alone: the pool worker's
   // thread against a control thread's, both without V8's background threads.
   report('runner isr+characterizeImage', 'worker thread CPU per raw vs control thread', passes[1]!.workerCpu / control[1]!.workerCpu, 'x', `${passes[1]!.workerCpu.toFixed(0)} ms against ${control[1]!.workerCpu.toFixed(0)} ms, 1 worker; goal <= 1.15`);
-  const scaling = wall[1]! / wall[2]!;
+  const scaling = passes[2]!.perSecond / passes[1]!.perSecond;
   const controlScaling = control[2]!.perSecond / control[1]!.perSecond;
   report('runner isr+characterizeImage', 'scaling 1 -> 2 workers', scaling, 'x', `${cores} cores; control ${controlScaling.toFixed(2)}x; goal >= 1.8`);
   report('runner isr+characterizeImage', 'scaling vs control', scaling / controlScaling, 'x', '1 = the runner scales as well as bare compute');
