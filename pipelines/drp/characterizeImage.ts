@@ -5,7 +5,7 @@ import { estimateBackground, evaluateBackground, meanLevel } from './lib/backgro
 import { detectSources, dilate, footprintPixels } from './lib/detection.ts';
 import { gaussianPsf, momentSigmaPx, psfMetadata } from './lib/psf.ts';
 import { finiteMetadata } from './lib/metadata.ts';
-import { scratchFloat32 } from './lib/scratch.ts';
+import { scratchFloat32, scratchUint8, zeroedUint8 } from './lib/scratch.ts';
 import { detectAndMeasure, type MeasureOptions } from './lib/sources.ts';
 
 /**
@@ -86,13 +86,20 @@ export function runCharacterizeImage(input: ExposureValue, c: CharacterizeImageC
   evaluateBackground(estimateBackground(original, mask, width, height, { ...bgOpts, ignoreMask: IGNORE | MASK.SAT }), bg);
   subtract(original, bg, data);
   const guess = gaussianPsf(c.psfFwhmGuessPx);
-  const first = detectSources(data, input.variance.data, mask, width, height, momentSigmaPx(guess), {
-    thresholdSigma: c.thresholdSigma,
-    minPixels: c.minPixels,
-    peakMinSigma: c.peakMinSigma,
-    ignoreMask: IGNORE,
-  });
-  const grown = dilate(footprintPixels(first.labels), width, height, Math.ceil(2 * momentSigmaPx(guess)));
+  // first's labels are a kept plane, read only here: detectAndMeasure uses first's peaks.
+  const first = detectSources(
+    data,
+    input.variance.data,
+    mask,
+    width,
+    height,
+    momentSigmaPx(guess),
+    { thresholdSigma: c.thresholdSigma, minPixels: c.minPixels, peakMinSigma: c.peakMinSigma, ignoreMask: IGNORE },
+    undefined,
+    'characterizeImage.firstLabels',
+  );
+  const footprints = footprintPixels(first.labels, scratchUint8('characterizeImage.footprints', n));
+  const grown = dilate(footprints, width, height, Math.ceil(2 * momentSigmaPx(guess)), zeroedUint8('characterizeImage.grown', n));
   setBits(mask, grown, MASK.DETECTED);
   // Pass 2: background without the detected sources.
   const model = estimateBackground(original, mask, width, height, { ...bgOpts, ignoreMask: IGNORE | MASK.SAT | MASK.DETECTED });

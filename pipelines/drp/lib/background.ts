@@ -46,7 +46,7 @@ export function estimateBackground(data: Float32Array, mask: Int32Array | null, 
   const xEdges = edges(width, nx);
   const yEdges = edges(height, ny);
   const levels = new Float64Array(nx * ny).fill(Number.NaN);
-  const scratch = new Float64Array(Math.ceil(width / nx + 1) * Math.ceil(height / ny + 1));
+  const scratch = cellScratch(Math.ceil(width / nx + 1) * Math.ceil(height / ny + 1));
   // The options' fields are read once: callers pass objects of different shapes (with and
   // without `statistic`), and reading them in the pixel loop deoptimized it at every new shape.
   const ignoreMask = opts.ignoreMask;
@@ -62,6 +62,14 @@ export function estimateBackground(data: Float32Array, mask: Int32Array | null, 
   }
   fillMissing(levels, nx, ny);
   return { width, height, nx, ny, xEdges, yEdges, levels };
+}
+
+let cellValues = new Float64Array(0);
+
+/** A cell's working values (only the first n written are read), grown as needed and kept per thread. */
+function cellScratch(n: number): Float64Array {
+  if (cellValues.length < n) cellValues = new Float64Array(n);
+  return cellValues;
 }
 
 /** Copies the cell's unmasked, non-NaN pixels into scratch in raster order; returns how many. */

@@ -135,8 +135,10 @@ const INTERP_REACH_PX = 8;
  * pixels used. A pixel with no good pixel in reach on either line gets 0 (the background).
  */
 export function interpolateFlagged(resid: Float32Array, variance: Float32Array, flagged: Uint8Array, width: number, height: number): void {
-  const src = Float32Array.from(resid);
-  const srcVar = Float32Array.from(variance);
+  // Only unflagged pixels are read and only flagged ones written, so the planes are read in place
+  // (copies of them, 2 MB at 512² per image, were garbage that made V8 collect).
+  const src = resid;
+  const srcVar = variance;
   const acc = { sum: 0, sumVar: 0, n: 0 };
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

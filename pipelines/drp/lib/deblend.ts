@@ -108,7 +108,7 @@ export function deblend(p: Planes, d: Detections, psf: DoubleGaussianPsf, kernel
   const residual = scratchFloat32('deblend.residual', p.data.length);
   const resVar = scratchFloat32('deblend.residualVariance', p.data.length);
   residualPlanes(p, d.labels, model, residual, resVar);
-  const res = detectSources(residual, resVar, p.mask, p.width, p.height, kernelSigmaPx, det);
+  const res = detectSources(residual, resVar, p.mask, p.width, p.height, kernelSigmaPx, det, undefined, 'deblend.residualLabels');
   // A galaxy is not a PSF: its residual is structure, not a hidden star. Residual peaks next to a
   // resolved peak (Gaussian-weighted size beyond RESOLVED times the stars' median) are not added.
   const size = sizes(p, peaks, sm, det.ignoreMask);

@@ -1,5 +1,5 @@
 import { convolveSeparable, gaussianKernel1d, squared } from './convolve.ts';
-import { keptPlanes, zeroedUint8 } from './scratch.ts';
+import { keptPlanes, zeroedInt32, zeroedUint8 } from './scratch.ts';
 
 /**
  * Source detection as in LSST's SourceDetectionTask (meas_algorithms detection.py): the image is
@@ -57,6 +57,8 @@ export function detectionKernel(kernelSigmaPx: number): Float64Array {
 /**
  * Finds sources. `filtered`, when given, is the matched filter of exactly these planes (a caller
  * that detects on several related planes, e.g. an image and its negation, computes it once).
+ * `keepLabelsAs`, when given, names a per-thread kept plane (scratch.ts) for the labels instead
+ * of a new one: for a caller that reads them only until its next call with that name (1 MB at 512²).
  */
 export function detectSources(
   image: Float32Array,
@@ -67,6 +69,7 @@ export function detectSources(
   kernelSigmaPx: number,
   opts: DetectionOptions,
   filtered?: MatchedFilter,
+  keepLabelsAs?: string,
 ): Detections {
   const n = width * height;
   const planes = scratchPlanes(n);
@@ -74,7 +77,7 @@ export function detectSources(
   const snr = planes.snr;
   for (let i = 0; i < n; i++) snr[i] = noise2[i]! > 0 ? smooth[i]! / Math.sqrt(noise2[i]!) : 0;
 
-  const labels = labelComponents(snr, width, height, opts.thresholdSigma);
+  const labels = labelComponents(snr, width, height, opts.thresholdSigma, keepLabelsAs === undefined ? new Int32Array(n) : zeroedInt32(keepLabelsAs, n));
   let nLabels = 0;
   for (let i = 0; i < n; i++) if (labels[i]! > nLabels) nLabels = labels[i]!;
   const area = new Int32Array(nLabels);
@@ -173,9 +176,8 @@ function filterInto(
   return { smooth, noise2 };
 }
 
-/** 8-connected components of pixels with value > threshold (two-pass union-find). */
-function labelComponents(values: Float32Array, width: number, height: number, threshold: number): Int32Array {
-  const labels = new Int32Array(width * height);
+/** 8-connected components of pixels with value > threshold (two-pass union-find), into `labels` (zeros). */
+function labelComponents(values: Float32Array, width: number, height: number, threshold: number, labels: Int32Array): Int32Array {
   const parent: number[] = [0];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -300,17 +302,15 @@ function segmentMin(smooth: Float64Array, width: number, p: number, q: number): 
   return m;
 }
 
-/** Square dilation of a 0/1 mask by r pixels (two running-max passes). */
-/** 1 where a pixel belongs to a footprint (its label is positive). */
-export function footprintPixels(labels: Int32Array): Uint8Array {
-  const out = new Uint8Array(labels.length);
+/** 1 where a pixel belongs to a footprint (its label is positive), into out (overwritten whole). */
+export function footprintPixels(labels: Int32Array, out: Uint8Array = new Uint8Array(labels.length)): Uint8Array {
   for (let i = 0; i < out.length; i++) out[i] = labels[i]! > 0 ? 1 : 0;
   return out;
 }
 
-export function dilate(binary: Uint8Array, width: number, height: number, r: number): Uint8Array {
+/** Square dilation of a 0/1 mask by r pixels (two running-max passes), into out (zeros). */
+export function dilate(binary: Uint8Array, width: number, height: number, r: number, out: Uint8Array = new Uint8Array(width * height)): Uint8Array {
   const tmp = zeroedUint8('dilate.rows', width * height);
-  const out = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     // Forward and backward sweeps mark pixels within r of a set pixel on the row.

@@ -1,6 +1,6 @@
 import type { Planes } from './measure.ts';
 import { makePsf, type DoubleGaussianPsf } from './psf.ts';
-import { median } from './stats.ts';
+import { medianInPlace } from './stats.ts';
 
 /**
  * Fits the double-Gaussian PSF to the stacked radial profile of PSF stars (bright, isolated,
@@ -117,33 +117,47 @@ export function stackProfile(p: Planes, stars: readonly { x: number; y: number }
  * sources, which also lies under the star, is included. NaN when the annulus leaves the image.
  */
 export function localBackground(p: Planes, x: number, y: number, rIn: number, rOut: number, ignoreMask: number): number {
-  const values: number[] = [];
-  const variances: number[] = [];
   const r = Math.ceil(rOut);
   const cx = Math.round(x);
   const cy = Math.round(y);
   if (cx - r < 0 || cy - r < 0 || cx + r >= p.width || cy + r >= p.height) return Number.NaN;
+  const { values, variances, sorted } = annulusBuffers((2 * r + 1) * (2 * r + 1));
+  let m = 0;
   for (let j = cy - r; j <= cy + r; j++) {
     for (let i = cx - r; i <= cx + r; i++) {
       const d2 = (i - x) ** 2 + (j - y) ** 2;
       if (d2 < rIn * rIn || d2 > rOut * rOut) continue;
       const k = j * p.width + i;
       if ((p.mask[k]! & ignoreMask) !== 0) continue;
-      values.push(p.data[k]!);
-      variances.push(p.variance[k]!);
+      values[m] = p.data[k]!;
+      variances[m] = p.variance[k]!;
+      m++;
     }
   }
-  if (values.length < 10) return Number.NaN;
-  const med = median(values);
-  const clip = 4 * Math.sqrt(median(variances));
+  if (m < 10) return Number.NaN;
+  sorted.set(values.subarray(0, m));
+  const med = medianInPlace(sorted, m);
+  const clip = 4 * Math.sqrt(medianInPlace(variances, m));
   let s = 0;
   let n = 0;
-  for (const v of values) {
+  for (let k = 0; k < m; k++) {
+    const v = values[k]!;
     if (Math.abs(v - med) > clip) continue;
     s += v;
     n++;
   }
   return s / n;
+}
+
+let annulus = { values: new Float64Array(0), variances: new Float64Array(0), sorted: new Float64Array(0) };
+
+/**
+ * localBackground's working arrays, grown as needed and kept: it runs for every PSF and
+ * aperture-correction star, and arrays made per call were a quarter of the science's garbage.
+ */
+function annulusBuffers(n: number): typeof annulus {
+  if (annulus.values.length < n) annulus = { values: new Float64Array(n), variances: new Float64Array(n), sorted: new Float64Array(n) };
+  return annulus;
 }
 
 interface GridBest {

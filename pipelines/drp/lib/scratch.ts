@@ -9,6 +9,7 @@
 const MAX_SCRATCH_PIXELS = 1 << 20;
 const float32 = new Map<string, Float32Array>();
 const uint8 = new Map<string, Uint8Array>();
+const int32 = new Map<string, Int32Array>();
 
 const sets = new Map<string, { n: number; planes: unknown }>();
 
@@ -42,11 +43,27 @@ export function zeroedFloat32(name: string, n: number): Float32Array {
   return scratchFloat32(name, n);
 }
 
+/** A Uint8Array of n values with undefined contents (the caller overwrites it whole). */
+export function scratchUint8(name: string, n: number): Uint8Array {
+  const kept = uint8.get(name);
+  if (kept && kept.length === n) return kept;
+  const plane = new Uint8Array(n);
+  if (n <= MAX_SCRATCH_PIXELS) uint8.set(name, plane);
+  return plane;
+}
+
 /** A Uint8Array of n zeros. */
 export function zeroedUint8(name: string, n: number): Uint8Array {
   const kept = uint8.get(name);
   if (kept && kept.length === n) return kept.fill(0);
-  const plane = new Uint8Array(n);
-  if (n <= MAX_SCRATCH_PIXELS) uint8.set(name, plane);
+  return scratchUint8(name, n);
+}
+
+/** An Int32Array of n zeros. */
+export function zeroedInt32(name: string, n: number): Int32Array {
+  const kept = int32.get(name);
+  if (kept && kept.length === n) return kept.fill(0);
+  const plane = new Int32Array(n);
+  if (n <= MAX_SCRATCH_PIXELS) int32.set(name, plane);
   return plane;
 }

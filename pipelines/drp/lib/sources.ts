@@ -6,6 +6,7 @@ import { apertureFlux, centroidErrorPx, gaussianCentroid, gaussianMoments, psfFl
 import { gaussianPsf, momentSigmaPx, psfRadiusPx, type DoubleGaussianPsf } from './psf.ts';
 import { fitDoubleGaussianPsf, localBackground } from './psfFit.ts';
 import { median } from './stats.ts';
+import { scratchFloat32, scratchUint8, zeroedUint8 } from './scratch.ts';
 
 /**
  * Detection, PSF measurement and source measurement on a background-subtracted image, shared by
@@ -53,7 +54,10 @@ export interface MeasureResult {
   nPsfStars: number;
   apCorr: number;
   catalog: Catalog;
-  /** Footprints, grown by 2 PSF sigmas, for the DETECTED mask bit. */
+  /**
+   * Footprints, grown by 2 PSF sigmas, for the DETECTED mask bit: a per-thread kept plane
+   * (scratch.ts), valid until the next detectAndMeasure on this thread.
+   */
   detected: Uint8Array;
 }
 
@@ -73,14 +77,17 @@ const ISOLATION_CONTRAST_APCORR = 0.01;
  */
 export function detectAndMeasure(p: Planes, skyVar: Float32Array, psfGuess: DoubleGaussianPsf, o: MeasureOptions, firstPass?: Detections): MeasureResult {
   const det = { thresholdSigma: o.thresholdSigma, minPixels: o.minPixels, peakMinSigma: o.peakMinSigma, ignoreMask: o.ignoreMask };
-  const first = firstPass ?? detectSources(p.data, p.variance, p.mask, p.width, p.height, momentSigmaPx(psfGuess), det);
+  // Labels in kept planes (scratch.ts): read only within this call.
+  const first = firstPass ?? detectSources(p.data, p.variance, p.mask, p.width, p.height, momentSigmaPx(psfGuess), det, undefined, 'detectAndMeasure.firstLabels');
   const { psf, fitted, nStars, stars } = measurePsf(p, first, psfGuess, o);
-  const final = detectSources(p.data, p.variance, p.mask, p.width, p.height, o.kernelFactor * momentSigmaPx(psf), det);
+  const final = detectSources(p.data, p.variance, p.mask, p.width, p.height, o.kernelFactor * momentSigmaPx(psf), det, undefined, 'detectAndMeasure.labels');
   const blends = deblend(p, final, psf, o.kernelFactor * momentSigmaPx(psf), det);
   const catalog = measureAll(p, skyVar, blends.detections, blends.child, psf, o);
   const apCorr = measureApertureCorrection(p, skyVar, psf, stars, o);
   applyApertureCorrection(catalog, apCorr, o);
-  const detected = dilate(footprintPixels(final.labels), p.width, p.height, Math.ceil(2 * momentSigmaPx(psf)));
+  const n = p.width * p.height;
+  const footprints = footprintPixels(final.labels, scratchUint8('detectAndMeasure.footprints', n));
+  const detected = dilate(footprints, p.width, p.height, Math.ceil(2 * momentSigmaPx(psf)), zeroedUint8('detectAndMeasure.detected', n));
   return { psf, psfFitted: fitted, nPsfStars: nStars, apCorr, catalog, detected };
 }
 
@@ -138,8 +145,8 @@ function isolated(d: Detections, c: Candidate, radiusPx: number, contrast: numbe
 
 function measureAll(image: Planes, skyVar: Float32Array, d: Detections, children: readonly (Child | null)[], psf: DoubleGaussianPsf, o: MeasureOptions): Catalog {
   const n = d.peakX.length;
-  // A deblended peak is measured on a copy of the image whose footprint holds its child.
-  const p: Planes = children.some((c) => c !== null) ? { ...image, data: Float32Array.from(image.data) } : image;
+  // A deblended peak is measured on a copy of the image whose footprint holds its child (kept per thread).
+  const p: Planes = children.some((c) => c !== null) ? { ...image, data: copied(image.data) } : image;
   const sm = momentSigmaPx(psf);
   const psfRadius = psfRadiusPx(psf);
   const apRadius = apertureRadius(psf, o);
@@ -202,6 +209,12 @@ function measureAll(image: Planes, skyVar: Float32Array, d: Detections, children
     if (child) for (const i of child.pixels) p.data[i] = image.data[i]!;
   }
   return cols;
+}
+
+function copied(data: Float32Array): Float32Array {
+  const copy = scratchFloat32('measureAll.data', data.length);
+  copy.set(data);
+  return copy;
 }
 
 /**
