@@ -179,6 +179,8 @@ describe('runs on the local executor', () => {
     expect(failed).toMatchObject({ task_label: 'scale', data_id: { visit: 2, detector: 1 } });
     expect(failed!.error).toMatch(/already/);
     expect(Object.keys(await totals('u/alice/toy'))).toEqual(expect.arrayContaining(['1', '3']));
+    // The failed quantum's files, which its worker wrote under temporary names, are gone with it.
+    expect((await v.vera.datastore.listTree('u/alice/toy')).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
   it('refuses a where expression naming dimensions the pipeline does not have, and an empty graph', async () => {
