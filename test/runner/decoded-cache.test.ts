@@ -143,6 +143,18 @@ describe('decoded inputs kept by the worker between quanta', () => {
     expect(fs.readFileSync(first, 'utf8')).toBe('someone else');
   });
 
+  it('encodes written outputs into a buffer it reuses: a smaller output after a larger one has exactly its own bytes', async () => {
+    const reference = async (fill: number, n: number) => codecFor('Image').encode({ image: { width: n, height: n, data: new Float32Array(n * n).fill(2 * fill) }, metadata: { FILL: fill, DOUBLED: true } });
+    for (const [fill, n] of [[3, 200], [4, 16]] as const) {
+      const raw = await writeImage(`raw-${n}.fits`, image(fill, n));
+      const tempPath = path.join(dir, `doubled-${n}.fits.tmp-1`);
+      const out = (await executeQuantum(job('doubleImage', 'image', raw, { connection: 'doubled', storageClass: 'Image', tempPath }))).outputs[0]!;
+      const want = await reference(fill, n);
+      expect(new Uint8Array(fs.readFileSync(tempPath))).toEqual(new Uint8Array(want));
+      expect(out.checksum).toBe(sha256(want));
+    }
+  });
+
   it('keeps nothing when turned off (VERA_DECODED_CACHE_MB=0)', async () => {
     setDecodedCache(null);
     const calib = await writeImage('bias-c.fits', image(4));
