@@ -35,7 +35,10 @@ export interface QuantumProvenance {
   startedAt: Date;
   endedAt: Date;
   peakMemoryBytes: number;
-  /** Where the quantum's time went; `putDatasets` sets `writeMs`, the time it spends writing the files. */
+  /**
+   * Where the quantum's time went; `putDatasets` adds to `writeMs` the time it spends writing the
+   * files (or fsyncing those given staged), after what a worker spent writing them.
+   */
   timings?: QuantumTimings | undefined;
   log: string;
 }
@@ -348,8 +351,8 @@ export interface OutputGroup {
  * `putDatasets` for the outputs of several finished quanta at once: one permission check, one
  * data-ID expansion and one transaction for all of them, which is what keeps registration off
  * the runner's critical path when quanta are small. All or nothing, like `putDatasets`. Each
- * group's answer carries its refs and the time spent writing its files (recorded in its
- * quantum's timings as `writeMs`).
+ * group's answer carries its refs and the time spent here writing (or, for files given staged,
+ * fsyncing) its files (added to its quantum's timings' `writeMs`).
  */
 export async function putQuantaOutputs(
   db: Db,
