@@ -393,7 +393,8 @@ export async function putQuantaOutputs(
       if (!item.staged) files.push({ path, content: item.content, checksum: item.checksum });
       else if (item.staged.path === path) files.push({ path, staged: item.staged });
       else {
-        // Named for another path than the registry gives it (its data ID written differently): renamed, not copied.
+        // Named for another path than the registry gives it (its data ID written differently):
+        // renamed, not copied (the directory made for the other name may stay, empty).
         const moved = await store.restage(item.staged, path);
         given.set(item.staged, moved);
         files.push({ path, staged: moved });

@@ -8,7 +8,7 @@ import { splitQuantumLog } from '../../runner/quantum-log.ts';
 import type { Actor } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
 import { quanta, runs, users, type QuantumPlan, type QuantumTimings, type SoftwareVersion } from '../db/schema/index.ts';
-import { findDatasets, getDatasets, newLookupCache, putQuantaOutputs, type Datastore, type LookupCache, type DatasetRef, type OutputGroup, type PutItem, storageClass } from '../repo/index.ts';
+import { findDatasets, getDatasets, newLookupCache, putQuantaOutputs, type Datastore, type LookupCache, type DatasetRef, type OutputGroup, type PutItem, sortDimensions, storageClass } from '../repo/index.ts';
 import type { Logger } from '../log.ts';
 import { getRun } from './queries.ts';
 import { dropIntermediates } from './intermediates.ts';
@@ -324,8 +324,14 @@ interface StagingPaths {
   tempAbsPath: string;
 }
 
+/**
+ * The path registration will give the output (putQuantaOutputs: `pathFor` of the data ID with its
+ * keys in the universe's order; a plan read back from jsonb has them in another order), and a
+ * temporary name next to it. Should they still differ, registration renames the file.
+ */
 function stagingPaths(store: Datastore, runName: string, o: QuantumPlan['outputs'][number]): StagingPaths {
-  const path = store.pathFor(runName, o.datasetType, o.dataId, storageClass(o.storageClass).extension);
+  const dataId = Object.fromEntries(sortDimensions(Object.keys(o.dataId)).map((k) => [k, o.dataId[k]!]));
+  const path = store.pathFor(runName, o.datasetType, dataId, storageClass(o.storageClass).extension);
   return { path, tempAbsPath: store.tempPathFor(path) };
 }
 
