@@ -66,6 +66,8 @@ async function runOne(description: ArrayDescription, job: QuantumJob, host: stri
   }
   const outputs: Extract<QuantumReport, { ok: true }>['outputs'] = [];
   for (const o of result.outputs) {
+    // A batch job's quanta name no temporary paths (the description carries none): the bytes come back.
+    if (!o.bytes) throw new Error(`output '${o.connection}' was written to ${o.written.tempAbsPath}; a batch job writes its outputs itself`);
     const name = `${job.quantumId}.${o.connection.replace(/[^A-Za-z0-9_-]/g, '_')}.${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
     const file = path.join(description.outDir, name);
     const fh = await fsp.open(file, 'wx', 0o644);

@@ -3,18 +3,21 @@ import { executeQuantum, warmWorker } from './execute-quantum.ts';
 import type { QuantumJob, QuantumResult, WarmJob } from './worker-job.ts';
 
 /**
- * Piscina task: runs a quantum and hands its encoded outputs back without copying them. Piscina
- * only moves a top-level Transferable, so the result is wrapped in one listing every output
- * buffer: ownership of the image bytes passes to the main thread.
+ * Piscina task: runs a quantum. Outputs the job named temporary paths for were written there by
+ * the worker and come back as sizes and checksums; any others are handed back without copying
+ * them. Piscina only moves a top-level Transferable, so the result is wrapped in one listing
+ * every output buffer: ownership of those bytes passes to the main thread.
  */
 export default async function runQuantumInWorker(job: QuantumJob | WarmJob): Promise<QuantumResult | Awaited<ReturnType<typeof warmWorker>>> {
   if ('warm' in job) return warmWorker(job);
   const result = await executeQuantum(job);
-  for (const o of result.outputs) {
+  const withBytes = result.outputs.flatMap((o) => (o.bytes ? [o] : []));
+  if (withBytes.length === 0) return result;
+  for (const o of withBytes) {
     // Only a buffer the bytes own alone may be transferred (a pooled Buffer shares its memory).
     if (o.bytes.byteOffset !== 0 || o.bytes.byteLength !== o.bytes.buffer.byteLength) o.bytes = o.bytes.slice();
   }
-  const buffers = [...new Set(result.outputs.map((o) => o.bytes.buffer as ArrayBuffer))];
+  const buffers = [...new Set(withBytes.map((o) => o.bytes.buffer as ArrayBuffer))];
   const transferable = { [transferableSymbol]: buffers, [valueSymbol]: result };
   return move(transferable as never) as unknown as QuantumResult;
 }

@@ -9,7 +9,12 @@ import type { CatalogValue, ExposureValue, ImageValue, MeasurementValue, Scalar 
  * metadata), so the same values always give the same bytes: reruns are byte-identical.
  */
 export interface Codec {
-  encode(value: unknown): Uint8Array | Promise<Uint8Array>;
+  /**
+   * `alloc`, when given, is where a codec that sizes its output before writing it (FITS) may put
+   * the bytes: a zeroed buffer of that length, which the caller reuses once it has written them
+   * out. Codecs that do not size their output first ignore it.
+   */
+  encode(value: unknown, alloc?: (byteLength: number) => Uint8Array): Uint8Array | Promise<Uint8Array>;
   decode(bytes: Uint8Array): unknown;
   /**
    * True when `decode` copies everything it keeps: its value shares no memory with the bytes, so
@@ -44,9 +49,9 @@ function hasWcs(header: FitsHeader): boolean {
 const imageCodec: Codec = {
   // readFits copies pixels into fresh arrays and header text into strings.
   decodeCopies: true,
-  encode(v) {
+  encode(v, alloc) {
     const value = v as ImageValue;
-    return writeFits([imageHdu(value.image, { wcs: value.wcs, header: metadataCards(value.metadata) })]);
+    return writeFits([imageHdu(value.image, { wcs: value.wcs, header: metadataCards(value.metadata) })], alloc);
   },
   decode(bytes) {
     const [hdu] = readFits(bytes);
@@ -58,7 +63,7 @@ const imageCodec: Codec = {
 /** Exposure: primary HDU with metadata; IMAGE, MASK, VARIANCE extensions; WCS on IMAGE. */
 const exposureCodec: Codec = {
   decodeCopies: true,
-  encode(v) {
+  encode(v, alloc) {
     const e = v as ExposureValue;
     const meta: Record<string, Scalar> = { ...e.metadata };
     if (e.psf) {
@@ -71,7 +76,7 @@ const exposureCodec: Codec = {
       imageHdu(e.image, { name: 'IMAGE', wcs: e.wcs }),
       { name: 'MASK', data: e.mask, shape: [e.image.width, e.image.height] },
       imageHdu(e.variance, { name: 'VARIANCE' }),
-    ]);
+    ], alloc);
   },
   decode(bytes) {
     const hdus = readFits(bytes);

@@ -102,7 +102,12 @@ function headerBytes(structural: FitsCard[], user: FitsCard[]): Uint8Array {
 }
 
 /** Writes HDUs (the first is the primary) as one FITS file. */
-export function writeFits(hdus: FitsHduInput[]): Uint8Array {
+/**
+ * Encodes HDUs into one FITS file. `alloc` gives the buffer it is encoded into, `byteLength` long
+ * and zeroed: by default a new one; a caller that writes the bytes out and drops them (a worker
+ * writing its outputs) may hand a view of one it reuses.
+ */
+export function writeFits(hdus: FitsHduInput[], alloc: (byteLength: number) => Uint8Array = (n) => Buffer.alloc(n)): Uint8Array {
   if (hdus.length === 0) throw new PipelineError('BAD_INPUT', 'a FITS file needs at least a primary HDU');
   const parts: { header: Uint8Array; data: FitsPixels | null; storage: Storage; quantize: FitsQuantize | undefined; dataBytes: number }[] = [];
   hdus.forEach((hdu, index) => {
@@ -126,7 +131,7 @@ export function writeFits(hdus: FitsHduInput[]): Uint8Array {
     parts.push({ header: headerBytes(structuralCards(index, storage, shape, hdu.name, blank), userCards), data, storage, quantize: hdu.quantize, dataBytes });
   });
   // One zeroed buffer for the whole file, each HDU's data encoded in place.
-  const out = Buffer.alloc(parts.reduce((acc, p) => acc + p.header.length + p.dataBytes, 0));
+  const out = alloc(parts.reduce((acc, p) => acc + p.header.length + p.dataBytes, 0));
   let offset = 0;
   for (const p of parts) {
     out.set(p.header, offset);

@@ -17,6 +17,12 @@ export interface Executor {
   readonly name: string;
   /** How many quanta may be handed over at once (running or queued in the batch system). */
   readonly concurrency: number;
+  /**
+   * Its workers write each output to the temporary path the job names for it
+   * (`QuantumJob.outputs[].tempPath`, on the datastore's filesystem), so only sizes and checksums
+   * come back; otherwise the jobs name none and the result carries the bytes.
+   */
+  readonly writesOutputs?: boolean;
   run(job: QuantumJob, ctx: RunContext): Promise<QuantumResult>;
   /**
    * Where the datasets of these checksums are held decoded: on a worker free now, only on busy

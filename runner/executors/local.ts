@@ -41,6 +41,8 @@ export function createLocalExecutor(opts: { threads?: number } = {}): Executor {
   return {
     name: 'local',
     concurrency: threads,
+    // Its threads share the server's filesystem: each writes its outputs to the staged temporary files.
+    writesOutputs: true,
     async run(job, ctx) {
       // The free worker holding most of the inputs; when none is free, the least loaded.
       const checksums = inputChecksums(job);

@@ -35,7 +35,10 @@ export interface QuantumProvenance {
   startedAt: Date;
   endedAt: Date;
   peakMemoryBytes: number;
-  /** Where the quantum's time went; `putDatasets` sets `writeMs`, the time it spends writing the files. */
+  /**
+   * Where the quantum's time went; `putDatasets` adds to `writeMs` the time it spends writing the
+   * files (or fsyncing those given staged), after what a worker spent writing them.
+   */
   timings?: QuantumTimings | undefined;
   log: string;
 }
@@ -295,7 +298,10 @@ function translateInsertError(e: unknown, run: string): unknown {
   return e;
 }
 
-export interface PutItem {
+/** A dataset to write and register: its content, or its file already staged (see `staged`). */
+export type PutItem = PutContent | PutStaged;
+
+export interface PutContent {
   datasetType: string;
   dataId: DataId;
   content: Content;
@@ -304,6 +310,20 @@ export interface PutItem {
    * worker thread hashes the outputs it encodes); computed while writing otherwise.
    */
   checksum?: string | undefined;
+  staged?: undefined;
+}
+
+/**
+ * A dataset whose file is already written, complete, under a temporary name next to its final
+ * path (`Datastore.tempPathFor(staged.path)`: a worker thread wrote a quantum's output there):
+ * it is fsynced, published and, on failure, discarded like a file written here, but not written again.
+ */
+export interface PutStaged {
+  datasetType: string;
+  dataId: DataId;
+  staged: StagedFile;
+  content?: undefined;
+  checksum?: undefined;
 }
 
 /**
@@ -331,24 +351,55 @@ export interface OutputGroup {
  * `putDatasets` for the outputs of several finished quanta at once: one permission check, one
  * data-ID expansion and one transaction for all of them, which is what keeps registration off
  * the runner's critical path when quanta are small. All or nothing, like `putDatasets`. Each
- * group's answer carries its refs and the time spent writing its files (recorded in its
- * quantum's timings as `writeMs`).
+ * group's answer carries its refs and the time spent here writing (or, for files given staged,
+ * fsyncing) its files (added to its quantum's timings' `writeMs`).
  */
 export async function putQuantaOutputs(
   db: Db,
   store: Datastore,
-  req: { run: string; groups: readonly OutputGroup[]; cache?: LookupCache | undefined },
+  req: {
+    run: string;
+    groups: readonly OutputGroup[];
+    cache?: LookupCache | undefined;
+    /**
+     * On failure, leave the items given `staged` at their temporary names (published ones are
+     * renamed back) instead of discarding them: the caller registers them again (a failed batch,
+     * retried quantum by quantum) and discards what finally fails.
+     */
+    keepStaged?: boolean | undefined;
+  },
   actor: Actor,
 ): Promise<{ refs: DatasetRef[]; writeMs: number }[]> {
-  const run = await writableRun(db, req.run, actor, req.cache);
   const items = req.groups.flatMap((g) => g.items);
   const groupOfItem = req.groups.flatMap((g, k) => g.items.map(() => k));
-  const prepared = await prepareDatasets(db, run, items, req.cache);
+  // Only the datastore's own temporary files are published, or removed on failure.
+  for (const it of items) {
+    if (it.staged && !store.isTempFor(it.staged.path, it.staged.tempAbsPath)) {
+      throw new VeraError('PATH_ESCAPE', `'${it.staged.tempAbsPath}' is not a temporary file of datastore path '${it.staged.path}'`, { path: it.staged.path });
+    }
+  }
+  // Files given staged: where each is now (it moves if its name was made for another path).
+  const given = new Map<StagedFile, StagedFile>(items.flatMap((it) => (it.staged ? [[it.staged, it.staged] as const] : [])));
   const staged: StagedFile[] = [];
   const published: string[] = [];
   try {
+    const run = await writableRun(db, req.run, actor, req.cache);
+    const prepared = await prepareDatasets(db, run, items, req.cache);
     const writeMs = req.groups.map(() => 0);
-    const files = prepared.map((p, i) => ({ path: store.pathFor(run.name, p.type.name, p.dataId, storageClass(p.type.storageClass).extension), content: items[i]!.content, checksum: items[i]!.checksum }));
+    const files = [];
+    for (const [i, p] of prepared.entries()) {
+      const path = store.pathFor(run.name, p.type.name, p.dataId, storageClass(p.type.storageClass).extension);
+      const item = items[i]!;
+      if (!item.staged) files.push({ path, content: item.content, checksum: item.checksum });
+      else if (item.staged.path === path) files.push({ path, staged: item.staged });
+      else {
+        // Named for another path than the registry gives it (its data ID written differently):
+        // renamed, not copied (the directory made for the other name may stay, empty).
+        const moved = await store.restage(item.staged, path);
+        given.set(item.staged, moved);
+        files.push({ path, staged: moved });
+      }
+    }
     staged.push(...(await store.stageMany(files, (i, ms) => (writeMs[groupOfItem[i]!]! += ms))));
     const producers = req.groups.flatMap((g, k) => (g.quantum ? [withWriteTime(g.quantum, writeMs[k]!)] : []));
     const refs = await commitDatasets(db, run, prepared, staged, producers, (i) => req.groups[groupOfItem[i]!]!.quantum?.id ?? null, () => store.publishMany(staged, published));
@@ -356,13 +407,17 @@ export async function putQuantaOutputs(
     refs.forEach((r, i) => out[groupOfItem[i]!]!.refs.push(r));
     return out;
   } catch (e) {
-    await Promise.all(staged.map((s) => store.discard(s)));
-    await Promise.all(published.map((p) => store.remove(p)));
+    const mine = new Set(given.values());
+    const isPublished = new Set(published);
+    await Promise.all(staged.filter((s) => !mine.has(s) && !isPublished.has(s.path)).map((s) => store.discard(s)));
+    await Promise.all(staged.filter((s) => !mine.has(s) && isPublished.has(s.path)).map((s) => store.remove(s.path)));
+    await Promise.all([...given].map(([original, now]) => store.withdraw(now, isPublished.has(now.path), req.keepStaged ? original.tempAbsPath : undefined)));
     throw e;
   }
 }
 
+/** Adds the time spent here writing (or fsyncing) the quantum's files to what its worker spent writing them, if anything. */
 function withWriteTime(q: QuantumSpec, writeMs: number): QuantumSpec {
   const p = q.provenance;
-  return p?.timings ? { ...q, provenance: { ...p, timings: { ...p.timings, writeMs } } } : q;
+  return p?.timings ? { ...q, provenance: { ...p, timings: { ...p.timings, writeMs: p.timings.writeMs + writeMs } } } : q;
 }

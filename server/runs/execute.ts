@@ -8,7 +8,7 @@ import { splitQuantumLog } from '../../runner/quantum-log.ts';
 import type { Actor } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
 import { quanta, runs, users, type QuantumPlan, type QuantumTimings, type SoftwareVersion } from '../db/schema/index.ts';
-import { findDatasets, getDatasets, newLookupCache, putQuantaOutputs, type Datastore, type LookupCache, type DatasetRef, type OutputGroup } from '../repo/index.ts';
+import { findDatasets, getDatasets, newLookupCache, putQuantaOutputs, type Datastore, type LookupCache, type DatasetRef, type OutputGroup, type PutItem, sortDimensions, storageClass } from '../repo/index.ts';
 import type { Logger } from '../log.ts';
 import { getRun } from './queries.ts';
 import { dropIntermediates } from './intermediates.ts';
@@ -175,7 +175,10 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     const t0 = performance.now();
     let answers: Awaited<ReturnType<typeof putQuantaOutputs>>;
     try {
-      answers = await putQuantaOutputs(db, deps.datastore, { run: run.name, groups: batch.map((f) => outputGroup(f, run, deps.executor.name, available)), cache: lookups }, actor);
+      // Files a worker wrote survive a failed batch (keepStaged) for the retry one by one below;
+      // a quantum failing alone has them discarded.
+      const groups = batch.map((f) => outputGroup(f, run, deps.executor.name, available));
+      answers = await putQuantaOutputs(db, deps.datastore, { run: run.name, groups, cache: lookups, keepStaged: batch.length > 1 }, actor);
     } catch (e) {
       if (batch.length === 1) return failNow(batch[0]!.q, e);
       // One bad quantum must not fail the batch: register each alone, so only it fails.
@@ -186,7 +189,7 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     const registerMs = Math.max(0, performance.now() - t0 - answers.reduce((sum, a) => sum + a.writeMs, 0)) / batch.length;
     for (const [k, f] of batch.entries()) {
       const { refs, writeMs } = answers[k]!;
-      timings.add(f.q.taskLabel, { ...f.timings, writeMs }, registerMs);
+      timings.add(f.q.taskLabel, { ...f.timings, writeMs: f.timings.writeMs + writeMs }, registerMs);
       for (const ref of refs) available.set(datasetKey(ref.datasetType, ref.dataId), ref);
       state.set(f.q.id, 'succeeded');
       for (const ref of refs) {
@@ -219,14 +222,21 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   const launch = (q: QuantumRow) => {
     state.set(q.id, 'running');
     markRunning(q.id);
-    const job = jobFor(q, run.seed, available, deps.datastore, deps.executor.affinity ? consumers : undefined);
+    // Where the executor's worker writes each output, when it does (the local executor): a
+    // temporary name next to the final path, decided here, so path safety stays on this side.
+    const files = deps.executor.writesOutputs ? q.plan!.outputs.map((o) => stagingPaths(deps.datastore, run.name, o)) : undefined;
+    const job = jobFor(q, run.seed, available, deps.datastore, deps.executor.affinity ? consumers : undefined, files);
     const dispatchedAt = Date.now();
     const task = deps.executor.run(job, { run: run.name, signal: stopped, cancel: opts.cancel }).then(
       (result) => {
-        finished.push({ q, result, timings: { queueMs: Math.max(0, result.startedAt - dispatchedAt), ...result.timings, writeMs: 0 } });
+        // writeMs: the worker's time writing the files, if it wrote them; registration adds the server's.
+        finished.push({ q, result, files, timings: { queueMs: Math.max(0, result.startedAt - dispatchedAt), ...result.timings, writeMs: result.timings.writeMs ?? 0 } });
         scheduleRegistration();
       },
-      (e: unknown) => {
+      async (e: unknown) => {
+        // What the worker wrote before it failed or was stopped is not kept (it removes its own
+        // files when the task fails; a terminated thread cannot).
+        if (files) await Promise.all(files.map((f) => deps.datastore.discard(f)));
         // Stopped by a cancellation: not a failure; it runs again when the run is resumed.
         if (opts.cancel?.aborted) {
           state.set(q.id, 'pending');
@@ -303,16 +313,39 @@ const MAX_REGISTRATION_BATCH = 256;
 interface Finished {
   q: QuantumRow;
   result: QuantumResult;
+  /** Per planned output, where the worker was told to write it (executors that write outputs). */
+  files: StagingPaths[] | undefined;
   timings: QuantumTimings;
+}
+
+/** An output's final path in the datastore (relative) and the temporary file its worker writes. */
+interface StagingPaths {
+  path: string;
+  tempAbsPath: string;
+}
+
+/**
+ * The path registration will give the output (putQuantaOutputs: `pathFor` of the data ID with its
+ * keys in the universe's order; a plan read back from jsonb has them in another order), and a
+ * temporary name next to it. Should they still differ, registration renames the file.
+ */
+function stagingPaths(store: Datastore, runName: string, o: QuantumPlan['outputs'][number]): StagingPaths {
+  const dataId = Object.fromEntries(sortDimensions(Object.keys(o.dataId)).map((k) => [k, o.dataId[k]!]));
+  const path = store.pathFor(runName, o.datasetType, dataId, storageClass(o.storageClass).extension);
+  return { path, tempAbsPath: store.tempPathFor(path) };
 }
 
 /** The outputs of a finished quantum and its provenance, as the repository registers them. */
 function outputGroup(f: Finished, run: { name: string; software: SoftwareVersion | null }, executor: string, available: Map<string, DatasetRef>): OutputGroup {
   const { q, result } = f;
   return {
-    items: q.plan!.outputs.map((o) => {
+    items: q.plan!.outputs.map((o, k): PutItem => {
       const out = result.outputs.find((r) => r.connection === o.connection)!;
-      return { datasetType: o.datasetType, dataId: o.dataId, content: out.bytes, checksum: out.checksum };
+      if (!out.written) return { datasetType: o.datasetType, dataId: o.dataId, content: out.bytes, checksum: out.checksum };
+      // The paths this side chose (not ones the worker reports), with the size and checksum of what it wrote there.
+      const file = f.files?.[k];
+      if (!file || file.tempAbsPath !== out.written.tempAbsPath) throw new Error(`quantum ${q.id}: output '${o.connection}' was written to ${out.written.tempAbsPath}, not where it was asked to`);
+      return { datasetType: o.datasetType, dataId: o.dataId, staged: { ...file, sizeBytes: out.written.sizeBytes, checksum: out.checksum } };
     }),
     quantum: {
       id: q.id,
@@ -352,7 +385,7 @@ async function availableDatasets(db: Db, runName: string, rows: QuantumRow[], lo
   return out;
 }
 
-function jobFor(q: QuantumRow, runSeed: number, available: Map<string, DatasetRef>, store: Datastore, consumers: Map<string, unknown[]> | undefined): QuantumJob {
+function jobFor(q: QuantumRow, runSeed: number, available: Map<string, DatasetRef>, store: Datastore, consumers: Map<string, unknown[]> | undefined, files: StagingPaths[] | undefined): QuantumJob {
   const [modulePath, exportName] = q.taskClass!.split('#') as [string, string];
   const byConnection = new Map<string, QuantumJob['inputs'][number]>();
   for (const i of q.plan!.inputs) {
@@ -372,6 +405,12 @@ function jobFor(q: QuantumRow, runSeed: number, available: Map<string, DatasetRe
     inputs: [...byConnection.values()],
     // An output read by a later quantum of this run is kept decoded in the worker (execute-quantum.ts),
     // when the executor's workers outlive a quantum and it can send the consumer there (`consumers`).
-    outputs: q.plan!.outputs.map((o) => ({ connection: o.connection, storageClass: o.storageClass, dataId: o.dataId, handoff: consumers?.has(datasetKey(o.datasetType, o.dataId)) ?? false })),
+    outputs: q.plan!.outputs.map((o, k) => ({
+      connection: o.connection,
+      storageClass: o.storageClass,
+      dataId: o.dataId,
+      handoff: consumers?.has(datasetKey(o.datasetType, o.dataId)) ?? false,
+      tempPath: files?.[k]!.tempAbsPath,
+    })),
   };
 }

@@ -88,4 +88,62 @@ describe('registering outputs batch after batch', () => {
     expect(await countRows(t.db, 'quantum_inputs')).toBe(1);
     expect(await store.listTree('run')).toHaveLength(1);
   });
+
+  describe('outputs a worker already wrote under their temporary names', () => {
+    /** As the local executor's worker does: the bytes written to the temporary name the server chose. */
+    function stagedGroup(store: Datastore, visit: number, inputId: string, dataId: Record<string, string | number> = { instrument: 'TestCam', visit, detector: 0 }) {
+      const group = quantumGroup(visit, inputId);
+      const bytes = new Uint8Array([visit, 9, 9]);
+      const rel = store.pathFor('run', 'calexp', dataId, 'fits');
+      const tempAbsPath = store.tempPathFor(rel);
+      fs.mkdirSync(path.dirname(tempAbsPath), { recursive: true });
+      fs.writeFileSync(tempAbsPath, bytes);
+      const checksum = `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`;
+      const item = { datasetType: 'calexp', dataId: group.items[0]!.dataId, staged: { path: rel, tempAbsPath, sizeBytes: bytes.byteLength, checksum } };
+      return { ...group, items: [item], bytes };
+    }
+    const temps = (store: Datastore) => store.listTree('run').then((files) => files.filter((f) => f.includes('.tmp-')));
+
+    it('publishes them without writing them again, and records their size and checksum', async () => {
+      const { alice, store, inputIds } = await setup();
+      const g = stagedGroup(store, 1, inputIds[0]!);
+      const [answer] = await putQuantaOutputs(t.db, store, { run: 'run', groups: [g] }, alice);
+      expect(answer!.refs[0]).toMatchObject({ path: g.items[0]!.staged.path, sizeBytes: 3, checksum: g.items[0]!.staged.checksum });
+      expect(new Uint8Array(await store.read(g.items[0]!.staged.path, g.items[0]!.staged.checksum))).toEqual(g.bytes);
+      expect(fs.existsSync(g.items[0]!.staged.tempAbsPath)).toBe(false);
+      expect(await temps(store)).toEqual([]);
+    });
+
+    it('a failed batch keeps them staged when asked (keepStaged), for a retry one by one that discards only what fails', async () => {
+      const { alice, store, inputIds } = await setup();
+      const good = stagedGroup(store, 2, inputIds[1]!);
+      const bad = stagedGroup(store, 3, crypto.randomUUID());
+      const err = await putQuantaOutputs(t.db, store, { run: 'run', groups: [good, bad], keepStaged: true }, alice).catch((e) => e);
+      expect(err.code).toBe('UNKNOWN_DATASET');
+      expect(fs.existsSync(good.items[0]!.staged.tempAbsPath)).toBe(true);
+      expect(fs.existsSync(bad.items[0]!.staged.tempAbsPath)).toBe(true);
+      expect(await countRows(t.db, 'quanta')).toBe(0);
+      await putQuantaOutputs(t.db, store, { run: 'run', groups: [good] }, alice);
+      expect((await putQuantaOutputs(t.db, store, { run: 'run', groups: [bad] }, alice).catch((e) => e)).code).toBe('UNKNOWN_DATASET');
+      expect(await temps(store)).toEqual([]);
+      expect(await store.listTree('run')).toEqual([good.items[0]!.staged.path.slice('run/'.length)]);
+    });
+
+    it('a file named for another path than the registry gives is moved next to the right one; a path not of the datastore is refused and left alone', async () => {
+      const { alice, store, inputIds } = await setup();
+      // The same data ID, its keys in another order: another file name than the registry's.
+      const g = stagedGroup(store, 1, inputIds[0]!, { detector: 0, visit: 1, instrument: 'TestCam' });
+      const [answer] = await putQuantaOutputs(t.db, store, { run: 'run', groups: [g] }, alice);
+      expect(answer!.refs[0]!.path).toBe(store.pathFor('run', 'calexp', { instrument: 'TestCam', visit: 1, detector: 0 }, 'fits'));
+      expect(new Uint8Array(await store.read(answer!.refs[0]!.path))).toEqual(g.bytes);
+      expect(await temps(store)).toEqual([]);
+
+      const outside = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vera-outside-')), 'precious');
+      fs.writeFileSync(outside, 'keep');
+      const h = stagedGroup(store, 2, inputIds[1]!);
+      const forged = { ...h, items: [{ ...h.items[0]!, staged: { ...h.items[0]!.staged, tempAbsPath: outside } }] };
+      expect((await putQuantaOutputs(t.db, store, { run: 'run', groups: [forged] }, alice).catch((e) => e)).code).toBe('PATH_ESCAPE');
+      expect(fs.readFileSync(outside, 'utf8')).toBe('keep');
+    });
+  });
 });

@@ -29,7 +29,7 @@ async function writeImage(name: string, value: ImageValue): Promise<{ absPath: s
   return { absPath, checksum: sha256(bytes), bytes };
 }
 
-function job(exportName: string, connection: string, file: { absPath: string; checksum: string }, output: { connection: string; storageClass: string; handoff?: boolean }): QuantumJob {
+function job(exportName: string, connection: string, file: { absPath: string; checksum: string }, output: { connection: string; storageClass: string; handoff?: boolean; tempPath?: string }): QuantumJob {
   return {
     quantumId: `q-${exportName}-${Math.random()}`,
     taskLabel: exportName,
@@ -99,17 +99,23 @@ describe('decoded inputs kept by the worker between quanta', () => {
 
   it('hands an output to a dependent quantum on the same worker without reading its file, as a copy the task may write into', async () => {
     const raw = await writeImage('raw.fits', image(5));
-    const produced = await executeQuantum(job('doubleImage', 'image', raw, { connection: 'doubled', storageClass: 'Image', handoff: true }));
+    // The worker writes the output to the path the job names (as for the local executor), and hands back its size and checksum.
+    const doubledOut = { connection: 'doubled', storageClass: 'Image', handoff: true, tempPath: path.join(dir, 'doubled.fits') };
+    const produced = await executeQuantum(job('doubleImage', 'image', raw, doubledOut));
     const out = produced.outputs[0]!;
-    expect(out.checksum).toBe(sha256(out.bytes));
-    const doubled = { absPath: path.join(dir, 'doubled.fits'), checksum: out.checksum };
-    fs.writeFileSync(doubled.absPath, out.bytes);
+    expect(out.bytes).toBeUndefined();
+    const written = fs.readFileSync(doubledOut.tempPath);
+    expect(out.written).toEqual({ tempAbsPath: doubledOut.tempPath, sizeBytes: written.byteLength });
+    expect(out.checksum).toBe(sha256(written));
+    const doubled = { absPath: doubledOut.tempPath, checksum: out.checksum };
 
     // Reference: the dependent quantum as it ran before, reading and decoding the file.
     setDecodedCache(null);
     const fromFile = await executeQuantum(job('scribbleOnInput', 'image', doubled, totalOut));
     setDecodedCache(new DecodedCache(64 << 20));
-    await executeQuantum(job('doubleImage', 'image', raw, { connection: 'doubled', storageClass: 'Image', handoff: true }));
+    fs.rmSync(doubled.absPath);
+    await executeQuantum(job('doubleImage', 'image', raw, doubledOut));
+    expect(fs.readFileSync(doubled.absPath)).toEqual(written);
 
     fs.rmSync(doubled.absPath);
     const handed = await executeQuantum(job('scribbleOnInput', 'image', doubled, totalOut));
@@ -119,6 +125,34 @@ describe('decoded inputs kept by the worker between quanta', () => {
     // scribbleOnInput overwrote its copy: the cache still holds the decoded output unchanged.
     const again = await executeQuantum(job('scribbleOnInput', 'image', doubled, totalOut));
     expect(total(again).sum).toBe(10 * 64 * 64);
+  });
+
+  it('writes outputs to the temporary paths the job names, never over an existing file, and removes them when the quantum fails', async () => {
+    const raw = await writeImage('raw-w.fits', image(2));
+    const first = path.join(dir, 'w-doubled.fits.tmp-1');
+    const second = path.join(dir, 'w-missing.fits.tmp-1');
+    // doubleImage returns 'doubled' only: the second output fails the quantum after the first was written.
+    const failing = job('doubleImage', 'image', raw, { connection: 'doubled', storageClass: 'Image', tempPath: first });
+    failing.outputs.push({ connection: 'missing', storageClass: 'Image', dataId: { instrument: 'TestCam', detector: 0 }, tempPath: second });
+    await expect(executeQuantum(failing)).rejects.toThrow(/returned no output 'missing'/);
+    expect(fs.existsSync(first)).toBe(false);
+    expect(fs.existsSync(second)).toBe(false);
+    // A file already at the path is not overwritten ('wx'): the quantum fails and the file stays as it was.
+    fs.writeFileSync(first, 'someone else');
+    await expect(executeQuantum(job('doubleImage', 'image', raw, { connection: 'doubled', storageClass: 'Image', tempPath: first }))).rejects.toThrow(/EEXIST/);
+    expect(fs.readFileSync(first, 'utf8')).toBe('someone else');
+  });
+
+  it('encodes written outputs into a buffer it reuses: a smaller output after a larger one has exactly its own bytes', async () => {
+    const reference = async (fill: number, n: number) => codecFor('Image').encode({ image: { width: n, height: n, data: new Float32Array(n * n).fill(2 * fill) }, metadata: { FILL: fill, DOUBLED: true } });
+    for (const [fill, n] of [[3, 200], [4, 16]] as const) {
+      const raw = await writeImage(`raw-${n}.fits`, image(fill, n));
+      const tempPath = path.join(dir, `doubled-${n}.fits.tmp-1`);
+      const out = (await executeQuantum(job('doubleImage', 'image', raw, { connection: 'doubled', storageClass: 'Image', tempPath }))).outputs[0]!;
+      const want = await reference(fill, n);
+      expect(new Uint8Array(fs.readFileSync(tempPath))).toEqual(new Uint8Array(want));
+      expect(out.checksum).toBe(sha256(want));
+    }
   });
 
   it('keeps nothing when turned off (VERA_DECODED_CACHE_MB=0)', async () => {

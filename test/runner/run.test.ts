@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalExecutor, type Executor } from '../../runner/executors/local.ts';
 import { queryRows, sql } from '../../server/db/client.ts';
@@ -179,6 +181,13 @@ describe('runs on the local executor', () => {
     expect(failed).toMatchObject({ task_label: 'scale', data_id: { visit: 2, detector: 1 } });
     expect(failed!.error).toMatch(/already/);
     expect(Object.keys(await totals('u/alice/toy'))).toEqual(expect.arrayContaining(['1', '3']));
+    // The failed quantum's files, which its worker wrote under temporary names, are gone with it.
+    const files = await v.vera.datastore.listTree('u/alice/toy');
+    expect(files.filter((f) => f.includes('.tmp-'))).toEqual([]);
+    // Workers wrote next to the paths the registry gives (their data IDs in the universe's order): no directory holds no file.
+    const dirs = fs.readdirSync(v.vera.datastore.resolve('u/alice/toy'), { recursive: true, withFileTypes: true }).filter((e) => e.isDirectory());
+    const root = v.vera.datastore.resolve('u/alice/toy');
+    for (const d of dirs) expect(files.some((f) => path.join(root, f).startsWith(path.join(d.parentPath, d.name) + path.sep))).toBe(true);
   });
 
   it('refuses a where expression naming dimensions the pipeline does not have, and an empty graph', async () => {

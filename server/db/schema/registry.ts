@@ -70,9 +70,10 @@ export interface QuantumPlan {
 /**
  * Where a quantum's time went, in milliseconds. The worker measures reading its input files,
  * decoding them, the task itself and encoding its outputs; the server measures the wait between
- * handing the quantum to the executor and the worker starting it, and writing the output files
- * (with their checksums). Registration happens in the transaction that records this row, so it
- * is summed per task on the run instead (`runs.task_timings`).
+ * handing the quantum to the executor and the worker starting it. `writeMs` is writing the output
+ * files and making them durable: a local worker's writes plus the server's fsyncs of them, or the
+ * server's writes and fsyncs of bytes it received (docs/runner.md). Registration happens in the
+ * transaction that records this row, so it is summed per task on the run instead (`runs.task_timings`).
  */
 export interface QuantumTimings {
   queueMs: number;

@@ -54,6 +54,49 @@ export class Datastore {
     return abs;
   }
 
+  /**
+   * A fresh temporary name next to a file's final path, for this process (so sweepStaleTemps
+   * removes it should the process die before it is renamed). Whoever writes it creates it ('wx').
+   */
+  tempPathFor(relPath: string): string {
+    return `${this.resolve(relPath)}${TEMP_MARK}${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  }
+
+  /** Whether `tempAbsPath` is a temporary name of this process for `relPath` (tempPathFor's form). */
+  isTempFor(relPath: string, tempAbsPath: string): boolean {
+    const prefix = `${this.resolve(relPath)}${TEMP_MARK}${process.pid}-`;
+    return tempAbsPath.startsWith(prefix) && /^[0-9a-f]+$/.test(tempAbsPath.slice(prefix.length));
+  }
+
+  /**
+   * Completes a file someone else wrote under `tempPathFor(staged.path)` (a worker thread writing
+   * a quantum's output): fsyncs it, so it is complete on disk before it is renamed into place.
+   * Opening it again costs no copy of its bytes. Refuses a path that is not such a name, so only
+   * the datastore's own temporary files are ever published.
+   */
+  async syncStaged(staged: StagedFile): Promise<void> {
+    if (!this.isTempFor(staged.path, staged.tempAbsPath)) {
+      throw new VeraError('PATH_ESCAPE', `'${staged.tempAbsPath}' is not a temporary file of datastore path '${staged.path}'`, { path: staged.path });
+    }
+    const fh = await fsp.open(staged.tempAbsPath, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * Renames a staged file whose temporary name is not next to `relPath` (it was named for another
+   * path) to one that is, without copying it; the directory is created if needed.
+   */
+  async restage(staged: StagedFile, relPath: string): Promise<StagedFile> {
+    await fsp.mkdir(path.dirname(this.resolve(relPath)), { recursive: true });
+    const tempAbsPath = this.tempPathFor(relPath);
+    await fsp.rename(staged.tempAbsPath, tempAbsPath);
+    return { ...staged, path: relPath, tempAbsPath };
+  }
+
   /** Writes content under a temporary name next to its final path; nothing is visible yet. */
   async stage(relPath: string, content: Content): Promise<StagedFile> {
     await fsp.mkdir(path.dirname(this.resolve(relPath)), { recursive: true });
@@ -65,8 +108,7 @@ export class Datastore {
    * producer computed (a worker thread, as it encoded the bytes): this thread does not hash them again.
    */
   private async stageInto(relPath: string, content: Content, checksum?: string): Promise<StagedFile> {
-    const finalAbs = this.resolve(relPath);
-    const tempAbsPath = `${finalAbs}${TEMP_MARK}${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+    const tempAbsPath = this.tempPathFor(relPath);
     // isView, not instanceof: buffers from worker threads may come from another realm.
     const whole = ArrayBuffer.isView(content);
     const hash = whole && checksum ? undefined : crypto.createHash('sha256');
@@ -91,23 +133,43 @@ export class Datastore {
 
   /**
    * Stages several files: each directory is created once, and files are written and fsynced a few
-   * at a time, so their fsyncs overlap in the I/O pool instead of queueing one after another. On
-   * failure, the files staged so far are discarded. `onStaged` gets each file's time to stage.
+   * at a time, so their fsyncs overlap in the I/O pool instead of queueing one after another.
+   * A file given as `staged` was already written under its temporary name (by a worker thread):
+   * it is only fsynced (syncStaged). On failure, the files this call wrote are discarded; the
+   * ones given staged stay the caller's. `onStaged` gets each file's time to stage (or fsync).
    */
-  async stageMany(files: readonly { path: string; content: Content; checksum?: string | undefined }[], onStaged?: (index: number, ms: number) => void): Promise<StagedFile[]> {
-    for (const dir of new Set(files.map((f) => path.dirname(this.resolve(f.path))))) await fsp.mkdir(dir, { recursive: true });
+  async stageMany(
+    files: readonly ({ path: string; content: Content; checksum?: string | undefined; staged?: undefined } | { path: string; staged: StagedFile })[],
+    onStaged?: (index: number, ms: number) => void,
+  ): Promise<StagedFile[]> {
+    for (const dir of new Set(files.flatMap((f) => (f.staged ? [] : [path.dirname(this.resolve(f.path))])))) await fsp.mkdir(dir, { recursive: true });
     const staged: StagedFile[] = new Array(files.length);
     try {
       await forEachLimited(files.length, IO_CONCURRENCY, async (i) => {
         const t0 = performance.now();
-        staged[i] = await this.stageInto(files[i]!.path, files[i]!.content, files[i]!.checksum);
+        const f = files[i]!;
+        if (f.staged) {
+          await this.syncStaged(f.staged);
+          staged[i] = f.staged;
+        } else staged[i] = await this.stageInto(f.path, f.content, f.checksum);
         onStaged?.(i, performance.now() - t0);
       });
     } catch (e) {
-      await Promise.all(staged.filter(Boolean).map((s) => this.discard(s)));
+      await Promise.all(staged.flatMap((s, i) => (s && !files[i]!.staged ? [this.discard(s)] : [])));
       throw e;
     }
     return staged;
+  }
+
+  /**
+   * Undoes staging (and publishing, when `published`) of a file whose registration failed: with
+   * `keepAs`, renames it to that temporary name, for the caller to register again or discard
+   * later; otherwise removes it. A file already gone is left so.
+   */
+  async withdraw(staged: StagedFile, published: boolean, keepAs?: string): Promise<void> {
+    const at = published ? this.resolve(staged.path) : staged.tempAbsPath;
+    if (keepAs === undefined) await fsp.rm(at, { force: true });
+    else if (at !== keepAs) await fsp.rename(at, keepAs).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
   }
 
   /**
@@ -133,7 +195,7 @@ export class Datastore {
     await syncDir(path.dirname(finalAbs));
   }
 
-  async discard(staged: StagedFile): Promise<void> {
+  async discard(staged: Pick<StagedFile, 'tempAbsPath'>): Promise<void> {
     await fsp.rm(staged.tempAbsPath, { force: true });
   }
 
