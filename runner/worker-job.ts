@@ -19,12 +19,13 @@ export interface QuantumJob {
    * `tempPath`: the absolute temporary path the server chose for this output, next to its final
    * path in the datastore (local executor): the worker writes the encoded bytes there itself
    * (created with 'wx', never fsynced: the server does that when it registers the file) and
-   * hands back only its size and checksum. Absent: the bytes come back in the result.
+   * hands back only its size and checksum, unless they are small (under 256 KiB,
+   * execute-quantum.ts), which come back as bytes. Absent: the bytes come back in the result.
    */
   outputs: { connection: string; storageClass: string; dataId: Record<string, string | number>; handoff?: boolean | undefined; tempPath?: string | undefined }[];
 }
 
-/** An output handed back as its encoded bytes (no `tempPath` in the job: batch jobs, tests). */
+/** An output handed back as its encoded bytes (no `tempPath` in the job: batch jobs, tests; or a small output). */
 export interface OutputBytes {
   connection: string;
   bytes: Uint8Array;

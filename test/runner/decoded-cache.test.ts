@@ -19,6 +19,8 @@ afterAll(() => {
 });
 afterEach(() => setDecodedCache(new DecodedCache(64 << 20)));
 
+/** Side of an image whose encoded file is large enough for the worker to write it (>= 256 KiB: 300² float32 is 352 KiB). */
+const BIG = 300;
 const image = (fill: number, n = 64): ImageValue => ({ image: { width: n, height: n, data: new Float32Array(n * n).fill(fill) }, metadata: { FILL: fill } });
 
 /** Writes an Image dataset's file; returns its path and checksum, as the registry would give them. */
@@ -98,7 +100,7 @@ describe('decoded inputs kept by the worker between quanta', () => {
   });
 
   it('hands an output to a dependent quantum on the same worker without reading its file, as a copy the task may write into', async () => {
-    const raw = await writeImage('raw.fits', image(5));
+    const raw = await writeImage('raw.fits', image(5, BIG));
     // The worker writes the output to the path the job names (as for the local executor), and hands back its size and checksum.
     const doubledOut = { connection: 'doubled', storageClass: 'Image', handoff: true, tempPath: path.join(dir, 'doubled.fits') };
     const produced = await executeQuantum(job('doubleImage', 'image', raw, doubledOut));
@@ -120,15 +122,15 @@ describe('decoded inputs kept by the worker between quanta', () => {
     fs.rmSync(doubled.absPath);
     const handed = await executeQuantum(job('scribbleOnInput', 'image', doubled, totalOut));
     expect(handed.log).toMatch(/1 of 1 inputs taken decoded from this worker's cache/);
-    expect(total(handed).sum).toBe(10 * 64 * 64);
+    expect(total(handed).sum).toBe(10 * BIG * BIG);
     expect(handed.outputs[0]!.bytes).toEqual(fromFile.outputs[0]!.bytes);
     // scribbleOnInput overwrote its copy: the cache still holds the decoded output unchanged.
     const again = await executeQuantum(job('scribbleOnInput', 'image', doubled, totalOut));
-    expect(total(again).sum).toBe(10 * 64 * 64);
+    expect(total(again).sum).toBe(10 * BIG * BIG);
   });
 
   it('writes outputs to the temporary paths the job names, never over an existing file, and removes them when the quantum fails', async () => {
-    const raw = await writeImage('raw-w.fits', image(2));
+    const raw = await writeImage('raw-w.fits', image(2, BIG));
     const first = path.join(dir, 'w-doubled.fits.tmp-1');
     const second = path.join(dir, 'w-missing.fits.tmp-1');
     // doubleImage returns 'doubled' only: the second output fails the quantum after the first was written.
@@ -145,7 +147,7 @@ describe('decoded inputs kept by the worker between quanta', () => {
 
   it('encodes written outputs into a buffer it reuses: a smaller output after a larger one has exactly its own bytes', async () => {
     const reference = async (fill: number, n: number) => codecFor('Image').encode({ image: { width: n, height: n, data: new Float32Array(n * n).fill(2 * fill) }, metadata: { FILL: fill, DOUBLED: true } });
-    for (const [fill, n] of [[3, 200], [4, 16]] as const) {
+    for (const [fill, n] of [[3, BIG + 100], [4, BIG]] as const) {
       const raw = await writeImage(`raw-${n}.fits`, image(fill, n));
       const tempPath = path.join(dir, `doubled-${n}.fits.tmp-1`);
       const out = (await executeQuantum(job('doubleImage', 'image', raw, { connection: 'doubled', storageClass: 'Image', tempPath }))).outputs[0]!;
@@ -153,6 +155,21 @@ describe('decoded inputs kept by the worker between quanta', () => {
       expect(new Uint8Array(fs.readFileSync(tempPath))).toEqual(new Uint8Array(want));
       expect(out.checksum).toBe(sha256(want));
     }
+  });
+
+  it('hands small outputs back as bytes even where the job names a path, and never as a view of the reused buffer', async () => {
+    const small = await writeImage('raw-s.fits', image(6, 16));
+    const big = await writeImage('raw-b.fits', image(7, BIG + 100));
+    const tempPath = path.join(dir, 'small.fits.tmp-1');
+    const out = (await executeQuantum(job('doubleImage', 'image', small, { connection: 'doubled', storageClass: 'Image', tempPath }))).outputs[0]!;
+    expect(fs.existsSync(tempPath)).toBe(false);
+    expect(out.written).toBeUndefined();
+    const want = new Uint8Array(await codecFor('Image').encode({ image: { width: 16, height: 16, data: new Float32Array(16 * 16).fill(12) }, metadata: { FILL: 6, DOUBLED: true } }));
+    expect(new Uint8Array(out.bytes!)).toEqual(want);
+    // A larger output encoded next (into the thread's buffer) leaves the small one's bytes as they were.
+    await executeQuantum(job('doubleImage', 'image', big, { connection: 'doubled', storageClass: 'Image', tempPath: path.join(dir, 'big.fits.tmp-1') }));
+    expect(new Uint8Array(out.bytes!)).toEqual(want);
+    expect(out.checksum).toBe(sha256(want));
   });
 
   it('keeps nothing when turned off (VERA_DECODED_CACHE_MB=0)', async () => {
