@@ -27,43 +27,38 @@ export function keptPlanes<T>(name: string, n: number, make: () => T): T {
   return planes;
 }
 
-/** A Float32Array of n values with undefined contents (the caller overwrites it whole). */
-export function scratchFloat32(name: string, n: number): Float32Array {
-  const kept = float32.get(name);
-  if (kept && kept.length === n) return kept;
-  const plane = new Float32Array(n);
-  if (n <= MAX_SCRATCH_PIXELS) float32.set(name, plane);
-  return plane;
+type Plane = Float32Array | Uint8Array | Int32Array;
+
+/** The plane kept under `name` in `store` when it has n values, else a new one (kept up to 1 Mpx). */
+function kept<T extends Plane>(store: Map<string, T>, make: (n: number) => T, name: string, n: number): T {
+  const plane = store.get(name);
+  if (plane && plane.length === n) return plane;
+  const fresh = make(n);
+  if (n <= MAX_SCRATCH_PIXELS) store.set(name, fresh);
+  return fresh;
 }
+
+/** `kept`, zeroed: a kept plane is cleared, a new one is zeros already. */
+function zeroed<T extends Plane>(store: Map<string, T>, make: (n: number) => T, name: string, n: number): T {
+  const plane = store.get(name);
+  return plane && plane.length === n ? (plane.fill(0) as T) : kept(store, make, name, n);
+}
+
+const newFloat32 = (n: number) => new Float32Array(n);
+const newUint8 = (n: number) => new Uint8Array(n);
+const newInt32 = (n: number) => new Int32Array(n);
+
+/** A Float32Array of n values with undefined contents (the caller overwrites it whole). */
+export const scratchFloat32 = (name: string, n: number): Float32Array => kept(float32, newFloat32, name, n);
 
 /** A Float32Array of n zeros. */
-export function zeroedFloat32(name: string, n: number): Float32Array {
-  const kept = float32.get(name);
-  if (kept && kept.length === n) return kept.fill(0);
-  return scratchFloat32(name, n);
-}
+export const zeroedFloat32 = (name: string, n: number): Float32Array => zeroed(float32, newFloat32, name, n);
 
 /** A Uint8Array of n values with undefined contents (the caller overwrites it whole). */
-export function scratchUint8(name: string, n: number): Uint8Array {
-  const kept = uint8.get(name);
-  if (kept && kept.length === n) return kept;
-  const plane = new Uint8Array(n);
-  if (n <= MAX_SCRATCH_PIXELS) uint8.set(name, plane);
-  return plane;
-}
+export const scratchUint8 = (name: string, n: number): Uint8Array => kept(uint8, newUint8, name, n);
 
 /** A Uint8Array of n zeros. */
-export function zeroedUint8(name: string, n: number): Uint8Array {
-  const kept = uint8.get(name);
-  if (kept && kept.length === n) return kept.fill(0);
-  return scratchUint8(name, n);
-}
+export const zeroedUint8 = (name: string, n: number): Uint8Array => zeroed(uint8, newUint8, name, n);
 
 /** An Int32Array of n zeros. */
-export function zeroedInt32(name: string, n: number): Int32Array {
-  const kept = int32.get(name);
-  if (kept && kept.length === n) return kept.fill(0);
-  const plane = new Int32Array(n);
-  if (n <= MAX_SCRATCH_PIXELS) int32.set(name, plane);
-  return plane;
-}
+export const zeroedInt32 = (name: string, n: number): Int32Array => zeroed(int32, newInt32, name, n);
