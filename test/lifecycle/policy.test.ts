@@ -6,6 +6,7 @@ import { createLogger } from '../../server/log.ts';
 import { findDatasets } from '../../server/repo/index.ts';
 import { createRun } from '../../server/runs/create.ts';
 import { executeRun } from '../../server/runs/execute.ts';
+import { getRun } from '../../server/runs/queries.ts';
 import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
 import { seedToyRaw, TOY_PIPELINE, toyPipelineText } from '../support/runs.ts';
@@ -92,6 +93,12 @@ describe('run expiry', () => {
     const made = await createRun(t.db, { pipelineFile: TOY_PIPELINE, pipelineYaml: toyPipelineText(), inputs: ['TestCam/raw'], output: 'ci/x/1', where: 'visit = 1', executor: 'local', purpose: 'ci', lifetimes: loadConfig({ VERA_RUN_LIFETIME_DAYS: 'ci=7' }).runLifetimes }, ci);
     expect(made.run.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now() + 7 * DAY);
     expect(made.run.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 6 * DAY);
+    // The submitted runs execute in the background: they end here, not while the next test
+    // truncates the tables they register into (a deadlock on PostgreSQL).
+    for (const name of ['u/dora/a', 'u/dora/c']) {
+      await v.vera.runs.wait(name); // undefined once it has ended
+      expect((await getRun(t.db, name)).status).toBe('succeeded');
+    }
   });
 
   it('refuses a malformed VERA_RUN_LIFETIME_DAYS naming the bad part', () => {
