@@ -101,9 +101,8 @@ function headerBytes(structural: FitsCard[], user: FitsCard[]): Uint8Array {
   return Buffer.from(text.padEnd(size, ' '), 'latin1');
 }
 
-/** Writes HDUs (the first is the primary) as one FITS file. */
 /**
- * Encodes HDUs into one FITS file. `alloc` gives the buffer it is encoded into, `byteLength` long
+ * Encodes HDUs (the first is the primary) into one FITS file. `alloc` gives the buffer it is encoded into, `byteLength` long
  * and zeroed: by default a new one; a caller that writes the bytes out and drops them (a worker
  * writing its outputs) may hand a view of one it reuses.
  */
