@@ -121,7 +121,7 @@ const cores = os.availableParallelism();
  * load over every configuration alike.
  */
 const ROUNDS = Number(process.env.VERA_BENCH_ROUNDS ?? 2);
-const fastest = (a: Pass | undefined, b: Pass): Pass => (a && a.perSecond >= b.perSecond ? a : b);
+const fastest = <T extends Pass>(a: T | undefined, b: T): T => (a && a.perSecond >= b.perSecond ? a : b);
 
 /** Major GC pauses of this (the main) thread, in milliseconds, while `on` is set. */
 const mainGc = { on: false, ms: 0 };
@@ -174,8 +174,7 @@ try {
     for (const threads of [1, 2]) control[threads] = fastest(control[threads], await controlPass(threads, 4, 3));
     for (const threads of [1, 2]) {
       const output = `bench/threads-${threads}-${round}`;
-      const p = await runnerPass(threads, output);
-      if (!passes[threads] || p.perSecond > passes[threads]!.perSecond) passes[threads] = { ...p, output };
+      passes[threads] = fastest(passes[threads], { ...(await runnerPass(threads, output)), output });
     }
   }
   const perRound = `fastest of ${ROUNDS}`;
