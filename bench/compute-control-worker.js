@@ -3,4 +3,4 @@ import { parentPort, workerData } from 'node:worker_threads';
 import '../runner/hooks/register.js';
 
 const { controlWorker } = await import('./compute-control.ts');
-await controlWorker(parentPort, workerData.first, workerData.frames, workerData.rounds);
+await controlWorker(parentPort, workerData.thread, workerData.threads, workerData.rounds);

@@ -41,12 +41,16 @@ export function compute(f: { raw: ImageValue; bias: ImageValue; flat: ImageValue
 }
 
 /**
- * Body of a control worker thread: renders `frames` frames (not timed), says ready, and on `go`
- * computes them `rounds` times and posts the wall and this thread's CPU milliseconds that took.
+ * Body of control worker thread `thread` of `threads`: renders its share of the frames (every
+ * `threads`-th, so the threads together compute each frame once per round, as the runner does
+ * each raw) and computes each once (not timed), says ready, and on `go` computes them `rounds`
+ * times and posts the wall and this thread's CPU milliseconds that took.
  */
-export async function controlWorker(port: MessagePort, first: number, frames: number, rounds: number): Promise<void> {
-  const mine = Array.from({ length: frames }, (_, i) => frame(first + i));
-  compute(mine[0]!); // V8 tiers up the hot loops before the clock starts
+export async function controlWorker(port: MessagePort, thread: number, threads: number, rounds: number): Promise<void> {
+  const mine = Array.from({ length: FRAMES }, (_, k) => k).filter((k) => k % threads === thread).map(frame);
+  // One untimed round: V8 tiers up the science on every frame before the clock starts, as a warm
+  // pool's workers have (the runner bench judges a pool's second run).
+  for (const f of mine) compute(f);
   port.postMessage('ready');
   await new Promise<void>((resolve) => port.once('message', () => resolve()));
   const t0 = performance.now();

@@ -4,9 +4,16 @@
  * pixels per second per core, and the scaling ratio. Includes reading, decoding, encoding and
  * registering every dataset, which the per-task numbers of drp.bench.ts leave out.
  *
+ * Each runner pass starts a fresh pool and runs the whole pipeline on it twice: the first run pays
+ * each worker's start (importing and transpiling the tasks, V8 tiering up the science and
+ * throwing away code that met new types); the second runs on warm workers, as a server's pool
+ * does for every run after its first (its workers live as long as the server). The goal lines
+ * judge the warm run, as the control is judged warm; the first run's lines are printed beside.
+ *
  * Measured in the same run, so a busy machine moves both alike:
- * - a pure-compute control: the same two tasks on in-memory frames in 1 and 2 plain worker
- *   threads (no files, no database); the runner's scaling is judged against the control's;
+ * - a pure-compute control: the same two tasks on the same 48 frames, held in memory, shared
+ *   between 1 or 2 plain worker threads (no files, no database), each frame computed once before
+ *   the clock and once on it; the runner's scaling is judged against the control's;
  * - the two tasks' compute per raw on this thread, as drp.bench.ts measures it; the runner's
  *   worker time per raw (each quantum's span on its worker: read, decode, compute, encode, write)
  *   is judged against it.
@@ -51,6 +58,12 @@ interface Pass {
   processCpu: number;
 }
 
+/** A timed run of the runner: also its main thread's major-GC pauses per raw, and its output run (for its quanta's timings). */
+interface RunnerPass extends Pass {
+  mainGcMs: number;
+  output: string;
+}
+
 /**
  * Frames per second the CPU time of a pass allows on an otherwise idle machine with `cores`
  * cores: no faster than its busiest single thread (each worker's share, the main thread), nor
@@ -62,12 +75,13 @@ function cpuBoundRate(p: Pass, threads: number, cores: number): number {
 }
 
 /**
- * The compute control on `threads` plain worker threads, each computing its own frames `rounds`
- * times once all are ready (rendering the frames is not timed).
+ * The compute control on `threads` plain worker threads, which share the demo's frames between
+ * them and compute them `rounds` times once all are ready and warm (rendering the frames and the
+ * warm-up round are not timed).
  */
-async function controlPass(threads: number, framesPerThread: number, rounds: number): Promise<Pass> {
+async function controlPass(threads: number, rounds: number): Promise<Pass> {
   const entry = fileURLToPath(new URL('./compute-control-worker.js', import.meta.url));
-  const workers = Array.from({ length: threads }, (_, i) => new Worker(entry, { workerData: { first: i * framesPerThread, frames: framesPerThread, rounds } }));
+  const workers = Array.from({ length: threads }, (_, i) => new Worker(entry, { workerData: { thread: i, threads, rounds } }));
   try {
     const next = (w: Worker) =>
       new Promise<unknown>((resolve, reject) => {
@@ -82,7 +96,7 @@ async function controlPass(threads: number, framesPerThread: number, rounds: num
     for (const w of workers) w.postMessage('go');
     const answers = (await Promise.all(done)) as { ms: number; cpuMs?: number }[];
     const cpu = process.cpuUsage(cpu0);
-    const frames = threads * framesPerThread * rounds;
+    const frames = FRAMES * rounds;
     return {
       perSecond: frames / ((performance.now() - t0) / 1000),
       workerCpu: answers.reduce((acc, a) => acc + (a.cpuMs ?? Number.NaN), 0) / frames,
@@ -120,7 +134,7 @@ const cores = os.availableParallelism();
  * does, so the fastest is the least disturbed one, and interleaving spreads a burst of outside
  * load over every configuration alike.
  */
-const ROUNDS = Number(process.env.VERA_BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.VERA_BENCH_ROUNDS ?? 3);
 const fastest = <T extends Pass>(a: T | undefined, b: T): T => (a && a.perSecond >= b.perSecond ? a : b);
 
 /** Major GC pauses of this (the main) thread, in milliseconds, while `on` is set. */
@@ -139,42 +153,55 @@ try {
   const pixels = sim.raws * 512 * 512;
   const log = createLogger({ logLevel: 'silent' });
 
-  /** One runner pass over every raw on a fresh pool of `threads` workers, into its own output run. */
-  async function runnerPass(threads: number, output: string): Promise<Pass & { mainGcMs: number }> {
-    await createRun(database.db, { pipelineFile, pipelineYaml, inputs: [SIMCAM.defaults], output, executor: 'local' }, actor);
+  /**
+   * Two runs over every raw on a fresh pool of `threads` workers, each into its own output run:
+   * the pool's first run, then its second (warm workers).
+   */
+  async function runnerPass(threads: number, output: string): Promise<Record<'cold' | 'warm', RunnerPass>> {
     // The pool's worker threads are the ones that appear when it is made.
     const before = threadsCpuMs();
     const executor = createLocalExecutor({ threads });
+    const workerThreads = () => [...threadsCpuMs()].filter(([tid]) => !before.has(tid));
     try {
-      const cpu0 = process.cpuUsage();
-      const main0 = mainThreadCpuMs() ?? 0;
-      mainGc.ms = 0;
-      mainGc.on = true;
-      const { ms, value } = await timeMs(() => executeRun({ db: database.db, datastore: store, executor, log }, output));
-      mainGc.on = false;
-      if (value !== 'succeeded') throw new Error(`run ${output} ${value}`);
-      const cpu = process.cpuUsage(cpu0);
-      let workerCpu = 0;
-      for (const [tid, cpuMs] of threadsCpuMs()) if (!before.has(tid)) workerCpu += cpuMs;
-      return {
-        perSecond: sim.raws / (ms / 1000),
-        workerCpu: workerCpu / sim.raws,
-        mainCpu: ((mainThreadCpuMs() ?? 0) - main0) / sim.raws,
-        processCpu: (cpu.user + cpu.system) / 1000 / sim.raws,
-        mainGcMs: mainGc.ms / sim.raws,
-      };
+      const cold = await runnerRun(executor, workerThreads, `${output}-first`);
+      const warm = await runnerRun(executor, workerThreads, `${output}-warm`);
+      return { cold, warm };
     } finally {
       await executor.close();
     }
   }
 
+  /** One run over every raw on `executor`, timed, with the CPU of its pool's threads (`workerThreads`). */
+  async function runnerRun(executor: ReturnType<typeof createLocalExecutor>, workerThreads: () => [number, number][], output: string): Promise<RunnerPass> {
+    await createRun(database.db, { pipelineFile, pipelineYaml, inputs: [SIMCAM.defaults], output, executor: 'local' }, actor);
+    const workers0 = new Map(workerThreads());
+    const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuMs() ?? 0;
+    mainGc.ms = 0;
+    mainGc.on = true;
+    const { ms, value } = await timeMs(() => executeRun({ db: database.db, datastore: store, executor, log }, output));
+    mainGc.on = false;
+    if (value !== 'succeeded') throw new Error(`run ${output} ${value}`);
+    const cpu = process.cpuUsage(cpu0);
+    let workerCpu = 0;
+    for (const [tid, cpuMs] of workerThreads()) workerCpu += cpuMs - (workers0.get(tid) ?? 0);
+    return {
+      perSecond: sim.raws / (ms / 1000),
+      workerCpu: workerCpu / sim.raws,
+      mainCpu: ((mainThreadCpuMs() ?? 0) - main0) / sim.raws,
+      processCpu: (cpu.user + cpu.system) / 1000 / sim.raws,
+      mainGcMs: mainGc.ms / sim.raws,
+      output,
+    };
+  }
+
   const control: Record<number, Pass> = {};
-  const passes: Record<number, Pass & { mainGcMs: number; output: string }> = {};
+  const passes: Record<'cold' | 'warm', Record<number, RunnerPass>> = { cold: {}, warm: {} };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const threads of [1, 2]) control[threads] = fastest(control[threads], await controlPass(threads, 4, 3));
+    for (const threads of [1, 2]) control[threads] = fastest(control[threads], await controlPass(threads, 1));
     for (const threads of [1, 2]) {
-      const output = `bench/threads-${threads}-${round}`;
-      passes[threads] = fastest(passes[threads], { ...(await runnerPass(threads, output)), output });
+      const pass = await runnerPass(threads, `bench/threads-${threads}-${round}`);
+      for (const run of ['cold', 'warm'] as const) passes[run][threads] = fastest(passes[run][threads], pass[run]);
     }
   }
   const perRound = `fastest of ${ROUNDS}`;
@@ -184,44 +211,52 @@ try {
   report('runner isr+characterizeImage', 'control: compute-only scaling 1 -> 2 threads', control[2]!.perSecond / control[1]!.perSecond, 'x', `${control[1]!.perSecond.toFixed(2)} -> ${control[2]!.perSecond.toFixed(2)} frames/s, wall, ${perRound}`);
   const controlCpuScaling = cpuBoundRate(control[2]!, 2, cores) / cpuBoundRate(control[1]!, 1, cores);
   report('runner isr+characterizeImage', 'control: scaling its CPU time allows', controlCpuScaling, 'x', `on ${cores} idle cores`);
-  for (const threads of [1, 2]) {
-    const p = passes[threads]!;
-    const workers = `${threads} worker${threads > 1 ? 's' : ''}`;
-    report('runner isr+characterizeImage', `wall time, ${workers}`, sim.raws / p.perSecond, 's', `${sim.raws} raws, ${(pixels / 1e6).toFixed(1)} Mpx, ${perRound}`);
-    report('runner isr+characterizeImage', `process CPU per raw, ${workers}`, p.processCpu, 'ms', cpuNote(p));
-    // Every raw is one quantum per task: what the server's own thread spends to schedule and register each.
-    const quantaPerRaw = Object.keys(tasks).length;
-    report('runner isr+characterizeImage', `main thread CPU per quantum, ${workers}`, p.mainCpu / quantaPerRaw, 'ms', `${sim.raws * quantaPerRaw} quanta; of it major GC pauses ${(p.mainGcMs / quantaPerRaw).toFixed(1)} ms`);
+  const quantaPerRaw = Object.keys(tasks).length;
+  for (const run of ['cold', 'warm'] as const) {
+    const which = run === 'cold' ? "pool's first run" : 'warm pool';
+    for (const threads of [1, 2]) {
+      const p = passes[run][threads]!;
+      const workers = `${threads} worker${threads > 1 ? 's' : ''}, ${which}`;
+      report('runner isr+characterizeImage', `wall time, ${workers}`, sim.raws / p.perSecond, 's', `${sim.raws} raws, ${(pixels / 1e6).toFixed(1)} Mpx, ${perRound}`);
+      report('runner isr+characterizeImage', `process CPU per raw, ${workers}`, p.processCpu, 'ms', cpuNote(p));
+      // Every raw is one quantum per task: what the server's own thread spends to schedule and register each.
+      report('runner isr+characterizeImage', `main thread CPU per quantum, ${workers}`, p.mainCpu / quantaPerRaw, 'ms', `${sim.raws * quantaPerRaw} quanta; of it major GC pauses ${(p.mainGcMs / quantaPerRaw).toFixed(1)} ms`);
+    }
   }
-  report('runner isr+characterizeImage', 'pixels/s per core (1 worker)', pixels * passes[1]!.perSecond / sim.raws, 'px/s');
+  const passes1 = passes.warm[1]!;
+  report('runner isr+characterizeImage', 'pixels/s per core (1 worker, warm pool)', pixels * passes1.perSecond / sim.raws, 'px/s');
   // Worker time per raw against the tasks' own compute: from the phases each quantum recorded
-  // in the fastest 1-worker pass (on 2 cores nothing else competes with its worker but the main
+  // in the fastest warm 1-worker run (on 2 cores nothing else competes with its worker but the main
   // thread), against the control's compute per raw on this thread (drp.bench.ts's measure), and
   // against the compute the same quanta recorded, which no drift of the machine between the two
   // measurements can move.
   // The worker's time is each quantum's span on its thread, start to end (millisecond clock):
   // reading, decoding, computing, encoding, and writing the output files, which workers do.
-  const totals = Object.values((await getRun(database.db, passes[1]!.output)).taskTimings);
+  const totals = Object.values((await getRun(database.db, passes1.output)).taskTimings);
   const runnerComputePerRaw = totals.reduce((acc, t) => acc + t.computeMs, 0) / sim.raws;
   const spans = await database.db
     .select({ startedAt: quanta.startedAt, endedAt: quanta.endedAt })
     .from(quanta)
     .innerJoin(collections, eq(collections.id, quanta.runId))
-    .where(eq(collections.name, passes[1]!.output));
+    .where(eq(collections.name, passes1.output));
   const workerPerRaw = spans.reduce((acc, q) => acc + (q.endedAt!.getTime() - q.startedAt!.getTime()), 0) / sim.raws;
-  report('runner isr+characterizeImage', 'task compute per raw (1 worker)', runnerComputePerRaw, 'ms');
+  report('runner isr+characterizeImage', 'task compute per raw (1 worker, warm pool)', runnerComputePerRaw, 'ms');
   report('runner isr+characterizeImage', 'worker time per raw vs compute', workerPerRaw / drpComputePerRaw, 'x', `${workerPerRaw.toFixed(0)} ms per raw in the worker, ${drpComputePerRaw.toFixed(0)} ms compute; goal <= 1.15`);
   report('runner isr+characterizeImage', 'worker time per raw vs the same quanta\'s compute', workerPerRaw / runnerComputePerRaw, 'x', `reading, decoding, encoding and writing add ${(workerPerRaw - runnerComputePerRaw).toFixed(0)} ms to ${runnerComputePerRaw.toFixed(0)} ms`);
-  // The same comparison in CPU time, which the machine's load leaves alone: the pool worker's
-  // thread against a control thread's, both without V8's background threads.
-  report('runner isr+characterizeImage', 'worker thread CPU per raw vs control thread', passes[1]!.workerCpu / control[1]!.workerCpu, 'x', `${passes[1]!.workerCpu.toFixed(0)} ms against ${control[1]!.workerCpu.toFixed(0)} ms, 1 worker; goal <= 1.15`);
-  const scaling = passes[2]!.perSecond / passes[1]!.perSecond;
+  // A stricter comparison in CPU time, which the machine's load leaves alone: the warm pool
+  // worker's thread against a warm control thread's on the same frames, both without V8's
+  // background threads. It also holds any difference between the science on decoded files in a
+  // pool worker and on rendered frames in a plain thread (docs/runner.md).
+  report('runner isr+characterizeImage', 'worker thread CPU per raw vs control thread', passes1.workerCpu / control[1]!.workerCpu, 'x', `${passes1.workerCpu.toFixed(0)} ms against ${control[1]!.workerCpu.toFixed(0)} ms, 1 worker, warm`);
   const controlScaling = control[2]!.perSecond / control[1]!.perSecond;
-  report('runner isr+characterizeImage', 'scaling 1 -> 2 workers', scaling, 'x', `${cores} cores; control ${controlScaling.toFixed(2)}x; goal >= 1.8`);
-  report('runner isr+characterizeImage', 'scaling vs control', scaling / controlScaling, 'x', '1 = the runner scales as well as bare compute');
-  const cpuScaling = cpuBoundRate(passes[2]!, 2, cores) / cpuBoundRate(passes[1]!, 1, cores);
-  report('runner isr+characterizeImage', 'scaling its CPU time allows', cpuScaling, 'x', `on ${cores} idle cores; control ${controlCpuScaling.toFixed(2)}x`);
-  report('runner isr+characterizeImage', 'CPU-bound scaling vs control', cpuScaling / controlCpuScaling, 'x', 'goal >= 0.9 where the control itself stays under 1.8');
+  const first = passes.cold[2]!.perSecond / passes.cold[1]!.perSecond;
+  report('runner isr+characterizeImage', "scaling 1 -> 2 workers, pool's first run", first, 'x', `${cores} cores; control ${controlScaling.toFixed(2)}x; its workers start on the clock`);
+  const scaling = passes.warm[2]!.perSecond / passes1.perSecond;
+  report('runner isr+characterizeImage', 'scaling 1 -> 2 workers, warm pool', scaling, 'x', `${cores} cores; control ${controlScaling.toFixed(2)}x; goal >= 1.8`);
+  report('runner isr+characterizeImage', 'scaling vs control, warm pool', scaling / controlScaling, 'x', '1 = the runner scales as well as bare compute');
+  const cpuScaling = cpuBoundRate(passes.warm[2]!, 2, cores) / cpuBoundRate(passes1, 1, cores);
+  report('runner isr+characterizeImage', 'scaling its CPU time allows, warm pool', cpuScaling, 'x', `on ${cores} idle cores; control ${controlCpuScaling.toFixed(2)}x`);
+  report('runner isr+characterizeImage', 'CPU-bound scaling vs control, warm pool', cpuScaling / controlCpuScaling, 'x', 'goal >= 0.9 where the control itself stays under 1.8');
 } finally {
   await database.close();
   fs.rmSync(dir, { recursive: true, force: true });
