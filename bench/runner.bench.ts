@@ -223,8 +223,8 @@ try {
       report('runner isr+characterizeImage', `main thread CPU per quantum, ${workers}`, p.mainCpu / quantaPerRaw, 'ms', `${sim.raws * quantaPerRaw} quanta; of it major GC pauses ${(p.mainGcMs / quantaPerRaw).toFixed(1)} ms`);
     }
   }
-  const passes1 = passes.warm[1]!;
-  report('runner isr+characterizeImage', 'pixels/s per core (1 worker, warm pool)', pixels * passes1.perSecond / sim.raws, 'px/s');
+  const warm1 = passes.warm[1]!;
+  report('runner isr+characterizeImage', 'pixels/s per core (1 worker, warm pool)', pixels * warm1.perSecond / sim.raws, 'px/s');
   // Worker time per raw against the tasks' own compute: from the phases each quantum recorded
   // in the fastest warm 1-worker run (on 2 cores nothing else competes with its worker but the main
   // thread), against the control's compute per raw on this thread (drp.bench.ts's measure), and
@@ -232,13 +232,13 @@ try {
   // measurements can move.
   // The worker's time is each quantum's span on its thread, start to end (millisecond clock):
   // reading, decoding, computing, encoding, and writing the output files, which workers do.
-  const totals = Object.values((await getRun(database.db, passes1.output)).taskTimings);
+  const totals = Object.values((await getRun(database.db, warm1.output)).taskTimings);
   const runnerComputePerRaw = totals.reduce((acc, t) => acc + t.computeMs, 0) / sim.raws;
   const spans = await database.db
     .select({ startedAt: quanta.startedAt, endedAt: quanta.endedAt })
     .from(quanta)
     .innerJoin(collections, eq(collections.id, quanta.runId))
-    .where(eq(collections.name, passes1.output));
+    .where(eq(collections.name, warm1.output));
   const workerPerRaw = spans.reduce((acc, q) => acc + (q.endedAt!.getTime() - q.startedAt!.getTime()), 0) / sim.raws;
   report('runner isr+characterizeImage', 'task compute per raw (1 worker, warm pool)', runnerComputePerRaw, 'ms');
   report('runner isr+characterizeImage', 'worker time per raw vs compute', workerPerRaw / drpComputePerRaw, 'x', `${workerPerRaw.toFixed(0)} ms per raw in the worker, ${drpComputePerRaw.toFixed(0)} ms compute; goal <= 1.15`);
@@ -247,14 +247,14 @@ try {
   // worker's thread against a warm control thread's on the same frames, both without V8's
   // background threads. It also holds any difference between the science on decoded files in a
   // pool worker and on rendered frames in a plain thread (docs/runner.md).
-  report('runner isr+characterizeImage', 'worker thread CPU per raw vs control thread', passes1.workerCpu / control[1]!.workerCpu, 'x', `${passes1.workerCpu.toFixed(0)} ms against ${control[1]!.workerCpu.toFixed(0)} ms, 1 worker, warm`);
+  report('runner isr+characterizeImage', 'worker thread CPU per raw vs control thread', warm1.workerCpu / control[1]!.workerCpu, 'x', `${warm1.workerCpu.toFixed(0)} ms against ${control[1]!.workerCpu.toFixed(0)} ms, 1 worker, warm`);
   const controlScaling = control[2]!.perSecond / control[1]!.perSecond;
   const first = passes.cold[2]!.perSecond / passes.cold[1]!.perSecond;
   report('runner isr+characterizeImage', "scaling 1 -> 2 workers, pool's first run", first, 'x', `${cores} cores; control ${controlScaling.toFixed(2)}x; its workers start on the clock`);
-  const scaling = passes.warm[2]!.perSecond / passes1.perSecond;
+  const scaling = passes.warm[2]!.perSecond / warm1.perSecond;
   report('runner isr+characterizeImage', 'scaling 1 -> 2 workers, warm pool', scaling, 'x', `${cores} cores; control ${controlScaling.toFixed(2)}x; goal >= 1.8`);
   report('runner isr+characterizeImage', 'scaling vs control, warm pool', scaling / controlScaling, 'x', '1 = the runner scales as well as bare compute');
-  const cpuScaling = cpuBoundRate(passes.warm[2]!, 2, cores) / cpuBoundRate(passes1, 1, cores);
+  const cpuScaling = cpuBoundRate(passes.warm[2]!, 2, cores) / cpuBoundRate(warm1, 1, cores);
   report('runner isr+characterizeImage', 'scaling its CPU time allows, warm pool', cpuScaling, 'x', `on ${cores} idle cores; control ${controlCpuScaling.toFixed(2)}x`);
   report('runner isr+characterizeImage', 'CPU-bound scaling vs control, warm pool', cpuScaling / controlCpuScaling, 'x', 'goal >= 0.9 where the control itself stays under 1.8');
 } finally {
