@@ -102,9 +102,9 @@ function headerBytes(structural: FitsCard[], user: FitsCard[]): Uint8Array {
 }
 
 /**
- * Encodes HDUs (the first is the primary) into one FITS file. `alloc` gives the buffer it is encoded into, `byteLength` long
- * and zeroed: by default a new one; a caller that writes the bytes out and drops them (a worker
- * writing its outputs) may hand a view of one it reuses.
+ * Encodes HDUs (the first is the primary) into one FITS file. `alloc` gives the buffer it is
+ * encoded into, `byteLength` long and zeroed: by default a new one; a caller that writes the
+ * bytes out and drops them (a worker writing its outputs) may hand a view of one it reuses.
  */
 export function writeFits(hdus: FitsHduInput[], alloc: (byteLength: number) => Uint8Array = (n) => Buffer.alloc(n)): Uint8Array {
   if (hdus.length === 0) throw new PipelineError('BAD_INPUT', 'a FITS file needs at least a primary HDU');

@@ -373,11 +373,7 @@ export async function putQuantaOutputs(
   const items = req.groups.flatMap((g) => g.items);
   const groupOfItem = req.groups.flatMap((g, k) => g.items.map(() => k));
   // Only the datastore's own temporary files are published, or removed on failure.
-  for (const it of items) {
-    if (it.staged && !store.isTempFor(it.staged.path, it.staged.tempAbsPath)) {
-      throw new VeraError('PATH_ESCAPE', `'${it.staged.tempAbsPath}' is not a temporary file of datastore path '${it.staged.path}'`, { path: it.staged.path });
-    }
-  }
+  for (const it of items) if (it.staged) store.assertTempFor(it.staged);
   // Files given staged: where each is now (it moves if its name was made for another path).
   const given = new Map<StagedFile, StagedFile>(items.flatMap((it) => (it.staged ? [[it.staged, it.staged] as const] : [])));
   const staged: StagedFile[] = [];

@@ -59,13 +59,28 @@ export class Datastore {
    * removes it should the process die before it is renamed). Whoever writes it creates it ('wx').
    */
   tempPathFor(relPath: string): string {
-    return `${this.resolve(relPath)}${TEMP_MARK}${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+    return `${this.tempPrefix(relPath)}${crypto.randomBytes(4).toString('hex')}`;
   }
 
   /** Whether `tempAbsPath` is a temporary name of this process for `relPath` (tempPathFor's form). */
   isTempFor(relPath: string, tempAbsPath: string): boolean {
-    const prefix = `${this.resolve(relPath)}${TEMP_MARK}${process.pid}-`;
+    const prefix = this.tempPrefix(relPath);
     return tempAbsPath.startsWith(prefix) && /^[0-9a-f]+$/.test(tempAbsPath.slice(prefix.length));
+  }
+
+  /**
+   * Refuses a staged file whose temporary name is not one of this datastore's for its path
+   * (isTempFor): only the datastore's own temporary files are ever published, or removed.
+   */
+  assertTempFor(staged: Pick<StagedFile, 'path' | 'tempAbsPath'>): void {
+    if (!this.isTempFor(staged.path, staged.tempAbsPath)) {
+      throw new VeraError('PATH_ESCAPE', `'${staged.tempAbsPath}' is not a temporary file of datastore path '${staged.path}'`, { path: staged.path });
+    }
+  }
+
+  /** The part of tempPathFor's names that is fixed for `relPath` in this process. */
+  private tempPrefix(relPath: string): string {
+    return `${this.resolve(relPath)}${TEMP_MARK}${process.pid}-`;
   }
 
   /**
@@ -75,9 +90,7 @@ export class Datastore {
    * the datastore's own temporary files are ever published.
    */
   async syncStaged(staged: StagedFile): Promise<void> {
-    if (!this.isTempFor(staged.path, staged.tempAbsPath)) {
-      throw new VeraError('PATH_ESCAPE', `'${staged.tempAbsPath}' is not a temporary file of datastore path '${staged.path}'`, { path: staged.path });
-    }
+    this.assertTempFor(staged);
     const fh = await fsp.open(staged.tempAbsPath, 'r');
     try {
       await fh.sync();
