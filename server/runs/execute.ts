@@ -202,11 +202,28 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
       }
     }
   };
+  // While quanta wait in the ready queue, no worker waits for what a registration would make
+  // ready, so the next batch may linger a moment for more finished quanta to join it: each
+  // transaction's fixed statements are then shared by several quanta, not paid by each of a
+  // stream of big quanta that finish one at a time. Cut short once the queue runs dry, the batch
+  // is full, or the run stops.
+  let endLinger: (() => void) | undefined;
+  const mayLinger = () => ready.length > 0 && finished.length < LINGER_BATCH && !opts.signal?.aborted && !opts.cancel?.aborted && !crash;
+  const linger = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => endLinger?.(), REGISTRATION_LINGER_MS);
+      endLinger = () => {
+        clearTimeout(timer);
+        endLinger = undefined;
+        resolve();
+      };
+    });
   let drainQueued = false;
   const scheduleRegistration = () => {
     if (drainQueued) return;
     drainQueued = true;
     enqueue(async () => {
+      if (mayLinger()) await linger();
       // Quanta finishing from here on queue the next batch.
       drainQueued = false;
       const batch = finished.splice(0, MAX_REGISTRATION_BATCH);
@@ -278,6 +295,7 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   async function schedule() {
     for (;;) {
       while (ready.length > 0 && executing.size < deps.executor.concurrency && !opts.signal?.aborted && !crash) launch(takeReady());
+      if (endLinger && !mayLinger()) endLinger();
       if (executing.size === 0 && laneTasks === 0) break;
       if (!changed) await new Promise<void>((resolve) => (wake = resolve));
       changed = false;
@@ -308,6 +326,17 @@ const AFFINITY_WINDOW = 16;
 
 /** Outputs of at most this many finished quanta are registered in one transaction. */
 const MAX_REGISTRATION_BATCH = 256;
+
+/**
+ * How long a registration batch may wait for more finished quanta while others are ready to run,
+ * and how many it waits for at most. Measured on the runner bench (48 raws of isr +
+ * characterizeImage, 2 workers, PGlite): quanta finish ~60 ms apart and registered one per
+ * transaction, 4 statements each; lingering 200 ms took the run from 397 statements to 116 and
+ * the main thread from 17 to 10 ms of CPU per raw. A quantum is at most this much later in the
+ * registry (and a crash in between reruns it).
+ */
+const REGISTRATION_LINGER_MS = 200;
+const LINGER_BATCH = 64;
 
 /** A quantum whose outputs came back from the executor, waiting to be registered. */
 interface Finished {
