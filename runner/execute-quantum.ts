@@ -47,7 +47,10 @@ export function decodedCache(): DecodedCache | undefined {
 /**
  * Decodes one input, or takes it from the thread's cache: a read-only input is handed as the
  * cached value itself (and its fingerprint noted for the check after the task), any other a copy
- * of it, so a task that writes into its inputs cannot change what the next quantum receives.
+ * of it, so a task that writes into its inputs cannot change what the next quantum receives;
+ * unless no later quantum reads it (`lastUse`): then the task gets the value and the cache drops
+ * it. That saves the copy (1.2 ms for a 3 MB exposure) and the cache holding a hand-off nobody
+ * will read again, whose memory the next ones would otherwise take from fresh pages.
  */
 async function decodeInput(
   d: QuantumJob['inputs'][number]['datasets'][number],
@@ -74,7 +77,8 @@ async function decodeInput(
         c!.set(key!, value, fp);
       }
       shared.set(key!, { connection, absPath: d.absPath, value, fingerprint: fp });
-    } else value = structuredClone(value);
+    } else if (d.lastUse) c!.delete(key!);
+    else value = structuredClone(value);
     timings.decodeMs += performance.now() - t;
     return value;
   }

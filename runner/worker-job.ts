@@ -11,8 +11,12 @@ export interface QuantumJob {
   inputs: {
     connection: string;
     multiple: boolean;
-    /** `checksum`: of the file's bytes as registered; the key of the worker's decoded-dataset cache (none: never cached). */
-    datasets: { absPath: string; storageClass: string; dataId: Record<string, string | number>; checksum?: string | undefined }[];
+    /**
+     * `checksum`: of the file's bytes as registered; the key of the worker's decoded-dataset cache (none: never cached).
+     * `lastUse`: no other quantum of the run is left to read it, so a worker holding it decoded
+     * hands this task the cached value itself, and forgets it, instead of a copy.
+     */
+    datasets: { absPath: string; storageClass: string; dataId: Record<string, string | number>; checksum?: string | undefined; lastUse?: boolean | undefined }[];
   }[];
   /**
    * `handoff`: a later quantum of the run reads this output; the worker keeps it decoded for one that runs there.

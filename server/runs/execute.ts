@@ -242,7 +242,7 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     // Where the executor's worker writes each output, when it does (the local executor): a
     // temporary name next to the final path, decided here, so path safety stays on this side.
     const files = deps.executor.writesOutputs ? q.plan!.outputs.map((o) => stagingPaths(deps.datastore, run.name, o)) : undefined;
-    const job = jobFor(q, run.seed, available, deps.datastore, deps.executor.affinity ? consumers : undefined, files);
+    const job = jobFor(q, run.seed, available, deps.datastore, deps.executor.affinity ? { consumers, state } : undefined, files);
     const dispatchedAt = Date.now();
     const task = deps.executor.run(job, { run: run.name, signal: stopped, cancel: opts.cancel }).then(
       (result) => {
@@ -414,13 +414,27 @@ async function availableDatasets(db: Db, runName: string, rows: QuantumRow[], lo
   return out;
 }
 
-function jobFor(q: QuantumRow, runSeed: number, available: Map<string, DatasetRef>, store: Datastore, consumers: Map<string, unknown[]> | undefined, files: StagingPaths[] | undefined): QuantumJob {
+/**
+ * The worker's message for a quantum. `readers` (executors whose workers keep decoded datasets
+ * between quanta): each dataset's consuming quanta in this run, and where each quantum stands.
+ */
+function jobFor(
+  q: QuantumRow,
+  runSeed: number,
+  available: Map<string, DatasetRef>,
+  store: Datastore,
+  readers: { consumers: Map<string, QuantumRow[]>; state: Map<string, string> } | undefined,
+  files: StagingPaths[] | undefined,
+): QuantumJob {
   const [modulePath, exportName] = q.taskClass!.split('#') as [string, string];
   const byConnection = new Map<string, QuantumJob['inputs'][number]>();
   for (const i of q.plan!.inputs) {
     const ref = available.get(inputKey(i))!;
     const entry = byConnection.get(i.connection) ?? { connection: i.connection, multiple: i.multiple, datasets: [] };
-    entry.datasets.push({ absPath: store.resolve(ref.path), storageClass: i.storageClass, dataId: ref.dims, checksum: ref.checksum });
+    // An output of this run that no other quantum of it still has to read (the others that read it have run).
+    const others = i.existingId ? undefined : readers?.consumers.get(datasetKey(i.datasetType, i.dataId));
+    const lastUse = others?.every((c) => c.id === q.id || readers!.state.get(c.id) === 'succeeded') ?? false;
+    entry.datasets.push({ absPath: store.resolve(ref.path), storageClass: i.storageClass, dataId: ref.dims, checksum: ref.checksum, ...(lastUse ? { lastUse } : {}) });
     byConnection.set(i.connection, entry);
   }
   return {
@@ -438,7 +452,7 @@ function jobFor(q: QuantumRow, runSeed: number, available: Map<string, DatasetRe
       connection: o.connection,
       storageClass: o.storageClass,
       dataId: o.dataId,
-      handoff: consumers?.has(datasetKey(o.datasetType, o.dataId)) ?? false,
+      handoff: readers?.consumers.has(datasetKey(o.datasetType, o.dataId)) ?? false,
       tempPath: files?.[k]!.tempAbsPath,
     })),
   };

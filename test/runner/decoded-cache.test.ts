@@ -129,6 +129,28 @@ describe('decoded inputs kept by the worker between quanta', () => {
     expect(total(again).sum).toBe(10 * BIG * BIG);
   });
 
+  it('hands the last reader of an output the cached value itself, not a copy, and forgets it: a later reader decodes the file', async () => {
+    const raw = await writeImage('raw-last.fits', image(7, BIG));
+    const doubledOut = { connection: 'doubled', storageClass: 'Image', handoff: true, tempPath: path.join(dir, 'last-doubled.fits') };
+    const out = (await executeQuantum(job('doubleImage', 'image', raw, doubledOut))).outputs[0]!;
+    const doubled = { absPath: doubledOut.tempPath, checksum: out.checksum };
+    const key = cacheKey('Image', out.checksum);
+    const cached = decodedCache()!.get(key)!.value as ImageValue;
+
+    const last = job('scribbleOnInput', 'image', doubled, totalOut);
+    last.inputs[0]!.datasets[0]!.lastUse = true;
+    const handed = await executeQuantum(last);
+    expect(handed.log).toMatch(/1 of 1 inputs taken decoded from this worker's cache/);
+    expect(total(handed).sum).toBe(14 * BIG * BIG);
+    // The task wrote into the very value the cache held (no copy was made), which the cache no longer holds.
+    expect(cached.image.data[0]).toBe(-1);
+    expect(decodedCache()!.has(key)).toBe(false);
+    // Another reader (a rerun, say) decodes the file, untouched by the task.
+    const again = await executeQuantum(job('scribbleOnInput', 'image', doubled, totalOut));
+    expect(again.log).not.toMatch(/taken decoded/);
+    expect(total(again).sum).toBe(14 * BIG * BIG);
+  });
+
   it('writes outputs to the temporary paths the job names, never over an existing file, and removes them when the quantum fails', async () => {
     const raw = await writeImage('raw-w.fits', image(2, BIG));
     const first = path.join(dir, 'w-doubled.fits.tmp-1');

@@ -9,6 +9,7 @@ import { useTestDatabase } from '../support/db.ts';
 import { makeActor } from '../support/factories.ts';
 import { seedToyRaw, TOY_PIPELINE, toyPipelineText } from '../support/runs.ts';
 import { useTestVera } from '../support/vera.ts';
+import type { QuantumJob } from '../../runner/worker-job.ts';
 
 /**
  * Outputs handed to dependent quanta in the same worker thread (runner/execute-quantum.ts,
@@ -71,7 +72,16 @@ describe('outputs handed to dependent quanta in the same worker', () => {
     const make = (output: string) => createRun(t.db, { pipelineFile: TOY_PIPELINE, pipelineYaml: toyPipelineText(), inputs: ['TestCam/raw'], output, executor: 'local' }, alice);
 
     await make('u/alice/handoff');
-    expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor: executorWithCache(undefined), log }, 'u/alice/handoff')).toBe('succeeded');
+    // The jobs the worker receives, seen on their way to it.
+    const local = executorWithCache(undefined);
+    const jobs: QuantumJob[] = [];
+    const watched: Executor = { ...local, affinity: local.affinity!.bind(local), run: (job, ctx) => (jobs.push(job), local.run(job, ctx)) };
+    expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor: watched, log }, 'u/alice/handoff')).toBe('succeeded');
+    // A sum is the only reader of its visit's scaled values: the worker may give it the cached values
+    // themselves. The raws, read from an input collection, are never marked so.
+    const lastUses = (label: string) => jobs.filter((j) => j.taskLabel === label).flatMap((j) => j.inputs.flatMap((i) => i.datasets.map((d) => d.lastUse ?? false)));
+    expect(lastUses('sumVisit')).toEqual(new Array(6).fill(true));
+    expect(lastUses('scale')).toEqual(new Array(6).fill(false));
     await make('u/alice/nocache');
     expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor: executorWithCache('0'), log }, 'u/alice/nocache')).toBe('succeeded');
 
