@@ -17,6 +17,6 @@ export async function dropIntermediates(db: Db, store: Datastore, runCollectionI
     .set({ stored: false })
     .where(and(eq(datasets.runId, runCollectionId), inArray(datasets.datasetTypeId, typeIds), eq(datasets.stored, true)))
     .returning({ path: datasets.path });
-  for (const d of dropped) await store.remove(d.path);
+  await store.removeMany(dropped.map((d) => d.path));
   return dropped.length;
 }

@@ -47,6 +47,21 @@ describe('datastore', () => {
     expect(listFiles(store.root)).toEqual([ref!.path]);
   });
 
+  it('removes many files a few at once, a missing one included, and refuses a path outside the root before removing any', async () => {
+    const root = tmpDir();
+    const store = new Datastore(root);
+    const paths = Array.from({ length: 20 }, (_, i) => `run/calexp/visit=${i}/detector=0.fits`);
+    for (const p of paths) {
+      fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+      fs.writeFileSync(path.join(root, p), `file ${p}`);
+    }
+    fs.writeFileSync(path.join(root, 'keep.fits'), 'kept');
+    await store.removeMany([...paths, 'run/calexp/visit=99/detector=0.fits']);
+    expect(listFiles(root)).toEqual(['keep.fits']);
+    await expect(store.removeMany(['keep.fits', '../outside.fits'])).rejects.toMatchObject({ code: 'PATH_ESCAPE' });
+    expect(listFiles(root)).toEqual(['keep.fits']);
+  });
+
   it('refuses paths that would escape the root', () => {
     const store = new Datastore(tmpDir());
     for (const p of ['../x', 'a/../../x', '/etc/passwd', 'a//b', 'a/./b']) {

@@ -218,6 +218,17 @@ export class Datastore {
   }
 
   /**
+   * Removes many files, a few at once: each removal of a multi-megabyte file waits on the
+   * filesystem (3.7 ms apiece for a run's 48 exposures here), which one after the other made up
+   * most of the time between a run's last quantum and its end. Every path is checked before
+   * any file goes.
+   */
+  async removeMany(relPaths: readonly string[]): Promise<void> {
+    const abs = relPaths.map((p) => this.resolve(p));
+    await forEachLimited(abs.length, IO_CONCURRENCY, (i) => fsp.rm(abs[i]!, { force: true }));
+  }
+
+  /**
    * Renames a published file to the same relative path under `trashRel` (a directory in the
    * datastore, e.g. `.trash/run-7`): one atomic rename, so the file is at exactly one of the two
    * places. Returns whether it moved, was already in the trash (an earlier, interrupted attempt),
