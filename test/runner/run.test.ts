@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalExecutor, type Executor } from '../../runner/executors/local.ts';
@@ -36,6 +37,14 @@ async function totals(run: string) {
   const out: Record<number, unknown> = {};
   for (const r of refs) out[r.dataId.visit as number] = JSON.parse((await v.vera.datastore.read(r.path, r.checksum)).toString());
   return out;
+}
+
+/** The run's `scaled` intermediates (registered, whether or not still stored), by visit. */
+async function scaledRows() {
+  return queryRows<{ visit: number; path: string; stored: boolean }>(
+    t.db,
+    sql`SELECT (d.data_id->>'visit')::int AS visit, d.path, d.stored FROM datasets d JOIN dataset_types t ON t.id = d.dataset_type_id WHERE t.name = 'scaled' ORDER BY 1`,
+  );
 }
 
 describe('runs on the local executor', () => {
@@ -138,6 +147,27 @@ describe('runs on the local executor', () => {
     expect(scaled.every((s) => !s.stored && !v.vera.datastore.exists(s.path))).toBe(true);
   });
 
+  it('keeps an intermediate while a quantum that reads it has still to run', async () => {
+    const gate = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vera-gate-')), 'open');
+    await makeRun('u/alice/toy', { where: 'visit IN (1, 2)', configOverrides: { scale: { waitForFile: gate, waitFromVisit: 2 } } });
+    const running = executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, 'u/alice/toy');
+    // Visit 1's scale quanta finish; visit 2's, queued before the sum of visit 1 became ready,
+    // then hold both workers at the gate, so that sum waits with its inputs registered.
+    let scaled = await scaledRows();
+    while (scaled.length < 2) {
+      await new Promise((r) => setTimeout(r, 50));
+      scaled = await scaledRows();
+    }
+    expect(scaled.map((s) => s.visit)).toEqual([1, 1]);
+    expect(scaled.every((s) => s.stored && v.vera.datastore.exists(s.path))).toBe(true);
+    expect((await getRun(t.db, 'u/alice/toy')).progress.succeeded).toBe(2);
+    fs.writeFileSync(gate, '');
+    expect(await running).toBe('succeeded');
+    scaled = await scaledRows();
+    expect(scaled).toHaveLength(4);
+    expect(scaled.every((s) => !s.stored && !v.vera.datastore.exists(s.path))).toBe(true);
+  });
+
   it('records the input runs a run reads from', async () => {
     await makeRun('u/alice/toy');
     const links = await queryRows<{ name: string }>(t.db, sql`SELECT c.name FROM run_input_runs l JOIN collections c ON c.id = l.input_collection_id`);
@@ -153,6 +183,10 @@ describe('runs on the local executor', () => {
     expect(Object.keys(await totals('u/alice/toy')).sort()).toEqual(['1', '3']);
     const [failed] = await queryRows<{ error: string }>(t.db, sql`SELECT error FROM quanta WHERE status = 'failed' LIMIT 1`);
     expect(failed!.error).toContain('refusing visit 2 as configured');
+    // The intermediates of visits 1 and 3 were dropped as soon as their sums succeeded, though the run failed.
+    const scaled = await scaledRows();
+    expect(scaled.map((s) => s.visit).sort()).toEqual([1, 1, 3, 3]);
+    expect(scaled.every((s) => !s.stored && !v.vera.datastore.exists(s.path))).toBe(true);
 
     // Resuming retries the failed quanta (which fail again: same config) and registers nothing twice.
     expect(await executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, 'u/alice/toy')).toBe('failed');
@@ -184,10 +218,11 @@ describe('runs on the local executor', () => {
     // The failed quantum's files, which its worker wrote under temporary names, are gone with it.
     const files = await v.vera.datastore.listTree('u/alice/toy');
     expect(files.filter((f) => f.includes('.tmp-'))).toEqual([]);
-    // Workers wrote next to the paths the registry gives (their data IDs in the universe's order): no directory holds no file.
+    // Workers wrote next to the paths the registry gives (their data IDs in the universe's order):
+    // every directory leads to a registered dataset's path (the dropped intermediates' included).
+    const registered = await queryRows<{ path: string }>(t.db, sql`SELECT d.path FROM datasets d JOIN collections c ON c.id = d.run_id WHERE c.name = 'u/alice/toy'`);
     const dirs = fs.readdirSync(v.vera.datastore.resolve('u/alice/toy'), { recursive: true, withFileTypes: true }).filter((e) => e.isDirectory());
-    const root = v.vera.datastore.resolve('u/alice/toy');
-    for (const d of dirs) expect(files.some((f) => path.join(root, f).startsWith(path.join(d.parentPath, d.name) + path.sep))).toBe(true);
+    for (const d of dirs) expect(registered.some((r) => v.vera.datastore.resolve(r.path).startsWith(path.join(d.parentPath, d.name) + path.sep))).toBe(true);
   });
 
   it('refuses a where expression naming dimensions the pipeline does not have, and an empty graph', async () => {
