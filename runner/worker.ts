@@ -8,7 +8,20 @@ import type { QuantumJob, QuantumResult, WarmJob } from './worker-job.ts';
  * them. Piscina only moves a top-level Transferable, so the result is wrapped in one listing
  * every output buffer: ownership of those bytes passes to the main thread.
  */
-export default async function runQuantumInWorker(job: QuantumJob | WarmJob): Promise<QuantumResult | Awaited<ReturnType<typeof warmWorker>>> {
+export default function runQuantumInWorker(job: QuantumJob | WarmJob): Promise<QuantumResult | Awaited<ReturnType<typeof warmWorker>>> {
+  const mine = previous.then(() => runOne(job));
+  previous = mine.catch(() => undefined);
+  return mine;
+}
+
+/**
+ * The job before this one in this thread. The local executor may send a job while another runs
+ * (it queues one behind it, Executor.prefetch): jobs run one after the other, each starting as
+ * soon as the one before ends, never interleaved at their awaits.
+ */
+let previous: Promise<unknown> = Promise.resolve();
+
+async function runOne(job: QuantumJob | WarmJob): Promise<QuantumResult | Awaited<ReturnType<typeof warmWorker>>> {
   if ('warm' in job) return warmWorker(job);
   const result = await executeQuantum(job);
   const withBytes = result.outputs.flatMap((o) => (o.bytes ? [o] : []));

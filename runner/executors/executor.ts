@@ -25,10 +25,20 @@ export interface Executor {
   readonly writesOutputs?: boolean;
   run(job: QuantumJob, ctx: RunContext): Promise<QuantumResult>;
   /**
-   * Where the datasets of these checksums are held decoded: on a worker free now, only on busy
-   * ones, or nowhere. The scheduler prefers a ready quantum whose inputs a free worker holds.
+   * How many more quanta each of its `concurrency` workers may hold queued behind the one it
+   * runs, to start the next as soon as one ends, without a round trip through the server's
+   * thread (0 when absent). The scheduler queues them only while every worker is busy and
+   * plenty more is ready, so no quantum waits behind another while a worker idles.
    */
-  affinity?(checksums: readonly string[]): 'free' | 'busy' | 'none';
+  readonly prefetch?: number;
+  /** How many workers run nothing now, for an executor that queues on its workers (`prefetch`). */
+  idle?(): number;
+  /**
+   * Where the datasets of these checksums are held decoded: on a worker free now, on one that is
+   * busy but may queue another quantum (`prefetch`), only on full ones, or nowhere. The scheduler
+   * prefers a ready quantum whose inputs the worker it would go to holds.
+   */
+  affinity?(checksums: readonly string[]): 'free' | 'room' | 'busy' | 'none';
   /**
    * Readies every worker before work arrives: imports the task modules and decodes the read-only
    * datasets named (into each worker's cache). Executors whose workers do not outlive a job do nothing.

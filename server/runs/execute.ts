@@ -298,16 +298,29 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     executing.add(done);
   };
 
-  // The next quantum to launch: in order, except that one whose inputs a free worker holds decoded
-  // goes first, and one whose inputs only a busy worker holds waits for it while others can run.
-  const takeReady = (): QuantumRow => {
+  // Whether to hand the executor another quantum now, and where it would go: to an idle worker,
+  // or queued behind a running quantum (an executor that prefetches, while every worker is busy
+  // and at least twice as many quanta as workers are ready, so the run's last quanta never wait
+  // behind another while a worker idles).
+  const slot = (): 'idle' | 'queue' | undefined => {
+    if (ready.length === 0 || opts.signal?.aborted || crash) return undefined;
+    const { concurrency, prefetch = 0 } = deps.executor;
+    if ((deps.executor.idle?.() ?? concurrency - executing.size) > 0) return 'idle';
+    return prefetch > 0 && executing.size < concurrency * (1 + prefetch) && ready.length >= 2 * concurrency ? 'queue' : undefined;
+  };
+
+  // The next quantum to launch: in order, except that one whose inputs the worker it would go to
+  // holds decoded goes first (a free worker's, or for a queued one a busy worker's with room), and
+  // one whose inputs only other workers hold waits for them while others can run.
+  const takeReady = (where: 'idle' | 'queue'): QuantumRow => {
     const affinity = deps.executor.affinity?.bind(deps.executor);
     if (!affinity || ready.length === 1) return ready.shift()!;
+    const best = where === 'idle' ? 'free' : 'room';
     let other = -1;
     for (let k = 0; k < Math.min(ready.length, AFFINITY_WINDOW); k++) {
-      const where = affinity(ready[k]!.plan!.inputs.map((i) => available.get(inputKey(i))!.checksum));
-      if (where === 'free') return ready.splice(k, 1)[0]!;
-      if (where === 'none' && other < 0) other = k;
+      const held = affinity(ready[k]!.plan!.inputs.map((i) => available.get(inputKey(i))!.checksum));
+      if (held === best) return ready.splice(k, 1)[0]!;
+      if (held === 'none' && other < 0) other = k;
     }
     return ready.splice(Math.max(0, other), 1)[0]!;
   };
@@ -321,7 +334,7 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
 
   async function schedule() {
     for (;;) {
-      while (ready.length > 0 && executing.size < deps.executor.concurrency && !opts.signal?.aborted && !crash) launch(takeReady());
+      for (let where = slot(); where; where = slot()) launch(takeReady(where));
       if (endLinger && !mayLinger()) endLinger();
       if (executing.size === 0 && laneTasks === 0) break;
       if (!changed) await new Promise<void>((resolve) => (wake = resolve));
