@@ -298,14 +298,17 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
     executing.add(done);
   };
 
-  // Whether to hand the executor another quantum now, and where it would go: to an idle worker,
-  // or queued behind a running quantum (an executor that prefetches, while every worker is busy
-  // and at least twice as many quanta as workers are ready, so the run's last quanta never wait
-  // behind another while a worker idles).
+  // Whether to hand the executor another quantum now, and where it would go: to an idle worker;
+  // or queued behind running quanta: this run's share of the executor (`concurrency`), whatever
+  // other runs on it hold, or one more per worker for an executor that prefetches, while at least
+  // twice as many quanta as workers are ready (so the run's last quanta never wait behind another
+  // while a worker idles).
   const slot = (): 'idle' | 'queue' | undefined => {
     if (ready.length === 0 || opts.signal?.aborted || crash) return undefined;
     const { concurrency, prefetch = 0 } = deps.executor;
-    if ((deps.executor.idle?.() ?? concurrency - executing.size) > 0) return 'idle';
+    const idle = deps.executor.idle?.();
+    if (idle !== undefined && idle > 0) return 'idle';
+    if (executing.size < concurrency) return idle === undefined ? 'idle' : 'queue';
     return prefetch > 0 && executing.size < concurrency * (1 + prefetch) && ready.length >= 2 * concurrency ? 'queue' : undefined;
   };
 

@@ -168,6 +168,16 @@ describe('runs on the local executor', () => {
     expect(scaled.every((s) => !s.stored && !v.vera.datastore.exists(s.path))).toBe(true);
   });
 
+  it('runs two runs on one executor at once: each finishes every quantum, though the other holds the workers', async () => {
+    await makeRun('u/alice/toy-a', { where: 'visit IN (1, 2)', configOverrides: { scale: { sleepMs: 100 } } });
+    const [alice] = await queryRows<{ id: number }>(t.db, sql`SELECT id FROM users WHERE name = 'alice'`);
+    await createRun(t.db, { pipelineFile: TOY_PIPELINE, pipelineYaml: toyPipelineText(), inputs: ['TestCam/raw'], output: 'u/alice/toy-b', executor: 'local', where: 'visit = 3' }, { id: alice!.id, name: 'alice', role: 'developer' });
+    const statuses = await Promise.all(['u/alice/toy-a', 'u/alice/toy-b'].map((name) => executeRun({ db: t.db, datastore: v.vera.datastore, executor, log }, name)));
+    expect(statuses).toEqual(['succeeded', 'succeeded']);
+    expect((await getRun(t.db, 'u/alice/toy-a')).progress).toMatchObject({ total: 6, succeeded: 6 });
+    expect((await getRun(t.db, 'u/alice/toy-b')).progress).toMatchObject({ total: 3, succeeded: 3 });
+  });
+
   it('records the input runs a run reads from', async () => {
     await makeRun('u/alice/toy');
     const links = await queryRows<{ name: string }>(t.db, sql`SELECT c.name FROM run_input_runs l JOIN collections c ON c.id = l.input_collection_id`);
