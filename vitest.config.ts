@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { TEST_NODE_FLAGS } from './test/support/node-flags.ts';
 
 /**
  * How a test file reaches a database: through test/support's database, Vera and CLI helpers, or
@@ -43,6 +44,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...databaseFreeFiles()],
     pool: 'forks',
+    // test/support/node-flags.ts: PGlite's WebAssembly on V8's baseline compiler only.
+    poolOptions: { forks: { execArgv: [...TEST_NODE_FLAGS] } },
     // vitest's default is one fork fewer than the cores: one fork on a 2-core CI machine, which
     // then idles while a file waits on a child process, git, Slurm, a browser or a replay's
     // clock. Files are independent (each clones its own database). With one fork more than

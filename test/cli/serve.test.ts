@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serveProcess, type ServeProcess } from '../support/cli.ts';
 import { useTestDatabase } from '../support/db.ts';
+import { TEST_NODE_FLAGS } from '../support/node-flags.ts';
 
 const t = useTestDatabase();
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/vera.js');
@@ -32,7 +33,7 @@ async function serve(home: string): Promise<ServeProcess> {
 
 function run(home: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...envFor(home), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...TEST_NODE_FLAGS, bin, ...args], { env: { ...envFor(home), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -15,6 +15,7 @@ import { pruneRuns } from '../../server/runs/lifecycle/index.ts';
 import { truncateAll, useTestDatabase } from '../support/db.ts';
 import { openCliDatabase } from '../support/cli.ts';
 import { seedToyRaw, TOY_PIPELINE, toyPipelineText } from '../support/runs.ts';
+import { TEST_NODE_FLAGS } from '../support/node-flags.ts';
 
 const t = useTestDatabase();
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -54,7 +55,7 @@ async function setup(): Promise<{ home: string; store: Datastore; bytes: number;
 
 /** Runs the child until it pauses at `phase`, then SIGKILLs it. */
 async function killDuringPrune(home: string, phase: 'moved' | 'committed', after = 5) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../support/prune-child.ts'), t.url ?? '-', t.url ? '-' : path.join(home, 'db'), path.join(home, 'datastore'), phase, String(after)], {
+  const child = spawn(process.execPath, [...TEST_NODE_FLAGS, '--import', 'tsx', path.join(here, '../support/prune-child.ts'), t.url ?? '-', t.url ? '-' : path.join(home, 'db'), path.join(home, 'datastore'), phase, String(after)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -8,6 +8,7 @@ import { openDatabase, type Db } from '../../server/db/client.ts';
 import { createCollection, Datastore, findDatasets, putDatasets, registerDatasetType } from '../../server/repo/index.ts';
 import { countRows, useTestDatabase } from '../support/db.ts';
 import { makeActor, seedDimensions } from '../support/factories.ts';
+import { TEST_NODE_FLAGS } from '../support/node-flags.ts';
 
 const t = useTestDatabase();
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -105,7 +106,7 @@ describe('kill safety', () => {
     const root = tmpDir();
     const pgliteDir = t.url ? '-' : path.join(tmpDir(), 'db');
     if (t.url) await setup(t.db, 'run');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../support/put-slowly.ts'), t.url ?? '-', pgliteDir, root, t.url ? 'no' : 'yes'], {
+    const child = spawn(process.execPath, [...TEST_NODE_FLAGS, '--import', 'tsx', path.join(here, '../support/put-slowly.ts'), t.url ?? '-', pgliteDir, root, t.url ? 'no' : 'yes'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {

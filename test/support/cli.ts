@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '../../server/db/client.ts';
 import type { TestDatabase } from './db.ts';
+import { TEST_NODE_FLAGS } from './node-flags.ts';
 
 export const VERA_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/vera.js');
 
@@ -70,7 +71,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): 
  * fork keeps answering vitest (whose worker calls time out after 60 s of a blocked event loop).
  */
 export function runNode(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
-  return runProcess(spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] }), input);
+  return runProcess(spawn(process.execPath, [...TEST_NODE_FLAGS, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] }), input);
 }
 
 function runProcess(child: ChildProcess, input: string | undefined): Promise<CliResult> {
@@ -86,7 +87,7 @@ function runProcess(child: ChildProcess, input: string | undefined): Promise<Cli
 }
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [VERA_BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [...TEST_NODE_FLAGS, VERA_BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 export interface ServeProcess {
