@@ -85,7 +85,7 @@ export function register(program: Command): void {
     .option('--bind <name=value>', 'bind value for :name in --where (repeatable)', collect, [])
     .option('-c, --config <task:field=value>', 'config override (repeatable)', collect, [])
     .option('-C, --config-file <file>', 'YAML file of config overrides {task: {field: value}} (repeatable)', collect, [])
-    .option('--save-intermediates', 'keep intermediate datasets (persist: false) after the run')
+    .option('--save-intermediates', 'keep intermediate datasets (persist: false); otherwise each is dropped once every quantum reading it has succeeded')
     .option('--purpose <purpose>', 'ci, developer, operator or replay', 'developer')
     .option('--expires <when>', 'when vera prune may delete its outputs: 12h, 30d, 8w from now or an ISO 8601 instant (default by purpose)')
     .option('--seed <n>', 'seed of the run (quanta derive theirs from it)', '0')
