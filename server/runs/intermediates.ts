@@ -25,14 +25,18 @@ export async function dropIntermediates(db: Db, store: Datastore, runCollectionI
 
 /**
  * Marks these datasets of the run `stored = false` and returns the paths of those that were
- * stored, whose files the caller removes next (the row first, as in dropIntermediates).
+ * stored, whose files the caller removes next (the row first, as in dropIntermediates). A
+ * thousand ids per statement: a batch of quanta reading whole tracts can spend tens of thousands.
  */
 export async function markUnstored(db: Db, runCollectionId: number, ids: readonly string[]): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const dropped = await db
-    .update(datasets)
-    .set({ stored: false })
-    .where(and(eq(datasets.runId, runCollectionId), inArray(datasets.id, [...ids]), eq(datasets.stored, true)))
-    .returning({ path: datasets.path });
-  return dropped.map((d) => d.path);
+  const paths: string[] = [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    const dropped = await db
+      .update(datasets)
+      .set({ stored: false })
+      .where(and(eq(datasets.runId, runCollectionId), inArray(datasets.id, ids.slice(i, i + 1000)), eq(datasets.stored, true)))
+      .returning({ path: datasets.path });
+    paths.push(...dropped.map((d) => d.path));
+  }
+  return paths;
 }
