@@ -216,6 +216,8 @@ export async function executeRun(deps: ExecuteDeps, runName: string, opts: Execu
   // their rows are marked unstored here, in the lane, and their files removed beside execution.
   // A file that cannot be removed is logged and left (its row already says it is gone).
   const dropSpent = async (batch: Finished[]) => {
+    // Nothing left to drop (a run that saves its intermediates, or has none): no keys to build.
+    if (intermediates.size === 0) return;
     const spent: string[] = [];
     for (const { q } of batch) {
       for (const d of [...q.plan!.inputs.filter((i) => !i.existingId), ...q.plan!.outputs]) {
